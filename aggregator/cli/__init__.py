@@ -1,0 +1,1 @@
+"""The ``aisafety-jobs`` command line: one small module per command group."""

@@ -1,0 +1,89 @@
+"""Engines for the embedded SQLite default and for PostgreSQL, upgraded on first use."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from aggregator.errors import DatabaseError
+from aggregator.settings import Settings, ensure_data_dir
+
+_upgraded: set[str] = set()
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``, or a :class:`DatabaseError` naming what is wrong with it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"malformed database URL (setting 'database_url'): {_redact(url)}"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise DatabaseError(
+            f"unsupported database {backend!r} (setting 'database_url'): use sqlite:/// or "
+            "postgresql+psycopg://"
+        )
+    kwargs: dict[str, Any] = {}
+    if backend == "postgresql":
+        kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        hint = " (install the [postgres] extra)" if backend == "postgresql" else ""
+        raise DatabaseError(f"no driver for {parsed.drivername}{hint}: {exc}") from None
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(
+            f"cannot connect to the database {_redact(str(engine.url))}: {reason}"
+        ) from None
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
+    """Engine for the configured database, checked and migrated to the latest revision."""
+    url = settings.resolved_database_url
+    if not settings.database_url:
+        ensure_data_dir(settings)
+    engine = make_engine(url)
+    check_connection(engine)
+    if upgrade and url not in _upgraded:
+        from aggregator.db.migrate import upgrade_database
+
+        upgrade_database(engine)
+        _upgraded.add(url)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]

@@ -1,0 +1,311 @@
+"""The data model: organizations, sources, crawl runs, postings, subscribers, digests.
+
+Times are stored as naive UTC and come back timezone-aware (see :class:`UTCDateTime`),
+so SQLite and PostgreSQL behave alike. Role, skill and country filters go through the
+indexed ``posting_tags`` table, never through JSON text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
+SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
+DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
+RUN_STATUSES = ("running", "success", "partial", "failed", "timeout")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC; returns aware UTC. Naive inputs are taken to be UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_type: Mapped[str] = mapped_column(String(20), default="nonprofit")
+    homepage: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sources: Mapped[list[Source]] = relationship(back_populates="organization")
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    platform: Mapped[str] = mapped_column(String(60))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Conditional-GET validators and other per-source crawl state.
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    last_run_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_item_count: Mapped[int | None] = mapped_column(Integer)
+    total_runs: Mapped[int] = mapped_column(Integer, default=0)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="sources")
+    runs: Mapped[list[CrawlRun]] = relationship(back_populates="source")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship(back_populates="runs")
+
+
+class Posting(Base):
+    __tablename__ = "postings"
+    __table_args__ = (
+        Index("ix_postings_status_first_seen", "status", "first_seen_at"),
+        Index("ix_postings_dedup", "organization_id", "dedup_key"),
+        Index("ix_postings_deadline", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    org_name: Mapped[str] = mapped_column(String(200))
+    org_type: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    normalized_title: Mapped[str] = mapped_column(String(500))
+    dedup_key: Mapped[str] = mapped_column(String(700))
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000), index=True)
+    apply_url: Mapped[str | None] = mapped_column(String(2000))
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    description_text: Mapped[str] = mapped_column(Text, default="")
+    locations: Mapped[list[Any]] = mapped_column(default=list)
+    cities: Mapped[list[Any]] = mapped_column(default=list)
+    countries: Mapped[list[Any]] = mapped_column(default=list)
+    remote: Mapped[str] = mapped_column(String(20), default="unspecified", index=True)
+    employment_type: Mapped[str | None] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(40), default="other", index=True)
+    seniority: Mapped[str] = mapped_column(String(20), default="unspecified")
+    phd_required: Mapped[str] = mapped_column(String(20), default="unspecified")
+    ml_experience_required: Mapped[str] = mapped_column(String(20), default="unspecified")
+    safety_relevance: Mapped[str] = mapped_column(String(20), default="adjacent")
+    salary_min: Mapped[float | None] = mapped_column(Float)
+    salary_max: Mapped[float | None] = mapped_column(Float)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(10))
+    salary_text: Mapped[str | None] = mapped_column(String(500))
+    posted_at: Mapped[datetime | None]
+    source_updated_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    deadline_rolling: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Full classifier output: roles with confidence, evidence, flags; for display and audit.
+    classification: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    taxonomy_version: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    organization: Mapped[Organization | None] = relationship()
+    tags: Mapped[list[PostingTag]] = relationship(
+        back_populates="posting", cascade="all, delete-orphan"
+    )
+    sources: Mapped[list[PostingSource]] = relationship(
+        back_populates="posting", cascade="all, delete-orphan"
+    )
+    changes: Mapped[list[PostingChange]] = relationship(
+        back_populates="posting", cascade="all, delete-orphan", order_by="PostingChange.id"
+    )
+
+
+class PostingTag(Base):
+    """Indexed facet values of a posting: kind is ``role``, ``skill`` or ``country``."""
+
+    __tablename__ = "posting_tags"
+    __table_args__ = (Index("ix_posting_tags_kind_value", "kind", "value", "posting_id"),)
+
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(80), primary_key=True)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+
+    posting: Mapped[Posting] = relationship(back_populates="tags")
+
+
+class PostingSource(Base):
+    """A source that lists a posting; one posting may be listed by several."""
+
+    __tablename__ = "posting_sources"
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("postings.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    apply_url: Mapped[str | None] = mapped_column(String(2000))
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a complete crawl of the source no longer lists it.
+    removed_at: Mapped[datetime | None]
+
+    posting: Mapped[Posting] = relationship(back_populates="sources")
+    source: Mapped[Source] = relationship()
+
+
+class PostingChange(Base):
+    __tablename__ = "posting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("postings.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    posting: Mapped[Posting] = relationship(back_populates="changes")
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+    bounce_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped to invalidate every link issued before (e.g. after unsubscribe + re-signup).
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    profile: Mapped[SubscriberProfile] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", uselist=False
+    )
+    digests: Mapped[list[Digest]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan"
+    )
+
+
+class SubscriberProfile(Base):
+    """What a subscriber wants. Within a facet values are OR, facets are AND, empty = any."""
+
+    __tablename__ = "subscriber_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), unique=True
+    )
+    roles: Mapped[list[Any]] = mapped_column(default=list)
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    locations: Mapped[list[Any]] = mapped_column(default=list)
+    remote_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    include_orgs: Mapped[list[Any]] = mapped_column(default=list)
+    exclude_orgs: Mapped[list[Any]] = mapped_column(default=list)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    exclude_keywords: Mapped[list[Any]] = mapped_column(default=list)
+    seniority: Mapped[list[Any]] = mapped_column(default=list)
+    min_salary: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="profile")
+
+
+class Digest(Base):
+    """One digest per subscriber and period, created before sending (exactly once)."""
+
+    __tablename__ = "digests"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "period"),
+        Index("ix_digests_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    posting_ids: Mapped[list[Any]] = mapped_column(default=list)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="digests")
