@@ -150,7 +150,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
                 return False
             raise ValueError
         if kind == "int":
-            if isinstance(value, bool) or isinstance(value, float):
+            if isinstance(value, (bool, float)):
                 raise ValueError
             return int(value)
         if kind == "float":

@@ -5,6 +5,8 @@ Usage: python tools/regen_initial_migration.py
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,5 +25,9 @@ with tempfile.TemporaryDirectory() as tmp:
         config, message="initial schema", autogenerate=True, rev_id="0001", head="base"
     )
 generated = next(versions.glob("0001_*.py"))
-generated.rename(versions / "0001_initial_schema.py")
-print("wrote", versions / "0001_initial_schema.py")
+target = versions / "0001_initial_schema.py"
+generated.rename(target)
+ruff = [sys.executable, "-m", "ruff"]
+subprocess.run([*ruff, "check", "--fix", "--unsafe-fixes", "--quiet", str(target)], check=False)
+subprocess.run([*ruff, "format", "--quiet", str(target)], check=True)
+print("wrote", target)

@@ -27,7 +27,6 @@ err = Console(stderr=True)
 _state = {"verbose": False}
 
 
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"aisafety-jobs {__version__}")
@@ -61,8 +60,10 @@ def init(ctx: typer.Context) -> None:
 
     context = app_context(ctx)
     engine = context.engine
-    typer.echo(f"database ready at revision {current_revision(engine)}: "
-               f"{engine.url.render_as_string(hide_password=True)}")
+    typer.echo(
+        f"database ready at revision {current_revision(engine)}: "
+        f"{engine.url.render_as_string(hide_password=True)}"
+    )
 
 
 def _register_command_groups() -> None:

@@ -1,0 +1,240 @@
+"""Filtering stored postings: the one query layer behind the CLI, the web UI, the API and feeds.
+
+Facet semantics everywhere: values within one facet are OR, facets are AND, an empty
+facet means any. Role, skill and country facets go through the indexed ``posting_tags``
+table. Pagination is keyset-based on (sort key, id) with an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.errors import UserError
+
+SORTS = ("newest", "deadline", "relevance")
+REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
+
+
+class InvalidQuery(UserError):
+    """A filter value or cursor that cannot be used."""
+
+
+@dataclass
+class PostingFilter:
+    """Every filter of the postings list. Field names are the URL query parameter names."""
+
+    role: list[str] = field(default_factory=list)
+    skill: list[str] = field(default_factory=list)
+    org: list[str] = field(default_factory=list)  # organization slug or name
+    org_type: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
+    remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
+    seniority: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)  # source key
+    q: str = ""
+    posted_within: int | None = None  # days
+    deadline_within: int | None = None  # days
+    has_salary: bool | None = None
+    min_salary: float | None = None
+    status: str = "open"  # open | closed | all
+    sort: str = "newest"
+
+    def is_empty(self) -> bool:
+        return self == PostingFilter(status=self.status, sort=self.sort)
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """Query parameters reproducing this filter (lists repeat), defaults left out."""
+        default = PostingFilter()
+        params: list[tuple[str, str]] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(default, f.name) or value is None or value == "":
+                continue
+            if isinstance(value, list):
+                params.extend((f.name, str(v)) for v in value)
+            elif isinstance(value, bool):
+                params.append((f.name, "true" if value else "false"))
+            else:
+                params.append((f.name, str(value)))
+        return params
+
+
+@dataclass
+class Page:
+    items: list[Posting]
+    next_cursor: str | None
+    total: int | None = None
+
+
+def _tag_clause(kind: str, values: list[str]) -> Any:
+    return exists().where(
+        PostingTag.posting_id == Posting.id,
+        PostingTag.kind == kind,
+        PostingTag.value.in_(values),
+    )
+
+
+def _text_clause(text: str) -> Any:
+    """Every word must appear in the title, org or description (case-insensitive)."""
+    words = [w for w in text.lower().split() if w][:10]
+    clauses = []
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            or_(
+                func.lower(Posting.title).like(pattern, escape="\\"),
+                func.lower(Posting.org_name).like(pattern, escape="\\"),
+                func.lower(Posting.description_text).like(pattern, escape="\\"),
+            )
+        )
+    return and_(*clauses)
+
+
+def filter_clauses(f: PostingFilter, now: datetime | None = None) -> list[Any]:
+    """SQL conditions on ``Posting`` for a filter (without sorting or paging)."""
+    now = now or utcnow()
+    clauses: list[Any] = []
+    if f.status in ("open", "closed"):
+        clauses.append(Posting.status == f.status)
+    elif f.status != "all":
+        raise InvalidQuery(f"unknown status {f.status!r}: use open, closed or all")
+    for kind, values in (("role", f.role), ("skill", f.skill), ("country", f.country)):
+        if values:
+            normalized = [v.upper() for v in values] if kind == "country" else values
+            clauses.append(_tag_clause(kind, normalized))
+    if f.org:
+        lowered = [o.lower() for o in f.org]
+        clauses.append(
+            or_(
+                Posting.organization.has(Organization.slug.in_(lowered)),
+                func.lower(Posting.org_name).in_(lowered),
+            )
+        )
+    if f.org_type:
+        clauses.append(Posting.org_type.in_(f.org_type))
+    if f.remote:
+        bad = set(f.remote) - set(REMOTE_MODES)
+        if bad:
+            modes = ", ".join(REMOTE_MODES)
+            raise InvalidQuery(f"unknown remote mode {sorted(bad)[0]!r}: use {modes}")
+        clauses.append(Posting.remote.in_(f.remote))
+    if f.seniority:
+        clauses.append(Posting.seniority.in_(f.seniority))
+    if f.source:
+        clauses.append(
+            exists().where(
+                PostingSource.posting_id == Posting.id,
+                PostingSource.source_id == Source.id,
+                Source.key.in_(f.source),
+            )
+        )
+    if f.q.strip():
+        clauses.append(_text_clause(f.q))
+    if f.posted_within is not None:
+        clauses.append(Posting.first_seen_at >= now - timedelta(days=f.posted_within))
+    if f.deadline_within is not None:
+        clauses.append(Posting.deadline.is_not(None))
+        clauses.append(Posting.deadline >= now)
+        clauses.append(Posting.deadline <= now + timedelta(days=f.deadline_within))
+    if f.has_salary is True:
+        clauses.append(or_(Posting.salary_min.is_not(None), Posting.salary_max.is_not(None)))
+    elif f.has_salary is False:
+        clauses.append(and_(Posting.salary_min.is_(None), Posting.salary_max.is_(None)))
+    if f.min_salary is not None:
+        clauses.append(func.coalesce(Posting.salary_max, Posting.salary_min) >= f.min_salary)
+    return clauses
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != 2:
+            raise ValueError
+        return values
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidQuery("malformed cursor") from None
+
+
+def _order_and_keyset(stmt: Select[Any], sort: str, cursor: str | None) -> Select[Any]:
+    """Apply the sort order and, for a cursor, the keyset condition."""
+    if sort not in SORTS:
+        raise InvalidQuery(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
+    key: Any
+    if sort == "deadline":
+        # Postings without a deadline sort last: far-future sentinel keeps keysets simple.
+        key = func.coalesce(Posting.deadline, datetime(9999, 1, 1))
+        order = (key.asc(), Posting.id.asc())
+        if cursor:
+            value, last_id = _decode_cursor(cursor)
+            when = datetime.fromisoformat(str(value)).replace(tzinfo=None)
+            stmt = stmt.where(or_(key > when, and_(key == when, Posting.id > int(last_id))))
+    else:
+        key = Posting.first_seen_at
+        order = (key.desc(), Posting.id.desc())
+        if cursor:
+            value, last_id = _decode_cursor(cursor)
+            when = datetime.fromisoformat(str(value)).replace(tzinfo=None)
+            stmt = stmt.where(or_(key < when, and_(key == when, Posting.id < int(last_id))))
+    return stmt.order_by(*order)
+
+
+def search_postings(
+    session: Session,
+    f: PostingFilter,
+    *,
+    limit: int = 20,
+    cursor: str | None = None,
+    now: datetime | None = None,
+) -> Page:
+    """One page of postings matching ``f``, with the cursor of the next page."""
+    limit = max(1, min(limit, 500))
+    stmt: Select[Any] = (
+        select(Posting)
+        .where(*filter_clauses(f, now))
+        .options(
+            selectinload(Posting.tags),
+            selectinload(Posting.sources).selectinload(PostingSource.source),
+        )
+    )
+    try:
+        stmt = _order_and_keyset(stmt, f.sort, cursor)
+    except (ValueError, TypeError):
+        raise InvalidQuery("malformed cursor") from None
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        if f.sort == "deadline":
+            value = (last.deadline or datetime(9999, 1, 1)).replace(tzinfo=None).isoformat()
+        else:
+            value = last.first_seen_at.replace(tzinfo=None).isoformat()
+        next_cursor = _encode_cursor([value, last.id])
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def count_postings(session: Session, f: PostingFilter, now: datetime | None = None) -> int:
+    stmt = select(func.count()).select_from(Posting).where(*filter_clauses(f, now))
+    return int(session.scalar(stmt) or 0)
+
+
+def tag_values(posting: Posting, kind: str) -> list[str]:
+    return sorted(t.value for t in posting.tags if t.kind == kind)
+
+
+def source_keys(posting: Posting) -> list[str]:
+    return sorted({ps.source.key for ps in posting.sources if ps.source is not None})
