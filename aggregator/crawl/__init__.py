@@ -1,0 +1,7 @@
+"""Crawling: the source registry, platform discovery, the crawl subprocess and its runner.
+
+Public entry points: :func:`aggregator.crawl.runner.crawl_sources` (the scheduler
+calls it), :func:`aggregator.crawl.registry.load_registry`,
+:func:`aggregator.crawl.registry.sync_registry` and
+:func:`aggregator.crawl.platforms.discover_platforms`.
+"""

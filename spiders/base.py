@@ -1,0 +1,312 @@
+"""Base classes shared by every platform spider.
+
+A *platform* is a class with a ``name`` (the ``platform = "..."`` value in
+``config/sources.toml``) and a few class attributes the registry reads:
+
+* ``requires_token`` – the source must give a ``token`` (board slug);
+* ``requires_url`` – the source must give a ``url`` (no default endpoint);
+* ``options`` – names of the platform options a source may set;
+* ``min_interval_hours`` – the scheduler never crawls such a source more often;
+* ``kind`` – ``"scrapy"`` (a Scrapy spider run in the crawl subprocess) or
+  ``"fetch"`` (a plain callable run in the same subprocess, e.g. feeds over httpx).
+
+Spiders never classify: they turn each record into an
+:class:`aggregator.items.RawPosting` exactly as the source gave it. A record that
+cannot be read is skipped and counted (``record_errors``); a failure of the
+listing itself (HTTP error, not JSON, unknown board…) fails the whole run, which
+then closes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from aggregator.items import RawPosting
+
+MAX_ERROR_MESSAGES = 20
+
+
+class PlatformMixin:
+    """Registry-facing metadata shared by Scrapy and non-Scrapy platforms."""
+
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = "scrapy"
+    requires_token: ClassVar[bool] = False
+    requires_url: ClassVar[bool] = False
+    options: ClassVar[tuple[str, ...]] = ()
+    min_interval_hours: ClassVar[float | None] = None
+    #: the URL a source's ``url`` replaces (for docs and ``sources list``)
+    endpoint_doc: ClassVar[str] = ""
+
+
+class RunOutcome:
+    """What one run of a source produced; shared by Scrapy and fetch platforms.
+
+    Call :meth:`fail` for a failure that voids the run, :meth:`incomplete` when
+    some secondary page is missing (the items found are kept, nothing is closed)
+    and :meth:`record_error` for a single unreadable record (skipped, counted).
+    """
+
+    #: a run that ends without fail()/incomplete() lists the whole source
+    complete_crawl: ClassVar[bool] = True
+
+    def init_outcome(self, source: dict[str, Any]) -> None:
+        self.source = source
+        self.source_key: str = str(source.get("key", ""))
+        self.org: str = str(source.get("org", ""))
+        self.token: str = str(source.get("token") or "")
+        self.url_override: str = str(source.get("url") or "")
+        self.opts: dict[str, Any] = dict(source.get("options") or {})
+        self.failure: str | None = None
+        self.partial_reasons: list[str] = []
+        self.record_errors = 0
+        self.error_messages: list[str] = []
+
+    def fail(self, message: str) -> None:
+        if self.failure is None:
+            self.failure = message
+        self._message(message)
+
+    def incomplete(self, message: str) -> None:
+        self.partial_reasons.append(message)
+        self._message(message)
+
+    def record_error(self, message: str) -> None:
+        self.record_errors += 1
+        self._message(message)
+
+    def _message(self, message: str) -> None:
+        if len(self.error_messages) < MAX_ERROR_MESSAGES:
+            self.error_messages.append(message[:500])
+
+    def is_complete(self) -> bool:
+        """Did this run list the whole source, so that missing postings may be closed?"""
+        return (
+            self.complete_crawl
+            and self.failure is None
+            and not self.partial_reasons
+            and not self.record_errors
+        )
+
+    def emit(
+        self, records: Iterable[Any], parse: Callable[[Any], RawPosting | None]
+    ) -> Iterator[RawPosting]:
+        """Parse each record; garbage is skipped and counted, never raised."""
+        for record in records:
+            try:
+                item = parse(record)
+            except Exception as exc:
+                self.record_error(f"unreadable record skipped: {type(exc).__name__}: {exc}")
+                continue
+            if item is not None:
+                yield item
+
+
+class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
+    """A spider reading one source; configured by its registry entry.
+
+    Subclasses implement :meth:`first_requests` and the callbacks.
+    """
+
+    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+
+    def __init__(self, source: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(name=self.name or "platform", **kwargs)
+        self.init_outcome(dict(source or {}))
+
+    def on_error(self, failure: Failure) -> None:
+        """Errback of the listing requests: the whole run fails."""
+        self.fail(describe_failure(failure))
+
+    def on_secondary_error(self, failure: Failure) -> None:
+        """Errback of detail pages: the run is kept but is not complete."""
+        self.incomplete(describe_failure(failure))
+
+    # -- requests ------------------------------------------------------------------
+    def endpoint(self, default: str, params: dict[str, Any] | None = None) -> str:
+        """``default`` or the source's ``url`` override, with ``params`` appended."""
+        return with_params(self.url_override or default, params or {})
+
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+
+    def first_requests(self) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    async def start(self) -> Any:  # Scrapy >= 2.13 entry point
+        try:
+            requests = list(self.first_requests())
+        except Exception as exc:  # bad configuration must not crash the batch
+            self.fail(f"cannot build the first request: {type(exc).__name__}: {exc}")
+            return
+        for req in requests:
+            yield req
+
+    # -- helpers for callbacks -----------------------------------------------------
+    def load_json(self, response: Response, what: str) -> Any:
+        """The response body as JSON, or ``None`` after failing the run clearly."""
+        try:
+            return json.loads(response.body)
+        except (ValueError, UnicodeDecodeError):
+            ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or "?"
+            head = response.body[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+            self.fail(
+                f"{what} at {response.url} is not JSON (Content-Type {ctype}, starts with {head!r})"
+            )
+            return None
+
+
+class FetchPlatform(PlatformMixin, RunOutcome):
+    """A platform read without Scrapy (e.g. feeds over httpx), in the crawl subprocess.
+
+    ``http`` carries the politeness settings (``user_agent``, ``timeout``,
+    ``max_bytes``, ``retries``, ``retry_after_max``); ``state`` is the source's
+    stored state (conditional-GET validators). Set ``new_state`` to replace it
+    after a successful run and ``not_modified`` when the source did not change.
+    """
+
+    kind = "fetch"
+
+    def __init__(
+        self,
+        source: dict[str, Any],
+        *,
+        http: dict[str, Any] | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> None:
+        self.init_outcome(dict(source))
+        self.http = dict(http or {})
+        self.state = dict(state or {})
+        self.new_state: dict[str, Any] | None = None
+        self.not_modified = False
+
+    def run(self) -> list[RawPosting]:
+        raise NotImplementedError
+
+
+# -- small shared helpers (pure functions, used by the platform modules) ---------------
+
+
+def with_params(url: str, params: dict[str, Any]) -> str:
+    if not params:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def describe_failure(failure: Failure) -> str:
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and hasattr(response, "status"):
+        return f"HTTP {response.status} from {response.url}"
+    request = getattr(failure, "request", None)
+    where = f" ({request.url})" if request is not None else ""
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}{where}"[:500]
+
+
+def text(value: Any) -> str:
+    """A stripped string for str/int/float values, else ``""``."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""
+
+
+def opt_text(value: Any) -> str | None:
+    return text(value) or None
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def unescape_html(value: Any) -> str:
+    """HTML given entity-escaped (``&lt;p&gt;``) unescaped once; other HTML as is."""
+    raw = text(value)
+    if "&lt;" in raw and "<" not in raw.replace("&lt;", ""):
+        return html.unescape(raw)
+    if "&lt;" in raw and raw.lstrip().startswith("&lt;"):
+        return html.unescape(raw)
+    return raw
+
+
+def epoch_to_iso(value: Any, *, millis: bool = False) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    seconds = value / 1000 if millis else value
+    try:
+        return datetime.fromtimestamp(seconds, UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+_PERIOD_WORDS = (
+    ("hour", "HOUR"),
+    ("day", "DAY"),
+    ("daily", "DAY"),
+    ("week", "WEEK"),
+    ("month", "MONTH"),
+    ("year", "YEAR"),
+    ("annual", "YEAR"),
+    ("yearly", "YEAR"),
+    ("salary", "YEAR"),
+)
+
+
+def period_from_text(value: Any) -> str | None:
+    """``HOUR|DAY|WEEK|MONTH|YEAR`` from free text such as "Annual Salary", "1 HOUR"."""
+    lowered = text(value).lower()
+    for word, period in _PERIOD_WORDS:
+        if re.search(rf"\b{word}", lowered):
+            return period
+    return None
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", "").strip())
+        except ValueError:
+            return None
+    return None
+
+
+def salary(minimum: Any, maximum: Any, currency: Any, period: str | None) -> dict[str, Any] | None:
+    lo, hi = number(minimum), number(maximum)
+    if lo is None and hi is None:
+        return None
+    out: dict[str, Any] = {"min": lo, "max": hi}
+    if text(currency):
+        out["currency"] = text(currency).upper()
+    if period:
+        out["period"] = period
+    return out
