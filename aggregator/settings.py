@@ -91,6 +91,14 @@ class Settings:
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
+    crawl_batch_size: int = setting(
+        10,
+        "Sources crawled by one crawl subprocess (each still succeeds or fails on its own); "
+        "the hard timeout applies to the whole batch.",
+    )
+    download_timeout_seconds: float = setting(
+        30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
+    )
 
     # -- derived values -------------------------------------------------------------
     @property
@@ -203,7 +211,12 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("setting 'digest_weekday' must be one of mon, tue, ..., sun")
     if not 0 <= settings.digest_hour <= 23:
         raise ConfigError("setting 'digest_hour' must be between 0 and 23")
-    for name in ("digest_max_items", "crawl_concurrency", "crawl_timeout_seconds"):
+    for name in (
+        "digest_max_items",
+        "crawl_concurrency",
+        "crawl_timeout_seconds",
+        "crawl_batch_size",
+    ):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name!r} must be at least 1")
 
