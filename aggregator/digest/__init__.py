@@ -1,0 +1,1 @@
+"""Digests: periods, building (matching → sections), rendering, and exactly-once sending."""
