@@ -159,6 +159,7 @@ class FeedPlatform(FetchPlatform):
             return None
         match = _TT_ID.search(link)
         external_id = (match.group(1) if match else "") or text(entry.get("id")) or link
+        updated = text(dict.get(entry, "updated"))  # plain get: no feedparser fallback
         summary = entry.get("summary") or ""
         content = entry.get("content")
         if isinstance(content, list) and content and isinstance(content[0], dict):
@@ -173,8 +174,8 @@ class FeedPlatform(FetchPlatform):
             locations=tt_locations.get(link, []),
             remote_hint=text(entry.get("remotestatus")) or None,
             department=text(entry.get("tt_department")) or None,
-            posted_at=text(entry.get("published")) or text(entry.get("updated")) or None,
-            updated_at=text(entry.get("updated")) or None,
+            posted_at=text(entry.get("published")) or updated or None,
+            updated_at=updated or None,
             extras={
                 "feed_type": self.feed_type,
                 "author": text(entry.get("author")) or None,

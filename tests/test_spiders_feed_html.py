@@ -1,0 +1,129 @@
+"""Feed parsing (ATS and forum feeds) and the bespoke HTML spiders on fixtures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spiders.feed import FeedPlatform, is_opportunity
+from spiders.govai import GovaiSpider
+from spiders.mats import MatsSpider
+from spiders.redwood import RedwoodSpider
+from tests.spider_helpers import DATA, check, expected, items_of, response
+
+
+def feed(**options: Any) -> FeedPlatform:
+    src = {"key": "f", "org": "Example Org", "org_type": "nonprofit", "url": "https://f/x.rss"}
+    return FeedPlatform({**src, "options": options})
+
+
+def test_teamtailor_feed_is_complete() -> None:
+    platform = feed()
+    items = platform.parse((DATA / "feed/teamtailor.xml").read_bytes())
+    for item, want in zip(items, expected("feed/expected.json")["teamtailor"], strict=True):
+        check(item, want)
+    assert platform.is_complete()
+
+
+def test_forum_feed_keeps_opportunities_and_never_closes() -> None:
+    platform = feed(filter="opportunities")
+    items = platform.parse((DATA / "feed/forum.xml").read_bytes())
+    for item, want in zip(items, expected("feed/expected.json")["forum"], strict=True):
+        check(item, want)
+    assert platform.feed_type == "forum" and not platform.is_complete()
+
+
+@pytest.mark.parametrize(
+    ("title", "keep"),
+    [
+        ("MATS Winter 2027: applications open", True),
+        ("Announcing the Example Residency", True),
+        ("Request for proposals: AI evals", True),
+        ("Why I changed my mind about timelines", False),
+        ("A review of the book", False),
+    ],
+)
+def test_opportunity_filter(title: str, keep: bool) -> None:
+    assert is_opportunity(title) is keep
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html><body>Not a feed</body></html>", b"", b"\x00\x01garbage", b'{"a": 1}']
+)
+def test_not_a_feed_fails_clearly(body: bytes) -> None:
+    platform = feed()
+    assert platform.parse(body) == []
+    assert platform.failure and "not an RSS/Atom feed" in platform.failure
+
+
+def test_empty_but_valid_feed_is_fine() -> None:
+    platform = feed()
+    body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+    assert platform.parse(body) == [] and platform.failure is None
+
+
+@pytest.mark.parametrize(
+    ("cls", "path", "url", "want"),
+    [
+        (
+            MatsSpider,
+            "mats/apply.html",
+            "https://www.matsprogram.org/apply",
+            [
+                {
+                    "title": "MATS Winter 2027 Cohort",
+                    "url": "https://www.matsprogram.org/apply/winter-2027",
+                    "locations": ["Berkeley, CA; London, UK"],
+                    "deadline": "2026-10-02",
+                    "employment_type": "Fellowship",
+                },
+                {"title": "MATS Extension Phase", "deadline": None, "locations": ["London, UK"]},
+            ],
+        ),
+        (
+            GovaiSpider,
+            "govai/opportunities.html",
+            "https://www.governance.ai/opportunities",
+            [
+                {
+                    "title": "Research Scholar",
+                    "url": "https://www.governance.ai/post/research-scholar",
+                    "locations": ["Oxford, UK / Remote"],
+                    "deadline": "2026-12-01",
+                    "employment_type": "Fellowship",
+                }
+            ],
+        ),
+        (
+            RedwoodSpider,
+            "redwood/careers.html",
+            "https://www.redwoodresearch.org/careers",
+            [
+                {
+                    "title": "Member of Technical Staff",
+                    "url": "https://www.redwoodresearch.org/careers/mts",
+                    "locations": ["Berkeley, CA"],
+                    "employment_type": "Full-time",
+                }
+            ],
+        ),
+    ],
+)
+def test_bespoke_html_spiders(cls: Any, path: str, url: str, want: list[dict[str, Any]]) -> None:
+    spider = cls(source={"key": "k", "org": "Org", "org_type": "program"})
+    (req,) = spider.first_requests()
+    assert req.url == url and cls.custom_settings["ROBOTSTXT_OBEY"] is True
+    items = items_of(spider.parse_listing(response(DATA / path, url, html=True)))
+    assert len(items) == len(want)
+    for item, w in zip(items, want, strict=True):
+        check(item, w)
+        assert item.external_id == item.url and item.org == "Org"
+    assert spider.is_complete()
+
+
+def test_bespoke_layout_change_fails_instead_of_closing() -> None:
+    spider = MatsSpider(source={"key": "k", "org": "MATS", "url": "https://m/apply"})
+    page = response(b"<html><body><p>Redesigned!</p></body></html>", "https://m/apply", html=True)
+    assert list(spider.parse_listing(page)) == []
+    assert spider.failure and "layout may have changed" in spider.failure
