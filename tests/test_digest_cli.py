@@ -54,9 +54,8 @@ def test_subscribe_send_once(session: Session, settings: Settings) -> None:
     assert msg["To"] == "a@example.org"
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "https://jobs.example.org/unsubscribe/" in msg["List-Unsubscribe"]
-    assert msg["Message-ID"] == "<digest.{}.2026-W48@jobs.example.org>".format(
-        session.scalars(select(Digest.subscriber_id)).one()
-    )
+    sid = session.scalars(select(Digest.subscriber_id)).one()
+    assert msg["Message-ID"] == f"<digest.{sid}.2026-W48@jobs.example.org>"
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Research Engineer, Interpretability" in text
     assert "interpretability, pytorch" in text
