@@ -1,0 +1,324 @@
+"""Storing a source's items: dedup across sources, lifecycle and change tracking.
+
+``ingest_items`` is called once per crawl of a source. Each item is normalized and then
+matched to a stored posting: by (source, external id), else by canonical posting/apply
+URL, else by organization + dedup key (normalized title and location). One bad item is
+an error with a clear message and never touches stored data (a SAVEPOINT per item).
+The caller commits (one transaction per crawl of a source).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator import lifecycle
+from aggregator.db.models import Organization, Posting, PostingSource, Source
+from aggregator.items import RawPosting
+from aggregator.logs import log
+from aggregator.normalize.posting import NormalizedPosting
+from aggregator.normalize.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+MAX_ERROR_MESSAGES = 50
+
+
+@dataclass
+class IngestResult:
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    reopened: int = 0
+    errors: int = 0
+    error_messages: list[str] = field(default_factory=list)
+
+    def error(self, message: str) -> None:
+        self.errors += 1
+        if len(self.error_messages) < MAX_ERROR_MESSAGES:
+            self.error_messages.append(message)
+
+
+def _posting_options() -> Any:
+    return (
+        selectinload(Posting.tags),
+        selectinload(Posting.sources).selectinload(PostingSource.source),
+    )
+
+
+def load_orgs(session: Session) -> dict[str, Organization]:
+    """Organizations by normalized name and slug, for employers named by boards."""
+    orgs: dict[str, Organization] = {}
+    for org in session.scalars(select(Organization)):
+        orgs.setdefault(lifecycle.org_key(org.slug), org)
+        orgs[lifecycle.org_key(org.name)] = org
+    return orgs
+
+
+class _Matcher:
+    """Finds the stored posting of an item; knows the postings created in this call."""
+
+    def __init__(self, session: Session, items: list[tuple[RawPosting, NormalizedPosting]]):
+        urls = {u for _, n in items for u in _urls(n)}
+        keys = {n.dedup_key for _, n in items}
+        self.by_url: dict[str, list[Posting]] = {}
+        self.by_key: dict[tuple[Any, str], list[Posting]] = {}
+        found: dict[int, Posting] = {}
+        for column, values in ((Posting.canonical_url, urls), (Posting.dedup_key, keys)):
+            ordered = sorted(values)
+            for i in range(0, len(ordered), CHUNK):
+                stmt = select(Posting).where(column.in_(ordered[i : i + CHUNK]))
+                for posting in session.scalars(stmt.options(*_posting_options())):
+                    found[posting.id] = posting
+        for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
+            self.add(posting)
+
+    def add(self, posting: Posting) -> None:
+        self.by_url.setdefault(posting.canonical_url, []).append(posting)
+        org = posting.organization_id or lifecycle.org_key(posting.org_name)
+        self.by_key.setdefault((org, posting.dedup_key), []).append(posting)
+
+    def match(
+        self, data: NormalizedPosting, org: Organization | None, claimed: dict[int, str], ext: str
+    ) -> Posting | None:
+        for url in _urls(data):
+            for posting in self.by_url.get(url, []):
+                # A page listing several roles under one URL: not the same posting.
+                if claimed.get(id(posting), ext) == ext:
+                    return posting
+        org_ident = org.id if org is not None else lifecycle.org_key(data.org_name)
+        candidates = self.by_key.get((org_ident, data.dedup_key), [])
+        return candidates[0] if candidates else None
+
+
+def _urls(data: NormalizedPosting) -> list[str]:
+    urls = [data.canonical_url]
+    if data.apply_url:
+        urls.append(canonical_url(data.apply_url))
+    return [u for u in dict.fromkeys(urls) if u]
+
+
+class _Ingest:
+    def __init__(self, session: Session, source: Source, now: datetime) -> None:
+        self.session = session
+        self.source = source
+        self.now = now
+        self.orgs = load_orgs(session)
+        self.cache: dict[int, NormalizedPosting | None] = {}
+
+    def candidates(self, posting: Posting, current: PostingSource, data: NormalizedPosting) -> list:
+        """Normalized data of every active source of ``posting``, preferred first."""
+        ranked = []
+        for ps in posting.sources:
+            if ps.removed_at is not None and ps is not current:
+                continue
+            if ps is current:
+                item: NormalizedPosting | None = data
+            else:
+                item = self.renormalize(ps)
+            if item is not None:
+                # The employer's ATS first; an older listing of this same source (a
+                # re-post's old id) after the current one; then the oldest listing.
+                older_here = ps is not current and ps.source is current.source
+                ranked.append(((lifecycle.is_board(ps.source), older_here, ps.id or 0), item))
+        ranked.sort(key=lambda pair: pair[0])
+        return [item for _, item in ranked] or [data]
+
+    def renormalize(self, ps: PostingSource, taxonomy: Any = None) -> NormalizedPosting | None:
+        if ps.id in self.cache:
+            return self.cache[ps.id]
+        try:
+            raw = RawPosting.from_dict(ps.raw)
+            item, _ = lifecycle.normalize_for(
+                ps.source, raw, self.orgs, now=self.now, taxonomy=taxonomy
+            )
+        except Exception as exc:  # a stored record that no longer normalizes
+            log(logger, logging.WARNING, "renormalize_failed", posting_source=ps.id, error=exc)
+            item = None
+        self.cache[ps.id] = item
+        return item
+
+
+def ingest_items(
+    session: Session,
+    source: Source,
+    items: Iterable[RawPosting],
+    *,
+    complete: bool,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Store one crawl's items of ``source``; the caller commits.
+
+    ``complete=True`` only after a complete, successful crawl: this source's listings
+    not seen in it are marked removed, and postings left without a listing are closed.
+    """
+    now = now or datetime.now(UTC)
+    result = IngestResult()
+    run = _Ingest(session, source, now)
+    seen: set[str] = set()
+    prepared: list[tuple[RawPosting, NormalizedPosting, Organization | None]] = []
+    for raw in items:
+        result.items += 1
+        ext = str(getattr(raw, "external_id", "") or "")[:300]
+        seen.add(ext)
+        try:
+            if not ext:
+                raise ValueError("no external id")
+            data, org = lifecycle.normalize_for(source, raw, run.orgs, now=now)
+        except Exception as exc:
+            result.error(f"{source.key} item {ext[:80]!r}: {exc}")
+            continue
+        prepared.append((raw, data, org))
+    existing = {
+        ps.external_id: ps
+        for ps in session.scalars(
+            select(PostingSource)
+            .where(PostingSource.source_id == source.id)
+            .options(selectinload(PostingSource.posting).options(*_posting_options()))
+        )
+    }
+    matcher = _Matcher(session, [(r, d) for r, d, _ in prepared if r.external_id not in existing])
+    claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
+    for raw, data, org in prepared:
+        ext = str(raw.external_id)[:300]
+        try:
+            with session.begin_nested():
+                posting, outcome = _store(run, existing, matcher, claimed, raw, data, org, ext)
+        except Exception as exc:
+            result.error(f"{source.key} item {ext[:80]!r}: cannot store: {exc}")
+            continue
+        claimed.setdefault(id(posting), ext)
+        if outcome == "new":
+            matcher.add(posting)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    if complete:
+        result.closed = _close_missing(existing, seen, now)
+    session.flush()
+    log(logger, logging.INFO, "ingested", source=source.key, **{
+        k: v for k, v in vars(result).items() if k != "error_messages"
+    })  # fmt: skip
+    return result
+
+
+def _store(
+    run: _Ingest,
+    existing: dict[str, PostingSource],
+    matcher: _Matcher,
+    claimed: dict[int, str],
+    raw: RawPosting,
+    data: NormalizedPosting,
+    org: Organization | None,
+    ext: str,
+) -> tuple[Posting, str]:
+    now = run.now
+    ps = existing.get(ext)
+    posting = ps.posting if ps is not None else matcher.match(data, org, claimed, ext)
+    outcome = "unchanged"
+    if posting is None:
+        posting = Posting(
+            organization_id=org.id if org is not None else None,
+            status="open",
+            first_seen_at=now,
+            last_seen_at=now,
+            tags=[],
+            sources=[],
+        )
+        run.session.add(posting)
+        outcome = "new"
+    if ps is None:
+        ps = PostingSource(
+            source=run.source, external_id=ext, url=data.url, first_seen_at=now, raw={}
+        )
+        posting.sources.append(ps)
+        existing[ext] = ps
+    ps.posting = posting
+    ps.url = data.url
+    ps.apply_url = data.apply_url
+    ps.raw = raw.to_dict()
+    ps.last_seen_at = now
+    ps.removed_at = None
+    if posting.organization_id is None and org is not None:
+        posting.organization_id = org.id
+    merged = lifecycle.merge(run.candidates(posting, ps, data))
+    changed = lifecycle.apply(posting, merged, now=now, record_changes=outcome != "new")
+    posting.last_seen_at = now
+    if outcome != "new":
+        if posting.status == "closed":
+            lifecycle.set_status(posting, "open", now)
+            outcome = "reopened"
+        elif changed:
+            outcome = "updated"
+    return posting, outcome
+
+
+def _close_missing(existing: dict[str, PostingSource], seen: set[str], now: datetime) -> int:
+    closed = 0
+    for ext, ps in existing.items():
+        if ext in seen or ps.removed_at is not None:
+            continue
+        ps.removed_at = now
+        posting = ps.posting
+        if posting.status == "open" and all(s.removed_at is not None for s in posting.sources):
+            lifecycle.set_status(posting, "closed", now)
+            closed += 1
+    return closed
+
+
+def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None = None) -> int:
+    """Re-normalize every posting from its stored raw records; how many changed.
+
+    Applies a changed taxonomy (or improved parsers) everywhere. No change rows are
+    written (nothing happened at the source). The caller commits.
+    """
+    now = now or datetime.now(UTC)
+    changed = 0
+    last_id = 0
+    orgs = load_orgs(session)
+    while True:
+        batch = list(
+            session.scalars(
+                select(Posting)
+                .where(Posting.id > last_id)
+                .order_by(Posting.id)
+                .limit(200)
+                .options(*_posting_options())
+            )
+        )
+        if not batch:
+            return changed
+        for posting in batch:
+            last_id = posting.id
+            if _reclassify_one(session, posting, orgs, taxonomy, now):
+                changed += 1
+        session.flush()
+
+
+def _reclassify_one(
+    session: Session, posting: Posting, orgs: dict[str, Organization], taxonomy: Any, now: datetime
+) -> bool:
+    active = [ps for ps in posting.sources if ps.removed_at is None] or list(posting.sources)
+    ranked = []
+    for ps in active:
+        try:
+            raw = RawPosting.from_dict(ps.raw)
+            data, _ = lifecycle.normalize_for(ps.source, raw, orgs, now=now, taxonomy=taxonomy)
+        except Exception as exc:
+            log(logger, logging.WARNING, "reclassify_skipped", posting=posting.id, error=exc)
+            continue
+        ranked.append(((lifecycle.is_board(ps.source), ps.id), data))
+    if not ranked:
+        return False
+    ranked.sort(key=lambda pair: pair[0])
+    merged = lifecycle.merge([data for _, data in ranked])
+    before = (posting.content_hash, posting.classification, posting.taxonomy_version)
+    with session.no_autoflush:
+        lifecycle.apply(posting, merged, now=now, record_changes=False)
+    return before != (posting.content_hash, posting.classification, posting.taxonomy_version)

@@ -1,0 +1,278 @@
+"""From a source's :class:`RawPosting` to the normalized fields of a :class:`Posting`.
+
+:func:`normalize` is pure (no database): it cleans text, parses salary, dates and
+locations, classifies the posting with the taxonomy, and computes the dedup key and a
+hash of everything a user sees. The crawl pipeline, ``ingest_items`` and the
+``classify`` command all go through it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from aggregator.errors import UserError
+from aggregator.items import RawPosting
+from aggregator.normalize.dates import parse_datetime, parse_deadline
+from aggregator.normalize.locations import parse_locations
+from aggregator.normalize.salary import parse_salary
+from aggregator.normalize.text import (
+    clean_line,
+    html_to_text,
+    looks_like_html,
+    sanitize_html,
+    text_to_html,
+)
+from aggregator.normalize.urls import canonical_url, is_http_url
+
+if TYPE_CHECKING:
+    from aggregator.normalize.taxonomy import Taxonomy
+
+EMPLOYMENT_TYPES = (
+    "FULL_TIME", "PART_TIME", "CONTRACT", "INTERN", "TEMPORARY", "FELLOWSHIP", "VOLUNTEER",
+    "OTHER",
+)  # fmt: skip
+_EMPLOYMENT_RULES = [
+    ("INTERN", r"intern|praktikum|stage\b|trainee"),
+    ("FELLOWSHIP", r"fellow|residen(?:cy|t)|scholar"),
+    ("VOLUNTEER", r"volunt"),
+    ("PART_TIME", r"part[\s_-]?time|teilzeit"),
+    ("CONTRACT", r"contract|freelance|consult|self[\s_-]?employed|per[\s_-]?diem"),
+    ("TEMPORARY", r"temp|fixed[\s_-]?term|seasonal|befristet"),
+    ("FULL_TIME", r"full[\s_-]?time|permanent|regular|vollzeit|employee|salaried"),
+]
+MAX_URL = 2000
+
+
+class InvalidItem(UserError):
+    """A source record that cannot become a posting (no title, no usable URL...)."""
+
+
+@dataclass
+class NormalizedPosting:
+    org_name: str
+    org_type: str | None
+    title: str
+    normalized_title: str
+    dedup_key: str
+    url: str
+    canonical_url: str
+    apply_url: str | None = None
+    description_html: str = ""
+    description_text: str = ""
+    locations: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    remote: str = "unspecified"
+    employment_type: str | None = None
+    department: str | None = None
+    role: str = "other"
+    roles: list[dict[str, Any]] = field(default_factory=list)  # [{role, confidence}]
+    skills: list[str] = field(default_factory=list)
+    seniority: str = "unspecified"
+    phd_required: str = "unspecified"
+    ml_experience_required: str = "unspecified"
+    safety_relevance: str = "adjacent"
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+    salary_text: str | None = None
+    posted_at: datetime | None = None
+    source_updated_at: datetime | None = None
+    deadline: datetime | None = None
+    deadline_rolling: bool = False
+    classification: dict[str, Any] = field(default_factory=dict)
+    taxonomy_version: str | None = None
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (datetimes as ISO 8601)."""
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, datetime):
+                out[key] = value.isoformat()
+        return out
+
+
+# Fields whose change a user would notice; they make up the content hash.
+VISIBLE_FIELDS = (
+    "org_name", "title", "url", "apply_url", "description_html", "locations", "remote",
+    "employment_type", "salary_min", "salary_max", "salary_currency", "salary_period",
+    "salary_text", "deadline", "deadline_rolling", "role", "skills", "seniority",
+)  # fmt: skip
+
+
+def content_hash(posting: NormalizedPosting) -> str:
+    data = {name: getattr(posting, name) for name in VISIBLE_FIELDS}
+    blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def normalize_title(title: str) -> str:
+    """Lowercase words only, gender markers such as "(m/f/d)" removed."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode() or title
+    text = re.sub(r"\((?:[mwfdx]\s*/\s*)+[mwfdx]\)|\b[mwfdx]/[mwfdx](?:/[mwfdx])?\b", " ", text,
+                  flags=re.I)  # fmt: skip
+    text = re.sub(r"[^\w]+", " ", text.casefold())
+    return " ".join(text.split())
+
+
+def location_key(cities: list[str], countries: list[str]) -> str:
+    if cities:
+        return ",".join(sorted({normalize_title(c) for c in cities}))
+    return ",".join(sorted({c.lower() for c in countries}))
+
+
+def normalize_employment_type(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    upper = text.upper().replace("-", "_").replace(" ", "_")
+    if upper in EMPLOYMENT_TYPES:
+        return upper
+    for kind, pattern in _EMPLOYMENT_RULES:
+        if re.search(pattern, text, re.I):
+            return kind
+    return "OTHER"
+
+
+def _url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    return url if is_http_url(url) and len(url) <= MAX_URL else None
+
+
+def _run_classifier(**kwargs: Any) -> Any:
+    from aggregator.normalize.classifier import classify
+
+    return classify(**kwargs)
+
+
+def _taxonomy_version(taxonomy: Any, classification: dict[str, Any]) -> str | None:
+    version = getattr(taxonomy, "version", None) or classification.get("taxonomy_version")
+    return str(version)[:40] if version else None
+
+
+def _classification_fields(result: Any) -> dict[str, Any]:
+    roles = [
+        {"role": str(r.role), "confidence": round(float(r.confidence), 3)}
+        for r in getattr(result, "roles", []) or []
+    ]
+    to_dict = getattr(result, "to_dict", None)
+    details = dict(to_dict()) if callable(to_dict) else {}
+    details.setdefault("roles", roles)
+    details.setdefault("evidence", getattr(result, "evidence", None))
+    return {
+        "role": str(getattr(result, "role", None) or "other"),
+        "roles": roles,
+        "skills": sorted({str(s) for s in getattr(result, "skills", []) or []}),
+        "seniority": str(getattr(result, "seniority", None) or "unspecified"),
+        "phd_required": str(getattr(result, "phd_required", None) or "unspecified"),
+        "ml_experience_required": str(
+            getattr(result, "ml_experience_required", None) or "unspecified"
+        ),
+        "safety_relevance": str(getattr(result, "safety_relevance", None) or "adjacent"),
+        "classification": json.loads(json.dumps(details, default=str)),
+    }
+
+
+def normalize(
+    raw: RawPosting,
+    *,
+    org_type: str | None = None,
+    now: datetime | None = None,
+    taxonomy: Taxonomy | None = None,
+    strict: bool = True,
+) -> NormalizedPosting:
+    """Normalize and classify one record; :class:`InvalidItem` when it is unusable.
+
+    With ``strict=False`` (the ``classify`` command) a missing org or URL is allowed.
+    """
+    now = now or datetime.now(UTC)
+    ident = f"item {str(raw.external_id)[:80]!r}"
+    title = clean_line(raw.title if isinstance(raw.title, str) else None, 500)
+    if not title:
+        raise InvalidItem(f"{ident}: no title")
+    org = clean_line(raw.org if isinstance(raw.org, str) else None, 200)
+    url = _url(raw.url)
+    if strict and not org:
+        raise InvalidItem(f"{ident}: no organization name")
+    if strict and url is None:
+        raise InvalidItem(f"{ident}: no usable http(s) URL (got {str(raw.url)[:100]!r})")
+    description = raw.description_html if isinstance(raw.description_html, str) else ""
+    if description and not looks_like_html(description):
+        description = text_to_html(description)
+    description_html = sanitize_html(description)
+    description_text = html_to_text(description_html)
+    raw_locations = raw.locations if isinstance(raw.locations, list) else []
+    locations = list(dict.fromkeys(filter(None, (clean_line(s, 200) for s in raw_locations))))[:50]
+    place = parse_locations(
+        locations,
+        remote_hint=raw.remote_hint,
+        country_hints=raw.country_hints if isinstance(raw.country_hints, list) else [],
+        description_text=description_text,
+    )
+    salary = parse_salary(raw.salary, raw.salary_text, description_text)
+    deadline = parse_deadline(raw.deadline, description_text, now)
+    employment_type = normalize_employment_type(raw.employment_type)
+    department = clean_line(raw.department, 300) or None
+    if taxonomy is None:
+        taxonomy = _default_taxonomy()
+    result = _run_classifier(
+        title=title,
+        description_text=description_text,
+        department=department,
+        org_type=org_type,
+        employment_type=employment_type,
+        org=org or None,
+        taxonomy=taxonomy,
+    )
+    labels = _classification_fields(result)
+    normalized_title = normalize_title(title)
+    posting = NormalizedPosting(
+        org_name=org,
+        org_type=org_type,
+        title=title,
+        normalized_title=normalized_title[:500],
+        dedup_key=f"{normalized_title}|{location_key(place.cities, place.countries)}"[:700],
+        url=url or "",
+        canonical_url=canonical_url(url)[:MAX_URL] if url else "",
+        apply_url=_url(raw.apply_url),
+        description_html=description_html,
+        description_text=description_text,
+        locations=locations,
+        cities=place.cities,
+        countries=place.countries,
+        remote=place.remote,
+        employment_type=employment_type,
+        department=department,
+        salary_min=salary.min if salary else None,
+        salary_max=salary.max if salary else None,
+        salary_currency=salary.currency if salary else None,
+        salary_period=salary.period if salary else None,
+        salary_text=(salary.text or "")[:500] or None if salary else None,
+        posted_at=parse_datetime(raw.posted_at),
+        source_updated_at=parse_datetime(raw.updated_at),
+        deadline=deadline.when,
+        deadline_rolling=deadline.rolling,
+        taxonomy_version=None,
+        **labels,
+    )
+    posting.taxonomy_version = _taxonomy_version(taxonomy, posting.classification)
+    posting.content_hash = content_hash(posting)
+    return posting
+
+
+def _default_taxonomy() -> Any:
+    try:
+        from aggregator.normalize.taxonomy import load_taxonomy
+    except ImportError:  # the taxonomy module is optional for the parsers
+        return None
+    return load_taxonomy()
