@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
@@ -21,6 +21,9 @@ from aggregator.errors import UserError
 
 SORTS = ("newest", "deadline", "relevance")
 REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
+MAX_DAYS = 3650
+MAX_ID = 2**31 - 1
+_NO_DEADLINE = datetime(9999, 1, 1)
 
 
 class InvalidQuery(UserError):
@@ -82,12 +85,19 @@ def _tag_clause(kind: str, values: list[str]) -> Any:
     )
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in text.lower().split() if w][:10]
+
+
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _text_clause(text: str) -> Any:
     """Every word must appear in the title, org or description (case-insensitive)."""
-    words = [w for w in text.lower().split() if w][:10]
     clauses = []
-    for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for word in _words(text):
+        pattern = _like_pattern(word)
         clauses.append(
             or_(
                 func.lower(Posting.title).like(pattern, escape="\\"),
@@ -139,11 +149,13 @@ def filter_clauses(f: PostingFilter, now: datetime | None = None) -> list[Any]:
     if f.q.strip():
         clauses.append(_text_clause(f.q))
     if f.posted_within is not None:
-        clauses.append(Posting.first_seen_at >= now - timedelta(days=f.posted_within))
+        days = max(0, min(f.posted_within, MAX_DAYS))
+        clauses.append(Posting.first_seen_at >= now - timedelta(days=days))
     if f.deadline_within is not None:
+        days = max(0, min(f.deadline_within, MAX_DAYS))
         clauses.append(Posting.deadline.is_not(None))
         clauses.append(Posting.deadline >= now)
-        clauses.append(Posting.deadline <= now + timedelta(days=f.deadline_within))
+        clauses.append(Posting.deadline <= now + timedelta(days=days))
     if f.has_salary is True:
         clauses.append(or_(Posting.salary_min.is_not(None), Posting.salary_max.is_not(None)))
     elif f.has_salary is False:
@@ -164,32 +176,69 @@ def _decode_cursor(cursor: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != 2:
             raise ValueError
+        last_id = values[1]
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or not 0 <= last_id <= MAX_ID:
+            raise ValueError
         return values
     except (ValueError, TypeError, UnicodeDecodeError):
         raise InvalidQuery("malformed cursor") from None
 
 
-def _order_and_keyset(stmt: Select[Any], sort: str, cursor: str | None) -> Select[Any]:
-    """Apply the sort order and, for a cursor, the keyset condition."""
+def _cursor_time(value: Any) -> datetime:
+    when = datetime.fromisoformat(str(value))
+    return (
+        when.replace(tzinfo=None)
+        if when.tzinfo is None
+        else when.astimezone(UTC).replace(tzinfo=None)
+    )
+
+
+def _relevance(text: str) -> Any:
+    """A simple score: each query word in the title counts 3, in the org 2, elsewhere 1."""
+    score: Any = literal(0)
+    for word in _words(text):
+        pattern = _like_pattern(word)
+        score = score + case((func.lower(Posting.title).like(pattern, escape="\\"), 3), else_=0)
+        score = score + case((func.lower(Posting.org_name).like(pattern, escape="\\"), 2), else_=0)
+    return score
+
+
+def _order_and_keyset(
+    stmt: Select[Any], f: PostingFilter, cursor: str | None
+) -> tuple[Select[Any], int]:
+    """Apply the sort order and, for a cursor, the keyset condition (or offset for relevance)."""
+    sort = f.sort
     if sort not in SORTS:
         raise InvalidQuery(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
     key: Any
+    if sort == "relevance" and f.q.strip():
+        offset = 0
+        if cursor:
+            tag, offset = _decode_cursor(cursor)
+            if tag != "offset" or offset > 100_000:
+                raise InvalidQuery("malformed cursor")
+        order: tuple[Any, ...] = (
+            _relevance(f.q).desc(),
+            Posting.first_seen_at.desc(),
+            Posting.id.desc(),
+        )
+        return stmt.order_by(*order).offset(offset), offset
     if sort == "deadline":
         # Postings without a deadline sort last: far-future sentinel keeps keysets simple.
-        key = func.coalesce(Posting.deadline, datetime(9999, 1, 1))
+        key = func.coalesce(Posting.deadline, _NO_DEADLINE)
         order = (key.asc(), Posting.id.asc())
         if cursor:
             value, last_id = _decode_cursor(cursor)
-            when = datetime.fromisoformat(str(value)).replace(tzinfo=None)
-            stmt = stmt.where(or_(key > when, and_(key == when, Posting.id > int(last_id))))
+            when = _cursor_time(value)
+            stmt = stmt.where(or_(key > when, and_(key == when, Posting.id > last_id)))
     else:
         key = Posting.first_seen_at
         order = (key.desc(), Posting.id.desc())
         if cursor:
             value, last_id = _decode_cursor(cursor)
-            when = datetime.fromisoformat(str(value)).replace(tzinfo=None)
-            stmt = stmt.where(or_(key < when, and_(key == when, Posting.id < int(last_id))))
-    return stmt.order_by(*order)
+            when = _cursor_time(value)
+            stmt = stmt.where(or_(key < when, and_(key == when, Posting.id < last_id)))
+    return stmt.order_by(*order), -1
 
 
 def search_postings(
@@ -207,23 +256,27 @@ def search_postings(
         .where(*filter_clauses(f, now))
         .options(
             selectinload(Posting.tags),
+            selectinload(Posting.organization),
             selectinload(Posting.sources).selectinload(PostingSource.source),
         )
     )
     try:
-        stmt = _order_and_keyset(stmt, f.sort, cursor)
-    except (ValueError, TypeError):
+        stmt, offset = _order_and_keyset(stmt, f, cursor)
+    except (ValueError, TypeError, OverflowError):
         raise InvalidQuery("malformed cursor") from None
     rows = list(session.scalars(stmt.limit(limit + 1)))
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        if f.sort == "deadline":
-            value = (last.deadline or datetime(9999, 1, 1)).replace(tzinfo=None).isoformat()
+        if offset >= 0:
+            next_cursor = _encode_cursor(["offset", offset + limit])
+        elif f.sort == "deadline":
+            value = (last.deadline or _NO_DEADLINE).replace(tzinfo=None).isoformat()
+            next_cursor = _encode_cursor([value, last.id])
         else:
             value = last.first_seen_at.replace(tzinfo=None).isoformat()
-        next_cursor = _encode_cursor([value, last.id])
+            next_cursor = _encode_cursor([value, last.id])
     return Page(items=items, next_cursor=next_cursor)
 
 

@@ -1,0 +1,30 @@
+"""``aisafety-jobs serve``: the web UI, JSON API and feeds under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from aggregator.cli.context import app_context
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: str | None = typer.Option(None, "--host", help="Address (setting web_host)."),
+        port: int | None = typer.Option(
+            None, "--port", min=1, max=65535, help="Port (setting web_port)."
+        ),
+    ) -> None:
+        """Serve the web UI, the JSON API and the feeds."""
+        import uvicorn
+
+        from aggregator.web.app import create_app
+
+        context = app_context(ctx)
+        settings = context.settings
+        application = create_app(settings)
+        bind_host = host or settings.web_host
+        bind_port = port or settings.web_port
+        typer.echo(f"serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
+        uvicorn.run(application, host=bind_host, port=bind_port, log_level="warning")

@@ -1,0 +1,105 @@
+"""Recording one source's crawl: ingest its items, the CrawlRun row and source health.
+
+Success and partial runs are ingested; only a COMPLETE successful run is ingested
+with ``complete=True`` (postings the source no longer lists are closed). A failed
+or timed-out run stores nothing and closes nothing. A 304 (feed not modified) is a
+success that changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aggregator.db.models import CrawlRun, Source
+from aggregator.items import RawPosting
+from aggregator.logs import log
+
+logger = logging.getLogger(__name__)
+
+
+def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
+    run = CrawlRun(source=source, started_at=now or datetime.now(UTC), status="running")
+    session.add(run)
+    session.commit()
+    return run
+
+
+def _items(result: dict[str, Any], errors: list[str]) -> list[RawPosting]:
+    items = []
+    for data in result.get("items") or []:
+        try:
+            items.append(RawPosting.from_dict(data))
+        except (TypeError, ValueError) as exc:
+            errors.append(f"malformed item from the crawl subprocess: {exc}")
+    return items
+
+
+def record_result(
+    session: Session, source: Source, run: CrawlRun, result: dict[str, Any], seconds: float
+) -> dict[str, Any]:
+    """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
+    from aggregator.ingest import ingest_items
+
+    now = datetime.now(UTC)
+    status = str(result.get("status") or "failed")
+    message = result.get("message")
+    complete = bool(result.get("complete")) and status == "success"
+    counts = {"items": 0, "new": 0, "updated": 0, "closed": 0, "errors": 0}
+    counts["errors"] = int(result.get("record_errors") or 0)
+    if status in ("success", "partial") and not result.get("not_modified"):
+        errors: list[str] = []
+        items = _items(result, errors)
+        try:
+            ingested = ingest_items(session, source, items, complete=complete, now=now)
+        except Exception as exc:  # storage failed: nothing of this run is kept
+            session.rollback()
+            status, message, complete = (
+                "failed",
+                f"ingest failed: {type(exc).__name__}: {exc}",
+                False,
+            )
+            log(logger, logging.ERROR, "ingest_failed", source=source.key, error=exc)
+        else:
+            counts.update(
+                items=ingested.items,
+                new=ingested.new,
+                updated=ingested.updated,
+                closed=ingested.closed,
+            )
+            counts["errors"] += ingested.errors + len(errors)
+            if ingested.errors and status == "success":
+                message = "; ".join(ingested.error_messages[:3])
+    run.finished_at = now
+    run.status = status
+    run.complete = complete
+    run.items, run.new, run.updated = counts["items"], counts["new"], counts["updated"]
+    run.closed, run.errors = counts["closed"], counts["errors"]
+    run.error_message = message
+    source.last_run_at = now
+    source.total_runs = (source.total_runs or 0) + 1
+    if status in ("success", "partial"):
+        source.last_success_at = now
+        source.consecutive_failures = 0
+        source.last_error = message if status == "partial" else None
+        if not result.get("not_modified"):
+            source.last_item_count = counts["items"]
+        if isinstance(result.get("state"), dict):
+            source.state = dict(result["state"])
+    else:
+        source.consecutive_failures = (source.consecutive_failures or 0) + 1
+        source.last_error = message or status
+    session.commit()
+    log(
+        logger,
+        logging.INFO,
+        "crawl_recorded",
+        source=source.key,
+        status=status,
+        seconds=round(seconds, 2),
+        **counts,
+    )
+    return {"status": status, "message": message, "complete": complete, **counts}

@@ -1,0 +1,265 @@
+"""The parent side of crawling: batches of sources in subprocesses, then recording.
+
+Scrapy never runs in this process (the scheduler lives for months and a Twisted
+reactor cannot restart). Sources are split into batches of at most
+``crawl_batch_size``; up to ``crawl_concurrency`` batch subprocesses run at once,
+each killed after ``crawl_timeout_seconds``; sources of a killed batch that had
+not finished are recorded as timed out. Each source is then ingested and
+recorded on its own (one transaction per source) in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aggregator.crawl.platforms import discover_platforms, platform_path
+from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
+from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
+from aggregator.errors import UserError
+from aggregator.settings import Settings
+
+
+@dataclass
+class SourceResult:
+    key: str
+    platform: str
+    status: str  # success | partial | failed | timeout
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    message: str | None = None
+    complete: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("success", "partial")
+
+
+def select_sources(configs: list[SourceConfig], keys: list[str] | None) -> list[SourceConfig]:
+    """Enabled sources, or exactly ``keys`` (even disabled ones) when given."""
+    if not keys:
+        return [c for c in configs if c.enabled]
+    by_key = {c.key: c for c in configs}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise UserError(
+            f"unknown source key(s): {', '.join(unknown)}; known: {', '.join(sorted(by_key))}"
+        )
+    return [by_key[k] for k in dict.fromkeys(keys)]
+
+
+def build_job(
+    settings: Settings,
+    configs: list[SourceConfig],
+    platforms: dict[str, type[Any]],
+    states: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    states = states or {}
+    return {
+        "scrapy_settings": scrapy_settings(settings),
+        "http": {
+            "user_agent": settings.user_agent,
+            "timeout": settings.download_timeout_seconds,
+            "max_bytes": MAX_RESPONSE_BYTES,
+            "retries": 1,
+            "retry_after_max": 30.0,
+        },
+        "sources": [
+            {
+                "source": c.job_source(),
+                "platform": platform_path(platforms[c.platform]),
+                "kind": getattr(platforms[c.platform], "kind", "scrapy"),
+                "state": states.get(c.key) or {},
+            }
+            for c in configs
+        ],
+    }
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of a crawl subprocess: it can import what this process can."""
+    env = dict(os.environ)
+    paths = [p for p in sys.path if p and os.path.isdir(p)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
+
+
+def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Run one batch subprocess; a result for every source of the job (never raises)."""
+    keys = [e["source"]["key"] for e in job["sources"]]
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="aisj-crawl-") as tmp:
+        job_path, out_dir = Path(tmp) / "job.json", Path(tmp) / "out"
+        out_dir.mkdir()
+        job_path.write_text(json.dumps(job), encoding="utf-8")
+        command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(out_dir)]
+        problem: tuple[str, str] | None = None
+        try:
+            proc = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=settings.crawl_timeout_seconds,
+                env=_child_env(),
+                check=False,
+            )
+            if proc.returncode != 0:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+                problem = ("failed", f"crawl subprocess exited with {proc.returncode}: {tail[0]}")
+        except subprocess.TimeoutExpired:
+            problem = (
+                "timeout",
+                f"crawl subprocess killed after {settings.crawl_timeout_seconds} s "
+                "(setting crawl_timeout_seconds)",
+            )
+        except OSError as exc:
+            problem = ("failed", f"cannot start the crawl subprocess: {exc}")
+        results: dict[str, dict[str, Any]] = {}
+        for key in keys:
+            path = out_dir / f"{key}.json"
+            try:
+                results[key] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                status, message = problem or ("failed", "the crawl subprocess gave no result")
+                results[key] = {
+                    "status": status,
+                    "message": message,
+                    "seconds": round(time.monotonic() - started, 3),
+                }
+        return results
+
+
+def _batches(configs: list[SourceConfig], settings: Settings) -> list[list[SourceConfig]]:
+    if not configs:
+        return []
+    size = min(
+        settings.crawl_batch_size, max(1, math.ceil(len(configs) / settings.crawl_concurrency))
+    )
+    return [configs[i : i + size] for i in range(0, len(configs), size)]
+
+
+def fetch_sources(
+    settings: Settings,
+    configs: list[SourceConfig],
+    *,
+    platforms: dict[str, type[Any]] | None = None,
+    states: dict[str, dict[str, Any]] | None = None,
+    on_batch: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Crawl ``configs`` in batch subprocesses and return the raw results by key.
+
+    Stores nothing. ``on_batch`` is called (in this thread) as each batch ends.
+    """
+    platforms = platforms or discover_platforms()
+    out: dict[str, dict[str, Any]] = {}
+    batches = _batches(configs, settings)
+    with ThreadPoolExecutor(max_workers=max(1, settings.crawl_concurrency)) as pool:
+        futures = [
+            pool.submit(run_batch, settings, build_job(settings, b, platforms, states))
+            for b in batches
+        ]
+        for future in as_completed(futures):
+            results = future.result()
+            out.update(results)
+            if on_batch is not None:
+                on_batch(results)
+    return out
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("crawling", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def crawl_sources(
+    settings: Settings,
+    keys: list[str] | None = None,
+    sources_file: str | None = None,
+    progress: bool = False,
+) -> list[SourceResult]:
+    """Crawl the enabled sources (or ``keys``), store their postings, record health.
+
+    Returns one :class:`SourceResult` per source, in registry order. Never raises
+    for a failing source; raises UserError for a bad registry or unknown keys.
+    """
+    from aggregator.db import open_database, session_factory
+
+    platforms = discover_platforms()
+    configs = load_registry(registry_path(settings, sources_file), platforms)
+    chosen = select_sources(configs, keys)
+    engine = open_database(settings)
+    Session_ = session_factory(engine)
+    with Session_() as session:
+        rows = sync_registry(session, configs)
+        states = {c.key: dict(rows[c.key].state or {}) for c in chosen}
+    results: dict[str, SourceResult] = {}
+    by_key = {c.key: c for c in chosen}
+
+    def record(batch: dict[str, dict[str, Any]]) -> None:
+        for key, result in batch.items():
+            results[key] = _record_one(Session_, by_key[key], result)
+        advance(len(batch))
+
+    with _progress(progress, len(chosen)) as advance:
+        fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
+    return [results[c.key] for c in chosen]
+
+
+def _record_one(
+    session_maker: Callable[[], Session], config: SourceConfig, result: dict[str, Any]
+) -> SourceResult:
+    from sqlalchemy import select
+
+    from aggregator.crawl.record import record_result, start_run
+    from aggregator.db.models import Source
+
+    seconds = float(result.get("seconds") or 0.0)
+    with session_maker() as session:
+        source = session.scalars(select(Source).where(Source.key == config.key)).one()
+        run = start_run(session, source, datetime.now(UTC) - timedelta(seconds=seconds))
+        counts = record_result(session, source, run, result, seconds)
+    return SourceResult(
+        key=config.key,
+        platform=config.platform,
+        seconds=seconds,
+        status=counts["status"],
+        message=counts["message"],
+        complete=counts["complete"],
+        items=counts["items"],
+        new=counts["new"],
+        updated=counts["updated"],
+        closed=counts["closed"],
+        errors=counts["errors"],
+    )

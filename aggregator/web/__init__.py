@@ -1,0 +1,1 @@
+"""The web UI, the JSON API and the feeds (FastAPI + Jinja2 + vendored htmx)."""

@@ -1,0 +1,282 @@
+"""The JSON API: postings with the list's filters, facets, sources, the open dataset."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator.db.models import Posting, PostingSource, Source
+from aggregator.search import MAX_ID, PostingFilter, search_postings, source_keys, tag_values
+from aggregator.web.deps import db_session
+from aggregator.web.facets import facet_counts
+from aggregator.web.filters import posting_filter
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "Invalid parameter; the message says which."},
+    500: {"model": ErrorOut, "description": "Server error."},
+}
+
+
+class PostingOut(BaseModel):
+    id: int
+    title: str
+    org_name: str
+    org_slug: str | None
+    org_type: str | None
+    url: str
+    apply_url: str | None
+    web_url: str
+    locations: list[Any]
+    countries: list[Any]
+    remote: str
+    role: str
+    roles: list[str]
+    skills: list[str]
+    seniority: str
+    salary_min: float | None
+    salary_max: float | None
+    salary_currency: str | None
+    salary_period: str | None
+    salary_text: str | None
+    deadline: datetime | None
+    deadline_rolling: bool
+    posted_at: datetime | None
+    first_seen_at: datetime
+    status: str
+    sources: list[str]
+
+
+class SourceListing(BaseModel):
+    source: str
+    platform: str
+    url: str
+    first_seen_at: datetime
+    removed_at: datetime | None
+
+
+class ChangeOut(BaseModel):
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: datetime
+
+
+class PostingDetail(PostingOut):
+    description_html: str
+    description_text: str
+    classification: dict[str, Any]
+    listings: list[SourceListing]
+    changes: list[ChangeOut]
+
+
+class PostingPage(BaseModel):
+    items: list[PostingOut]
+    next_cursor: str | None
+
+
+class FacetValueOut(BaseModel):
+    value: str
+    count: int
+    selected: bool
+
+
+class FacetsOut(BaseModel):
+    role: list[FacetValueOut]
+    skill: list[FacetValueOut]
+    country: list[FacetValueOut]
+    org: list[FacetValueOut]
+    org_type: list[FacetValueOut]
+    remote: list[FacetValueOut]
+    seniority: list[FacetValueOut]
+    posted_within: list[FacetValueOut]
+    deadline_within: list[FacetValueOut]
+    has_salary: int
+
+
+class SourceOut(BaseModel):
+    key: str
+    platform: str
+    organization: str | None
+    enabled: bool
+    last_run_at: datetime | None
+    last_success_at: datetime | None
+    last_item_count: int | None
+    consecutive_failures: int
+    last_error: str | None
+    postings: int
+
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
+SessionDep = Annotated[Session, Depends(db_session)]
+
+
+def posting_out(p: Posting, base_url: str) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "org_name": p.org_name,
+        "org_slug": p.organization.slug if p.organization else None,
+        "org_type": p.org_type,
+        "url": p.url,
+        "apply_url": p.apply_url,
+        "web_url": f"{base_url}/postings/{p.id}",
+        "locations": list(p.locations or []),
+        "countries": list(p.countries or []),
+        "remote": p.remote,
+        "role": p.role,
+        "roles": tag_values(p, "role"),
+        "skills": tag_values(p, "skill"),
+        "seniority": p.seniority,
+        "salary_min": p.salary_min,
+        "salary_max": p.salary_max,
+        "salary_currency": p.salary_currency,
+        "salary_period": p.salary_period,
+        "salary_text": p.salary_text,
+        "deadline": p.deadline,
+        "deadline_rolling": p.deadline_rolling,
+        "posted_at": p.posted_at,
+        "first_seen_at": p.first_seen_at,
+        "status": p.status,
+        "sources": source_keys(p),
+    }
+
+
+def _base(request: Request) -> str:
+    return str(request.app.state.settings.base_url).rstrip("/")
+
+
+@router.get("/postings", response_model=PostingPage, summary="Search postings")
+def list_postings(
+    request: Request,
+    f: FilterDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    page = search_postings(session, f, limit=limit, cursor=cursor)
+    base = _base(request)
+    return {"items": [posting_out(p, base) for p in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/postings/{posting_id}",
+    response_model=PostingDetail,
+    responses={404: {"model": ErrorOut, "description": "No such posting."}},
+    summary="One posting with its sources and change history",
+)
+def get_posting(
+    request: Request,
+    posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+) -> dict[str, Any]:
+    p = session.scalar(
+        select(Posting)
+        .where(Posting.id == posting_id)
+        .options(
+            selectinload(Posting.tags),
+            selectinload(Posting.changes),
+            selectinload(Posting.organization),
+            selectinload(Posting.sources).selectinload(PostingSource.source),
+        )
+    )
+    if p is None:
+        raise HTTPException(404, "no posting with this id")
+    out = posting_out(p, _base(request))
+    out.update(
+        description_html=p.description_html,
+        description_text=p.description_text,
+        classification=dict(p.classification or {}),
+        listings=[
+            {
+                "source": ps.source.key,
+                "platform": ps.source.platform,
+                "url": ps.url,
+                "first_seen_at": ps.first_seen_at,
+                "removed_at": ps.removed_at,
+            }
+            for ps in p.sources
+        ],
+        changes=[
+            {
+                "field": c.field,
+                "old_value": c.old_value,
+                "new_value": c.new_value,
+                "changed_at": c.changed_at,
+            }
+            for c in p.changes
+        ],
+    )
+    return out
+
+
+@router.get("/facets", response_model=FacetsOut, summary="Facet counts for a filter")
+def get_facets(f: FilterDep, session: SessionDep) -> Any:
+    return facet_counts(session, f)
+
+
+@router.get("/sources", response_model=list[SourceOut], summary="Every source and its health")
+def list_sources(session: SessionDep) -> list[dict[str, Any]]:
+    counts = dict(
+        session.execute(
+            select(PostingSource.source_id, func.count())
+            .where(PostingSource.removed_at.is_(None))
+            .group_by(PostingSource.source_id)
+        ).all()
+    )
+    sources = session.scalars(
+        select(Source).options(selectinload(Source.organization)).order_by(Source.key)
+    )
+    return [
+        {
+            "key": s.key,
+            "platform": s.platform,
+            "organization": s.organization.name if s.organization else None,
+            "enabled": s.enabled,
+            "last_run_at": s.last_run_at,
+            "last_success_at": s.last_success_at,
+            "last_item_count": s.last_item_count,
+            "consecutive_failures": s.consecutive_failures,
+            "last_error": s.last_error,
+            "postings": int(counts.get(s.id, 0)),
+        }
+        for s in sources
+    ]
+
+
+@router.get(
+    "/postings.jsonl",
+    summary="The open dataset: every matching posting, one JSON object per line",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON lines"}},
+)
+def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
+    sessions = request.app.state.sessions
+    base = _base(request)
+
+    def lines() -> Iterator[bytes]:
+        with sessions() as session:
+            cursor = None
+            while True:
+                page = search_postings(session, f, limit=500, cursor=cursor)
+                for p in page.items:
+                    yield (json.dumps(posting_out(p, base), default=str) + "\n").encode()
+                session.expunge_all()
+                if page.next_cursor is None:
+                    return
+                cursor = page.next_cursor
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")

@@ -1,0 +1,102 @@
+"""The web application: server-rendered pages, the JSON API, feeds and the alert sign-up."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from aggregator import __version__
+from aggregator.db import open_database, session_factory
+from aggregator.errors import UserError
+from aggregator.logs import log
+from aggregator.settings import Settings
+from aggregator.web import render
+from aggregator.web.security import CsrfError, RateLimiter, SecurityMiddleware, csrf_token
+
+HERE = Path(__file__).resolve().parent
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """Open data of AI safety jobs, fellowships, grants and programs.
+
+Filters: values within one parameter are OR (repeat the parameter), parameters are AND.
+Lists paginate with an opaque `cursor`; pass `next_cursor` back to get the next page.
+"""
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid value')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/feeds/"))
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render.page(request, "error.html", {"message": message}, status_code=status)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The FastAPI application serving ``settings``' database."""
+    from aggregator.web import api, feeds, pages, subscribe
+
+    engine = open_database(settings)
+    app = FastAPI(
+        title="aisafety-jobs",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.secret = settings.resolved_secret_key().split(",")[-1].strip()
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    render.configure(templates.env)
+    templates.env.globals["csrf_token"] = csrf_token
+    app.state.templates = templates
+    app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
+    app.add_middleware(SecurityMiddleware)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, _validation_message(exc))
+
+    @app.exception_handler(CsrfError)
+    async def csrf_error(request: Request, exc: CsrfError) -> Response:
+        return _error(request, 403, str(exc))
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, exc: Any) -> Response:
+        detail = getattr(exc, "detail", None)
+        return _error(request, 404, detail if isinstance(detail, str) else "Not found")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log(logger, logging.ERROR, "web.error", path=request.url.path, error=repr(exc))
+        return _error(request, 500, "Something went wrong on our side; please try again.")
+
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(subscribe.router)
+    app.include_router(pages.router)
+    return app

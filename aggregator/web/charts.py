@@ -1,0 +1,144 @@
+"""Chart geometry for the stats page, drawn as inline SVG by ``templates/stats.html``.
+
+Python computes rectangles and labels; the template renders them with autoescaping, so
+no markup is built from strings here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from aggregator.db.models import Posting, utcnow
+
+PALETTE = (
+    "#2563eb", "#16a34a", "#db2777", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04",
+    "#dc2626", "#4f46e5", "#059669", "#9333ea", "#65a30d", "#64748b",
+)  # fmt: skip
+WEEKS = 12
+WIDTH = 720
+HEIGHT = 240
+
+
+@dataclass
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    color: str
+    title: str
+
+
+@dataclass
+class Chart:
+    rects: list[Rect] = field(default_factory=list)
+    labels: list[tuple[float, float, str, str]] = field(default_factory=list)  # x, y, text, anchor
+    legend: list[tuple[str, str]] = field(default_factory=list)  # color, text
+    width: int = WIDTH
+    height: int = HEIGHT
+    empty: bool = True
+
+
+def _week_start(when: datetime) -> datetime:
+    start = when - timedelta(days=when.weekday())
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def roles_per_week(rows: list[tuple[datetime, str]], now: datetime) -> Chart:
+    """Stacked bars: new postings per week, split by role, over the last WEEKS weeks."""
+    first = _week_start(now) - timedelta(weeks=WEEKS - 1)
+    weeks = [first + timedelta(weeks=i) for i in range(WEEKS)]
+    counts: Counter[tuple[int, str]] = Counter()
+    totals: Counter[str] = Counter()
+    for when, role in rows:
+        index = (when - first).days // 7
+        if 0 <= index < WEEKS:
+            counts[(index, role)] += 1
+            totals[role] += 1
+    chart = Chart(empty=not totals)
+    roles = [r for r, _ in totals.most_common()]
+    colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(roles)}
+    peak = max((sum(counts[(i, r)] for r in roles) for i in range(WEEKS)), default=0) or 1
+    left, bottom, plot_h = 40.0, HEIGHT - 30.0, HEIGHT - 50.0
+    slot = (WIDTH - left - 10) / WEEKS
+    for i, week in enumerate(weeks):
+        y = bottom
+        for role in roles:
+            n = counts[(i, role)]
+            if not n:
+                continue
+            h = plot_h * n / peak
+            y -= h
+            title = f"{role}: {n} in the week of {week:%d %b}"
+            chart.rects.append(Rect(left + i * slot + 4, y, slot - 8, h, colors[role], title))
+        if i % 2 == 0:
+            x = left + i * slot + slot / 2
+            chart.labels.append((x, HEIGHT - 12, f"{week:%d %b}", "middle"))
+    chart.labels.append((left - 6, bottom - plot_h + 4, str(peak), "end"))
+    chart.labels.append((left - 6, bottom, "0", "end"))
+    chart.legend = [(colors[r], f"{r} ({totals[r]})") for r in roles]
+    return chart
+
+
+def horizontal_bars(counts: list[tuple[str, int]]) -> Chart:
+    """One bar per value, longest first."""
+    counts = sorted(counts, key=lambda kv: -kv[1])[:12]
+    bar_h, gap, left = 22.0, 8.0, 130.0
+    height = int(len(counts) * (bar_h + gap) + 10)
+    chart = Chart(height=max(height, 40), empty=not counts)
+    peak = max((n for _, n in counts), default=0) or 1
+    for i, (name, n) in enumerate(counts):
+        y = 5 + i * (bar_h + gap)
+        w = (WIDTH - left - 60) * n / peak
+        color = PALETTE[i % len(PALETTE)]
+        chart.rects.append(Rect(left, y, max(w, 1), bar_h, color, f"{name}: {n}"))
+        chart.labels.append((left - 8, y + bar_h * 0.7, name.replace("_", " "), "end"))
+        chart.labels.append((left + w + 6, y + bar_h * 0.7, str(n), "start"))
+    return chart
+
+
+def share_bar(counts: list[tuple[str, int]]) -> Chart:
+    """One 100% bar split into shares, with a legend of percentages."""
+    total = sum(n for _, n in counts)
+    chart = Chart(height=50, empty=total == 0)
+    x = 0.0
+    for i, (name, n) in enumerate(sorted(counts, key=lambda kv: -kv[1])):
+        w = WIDTH * n / total if total else 0
+        color = PALETTE[i % len(PALETTE)]
+        share = f"{100 * n / total:.0f}%" if total else "0%"
+        chart.rects.append(Rect(x, 5, w, 36, color, f"{name}: {n} ({share})"))
+        chart.legend.append((color, f"{name} {share}"))
+        x += w
+    return chart
+
+
+def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    since = _week_start(now) - timedelta(weeks=WEEKS - 1)
+    rows = session.execute(
+        select(Posting.first_seen_at, Posting.role).where(Posting.first_seen_at >= since)
+    ).all()
+    open_ = Posting.status == "open"
+
+    def grouped(column: Any) -> list[tuple[str, int]]:
+        stmt = select(column, func.count()).where(open_).group_by(column)
+        return [(str(v or "unknown"), int(n)) for v, n in session.execute(stmt).all()]
+
+    by_type = grouped(Posting.org_type)
+    remote = grouped(Posting.remote)
+    return {
+        "open": sum(n for _, n in remote),
+        "new_this_week": sum(1 for when, _ in rows if when >= _week_start(now)),
+        "roles_per_week": roles_per_week([(w, str(r)) for w, r in rows], now),
+        "by_org_type": horizontal_bars(by_type),
+        "remote_share": share_bar(remote),
+        "orgs": int(
+            session.scalar(select(func.count(func.distinct(Posting.org_name))).where(open_)) or 0
+        ),
+    }

@@ -1,0 +1,137 @@
+"""Feeds per filter: Atom for new postings, iCalendar for application deadlines."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from icalendar import Calendar, Event
+from sqlalchemy.orm import Session
+
+from aggregator.db.models import Posting, utcnow
+from aggregator.search import PostingFilter, search_postings
+from aggregator.web.deps import db_session
+from aggregator.web.filters import posting_filter
+from aggregator.web.render import filter_url, label, safe_url
+
+router = APIRouter(prefix="/feeds", include_in_schema=False)
+FEED_SIZE = 50
+ATOM = "http://www.w3.org/2005/Atom"
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str | None) -> str:
+    """Text without the characters XML 1.0 forbids."""
+    return _XML_BAD.sub("", text or "")
+
+
+def describe(f: PostingFilter) -> str:
+    parts = [label(v) for v in f.role + f.skill] + list(f.country) + list(f.org)
+    if f.q:
+        parts.append(f"“{f.q}”")
+    return ", ".join(parts) if parts else "all open postings"
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = clean(text)
+    return el
+
+
+def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    self_url = base + filter_url(f, "/feeds/postings.atom")
+    _sub(feed, "id", self_url)
+    _sub(feed, "title", f"AI safety jobs: {describe(f)}")
+    _sub(feed, "updated", _iso(max((p.first_seen_at for p in items), default=now)))
+    _sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    _sub(feed, "link", rel="alternate", href=base + filter_url(f), type="text/html")
+    author = _sub(feed, "author")
+    _sub(author, "name", "aisafety-jobs")
+    _sub(feed, "generator", "aisafety-jobs")
+    host = urlsplit(base).hostname or "localhost"
+    for p in items:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"tag:{host},2026:posting:{p.id}")
+        _sub(entry, "title", f"{p.title} — {p.org_name}")
+        _sub(entry, "updated", _iso(p.source_updated_at or p.first_seen_at))
+        _sub(entry, "published", _iso(p.first_seen_at))
+        _sub(entry, "link", rel="alternate", href=f"{base}/postings/{p.id}", type="text/html")
+        if safe_url(p.apply_url or p.url):
+            _sub(entry, "link", rel="related", href=safe_url(p.apply_url or p.url))
+        entry_author = _sub(entry, "author")
+        _sub(entry_author, "name", p.org_name or "unknown")
+        for tag in p.tags:
+            if tag.kind in ("role", "skill"):
+                _sub(entry, "category", term=clean(tag.value), label=label(tag.value))
+        summary = ", ".join(p.locations or []) if p.locations else label(p.remote)
+        if p.deadline:
+            summary += f" · deadline {p.deadline:%d %b %Y}"
+        _sub(entry, "summary", clean(summary))
+        _sub(entry, "content", p.description_html, type="html")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+def deadline_calendar(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//aisafety-jobs//deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"AI safety deadlines: {describe(f)}")
+    host = urlsplit(base).hostname or "localhost"
+    for p in items:
+        if p.deadline is None:
+            continue
+        event = Event()
+        event.add("uid", f"deadline-{p.id}@{host}")
+        event.add("dtstamp", now)
+        day = p.deadline.astimezone(UTC).date()
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", clean(f"Deadline: {p.title} — {p.org_name}"))
+        event.add("url", f"{base}/postings/{p.id}")
+        apply = safe_url(p.apply_url or p.url)
+        event.add("description", clean(f"Apply: {apply}\nDetails: {base}/postings/{p.id}"))
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
+SessionDep = Annotated[Session, Depends(db_session)]
+
+
+def _base(request: Request) -> str:
+    return str(request.app.state.settings.base_url).rstrip("/")
+
+
+@router.get("/postings.atom")
+def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Response:
+    now = utcnow()
+    items = search_postings(session, replace(f, sort="newest"), limit=FEED_SIZE).items
+    body = atom_feed(items, f, _base(request), now)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/deadlines.ics")
+def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
+    now = utcnow()
+    upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
+    items = search_postings(session, upcoming, limit=200).items
+    body = deadline_calendar(items, f, _base(request), now)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="deadlines.ics"'},
+    )

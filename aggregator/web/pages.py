@@ -1,0 +1,153 @@
+"""Server-rendered pages: the postings list, a posting, an organization, sources, stats."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator.db.models import CrawlRun, Organization, Posting, PostingSource, Source
+from aggregator.search import MAX_ID, PostingFilter, count_postings, search_postings
+from aggregator.web import charts, render
+from aggregator.web.deps import db_session
+from aggregator.web.facets import facet_counts
+from aggregator.web.filters import posting_filter
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+SlugParam = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+@router.get("/", response_class=HTMLResponse)
+def postings_list(
+    request: Request,
+    f: Annotated[PostingFilter, Depends(posting_filter)],
+    session: Annotated[Session, Depends(db_session)],
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    page = search_postings(session, f, limit=PAGE_SIZE, cursor=cursor)
+    context: dict[str, Any] = {
+        "f": f,
+        "page": page,
+        "cursor": cursor,
+        "total": count_postings(session, f),
+        "facets": facet_counts(session, f),
+        "active": f.to_params(),
+    }
+    return render.page(request, "list.html", context)
+
+
+def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:
+    """Tags of ``kind`` with confidence and evidence from the classifier output, if any."""
+    raw = (posting.classification or {}).get(kind + "s")
+    details: dict[str, dict[str, Any]] = {}
+    if isinstance(raw, dict):
+        for name, info in raw.items():
+            details[str(name)] = info if isinstance(info, dict) else {"confidence": info}
+    elif isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, dict):
+                name = item.get(kind) or item.get("name") or item.get("value")
+                if name:
+                    details[str(name)] = item
+    out = []
+    for tag in sorted(posting.tags, key=lambda t: (-t.confidence, t.value)):
+        if tag.kind != kind:
+            continue
+        info = details.get(tag.value, {})
+        evidence = info.get("evidence") or []
+        if isinstance(evidence, str):
+            evidence = [evidence]
+        out.append(
+            {
+                "value": tag.value,
+                "confidence": info.get("confidence", tag.confidence),
+                "evidence": [str(e) for e in evidence][:5],
+            }
+        )
+    return out
+
+
+@router.get("/postings/{posting_id}", response_class=HTMLResponse)
+def posting_page(
+    request: Request,
+    posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: Annotated[Session, Depends(db_session)],
+) -> HTMLResponse:
+    posting = session.scalar(
+        select(Posting)
+        .where(Posting.id == posting_id)
+        .options(
+            selectinload(Posting.tags),
+            selectinload(Posting.changes),
+            selectinload(Posting.organization),
+            selectinload(Posting.sources).selectinload(PostingSource.source),
+        )
+    )
+    if posting is None:
+        raise HTTPException(404, "This posting does not exist (it may have been merged).")
+    context = {
+        "p": posting,
+        "roles": _classified(posting, "role"),
+        "skills": _classified(posting, "skill"),
+        "f": PostingFilter(),
+    }
+    return render.page(request, "posting.html", context)
+
+
+@router.get("/orgs/{slug}", response_class=HTMLResponse)
+def org_page(
+    request: Request, slug: SlugParam, session: Annotated[Session, Depends(db_session)]
+) -> HTMLResponse:
+    org = session.scalar(select(Organization).where(Organization.slug == slug.lower()))
+    if org is None:
+        raise HTTPException(404, "No organization with this name.")
+    f = PostingFilter(org=[org.slug], status="all")
+    page = search_postings(session, f, limit=100)
+    sources = list(session.scalars(select(Source).where(Source.organization_id == org.id)))
+    context = {"org": org, "page": page, "sources": sources, "f": PostingFilter(org=[org.slug])}
+    return render.page(request, "org.html", context)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(
+    request: Request, session: Annotated[Session, Depends(db_session)]
+) -> HTMLResponse:
+    counts = dict(
+        session.execute(
+            select(PostingSource.source_id, func.count())
+            .where(PostingSource.removed_at.is_(None))
+            .group_by(PostingSource.source_id)
+        ).all()
+    )
+    sources = list(
+        session.scalars(
+            select(Source).options(selectinload(Source.organization)).order_by(Source.key)
+        )
+    )
+    last_runs = {
+        run.source_id: run
+        for run in session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.id.in_(select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id))
+            )
+        )
+    }
+    failing = sum(1 for s in sources if s.consecutive_failures)
+    context = {
+        "sources": sources,
+        "counts": counts,
+        "last_runs": last_runs,
+        "failing": failing,
+        "f": PostingFilter(),
+    }
+    return render.page(request, "sources.html", context)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, session: Annotated[Session, Depends(db_session)]) -> HTMLResponse:
+    context = {"stats": charts.build_stats(session), "f": PostingFilter()}
+    return render.page(request, "stats.html", context)

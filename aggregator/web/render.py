@@ -1,0 +1,117 @@
+"""Template rendering: filters for dates, money and labels; shareable filter URLs.
+
+Templates are ``.html`` so Jinja2 autoescapes everything. Scraped URLs only reach an
+``href`` through :func:`safe_url` (http and https only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+
+from aggregator.search import PostingFilter
+
+LABELS = {
+    "phd_or_postdoc": "PhD / postdoc",
+    "org_type": "Org type",
+    "onsite": "On-site",
+    "unspecified": "Not stated",
+    "ml": "ML",
+    "nlp": "NLP",
+    "rl": "RL",
+}
+
+
+def label(value: Any) -> str:
+    text = str(value or "")
+    if text in LABELS:
+        return LABELS[text]
+    return text.replace("_", " ").replace("-", " ").capitalize()
+
+
+def day(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%-d %b %Y") if value else ""
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return ""
+    delta = (now or datetime.now(UTC)) - value
+    days = delta.days
+    if days < 1:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    return day(value)
+
+
+def days_left(value: datetime | None, now: datetime | None = None) -> int | None:
+    if value is None:
+        return None
+    return (value - (now or datetime.now(UTC))).days
+
+
+def salary(p: Any) -> str:
+    lo, hi = p.salary_min, p.salary_max
+    if lo is None and hi is None:
+        return str(p.salary_text or "")
+    cur = f"{p.salary_currency} " if p.salary_currency else ""
+    per = f" / {p.salary_period}" if p.salary_period else ""
+    if lo is not None and hi is not None and lo != hi:
+        return f"{cur}{lo:,.0f}–{hi:,.0f}{per}"
+    return f"{cur}{(lo if lo is not None else hi):,.0f}{per}"
+
+
+def safe_url(value: Any) -> str:
+    """The URL if it is http(s), else an empty string (never javascript: or data:)."""
+    text = str(value or "").strip()
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return ""
+    return text if scheme in ("http", "https") else ""
+
+
+def filter_url(f: PostingFilter, path: str = "/", **changes: Any) -> str:
+    """URL of ``f`` with some fields changed, at ``path`` (shareable, no cursor)."""
+    g = replace(f, **changes) if changes else f
+    params = g.to_params()
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def toggle_url(f: PostingFilter, name: str, value: str) -> str:
+    """URL of ``f`` with ``value`` added to or removed from the list facet ``name``."""
+    current = list(getattr(f, name))
+    lowered = [c.lower() for c in current]
+    if value.lower() in lowered:
+        current.pop(lowered.index(value.lower()))
+    else:
+        current.append(value)
+    change: dict[str, Any] = {name: current}
+    return filter_url(f, **change)
+
+
+def configure(env: Environment) -> None:
+    env.filters.update(
+        label=label, day=day, ago=ago, salary=salary, safe_url=safe_url, days_left=days_left
+    )
+    env.globals.update(filter_url=filter_url, toggle_url=toggle_url)
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    templates = request.app.state.templates
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,118 @@
+"""Security headers, CSRF double-submit tokens and in-memory sign-up rate limits.
+
+CSRF: every visitor gets a random ``csrftoken`` cookie (SameSite=Lax, HttpOnly); forms
+carry an itsdangerous-signed copy of it. A POST is accepted when the signed field
+verifies and matches the cookie. The RFC 8058 one-click unsubscribe POST is exempt
+(mail clients send it without cookies).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from aggregator.errors import UserError
+
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = 2 * 24 * 3600
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "interest-cohort=()",
+}
+
+
+class CsrfError(UserError):
+    """A form was posted without a valid CSRF token."""
+
+
+class SecurityMiddleware(BaseHTTPMiddleware):
+    """Adds the security headers and hands out the CSRF cookie."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        fresh = not (16 <= len(cookie) <= 64 and cookie.replace("-", "").replace("_", "").isalnum())
+        request.state.csrf_cookie = secrets.token_urlsafe(24) if fresh else cookie
+        response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if fresh:
+            response.set_cookie(
+                CSRF_COOKIE,
+                request.state.csrf_cookie,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                max_age=CSRF_MAX_AGE,
+            )
+        return response
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="csrf")
+
+
+def csrf_token(request: Request) -> str:
+    """The signed token to put in a form's hidden ``csrf_token`` field."""
+    secret: str = request.app.state.secret
+    return str(_serializer(secret).dumps(request.state.csrf_cookie))
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Raise :class:`CsrfError` unless ``submitted`` matches the visitor's cookie."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted:
+        raise CsrfError("This form has expired or cookies are blocked: reload the page and retry.")
+    try:
+        value = _serializer(request.app.state.secret).loads(submitted, max_age=CSRF_MAX_AGE)
+    except BadSignature:
+        raise CsrfError("This form has expired: reload the page and retry.") from None
+    if not secrets.compare_digest(str(value), cookie):
+        raise CsrfError("This form has expired: reload the page and retry.")
+
+
+class RateLimiter:
+    """At most ``limit`` events per key within ``window`` seconds (sliding window)."""
+
+    def __init__(self, limit: int, window: float = 3600.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def hit(self, *keys: str) -> int:
+        """Record one event for every key; 0 if allowed, else seconds until retry."""
+        now = time.monotonic()
+        with self._lock:
+            waits = []
+            for key in keys:
+                events = self._events[key]
+                while events and events[0] <= now - self.window:
+                    events.popleft()
+                if len(events) >= self.limit:
+                    waits.append(int(events[0] + self.window - now) + 1)
+            if waits:
+                return max(waits)
+            for key in keys:
+                self._events[key].append(now)
+            if len(self._events) > 100_000:  # bound memory under a flood of distinct keys
+                cutoff = now - self.window
+                live = {k: v for k, v in self._events.items() if v and v[-1] > cutoff}
+                self._events = defaultdict(deque, live)
+            return 0

@@ -1,0 +1,301 @@
+"""Alert sign-up from the current search, confirmation, managing and unsubscribing.
+
+A GET never changes state: links in emails open a page with a button that POSTs. The
+response to a sign-up is the same whether the address is new, pending, active or
+unsubscribed. The RFC 8058 one-click POST (``List-Unsubscribe=One-Click``) needs no
+cookie or CSRF token and answers 200 without a redirect.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Annotated, Any
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from aggregator import subscriptions as subs
+from aggregator.db.models import Subscriber
+from aggregator.errors import UserError
+from aggregator.logs import log
+from aggregator.search import PostingFilter
+from aggregator.settings import Settings
+from aggregator.tokens import InvalidToken, make_token
+from aggregator.web import render
+from aggregator.web.deps import app_settings, client_ip, db_session
+from aggregator.web.filters import build_filter, known_values, posting_filter
+from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
+
+router = APIRouter(include_in_schema=False)
+logger = logging.getLogger(__name__)
+TokenParam = Annotated[str, Path(max_length=500)]
+SessionDep = Annotated[Session, Depends(db_session)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+LIST_FIELDS = ("role", "skill", "org", "org_type", "country", "remote", "seniority", "source")
+INVALID_LINK = "This link is not valid any more. Links from older emails stop working after you unsubscribe or subscribe again."  # noqa: E501
+
+
+@lru_cache(maxsize=1)
+def timezones() -> list[str]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [*zones, "UTC"]
+
+
+def profile_of(f: PostingFilter) -> subs.ProfileInput:
+    """The alert profile of a list filter (the parts alerts support)."""
+    return subs.ProfileInput(
+        roles=list(f.role),
+        skills=list(f.skill),
+        locations=list(f.country),
+        remote_only=f.remote == ["remote"],
+        include_orgs=list(f.org),
+        keywords=[f.q] if f.q else [],
+        seniority=list(f.seniority),
+        min_salary=f.min_salary,
+    )
+
+
+def unsupported(f: PostingFilter) -> list[str]:
+    """Filters of the list that an alert cannot keep."""
+    out = []
+    if f.org_type:
+        out.append("organization type")
+    if f.remote and f.remote != ["remote"]:
+        out.append("work mode other than remote-only")
+    if f.source:
+        out.append("source")
+    if f.posted_within is not None or f.deadline_within is not None:
+        out.append("date windows (alerts always send what is new)")
+    if f.has_salary is not None:
+        out.append("has salary")
+    return out
+
+
+def _form_filter(form: FormData) -> PostingFilter:
+    lists: dict[str, Any] = {name: [str(v) for v in form.getlist(name)] for name in LIST_FIELDS}
+    min_salary = str(form.get("min_salary") or "").strip()
+    try:
+        salary = float(min_salary) if min_salary else None
+    except ValueError:
+        raise UserError("minimum salary must be a number") from None
+    return build_filter(q=str(form.get("q") or ""), min_salary=salary, **lists)
+
+
+def _subscribe_page(
+    request: Request,
+    session: Session,
+    f: PostingFilter,
+    *,
+    email: str = "",
+    frequency: str = "weekly",
+    timezone: str = "UTC",
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    profile = profile_of(f)
+    try:
+        count, sample = subs.preview(session, profile, weeks=4, sample=5)
+    except UserError as exc:
+        count, sample, error = 0, [], error or str(exc)
+    context: dict[str, Any] = {
+        "f": f,
+        "profile": subs.describe_profile(profile),
+        "semantics": subs.SEMANTICS,
+        "unsupported": unsupported(f),
+        "count": count,
+        "sample": sample,
+        "email": email,
+        "frequency": frequency,
+        "timezone": timezone,
+        "timezones": timezones(),
+        "error": error,
+    }
+    return render.page(request, "subscribe.html", context, status_code=status_code)
+
+
+@router.get("/subscribe", response_class=HTMLResponse)
+def subscribe_form(
+    request: Request,
+    f: Annotated[PostingFilter, Depends(posting_filter)],
+    session: SessionDep,
+) -> HTMLResponse:
+    return _subscribe_page(request, session, f)
+
+
+@router.post("/subscribe", response_class=HTMLResponse)
+async def subscribe_post(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    f = _form_filter(form)
+    email = str(form.get("email") or "").strip()[:320]
+    frequency = str(form.get("frequency") or "weekly")
+    timezone = str(form.get("timezone") or "UTC")[:64]
+    limiter: RateLimiter = request.app.state.subscribe_limiter
+    wait = limiter.hit("ip:" + client_ip(request), "email:" + email.lower())
+    if wait:
+        response = render.page(
+            request,
+            "error.html",
+            {"message": "Too many sign-ups from here or for this address; try again later."},
+            status_code=429,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    try:
+        subs.subscribe(
+            session, settings, email, profile_of(f), frequency=frequency, timezone=timezone
+        )
+    except UserError as exc:
+        session.rollback()
+        return _subscribe_page(
+            request,
+            session,
+            f,
+            email=email,
+            frequency=frequency,
+            timezone=timezone,
+            error=str(exc),
+            status_code=422,
+        )
+    # Identical for new, pending, active and unsubscribed addresses: no enumeration.
+    context = {"f": f, "hours": settings.confirm_max_age_hours}
+    return render.page(request, "check_inbox.html", context)
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_form(request: Request, token: TokenParam) -> HTMLResponse:
+    return render.page(request, "confirm.html", {"token": token})
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse)
+async def confirm_post(
+    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    try:
+        subscriber = subs.confirm(session, settings, token)
+    except InvalidToken as exc:
+        return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
+    context = {
+        "manage": make_token(settings, "manage", subscriber),
+        "list_url": render.filter_url(subs.profile_filter(subscriber.profile)),
+    }
+    return render.page(request, "confirmed.html", context)
+
+
+def _manage_subscriber(session: Session, settings: Settings, token: str) -> Subscriber:
+    subscriber = subs.subscriber_from_token(session, settings, "manage", token)
+    if subscriber.status in ("unsubscribed", "bounced"):
+        raise InvalidToken(INVALID_LINK)
+    return subscriber
+
+
+def _manage_page(
+    request: Request,
+    subscriber: Subscriber,
+    token: str,
+    *,
+    profile: subs.ProfileInput | None = None,
+    message: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    profile = profile or subs.ProfileInput.of(subscriber.profile)
+    context = {
+        "s": subscriber,
+        "p": profile,
+        "token": token,
+        "roles": known_values("role") or (),
+        "seniorities": subs.SENIORITY_LEVELS,
+        "timezones": timezones(),
+        "message": message,
+        "error": error,
+        "list_url": render.filter_url(subs.profile_filter(profile)),
+    }
+    return render.page(request, "manage.html", context, status_code=status_code)
+
+
+@router.get("/manage/{token}", response_class=HTMLResponse)
+def manage_form(
+    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    try:
+        subscriber = _manage_subscriber(session, settings, token)
+    except InvalidToken as exc:
+        return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
+    return _manage_page(request, subscriber, token)
+
+
+def _split(value: Any) -> list[str]:
+    return [v.strip() for v in str(value or "").replace("\n", ",").split(",") if v.strip()]
+
+
+@router.post("/manage/{token}", response_class=HTMLResponse)
+async def manage_post(
+    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    try:
+        subscriber = _manage_subscriber(session, settings, token)
+    except InvalidToken as exc:
+        return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
+    salary = str(form.get("min_salary") or "").strip()
+    profile = subs.ProfileInput(
+        roles=[str(v) for v in form.getlist("roles")][:50],
+        skills=_split(form.get("skills")),
+        locations=_split(form.get("locations")),
+        remote_only=form.get("remote_only") == "on",
+        include_orgs=_split(form.get("include_orgs")),
+        exclude_orgs=_split(form.get("exclude_orgs")),
+        keywords=_split(form.get("keywords")),
+        exclude_keywords=_split(form.get("exclude_keywords")),
+        seniority=[str(v) for v in form.getlist("seniority")][:20],
+        min_salary=salary or None,  # type: ignore[arg-type]  # validate_profile converts
+    )
+    try:
+        subs.update_subscription(
+            session,
+            subscriber,
+            profile,
+            frequency=str(form.get("frequency") or subscriber.frequency),
+            timezone=str(form.get("timezone") or subscriber.timezone)[:64],
+            paused=form.get("paused") == "on",
+        )
+    except UserError as exc:
+        session.rollback()
+        session.refresh(subscriber)
+        return _manage_page(
+            request, subscriber, token, profile=profile, error=str(exc), status_code=422
+        )
+    log(logger, logging.INFO, "web.manage", subscriber=subscriber.id)
+    return _manage_page(request, subscriber, token, message="Saved.")
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_form(request: Request, token: TokenParam) -> HTMLResponse:
+    return render.page(request, "unsubscribe.html", {"token": token})
+
+
+@router.post("/unsubscribe/{token}")
+async def unsubscribe_post(
+    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
+) -> Response:
+    form = await request.form()
+    one_click = form.get("List-Unsubscribe") == "One-Click"
+    if not one_click:
+        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    try:
+        subs.unsubscribe(session, settings, token=token)
+    except InvalidToken:
+        if one_click:
+            return PlainTextResponse("This unsubscribe link is not valid.", status_code=400)
+        return render.page(request, "error.html", {"message": INVALID_LINK}, status_code=400)
+    if one_click:
+        return PlainTextResponse("You are unsubscribed.", status_code=200)
+    return render.page(request, "unsubscribed.html", {})
