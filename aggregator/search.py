@@ -280,6 +280,20 @@ def search_postings(
     return Page(items=items, next_cursor=next_cursor)
 
 
+def get_posting(session: Session, posting_id: int) -> Posting | None:
+    """One posting with its tags, organization, sources and change history loaded."""
+    return session.scalar(
+        select(Posting)
+        .where(Posting.id == posting_id)
+        .options(
+            selectinload(Posting.tags),
+            selectinload(Posting.changes),
+            selectinload(Posting.organization),
+            selectinload(Posting.sources).selectinload(PostingSource.source),
+        )
+    )
+
+
 def count_postings(session: Session, f: PostingFilter, now: datetime | None = None) -> int:
     stmt = select(func.count()).select_from(Posting).where(*filter_clauses(f, now))
     return int(session.scalar(stmt) or 0)

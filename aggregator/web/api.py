@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import Posting, PostingSource, Source
-from aggregator.search import MAX_ID, PostingFilter, search_postings, source_keys, tag_values
+from aggregator.search import (
+    MAX_ID,
+    PostingFilter,
+    search_postings,
+    source_keys,
+    tag_values,
+)
+from aggregator.search import (
+    get_posting as load_posting,
+)
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
 from aggregator.web.filters import posting_filter
@@ -178,21 +187,12 @@ def list_postings(
     responses={404: {"model": ErrorOut, "description": "No such posting."}},
     summary="One posting with its sources and change history",
 )
-def get_posting(
+def posting_detail(
     request: Request,
     posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
 ) -> dict[str, Any]:
-    p = session.scalar(
-        select(Posting)
-        .where(Posting.id == posting_id)
-        .options(
-            selectinload(Posting.tags),
-            selectinload(Posting.changes),
-            selectinload(Posting.organization),
-            selectinload(Posting.sources).selectinload(PostingSource.source),
-        )
-    )
+    p = load_posting(session, posting_id)
     if p is None:
         raise HTTPException(404, "no posting with this id")
     out = posting_out(p, _base(request))

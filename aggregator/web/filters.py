@@ -16,24 +16,10 @@ from fastapi import Query
 
 from aggregator.db.models import ORG_TYPES
 from aggregator.search import MAX_DAYS, REMOTE_MODES, SORTS, InvalidQuery, PostingFilter
+from aggregator.subscriptions import FALLBACK_ROLES
 
 MAX_VALUES = 20
 MAX_Q = 200
-ROLES = (
-    "research_engineer",
-    "research_scientist",
-    "software_engineer",
-    "residency",
-    "fellowship",
-    "internship",
-    "phd_or_postdoc",
-    "grant",
-    "course",
-    "policy",
-    "operations",
-    "management",
-    "other",
-)
 STATUSES = ("open", "closed", "all")
 
 
@@ -54,7 +40,7 @@ def known_values(kind: str) -> tuple[str, ...] | None:
         names = getattr(tax, kind + "s", None)
         if names:
             return tuple(names.keys() if isinstance(names, dict) else names)
-    return ROLES if kind == "role" else None
+    return FALLBACK_ROLES if kind == "role" else None
 
 
 def _suggest(kind: str, value: str, valid: tuple[str, ...]) -> str | None:

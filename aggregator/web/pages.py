@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import CrawlRun, Organization, Posting, PostingSource, Source
-from aggregator.search import MAX_ID, PostingFilter, count_postings, search_postings
+from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
@@ -77,16 +77,7 @@ def posting_page(
     posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: Annotated[Session, Depends(db_session)],
 ) -> HTMLResponse:
-    posting = session.scalar(
-        select(Posting)
-        .where(Posting.id == posting_id)
-        .options(
-            selectinload(Posting.tags),
-            selectinload(Posting.changes),
-            selectinload(Posting.organization),
-            selectinload(Posting.sources).selectinload(PostingSource.source),
-        )
-    )
+    posting = get_posting(session, posting_id)
     if posting is None:
         raise HTTPException(404, "This posting does not exist (it may have been merged).")
     context = {
