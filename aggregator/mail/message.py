@@ -13,6 +13,8 @@ from aggregator.settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 SUBJECT_MAX = 150
+# Long List-Unsubscribe URLs stay on their header line instead of being folded.
+POLICY = SMTP.clone(max_line_length=998)
 
 
 def clean_header(value: str, max_length: int = SUBJECT_MAX) -> str:
@@ -42,7 +44,7 @@ def build_message(
     headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """A ``multipart/alternative`` message (text, then HTML) with the standard headers."""
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = clean_header(settings.mail_from, 300)
     msg["To"] = clean_header(to, 320)
     if settings.mail_reply_to:

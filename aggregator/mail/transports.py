@@ -14,7 +14,6 @@ import smtplib
 import ssl
 import tempfile
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -81,7 +80,7 @@ class OutboxTransport:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".eml")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(msg.as_bytes(policy=SMTP))
+                    handle.write(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp, target)
