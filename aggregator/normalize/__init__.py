@@ -1,0 +1,1 @@
+"""Normalization: turning raw postings into clean, classified postings."""

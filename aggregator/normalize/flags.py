@@ -1,0 +1,188 @@
+"""Requirement flags and safety relevance: seniority, PhD, ML experience, relevance.
+
+The phrases live here (not in the taxonomy file) because they encode grammar rather
+than vocabulary. Each decision returns the value and the hit that decided it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENIORITY_LEVELS = ("intern", "entry", "mid", "senior", "lead", "unspecified")
+PHD_VALUES = ("yes", "preferred", "no", "unspecified")
+ML_VALUES = ("yes", "no", "unspecified")
+RELEVANCE_VALUES = ("core", "adjacent", "none")
+
+# Seniority words in a title: value -> phrases.
+TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
+    "intern": (
+        "interns?",
+        "internships?",
+        "student researchers?",
+        "co-?op",
+        "working student",
+        "summer (?:research )?students?",
+    ),
+    "entry": (
+        "junior",
+        "jr\\.?",
+        "entry[- ]level",
+        "early[- ]career",
+        "graduate",
+        "new grad(?:uate)?",
+        "apprentice(?:ship)?",
+        "trainee",
+        "(?:engineer|scientist|researcher|analyst|developer) i",
+        "assistant",
+    ),
+    "mid": ("mid[- ]level", "intermediate", "(?:engineer|scientist|researcher|analyst) ii"),
+    "senior": (
+        "senior",
+        "sr\\.?",
+        "staff",
+        "principal",
+        "distinguished",
+        "expert",
+        "(?:engineer|scientist|researcher|analyst) iii",
+    ),
+    "lead": (
+        "lead",
+        "leads",
+        "team lead",
+        "tech lead",
+        "research lead",
+        "head of",
+        "director",
+        "vp",
+        "vice president",
+        "chief",
+        "(?:research|engineering|people) managers?",
+        "managing director",
+        "executive director",
+    ),
+}
+_RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
+
+# Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
+YEARS_PHRASE = (
+    "\\d{1,2}(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
+    "(?: of)?(?: [a-z/&-]+){0,4} experience"
+)
+BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("seniority", "entry"): (
+        "entry[- ]level",
+        "early[- ]career",
+        "recent (?:graduates?|grads)",
+        "new grads?",
+        "no (?:prior |previous )?(?:professional |work )?experience "
+        "(?:is )?(?:required|necessary|needed)",
+    ),
+    ("phd", "no"): (
+        "no (?:phd|ph\\.d\\.?|doctorate) (?:is )?(?:required|necessary|needed)",
+        "(?:a )?(?:phd|ph\\.d\\.?) (?:is )?not (?:required|necessary|needed|a requirement)",
+        "(?:do not|don't|doesn't|does not|won't|will not) (?:need|require) "
+        "(?:a |to have a )?(?:phd|ph\\.d\\.?)",
+        "(?:with or )?without (?:a )?(?:phd|ph\\.d\\.?)",
+        "(?:phd|ph\\.d\\.?) (?:is )?optional",
+        "(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?(?:required|needed)",
+        "regardless of (?:formal )?(?:credentials|degrees?|academic background)",
+    ),
+    ("phd", "preferred"): (
+        "(?:phd|ph\\.d\\.?|doctorate) (?:is |would be )?(?:preferred|a plus|a bonus|"
+        "desirable|desired|helpful|beneficial|nice to have|an advantage|advantageous|valued|"
+        "welcome)",
+        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or equivalent"
+        "(?: [a-z-]+){0,3} experience",
+        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? or (?:comparable|equivalent|similar)",
+        "(?:ideally|preferably) (?:you )?(?:have |hold )?(?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
+        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)? or (?:phd|ph\\.d\\.?)",
+        "(?:phd|ph\\.d\\.?) or (?:ms|msc|m\\.s\\.|master'?s|masters)",
+        "(?:phd|ph\\.d\\.?) (?:is )?not strictly (?:required|necessary)",
+    ),
+    ("phd", "yes"): (
+        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) (?:is )?"
+        "(?:required|a requirement|essential|mandatory)",
+        "(?:require|requires|must have|must hold|should hold|hold|holding|have|completed|possess|"
+        "obtained|awarded|earned) (?:a |an |your )?(?:phd|ph\\.d\\.?|doctorate|doctoral degree)",
+        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) in ",
+        "(?:phd|ph\\.d\\.?) (?:degree|holders?|graduates?)",
+    ),
+    ("ml", "no"): (
+        "(?:no|without) (?:prior |previous |any |formal )?(?:ml|machine learning|ai|deep learning) "
+        "(?:experience|background|knowledge|expertise)",
+        "(?:ml|machine learning|ai|deep learning) (?:experience|background|knowledge|expertise) "
+        "(?:is )?(?:not required|not necessary|not needed|optional|a plus|a bonus|nice to have|"
+        "helpful but not required|not a requirement)",
+        "(?:do not|don't|doesn't|does not) (?:need|require) (?:any )?(?:prior )?(?:ml|machine "
+        "learning|ai) (?:experience|background|knowledge|expertise)",
+        "(?:ml|machine learning) (?:is not|isn't) required",
+    ),
+    ("ml", "yes"): (
+        "(?:experience|expertise|proficiency|background|familiarity|fluency|track record) "
+        "(?:with|in) (?:modern |applied |empirical )?(?:ml|machine learning|deep learning|large "
+        "language models|llms|language models|neural networks|transformers|pytorch|jax|"
+        "reinforcement learning|ml research|ai research|interpretability|fine-tuning|"
+        "model training|training (?:large )?(?:models|neural networks|language models))",
+        "(?:strong |solid |hands-on |practical |significant |extensive )?"
+        "(?:ml|machine learning|deep learning) "
+        "(?:experience|background|expertise|research experience|engineering experience)",
+        "experience (?:training|fine-tuning|evaluating|building) (?:large |frontier )?"
+        "(?:ml |language |machine learning |deep learning )?models",
+        "(?:publications?|published) (?:in|at) (?:top )?(?:ml|machine learning|ai) "
+        "(?:venues|conferences)",
+    ),
+}
+
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A target of a flag phrase: kind is seniority / years / phd / ml."""
+
+    kind: str
+    value: str
+
+
+def title_seniority_entries() -> list[tuple[str, Flag]]:
+    return [(p, Flag("seniority", level)) for level, ps in TITLE_SENIORITY.items() for p in ps]
+
+
+def body_flag_entries() -> list[tuple[str, Flag]]:
+    entries = [(YEARS_PHRASE, Flag("years", ""))]
+    for (kind, value), phrases in BODY_FLAGS.items():
+        entries.extend((p, Flag(kind, value)) for p in phrases)
+    return entries
+
+
+def years_level(text: str) -> str | None:
+    """``5+ years of experience`` -> senior; the lower bound of a range counts."""
+    numbers = [int(n) for n in _NUMBER.findall(text)]
+    if not numbers or numbers[0] > 25:
+        return None
+    low = numbers[0]
+    if low <= 1:
+        return "entry"
+    if low <= 4:
+        return "mid"
+    return "senior"
+
+
+def pick_seniority(title_levels: list[str], body_levels: list[str]) -> str | None:
+    """Title wins: intern over everything, else the highest level named there."""
+    for levels in (title_levels, body_levels):
+        if "intern" in levels:
+            return "intern"
+        ranked = [level for level in levels if level in _RANK]
+        if ranked:
+            return max(ranked, key=lambda level: _RANK[level])
+    return None
+
+
+def pick_flag(values: list[str], order: tuple[str, ...]) -> str | None:
+    """The first of ``order`` present in ``values`` (explicit "no" beats "preferred"...)."""
+    for value in order:
+        if value in values:
+            return value
+    return None
