@@ -1,0 +1,174 @@
+"""Registry validation, the bundled sources.toml, platform discovery and sync to the DB."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aggregator.crawl.platforms import discover_platforms
+from aggregator.crawl.registry import (
+    load_registry,
+    source_interval_hours,
+    sync_registry,
+)
+from aggregator.db.models import Organization, Source
+from aggregator.errors import ConfigError
+from aggregator.paths import config_file
+from aggregator.settings import Settings
+
+BUILTIN = {"greenhouse", "lever", "ashby", "jsonld", "eighty_k", "feed", "mats", "govai", "redwood"}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_builtin_platforms_are_discovered() -> None:
+    assert set(discover_platforms()) >= BUILTIN
+
+
+def test_bundled_registry_lists_the_field() -> None:
+    configs = load_registry(config_file("sources.toml"))
+    orgs = {c.org for c in configs}
+    assert len(orgs) >= 30
+    for org in (
+        "Anthropic",
+        "Google DeepMind",
+        "OpenAI",
+        "METR",
+        "Apollo Research",
+        "FAR.AI",
+        "MIRI",
+        "UK AI Security Institute",
+        "Center for AI Safety",
+        "Epoch AI",
+        "Goodfire",
+        "Redwood Research",
+        "GovAI",
+        "MATS",
+        "Coefficient Giving",
+        "80,000 Hours job board",
+        "EA Forum",
+        "LessWrong",
+        "Alignment Forum",
+    ):
+        assert org in orgs, org
+    assert all(c.homepage for c in configs)
+    by_key = {c.key: c for c in configs}
+    assert by_key["uk_aisi"].options == {"host": "eu"}
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "nope"\ntoken = "t"',
+            "source 'a': field 'platform': unknown platform 'nope'; registered: ashby",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "startup"\nplatform = "lever"\ntoken = "t"',
+            "source 'a': field 'org_type': must be one of lab",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "lever"',
+            "source 'a': field 'token': required by platform 'lever'",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "feed"',
+            "source 'a': field 'url': required by platform 'feed'",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "feed"\nurl = "file:///etc/passwd"',
+            "source 'a': field 'url': must be an http:// or https:// URL",
+        ),
+        (
+            'key = "Bad Key"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\ntoken = "t"',
+            "field 'key': required, snake_case",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\ntoken = "t"\nhots = "eu"',
+            "source 'a': field 'hots': unknown field (platform options: allow_empty)",
+        ),
+        (
+            'key = "a"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\ntoken = "t"\n'
+            "interval_hours = -1",
+            "source 'a': field 'interval_hours'",
+        ),
+    ],
+)
+def test_validation_names_key_and_field(tmp_path: Path, body: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_registry(write(tmp_path, "[[sources]]\n" + body + "\n"))
+    assert fragment in str(info.value)
+
+
+def test_duplicate_key_and_bad_toml(tmp_path: Path) -> None:
+    entry = '[[sources]]\nkey = "a"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\ntoken = "t"\n'
+    with pytest.raises(ConfigError, match="source 'a': field 'key': duplicate key"):
+        load_registry(write(tmp_path, entry + entry))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_registry(write(tmp_path, "[[sources]\n"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_registry(tmp_path / "missing.toml")
+
+
+def test_interval_respects_the_platform_minimum(tmp_path: Path, settings: Settings) -> None:
+    configs = load_registry(
+        write(
+            tmp_path,
+            """
+        [[sources]]
+        key = "board"
+        org = "80k"
+        org_type = "board"
+        platform = "eighty_k"
+        interval_hours = 1
+        [[sources]]
+        key = "gh"
+        org = "G"
+        org_type = "lab"
+        platform = "greenhouse"
+        token = "g"
+    """,
+        )
+    )
+    platforms = discover_platforms()
+    assert source_interval_hours(configs[0], settings, platforms) == 24
+    assert source_interval_hours(configs[1], settings, platforms) == settings.crawl_interval_hours
+
+
+def test_sync_registry_creates_and_updates_rows(tmp_path: Path, session: Session) -> None:
+    path = write(
+        tmp_path,
+        """
+        [[sources]]
+        key = "cais"
+        org = "Center for AI Safety"
+        org_type = "nonprofit"
+        platform = "greenhouse"
+        token = "cais"
+        homepage = "https://safe.ai"
+        [[sources]]
+        key = "cais_lever"
+        org = "Center for AI Safety"
+        org_type = "nonprofit"
+        platform = "lever"
+        token = "aisafety"
+        enabled = false
+    """,
+    )
+    rows = sync_registry(session, load_registry(path))
+    assert set(rows) == {"cais", "cais_lever"}
+    assert rows["cais"].organization is rows["cais_lever"].organization
+    assert rows["cais_lever"].enabled is False
+    assert rows["cais"].config["token"] == "cais"
+    sync_registry(session, load_registry(path))  # idempotent
+    assert len(session.scalars(select(Source)).all()) == 2
+    (org,) = session.scalars(select(Organization)).all()
+    assert org.homepage == "https://safe.ai" and org.org_type == "nonprofit"
