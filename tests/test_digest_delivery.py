@@ -1,0 +1,181 @@
+"""Exactly once under crashes and concurrency; never twice; skipped weeks; changes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from aggregator.db.models import Digest, PostingChange
+from aggregator.digest.send import send_digests
+from aggregator.mail import NullTransport
+from aggregator.settings import Settings
+from tests.factories import make_posting, make_subscriber
+from tests.test_mail_smtp import free_port
+
+NOW = datetime.fromisoformat("2026-11-23T09:30:00+00:00")
+MAIN = "from aggregator.cli.main import main; main()"
+
+
+class SlowHandler:
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
+        self.recipients.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def seed(session: Session, subscribers: int) -> None:
+    make_posting(session, first_seen_at=NOW - timedelta(days=1))
+    for i in range(subscribers):
+        make_subscriber(session, f"s{i}@example.org", roles=["research_engineer"])
+    session.commit()
+
+
+def test_killed_sender_loses_and_duplicates_nothing(
+    session: Session, settings: Settings, engine: Engine
+) -> None:
+    seed(session, 12)
+    handler = SlowHandler(0.3)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = dict(
+        os.environ, AISAFETY_JOBS_DATA_DIR=settings.data_dir,
+        AISAFETY_JOBS_DATABASE_URL=settings.database_url, AISAFETY_JOBS_SECRET_KEY="k",
+        AISAFETY_JOBS_MAIL_URL=f"smtp://127.0.0.1:{port}",
+    )  # fmt: skip
+    cmd = [sys.executable, "-c", MAIN, "digest", "send", "--now", NOW.isoformat()]
+    try:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(handler.recipients) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        first = len(handler.recipients)
+        assert 4 <= first < 12
+        rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stderr
+    finally:
+        controller.stop()
+    session.expire_all()
+    statuses = [d.status for d in session.scalars(select(Digest))]
+    assert len(statuses) == 12
+    assert statuses.count("sent") + statuses.count("unknown") == 12
+    assert len(handler.recipients) == len(set(handler.recipients))  # nobody got two
+    assert len(handler.recipients) >= statuses.count("sent")
+
+
+@pytest.mark.postgres
+def test_concurrent_senders_duplicate_nothing(
+    db_backend: str, session: Session, settings: Settings, engine: Engine
+) -> None:
+    if db_backend != "postgres":
+        pytest.skip("SKIP LOCKED needs PostgreSQL (run with --db=postgres)")
+    seed(session, 40)
+    from aggregator.digest.send import plan_digests, send_claimed
+
+    plan_digests(session, settings, now=NOW)
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    class Recording(NullTransport):
+        def send(self, msg: Any) -> None:
+            time.sleep(0.005)
+            with lock:
+                sent.append(str(msg["To"]))
+
+    results = []
+
+    def worker(n: int) -> None:
+        results.append(send_claimed(engine, settings, Recording(), now=NOW, worker=f"w{n}"))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(sent) == 40 and len(set(sent)) == 40
+    assert sum(r.sent for r in results) == 40
+    assert sum(1 for r in results if r.sent) > 1  # work was actually shared
+
+
+def test_never_twice_and_skipped_week(session: Session, settings: Settings, engine: Engine) -> None:
+    posting = make_posting(session, first_seen_at=NOW - timedelta(days=1))
+    sub = make_subscriber(session, roles=["research_engineer"])
+    session.commit()
+    t = NullTransport()
+    assert send_digests(settings, engine, now=NOW, transport=t).sent == 1
+    # an edit to the posting next week does not make it new again
+    posting.title = "Research Engineer (edited)"
+    session.add(PostingChange(posting_id=posting.id, field="title", old_value="a",
+                              new_value="b", changed_at=NOW + timedelta(days=2)))  # fmt: skip
+    session.commit()
+    week2 = send_digests(settings, engine, now=NOW + timedelta(days=7), transport=t)
+    assert (week2.sent, week2.skipped) == (0, 1)
+    rows = {d.period: d.status for d in session.scalars(select(Digest))}
+    assert rows == {"2026-W48": "sent", "2026-W49": "skipped"}
+    # closing early is reported as an update to a posting already sent
+    posting.status = "closed"
+    session.add(PostingChange(posting_id=posting.id, field="status", old_value="open",
+                              new_value="closed", changed_at=NOW + timedelta(days=9)))  # fmt: skip
+    session.commit()
+    week3 = send_digests(settings, engine, now=NOW + timedelta(days=14), transport=t)
+    assert week3.sent == 1 and t.count == 2
+    d3 = session.scalars(select(Digest).where(Digest.period == "2026-W50")).one()
+    assert d3.posting_ids == [] and d3.subscriber_id == sub.id
+
+
+def test_not_due_before_send_time_and_pending_never_mailed(
+    session: Session, settings: Settings, engine: Engine
+) -> None:
+    make_posting(session, first_seen_at=NOW - timedelta(days=1))
+    make_subscriber(session, roles=["research_engineer"], timezone="America/New_York")
+    make_subscriber(session, roles=["research_engineer"], status="pending",
+                    created_at=NOW - timedelta(hours=1))  # fmt: skip
+    session.commit()
+    t = NullTransport()
+    # 09:30 UTC is 04:30 in New York: not yet due
+    assert send_digests(settings, engine, now=NOW, transport=t).sent == 0
+    assert send_digests(settings, engine, now=NOW + timedelta(hours=4), transport=t).sent == 1
+    assert t.count == 1
+
+
+def test_period_option_and_outbox_recovery(
+    session: Session, settings: Settings, engine: Engine
+) -> None:
+    seed(session, 2)
+    from aggregator.digest.send import plan_digests, recover_stale
+    from aggregator.mail import transport_from_url
+
+    plan_digests(session, settings, now=NOW, period="2026-W47")
+    rows = list(session.scalars(select(Digest)))
+    assert {d.period for d in rows} == {"2026-W47"}
+    for d in rows:  # a sender that died mid-batch (pid 999999999 does not exist)
+        d.status, d.claimed_by, d.claimed_at = "sending", "x:999999999:y", NOW
+    rows[0].claimed_by = f"{os.uname().nodename[:60]}:999999999:y"
+    session.commit()
+    cfg = replace(settings, mail_url=f"outbox://{settings.data_dir}/outbox")
+    transport = transport_from_url(cfg.resolved_mail_url)
+    assert recover_stale(session, cfg, transport, NOW) == 1  # other host: still fresh
+    assert recover_stale(session, cfg, transport, NOW + timedelta(hours=2)) == 1
+    session.expire_all()
+    assert {d.status for d in session.scalars(select(Digest))} == {"pending"}
+    assert send_digests(cfg, engine, now=NOW).sent == 2
