@@ -1,0 +1,243 @@
+"""The offline demo, end to end: replay the recorded payloads, crawl, subscribe, digest.
+
+:func:`run_demo` starts :class:`aggregator.demo.server.DemoServer` on 127.0.0.1,
+writes ``sources.toml`` (the bundled template pointed at that server) into the demo
+data dir, crawls every demo source with the real spiders and pipeline into a fresh
+SQLite database there, signs up three confirmed sample subscribers (the personas of
+the domain reference), sends their weekly digests to the outbox and returns a
+:class:`DemoReport`. Nothing leaves 127.0.0.1: the database and mail settings of the
+caller are replaced by the demo's own (SQLite file and outbox in the data dir).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from aggregator.db import open_database, session_factory
+from aggregator.db.models import Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.demo.server import DemoServer, data_dir
+from aggregator.errors import UserError
+from aggregator.settings import Settings, ensure_data_dir
+
+DB_NAME = "aisafety-jobs.db"
+#: what a run creates in the data dir, removed first so that every run starts fresh
+OWNED = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "outbox",
+         "sources.toml", "httpcache")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    label: str
+    profile: dict[str, Any]
+
+
+PERSONAS = (
+    Persona(
+        "sam.switcher@example.org",
+        "software engineer switching in (no PhD, remote)",
+        {"roles": ["software_engineer", "research_engineer"], "remote_only": True},
+    ),
+    Persona(
+        "ivy.interp@example.org",
+        "interpretability researcher",
+        {"roles": ["research_scientist", "research_engineer"], "skills": ["interpretability"]},
+    ),
+    Persona(
+        "pat.policy@example.org",
+        "policy-minded technologist",
+        {"roles": ["policy"], "skills": ["ai_governance"]},
+    ),
+)
+
+
+@dataclass
+class DemoReport:
+    data_dir: Path
+    sources_file: Path
+    database: Path
+    outbox: Path
+    web_url: str
+    payload_url: str
+    settings: Settings
+    sources: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # key: platform..
+    postings: int = 0
+    by_role: dict[str, int] = field(default_factory=dict)
+    by_platform: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
+    digests: list[Path] = field(default_factory=list)
+    subscribers: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The human summary printed by ``aisafety-jobs demo``."""
+        ok = sum(1 for _, status, _ in self.sources.values() if status == "success")
+        out = [f"sources crawled: {len(self.sources)} ({ok} succeeded)"]
+        for key, (platform, status, items) in sorted(self.sources.items()):
+            out.append(f"  {key:<28} {platform:<11} {status:<8} {items} postings")
+        out.append(f"postings: {self.postings}")
+        out.append("postings by role:")
+        out += [f"  {role:<20} {n}" for role, n in sorted(self.by_role.items(), key=_desc)]
+        out.append(f"duplicates merged: {self.merged} postings listed by more than one source")
+        out.append(f"subscribers: {', '.join(self.subscribers)}")
+        out.append(f"digest files written: {len(self.digests)} in {self.outbox}")
+        out += [f"  {p.name}" for p in self.digests]
+        out.append(f"web UI (the digests link to it): {self.web_url}")
+        out.append(f"database: {self.database}")
+        out.append(f"finished in {self.seconds:.1f} s")
+        return out
+
+
+def _desc(pair: tuple[str, int]) -> tuple[int, str]:
+    return (-pair[1], pair[0])
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def reset_data_dir(folder: Path) -> None:
+    """Remove what an earlier demo run created there (and nothing else)."""
+    for name in OWNED:
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def demo_settings(base: Settings, folder: Path, web_url: str) -> Settings:
+    """``base`` pointed at the demo's own database, outbox and sources, with no delays."""
+    return replace(
+        base,
+        production=False,
+        data_dir=str(folder),
+        database_url="",
+        mail_url="",
+        base_url=web_url,
+        sources_file=str(folder / "sources.toml"),
+        download_delay=0.0,
+        http_cache=False,
+        digest_max_items=max(base.digest_max_items, 30),
+    )
+
+
+def write_sources(folder: Path, payload_url: str) -> Path:
+    template = (data_dir() / "sources.template.toml").read_text(encoding="utf-8")
+    target = folder / "sources.toml"
+    target.write_text(template.replace("{{server}}", payload_url), encoding="utf-8")
+    return target
+
+
+def crawl(settings: Settings, sources_file: Path) -> Any:
+    """``crawl_sources`` of engineer B's crawl package (the real spiders and pipeline)."""
+    import importlib
+
+    package = importlib.import_module("aggregator.crawl")
+    crawl_sources = getattr(package, "crawl_sources", None)
+    if crawl_sources is None:
+        try:
+            crawl_sources = importlib.import_module("aggregator.crawl.runner").crawl_sources
+        except (ImportError, AttributeError) as exc:
+            raise UserError(f"the demo needs aggregator.crawl.crawl_sources: {exc}") from None
+    return crawl_sources(settings, None, str(sources_file), False)
+
+
+def subscribe_personas(engine: Engine, settings: Settings) -> list[str]:
+    from aggregator.subscriptions import ProfileInput, subscribe
+
+    with session_factory(engine)() as session:
+        for persona in PERSONAS:
+            subscribe(session, settings, persona.email, ProfileInput(**persona.profile),
+                      confirmed=True)  # fmt: skip
+    return [f"{p.email} ({p.label})" for p in PERSONAS]
+
+
+def send_digests(engine: Engine, settings: Settings, now: datetime) -> None:
+    """This week's digests, sent now whatever the weekday (every posting is new)."""
+    from aggregator.digest.periods import period_for
+    from aggregator.digest.send import send_digests as send
+
+    send(settings, engine, now=now, period=period_for("weekly", "UTC", now))
+
+
+def collect(engine: Engine, report: DemoReport) -> None:
+    with session_factory(engine)() as session:
+        open_postings = select(Posting.id).where(Posting.status == "open")
+        report.postings = (
+            session.scalar(select(func.count()).select_from(open_postings.subquery())) or 0
+        )
+        report.by_role = dict(
+            session.execute(select(Posting.role, func.count()).group_by(Posting.role)).all()
+        )
+        report.by_platform = dict(
+            session.execute(
+                select(Source.platform, func.count(func.distinct(PostingSource.posting_id)))
+                .join(PostingSource, PostingSource.source_id == Source.id)
+                .group_by(Source.platform)
+            ).all()
+        )
+        multi = (
+            select(PostingSource.posting_id)
+            .group_by(PostingSource.posting_id)
+            .having(func.count(func.distinct(PostingSource.source_id)) > 1)
+        )
+        report.merged = session.scalar(select(func.count()).select_from(multi.subquery())) or 0
+        for source in session.scalars(select(Source)):
+            items = session.scalar(select(func.count()).where(PostingSource.source_id == source.id))
+            status = "success" if source.last_success_at else "failed"
+            report.sources[source.key] = (source.platform, status, items or 0)
+        tagged = session.scalar(select(func.count(func.distinct(PostingTag.posting_id))))
+        if report.postings and not tagged:
+            raise UserError("the demo crawl stored postings without any tags")
+    report.digests = sorted(report.outbox.glob("*.eml"))
+
+
+def run_demo(
+    base: Settings,
+    folder: Path,
+    *,
+    web_port: int = 0,
+    echo: Callable[[str], None] = lambda line: None,
+) -> tuple[DemoReport, DemoServer]:
+    """Run the demo into ``folder``; the payload server is returned still running."""
+    started = utcnow()
+    folder = folder.expanduser().resolve()
+    reset_data_dir(folder)
+    web_url = f"http://127.0.0.1:{web_port or free_port()}"
+    settings = demo_settings(base, folder, web_url)
+    ensure_data_dir(settings)
+    server = DemoServer()
+    payload_url = server.start()
+    try:
+        sources_file = write_sources(folder, payload_url)
+        report = DemoReport(
+            data_dir=folder, sources_file=sources_file, database=folder / DB_NAME,
+            outbox=folder / "outbox", web_url=web_url, payload_url=payload_url,
+            settings=settings,
+        )  # fmt: skip
+        echo(f"replaying the recorded [sample data] payloads at {payload_url}")
+        engine = open_database(settings)
+        echo("crawling the demo sources with the real spiders…")
+        crawl(settings, sources_file)
+        report.subscribers = subscribe_personas(engine, settings)
+        send_digests(engine, settings, utcnow())
+        collect(engine, report)
+        engine.dispose()
+    except BaseException:
+        server.stop()
+        raise
+    report.seconds = (utcnow() - started).total_seconds()
+    return report, server
