@@ -1,7 +1,7 @@
 """A threaded HTTP server on 127.0.0.1 (free port) serving canned routes for crawl tests.
 
 ``routes`` maps a path (query string ignored) to a :class:`Reply` or to a callable
-returning one; it can be changed while the server runs.
+taking the request headers and returning one; it can be changed while the server runs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Reply:
     delay: float = 0.0
 
 
-Route = Reply | Callable[[], Reply]
+Route = Reply | Callable[[Any], Reply]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,7 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             reply = Reply(b"not found", 404, "text/plain")
         else:
-            reply = route() if callable(route) else route
+            reply = route(self.headers) if callable(route) else route
         if reply.delay:
             time.sleep(reply.delay)
         try:
