@@ -1,0 +1,129 @@
+"""Golden files of rendered digests (regenerate: UPDATE_GOLDEN=1 pytest tests/test_digest_render.py)
+and matching semantics."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
+from aggregator.digest.build import History, digest_message, make_view, plan
+from aggregator.digest.render import Renderer
+from aggregator.matching import PostingIndex
+from aggregator.settings import Settings
+from aggregator.subscriptions import ProfileInput
+from tests.factories import make_posting
+
+GOLDEN = Path(__file__).parent / "data" / "digest"
+NOW = datetime.fromisoformat("2026-11-23T09:30:00+00:00")
+VOLATILE = ("Date",)
+
+
+def postings() -> list:  # type: ignore[type-arg]
+    seen = NOW - timedelta(days=2)
+    alpha = Source(key="alpha-greenhouse", platform="greenhouse")
+    items = [
+        make_posting(
+            id=1, title="Research Engineer, Interpretability", org="Alpha <Lab> & Co",
+            skills=["interpretability", "pytorch"], countries=["GB"], remote="hybrid",
+            salary_min=90000, salary_max=120000, salary_currency="GBP", salary_period="year",
+            first_seen_at=seen, apply_url="https://boards.example.com/alpha/1?a=1&b=2",
+        ),
+        make_posting(
+            id=2, title="Scheming evals <script>alert(1)</script>", org="Beta",
+            role="research_scientist", extra_roles=["research_engineer"], skills=["evals"],
+            first_seen_at=seen - timedelta(days=1), deadline=NOW + timedelta(days=5),
+        ),
+        make_posting(
+            id=3, title="Safety Fellowship 2027", org="Gamma Institute", role="fellowship",
+            extra_roles=["research_engineer"], first_seen_at=seen, remote="remote",
+            deadline=NOW + timedelta(days=40),
+        ),
+        make_posting(id=4, title="Office Manager", org="Beta", role="operations",
+                     first_seen_at=seen),
+        make_posting(id=5, title="Old RE role", first_seen_at=NOW - timedelta(days=20)),
+    ]  # fmt: skip
+    items[0].sources = [PostingSource(source=alpha, external_id="1", url="https://x/1")]
+    items[0].organization = Organization(slug="alpha", name="Alpha <Lab> & Co")
+    return items
+
+
+def subscriber(**profile: object) -> Subscriber:
+    sub = Subscriber(id=42, email="reader@example.org", token_version=1, frequency="weekly")
+    sub.profile = SubscriberProfile(**{"roles": [], "skills": [], "locations": [],
+        "remote_only": False, "include_orgs": [], "exclude_orgs": [], "keywords": [],
+        "exclude_keywords": [], "seniority": [], "min_salary": None, **profile})  # fmt: skip
+    return sub
+
+
+def render(settings: Settings, sub: Subscriber) -> tuple[str, str, str]:
+    index = PostingIndex(postings(), now=NOW)
+    p = plan(index, ProfileInput.of(sub.profile), NOW - timedelta(days=7), History(), {}, 30)
+    view = make_view(settings, sub, "2026-W48", p, index.postings)
+    msg = digest_message(settings, sub, "2026-W48", view, Renderer(settings), index.postings)
+    headers = "".join(f"{k}: {v}\n" for k, v in msg.items() if k not in VOLATILE)
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    return headers, text, html
+
+
+def check(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual)
+    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1"
+    assert actual == path.read_text(), f"{name} differs (UPDATE_GOLDEN=1 to accept)"
+
+
+def test_golden_research_engineer(settings: Settings) -> None:
+    headers, text, html = render(settings, subscriber(roles=["research_engineer"]))
+    check("research_engineer.expected.headers", headers)
+    check("research_engineer.expected.txt", text)
+    check("research_engineer.expected.html", html)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Alpha &lt;Lab&gt; &amp; Co" in html
+    assert text.count("Scheming evals") == 1  # closing soon, not repeated
+    assert "Old RE role" not in text and "Office Manager" not in text
+    assert "@media (prefers-color-scheme: dark)" in html and "background-image" not in html
+
+
+def test_profile_semantics(settings: Settings) -> None:
+    index = PostingIndex(postings(), now=NOW)
+    since = NOW - timedelta(days=7)
+
+    def ids(**kw: object) -> list[int]:
+        return sorted(m.posting_id for m in index.match(ProfileInput(**kw), since=since))  # type: ignore[arg-type]
+
+    assert ids() == [1, 2, 3, 4]  # empty = any
+    assert ids(roles=["operations", "fellowship"]) == [3, 4]  # OR within a facet
+    assert ids(roles=["research_engineer"], skills=["evals"]) == [2]  # AND across facets
+    assert ids(remote_only=True) == [3]
+    assert ids(locations=["GB"]) == [1]
+    assert ids(include_orgs=["alpha"]) == [1]
+    assert ids(exclude_orgs=["beta"]) == [1, 3]
+    assert ids(keywords=["fellowship", "manager"]) == [3, 4]
+    assert ids(roles=["research_engineer"], exclude_keywords=["evals"]) == [1, 3]
+    assert ids(min_salary=100000) == [1]
+    ranked = index.match(ProfileInput(roles=["research_engineer"], skills=["interpretability"]))
+    assert ranked[0].posting_id == 1
+    assert ranked[0].why == "role: research engineer; skills: interpretability"
+
+
+def test_empty_plan_is_skipped() -> None:
+    index = PostingIndex(postings(), now=NOW)
+    p = plan(index, ProfileInput(roles=["policy"]), NOW - timedelta(days=7), History(), {}, 30)
+    assert p.empty
+
+
+@pytest.mark.parametrize("cap", [1, 2])
+def test_cap_and_see_all_link(settings: Settings, cap: int) -> None:
+    index = PostingIndex(postings(), now=NOW)
+    sub = subscriber()
+    p = plan(index, ProfileInput(), NOW - timedelta(days=7), History(), {}, cap)
+    view = make_view(settings, sub, "2026-W48", p, index.postings)
+    assert len(p.matches) == cap and view.more and view.total == 4
+    assert view.list_url == "https://jobs.example.org/?"
