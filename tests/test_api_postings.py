@@ -8,7 +8,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.factories import make_posting
-from tests.web_factories import Seeded, app, client, seeded, web_settings  # noqa: F401
+from tests.web_factories import (  # noqa: F401 - fixtures
+    Seeded,
+    app_fixture,
+    client_fixture,
+    seeded_fixture,
+    web_settings_fixture,
+)
 
 
 def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
@@ -26,7 +32,8 @@ def test_lists_open_postings_newest_first(client: TestClient, seeded: Seeded) ->
 def test_role_and_skill_filters_or_within_and_across(client: TestClient, seeded: Seeded) -> None:
     got = titles(client.get("/api/postings?role=research_engineer&role=fellowship"))
     assert set(got) == {"Research Engineer, Interpretability", "Summer Safety Fellowship"}
-    got = titles(client.get("/api/postings?role=research_engineer&role=fellowship&skill=alignment_theory"))
+    query = "role=research_engineer&role=fellowship&skill=alignment_theory"
+    got = titles(client.get(f"/api/postings?{query}"))
     assert got == ["Summer Safety Fellowship"]
     got = titles(client.get("/api/postings?skill=python&country=gb"))
     assert set(got) == {"Research Engineer, Interpretability", "Summer Safety Fellowship"}

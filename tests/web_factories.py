@@ -25,7 +25,7 @@ from tests.factories import make_org, make_posting
 XSS_TITLE = "<script>window.__xss=1;alert('t')</script>Evil <img src=x onerror=alert(1)>"
 XSS_HTML = (
     "<p>Great job</p><script>window.__xss=2;alert('d')</script>"
-    "<img src=x onerror=\"window.__xss=3;alert('i')\"><a href=\"javascript:alert(4)\">x</a>"
+    '<img src=x onerror="window.__xss=3;alert(\'i\')"><a href="javascript:alert(4)">x</a>'
 )
 
 
@@ -132,22 +132,22 @@ def seed(session: Session) -> Seeded:
     return Seeded(interp, policy, fellowship, closed, evil, old)
 
 
-@pytest.fixture
-def web_settings(settings: Settings) -> Settings:
+@pytest.fixture(name="web_settings")
+def web_settings_fixture(settings: Settings) -> Settings:
     return replace(settings, subscribe_rate_limit=50)
 
 
-@pytest.fixture
-def app(web_settings: Settings) -> FastAPI:
+@pytest.fixture(name="app")
+def app_fixture(web_settings: Settings) -> FastAPI:
     return create_app(web_settings)
 
 
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+@pytest.fixture(name="client")
+def client_fixture(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c
 
 
-@pytest.fixture
-def seeded(session: Session) -> Seeded:
+@pytest.fixture(name="seeded")
+def seeded_fixture(session: Session) -> Seeded:
     return seed(session)

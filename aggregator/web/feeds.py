@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
+from aggregator.normalize.text import sanitize_html
 from aggregator.search import PostingFilter, search_postings
 from aggregator.web.deps import db_session
 from aggregator.web.filters import posting_filter
@@ -80,7 +81,7 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
         if p.deadline:
             summary += f" · deadline {p.deadline:%d %b %Y}"
         _sub(entry, "summary", clean(summary))
-        _sub(entry, "content", p.description_html, type="html")
+        _sub(entry, "content", sanitize_html(p.description_html), type="html")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 

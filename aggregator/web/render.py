@@ -14,7 +14,9 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
+from markupsafe import Markup
 
+from aggregator.normalize.text import sanitize_html
 from aggregator.search import PostingFilter
 
 LABELS = {
@@ -80,6 +82,12 @@ def safe_url(value: Any) -> str:
     return text if scheme in ("http", "https") else ""
 
 
+def sanitized(html: str | None) -> Markup:
+    """Stored description HTML, sanitized again with the ingest allow-list (defence in
+    depth: it was cleaned at ingest, but a bug there must not become XSS here)."""
+    return Markup(sanitize_html(html or ""))
+
+
 def filter_url(f: PostingFilter, path: str = "/", **changes: Any) -> str:
     """URL of ``f`` with some fields changed, at ``path`` (shareable, no cursor)."""
     g = replace(f, **changes) if changes else f
@@ -101,7 +109,13 @@ def toggle_url(f: PostingFilter, name: str, value: str) -> str:
 
 def configure(env: Environment) -> None:
     env.filters.update(
-        label=label, day=day, ago=ago, salary=salary, safe_url=safe_url, days_left=days_left
+        label=label,
+        day=day,
+        ago=ago,
+        salary=salary,
+        safe_url=safe_url,
+        days_left=days_left,
+        sanitized=sanitized,
     )
     env.globals.update(filter_url=filter_url, toggle_url=toggle_url)
 
