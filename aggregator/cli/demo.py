@@ -22,8 +22,13 @@ def register(app: typer.Typer) -> None:
         no_serve: bool = typer.Option(
             False, "--no-serve", help="Exit after the summary instead of serving the web UI."
         ),
-        port: int = typer.Option(
-            0, "--port", min=0, max=65535, help="Port of the web UI (default: a free port)."
+        port: int | None = typer.Option(
+            None,
+            "--port",
+            min=1,
+            max=65535,
+            help="Port of the web UI (default: the web_port setting, 8000, if free, else any "
+            "free port).",
         ),
     ) -> None:
         """Crawl the bundled [sample data] sources from a local server, sign up three

@@ -11,6 +11,7 @@ caller are replaced by the demo's own (SQLite file and outbox in the data dir).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Callable
@@ -101,11 +102,16 @@ def _desc(pair: tuple[str, int]) -> tuple[int, str]:
     return (-pair[1], pair[0])
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_port(preferred: int = 0) -> int:
+    """``preferred`` when it is free on 127.0.0.1 right now, else any free port."""
+    for port in (preferred, 0) if preferred else (0,):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise UserError("no free port on 127.0.0.1")
 
 
 def reset_data_dir(folder: Path) -> None:
@@ -116,6 +122,14 @@ def reset_data_dir(folder: Path) -> None:
             shutil.rmtree(path)
         elif path.exists() or path.is_symlink():
             path.unlink()
+
+
+def bypass_proxies() -> None:
+    """Keep 127.0.0.1 off any HTTP proxy of the environment (Scrapy and httpx read
+    ``no_proxy``), so the crawl never leaves the machine."""
+    for name in ("no_proxy", "NO_PROXY"):
+        hosts = [h for h in os.environ.get(name, "").split(",") if h.strip()]
+        os.environ[name] = ",".join([*hosts, "127.0.0.1", "localhost"])
 
 
 def demo_settings(base: Settings, folder: Path, web_url: str) -> Settings:
@@ -209,16 +223,24 @@ def run_demo(
     base: Settings,
     folder: Path,
     *,
-    web_port: int = 0,
+    web_port: int | None = None,
     echo: Callable[[str], None] = lambda line: None,
 ) -> tuple[DemoReport, DemoServer]:
-    """Run the demo into ``folder``; the payload server is returned still running."""
+    """Run the demo into ``folder``; the payload server is returned still running.
+
+    The web UI port is ``web_port`` if given, else the ``web_port`` setting when it is
+    free, else any free port (the digests' links point at it).
+    """
     started = utcnow()
     folder = folder.expanduser().resolve()
     reset_data_dir(folder)
-    web_url = f"http://127.0.0.1:{web_port or free_port()}"
+    port = free_port(web_port or base.web_port)
+    if web_port and port != web_port:
+        raise UserError(f"port {web_port} on 127.0.0.1 is in use: choose another with --port")
+    web_url = f"http://127.0.0.1:{port}"
     settings = demo_settings(base, folder, web_url)
     ensure_data_dir(settings)
+    bypass_proxies()
     server = DemoServer()
     payload_url = server.start()
     try:
