@@ -60,51 +60,60 @@ class Classification:
 
 
 class Signal(NamedTuple):
-    kind: str  # role | skill | core | moderation | ai
+    """What a phrase says: kind is role, skill, core, moderation, ai (relevance cues),
+    seniority, years, phd or ml (flags); ``name`` is the role, skill or flag value."""
+
+    kind: str
     name: str
     weight: float
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    roles: dict[str, PhraseMatcher[Signal]]
-    skills: PhraseMatcher[Signal]
-    cues: PhraseMatcher[Signal]
-    title_flags: PhraseMatcher[flags.Flag]
-    body_flags: PhraseMatcher[flags.Flag]
+ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
+_VOCABULARIES = {  # field -> what besides role signals is matched there
+    "title": ("skills", "cues", "title_flags"),
+    "department": ("skills", "cues"),
+    "body": ("skills", "cues", "body_flags"),
+    "org": ("cues",),
+}
+
+
+def _inheritable(signal: Signal) -> bool:
+    return signal.kind != "role"
 
 
 @lru_cache(maxsize=8)
-def _compile(taxonomy: Taxonomy) -> _Compiled:
-    by_field: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
+def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
+    """One matcher per field over every vocabulary used in that field."""
+    vocab: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
     for role in taxonomy.role_defs.values():
         for field_name, signals in role.signals.items():
             for phrase, weight in signals:
-                by_field[field_name].append((phrase, Signal("role", role.name, weight)))
-    skills = [
-        (synonym, Signal("skill", skill.name, 1.0))
-        for skill in taxonomy.skill_defs.values()
-        for synonym in skill.synonyms
-    ]
+                vocab[field_name].append((phrase, Signal("role", role.name, weight)))
+    for skill in taxonomy.skill_defs.values():
+        vocab["skills"] += [(s, Signal("skill", skill.name, 1.0)) for s in skill.synonyms]
     rel = taxonomy.relevance
-    cues = [(p, Signal("core", "core", w)) for p, w in rel.core]
-    cues += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
-    cues += [(p, Signal("ai", "ai", 1.0)) for p in rel.ai]
-    return _Compiled(
-        roles={name: PhraseMatcher(entries) for name, entries in by_field.items()},
-        skills=PhraseMatcher(skills),
-        cues=PhraseMatcher(cues),
-        title_flags=PhraseMatcher(flags.title_seniority_entries()),
-        body_flags=PhraseMatcher(flags.body_flag_entries()),
-    )
+    vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
+    vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
+    vocab["cues"] += [(p, Signal("ai", "ai", 1.0)) for p in rel.ai]
+    for name, entries in (
+        ("title_flags", flags.title_seniority_entries()),
+        ("body_flags", flags.body_flag_entries()),
+    ):
+        vocab[name] += [(phrase, Signal(kind, value, 0.0)) for phrase, kind, value in entries]
+    matchers = {}
+    for field_name in ROLE_FIELDS:
+        entries = list(vocab[field_name])
+        for extra in _VOCABULARIES.get(field_name, ()):
+            entries += vocab[extra]
+        matchers[field_name] = PhraseMatcher(entries, inherit=_inheritable)
+    return matchers
 
 
 class _Scan:
-    """Hits of one posting, per field, deduplicated per (field, phrase, target)."""
+    """Hits of one posting as (field, phrase, signal), deduplicated."""
 
     def __init__(self) -> None:
-        self.signals: list[tuple[str, str, Signal]] = []  # (field, phrase, signal)
-        self.flags: list[tuple[str, str, flags.Flag]] = []
+        self.signals: list[tuple[str, str, Signal]] = []
         self._seen: set[tuple[str, str, Signal]] = set()
 
     def add(self, field_name: str, hits: list[tuple[str, tuple[Signal, ...]]]) -> None:
@@ -115,9 +124,9 @@ class _Scan:
                     self._seen.add(key)
                     self.signals.append(key)
 
-    def add_flags(self, field_name: str, hits: list[tuple[str, tuple[flags.Flag, ...]]]) -> None:
-        for phrase, targets in hits:
-            self.flags.extend((field_name, phrase, target) for target in targets)
+    def flags(self, kind: str) -> list[tuple[str, str, str]]:
+        """(value, field, phrase) of the flag hits of one kind, in order."""
+        return [(s.name, f, p) for f, p, s in self.signals if s.kind == kind]
 
 
 def classify(
@@ -143,17 +152,8 @@ def classify(
     }
     scan = _Scan()
     for name, text in texts.items():
-        if not text:
-            continue
-        matcher = compiled.roles.get(name)
-        if matcher is not None:
-            scan.add(name, matcher.scan(text))
-        if name in ("title", "department", "body"):
-            scan.add(name, compiled.skills.scan(text))
-        if name in ("title", "department", "body", "org"):
-            scan.add(name, compiled.cues.scan(text))
-    scan.add_flags("title", compiled.title_flags.scan(texts["title"]))
-    scan.add_flags("body", compiled.body_flags.scan(texts["body"]))
+        if text:
+            scan.add(name, compiled[name].scan(text))
 
     evidence: list[Evidence] = []
     roles = _score_roles(tax, scan, evidence)
@@ -225,13 +225,12 @@ def _skills(scan: _Scan, evidence: list[Evidence]) -> list[str]:
 
 def _seniority(scan: _Scan, role: str, evidence: list[Evidence]) -> str:
     levels: dict[str, list[tuple[str, str, str]]] = {"title": [], "body": []}
-    for field_name, phrase, flag in scan.flags:
-        if flag.kind == "seniority":
-            levels[field_name].append((flag.value, field_name, phrase))
-        elif flag.kind == "years":
-            level = flags.years_level(phrase)
-            if level:
-                levels[field_name].append((level, field_name, phrase))
+    for value, field_name, phrase in scan.flags("seniority"):
+        levels[field_name].append((value, field_name, phrase))
+    for _, field_name, phrase in scan.flags("years"):
+        level = flags.years_level(phrase)
+        if level:
+            levels[field_name].append((level, field_name, phrase))
     if role == "internship" and not any(v == "intern" for v, _, _ in levels["title"]):
         levels["title"].append(("intern", "role", role))
     value = flags.pick_seniority(
@@ -249,11 +248,7 @@ def _seniority(scan: _Scan, role: str, evidence: list[Evidence]) -> str:
 def _flag(
     scan: _Scan, kind: str, order: tuple[str, ...], label: str, evidence: list[Evidence]
 ) -> str:
-    hits = [
-        (flag.value, field_name, phrase)
-        for field_name, phrase, flag in scan.flags
-        if flag.kind == kind
-    ]
+    hits = scan.flags(kind)
     value = flags.pick_flag([v for v, _, _ in hits], order)
     if value is None:
         evidence.append(Evidence(label, "unspecified", "default", f"no {label} phrase"))

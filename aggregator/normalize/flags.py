@@ -7,7 +7,6 @@ than vocabulary. Each decision returns the value and the hit that decided it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 SENIORITY_LEVELS = ("intern", "entry", "mid", "senior", "lead", "unspecified")
 PHD_VALUES = ("yes", "preferred", "no", "unspecified")
@@ -137,22 +136,16 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
 _NUMBER = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A target of a flag phrase: kind is seniority / years / phd / ml."""
-
-    kind: str
-    value: str
+def title_seniority_entries() -> list[tuple[str, str, str]]:
+    """(phrase, kind, value) for the title: seniority words."""
+    return [(p, "seniority", level) for level, ps in TITLE_SENIORITY.items() for p in ps]
 
 
-def title_seniority_entries() -> list[tuple[str, Flag]]:
-    return [(p, Flag("seniority", level)) for level, ps in TITLE_SENIORITY.items() for p in ps]
-
-
-def body_flag_entries() -> list[tuple[str, Flag]]:
-    entries = [(YEARS_PHRASE, Flag("years", ""))]
+def body_flag_entries() -> list[tuple[str, str, str]]:
+    """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
+    entries = [(YEARS_PHRASE, "years", "")]
     for (kind, value), phrases in BODY_FLAGS.items():
-        entries.extend((p, Flag(kind, value)) for p in phrases)
+        entries.extend((p, kind, value) for p in phrases)
     return entries
 
 

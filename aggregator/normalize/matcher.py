@@ -13,9 +13,10 @@ separately.
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -33,7 +34,6 @@ _TRANSLATE = str.maketrans(
         "\u200b": "",
     }
 )
-_SPACES = re.compile(r"\s+")
 # Whole words: a match ending with a word character must not touch another one. The start
 # check sits after the first character (see _tree) so the engine's fast first-character
 # search still applies.
@@ -47,7 +47,7 @@ def prepare(text: str | None, limit: int | None = None) -> str:
         return ""
     if limit is not None and len(text) > limit:
         text = text[:limit]
-    return _SPACES.sub(" ", text.translate(_TRANSLATE).lower()).strip()
+    return " ".join(text.translate(_TRANSLATE).lower().split())
 
 
 def lower_pattern(pattern: str) -> str:
@@ -192,47 +192,124 @@ def _tree(items: list[tuple[str, str, str]], top: bool = False) -> str:
 
 
 class PhraseMatcher(Generic[T]):
-    """Finds phrases in prepared text; each phrase carries one or more targets."""
+    """Finds phrases in prepared text; each phrase carries one or more targets.
 
-    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
-        by_phrase: dict[str, list[T]] = defaultdict(list)
+    Only the longest phrase matches at a position. ``inherit`` says which targets a longer
+    phrase also takes over from the shorter phrases it starts with, so that, say, a skill
+    hidden inside a longer role phrase ("interpretability research") still counts.
+    """
+
+    def __init__(
+        self, entries: Iterable[tuple[str, T]], inherit: Callable[[T], bool] | None = None
+    ) -> None:
+        by_variant: dict[str, list[T]] = defaultdict(list)
         for phrase, target in entries:
-            by_phrase[lower_pattern(phrase)].append(target)
+            for variant in expand(lower_pattern(phrase)):
+                if target not in by_variant[variant]:
+                    by_variant[variant].append(target)
+        if inherit is not None:
+            _inherit(by_variant, inherit)
         self.targets: dict[str, tuple[T, ...]] = {}
         items: list[tuple[str, str, str]] = []
         self.general: list[tuple[re.Pattern[str], tuple[T, ...]]] = []
-        for index, (phrase, targets) in enumerate(by_phrase.items()):
-            for number, variant in enumerate(expand(phrase)):
-                cut = _literal_prefix(variant)
-                if cut == 0:
-                    self.general.append((re.compile(f"(?:{variant}){_END}"), tuple(targets)))
-                    continue
-                name = f"p{index}_{number}"
-                self.targets[name] = tuple(targets)
-                items.append((name, variant[:cut], variant[cut:]))
+        for index, (variant, targets) in enumerate(by_variant.items()):
+            cut = _literal_prefix(variant)
+            if cut == 0:
+                self.general.append((re.compile(f"(?:{variant}){_END}"), tuple(targets)))
+                continue
+            name = f"p{index}"
+            self.targets[name] = tuple(targets)
+            items.append((name, variant[:cut], variant[cut:]))
         self.pattern: re.Pattern[str] | None = (
             re.compile("(?:" + _tree(items, top=True) + ")" + _END) if items else None
         )
 
     def scan(self, text: str) -> list[tuple[str, tuple[T, ...]]]:
-        """Every phrase occurrence in prepared ``text``, in order of position."""
+        """Every phrase occurrence in prepared ``text``."""
         if not text:
             return []
         hits: list[tuple[str, tuple[T, ...]]] = []
         if self.pattern is not None:
             targets = self.targets
             hits = [(m.group(), targets[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
-        if self.general:
-            found = [(m.start(), m.group(), t) for p, t in self.general for m in p.finditer(text)]
-            hits += [
-                (g, t)
-                for start, g, t in sorted(found, key=lambda f: f[0])
-                if _starts_word(text, start)
-            ]
+        for pattern, targets in self.general:
+            found = pattern.finditer(text)
+            hits.extend((m.group(), targets) for m in found if _starts_word(text, m.start()))
         return hits
 
 
 def _starts_word(text: str, start: int) -> bool:
-    return start == 0 or not (
-        text[start].isalnum() and (text[start - 1].isalnum() or text[start - 1] == "_")
-    )
+    before = text[start - 1] if start else " "
+    return not (text[start].isalnum() and (before.isalnum() or before == "_"))
+
+
+def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[T], bool]) -> None:
+    """Give each phrase the inheritable targets of shorter phrases it begins with."""
+    compiled = {v: re.compile(v) for v in by_variant}
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for variant in by_variant:
+        if _literal_prefix(variant):
+            by_head[variant[0]].append(variant)
+    extra: dict[str, list[T]] = defaultdict(list)
+    for variant in by_variant:
+        sample = sample_text(variant)
+        if not sample or compiled[variant].fullmatch(sample) is None:
+            continue
+        for other in by_head.get(sample[0], []):
+            if other == variant or not sample.startswith(other[: _literal_prefix(other)]):
+                continue
+            match = compiled[other].match(sample)
+            if match is None or match.end() >= len(sample) or not _ends_word(sample, match.end()):
+                continue
+            extra[variant].extend(t for t in by_variant[other] if inherit(t))
+    for variant, targets in extra.items():
+        for target in targets:
+            if target not in by_variant[variant]:
+                by_variant[variant].append(target)
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return not (text[end - 1].isalnum() and text[end].isalnum())
+
+
+def sample_text(pattern: str) -> str | None:
+    """The shortest simple text ``pattern`` matches (optional parts left out), or None."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    return _sample(list(parsed))
+
+
+def _sample(items: list[Any]) -> str | None:
+    out: list[str] = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL" or name == "ANY":
+            out.append("x")
+        elif name == "IN":
+            chars = [chr(a) for o, a in arg if str(o) == "LITERAL"]
+            out.append(" " if " " in chars else (chars[0] if chars else "x"))
+        elif name == "BRANCH":
+            part = _sample(list(arg[1][0]))
+            if part is None:
+                return None
+            out.append(part)
+        elif name == "SUBPATTERN":
+            part = _sample(list(arg[-1]))
+            if part is None:
+                return None
+            out.append(part)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, sub = arg
+            part = _sample(list(sub))
+            if part is None:
+                return None
+            out.append(part * low)
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        else:
+            return None
+    return "".join(out)

@@ -144,7 +144,14 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 
     Cached per resolved path; ``clear_taxonomy_cache()`` forgets loaded files.
     """
-    return _load_cached(Path(path or default_taxonomy_path()).resolve())
+    if path is None:
+        return _load_default()
+    return _load_cached(Path(path).resolve())
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> Taxonomy:
+    return _load_cached(default_taxonomy_path().resolve())
 
 
 @lru_cache(maxsize=8)
@@ -163,6 +170,7 @@ def _load_cached(path: Path) -> Taxonomy:
 def clear_taxonomy_cache() -> None:
     """Forget loaded taxonomies (after editing a taxonomy file in a long-running process)."""
     _load_cached.cache_clear()
+    _load_default.cache_clear()
 
 
 class _Builder:
