@@ -95,11 +95,11 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
     vocab["cues"] += [(p, Signal("ai", "ai", 1.0)) for p in rel.ai]
-    for name, entries in (
+    for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),
     ):
-        vocab[name] += [(phrase, Signal(kind, value, 0.0)) for phrase, kind, value in entries]
+        vocab[name] += [(p, Signal(kind, value, 0.0)) for p, kind, value in flag_entries]
     matchers = {}
     for field_name in ROLE_FIELDS:
         entries = list(vocab[field_name])
@@ -225,8 +225,8 @@ def _skills(scan: _Scan, evidence: list[Evidence]) -> list[str]:
 
 def _seniority(scan: _Scan, role: str, evidence: list[Evidence]) -> str:
     levels: dict[str, list[tuple[str, str, str]]] = {"title": [], "body": []}
-    for value, field_name, phrase in scan.flags("seniority"):
-        levels[field_name].append((value, field_name, phrase))
+    for level_name, field_name, phrase in scan.flags("seniority"):
+        levels[field_name].append((level_name, field_name, phrase))
     for _, field_name, phrase in scan.flags("years"):
         level = flags.years_level(phrase)
         if level:

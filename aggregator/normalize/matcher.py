@@ -13,7 +13,7 @@ separately.
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse  # type: ignore[import-not-found]
+import re._parser as sre_parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
@@ -232,9 +232,9 @@ class PhraseMatcher(Generic[T]):
         if self.pattern is not None:
             targets = self.targets
             hits = [(m.group(), targets[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
-        for pattern, targets in self.general:
+        for pattern, found_targets in self.general:
             found = pattern.finditer(text)
-            hits.extend((m.group(), targets) for m in found if _starts_word(text, m.start()))
+            hits.extend((m.group(), found_targets) for m in found if _starts_word(text, m.start()))
         return hits
 
 
