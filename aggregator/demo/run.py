@@ -156,16 +156,9 @@ def write_sources(folder: Path, payload_url: str) -> Path:
 
 
 def crawl(settings: Settings, sources_file: Path) -> Any:
-    """``crawl_sources`` of engineer B's crawl package (the real spiders and pipeline)."""
-    import importlib
+    """Engineer B's ``crawl_sources``: the real spiders (subprocess) and ingest pipeline."""
+    from aggregator.crawl.runner import crawl_sources
 
-    package = importlib.import_module("aggregator.crawl")
-    crawl_sources = getattr(package, "crawl_sources", None)
-    if crawl_sources is None:
-        try:
-            crawl_sources = importlib.import_module("aggregator.crawl.runner").crawl_sources
-        except (ImportError, AttributeError) as exc:
-            raise UserError(f"the demo needs aggregator.crawl.crawl_sources: {exc}") from None
     return crawl_sources(settings, None, str(sources_file), False)
 
 
