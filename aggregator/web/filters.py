@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
 
@@ -152,25 +152,54 @@ def build_filter(
     )
 
 
-ListParam = Annotated[list[str], Query(description="Repeat for several values (OR).")]
+TEXT = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _enum_list(description: str, values: tuple[str, ...] | None) -> Any:
+    items: dict[str, Any] = {"type": "string"}
+    items.update({"enum": list(values)} if values else {"maxLength": 80, "pattern": TEXT})
+    return Annotated[
+        list[str],
+        Query(description=description, max_length=MAX_VALUES, json_schema_extra={"items": items}),
+    ]
+
+
+RoleParam = _enum_list("Role (repeat for OR).", known_values("role"))
+SkillParam = _enum_list("Skill from the taxonomy (repeat for OR).", known_values("skill"))
+OrgTypeParam = _enum_list("Organization type.", ORG_TYPES)
+RemoteParam = _enum_list("Work mode.", REMOTE_MODES)
+OrgParam = _enum_list("Organization slug or name.", None)
+SourceParam = _enum_list("Source key.", None)
+SeniorityParam = _enum_list("Seniority level.", None)
+CountryParam = Annotated[
+    list[str],
+    Query(
+        description="ISO 3166 alpha-2 country code.",
+        max_length=MAX_VALUES,
+        json_schema_extra={"items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}},
+    ),
+]
+Days = Annotated[int | None, Query(ge=0, le=MAX_DAYS, description="Days.")]
 
 
 def posting_filter(
-    role: ListParam = [],  # noqa: B006 - FastAPI copies defaults
-    skill: ListParam = [],  # noqa: B006
-    org: Annotated[list[str], Query(description="Organization slug or name.")] = [],  # noqa: B006
-    org_type: ListParam = [],  # noqa: B006
-    country: Annotated[list[str], Query(description="ISO 3166 alpha-2.")] = [],  # noqa: B006
-    remote: Annotated[list[str], Query(description="remote, hybrid, onsite, unspecified")] = [],  # noqa: B006
-    seniority: ListParam = [],  # noqa: B006
-    source: Annotated[list[str], Query(description="Source key.")] = [],  # noqa: B006
-    q: Annotated[str, Query(description="Words that must all appear.")] = "",
-    posted_within: Annotated[int | None, Query(description="Days.")] = None,
-    deadline_within: Annotated[int | None, Query(description="Days.")] = None,
+    role: RoleParam = [],  # noqa: B006 - FastAPI copies defaults
+    skill: SkillParam = [],  # noqa: B006
+    org: OrgParam = [],  # noqa: B006
+    org_type: OrgTypeParam = [],  # noqa: B006
+    country: CountryParam = [],  # noqa: B006
+    remote: RemoteParam = [],  # noqa: B006
+    seniority: SeniorityParam = [],  # noqa: B006
+    source: SourceParam = [],  # noqa: B006
+    q: Annotated[
+        str, Query(max_length=MAX_Q, pattern=TEXT, description="Words that must all appear.")
+    ] = "",
+    posted_within: Days = None,
+    deadline_within: Days = None,
     has_salary: bool | None = None,
-    min_salary: float | None = None,
-    status: Annotated[str, Query(description="open, closed or all")] = "open",
-    sort: Annotated[str, Query(description="newest, deadline or relevance")] = "newest",
+    min_salary: Annotated[float | None, Query(ge=0, le=1e9)] = None,
+    status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
+    sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
     return build_filter(
