@@ -155,22 +155,21 @@ def build_filter(
 TEXT = r"^[^\x00-\x1f\x7f]*$"
 
 
-def _enum_list(description: str, values: tuple[str, ...] | None) -> Any:
+def _list_query(description: str, values: tuple[str, ...] | None) -> Any:
     items: dict[str, Any] = {"type": "string"}
     items.update({"enum": list(values)} if values else {"maxLength": 80, "pattern": TEXT})
-    return Annotated[
-        list[str],
-        Query(description=description, max_length=MAX_VALUES, json_schema_extra={"items": items}),
-    ]
+    return Query(description=description, max_length=MAX_VALUES, json_schema_extra={"items": items})
 
 
-RoleParam = _enum_list("Role (repeat for OR).", known_values("role"))
-SkillParam = _enum_list("Skill from the taxonomy (repeat for OR).", known_values("skill"))
-OrgTypeParam = _enum_list("Organization type.", ORG_TYPES)
-RemoteParam = _enum_list("Work mode.", REMOTE_MODES)
-OrgParam = _enum_list("Organization slug or name.", None)
-SourceParam = _enum_list("Source key.", None)
-SeniorityParam = _enum_list("Seniority level.", None)
+RoleParam = Annotated[list[str], _list_query("Role (repeat for OR).", known_values("role"))]
+SkillParam = Annotated[
+    list[str], _list_query("Skill from the taxonomy (repeat for OR).", known_values("skill"))
+]
+OrgTypeParam = Annotated[list[str], _list_query("Organization type.", ORG_TYPES)]
+RemoteParam = Annotated[list[str], _list_query("Work mode.", REMOTE_MODES)]
+OrgParam = Annotated[list[str], _list_query("Organization slug or name.", None)]
+SourceParam = Annotated[list[str], _list_query("Source key.", None)]
+SeniorityParam = Annotated[list[str], _list_query("Seniority level.", None)]
 CountryParam = Annotated[
     list[str],
     Query(
