@@ -4,8 +4,8 @@ Phrases are matched on whole words of *prepared* text (lower case, one space bet
 words, plain quotes and dashes). Phrases are expanded so they start with literal text
 (``(?:a|b)c`` -> ``ac``, ``bc``) and compiled into one prefix tree, so the regex engine
 can jump between candidate first characters and try only the phrases that can start
-there. Longer phrases are tried first at a position, and matches do not overlap; an
-identical phrase listed for several targets counts for all of them. The
+there. At each word the longest phrase starting there wins; a phrase listed for several
+targets counts for all of them. The
 few phrases that cannot start with a literal (``\\d+ years``, look-behinds) are scanned
 separately.
 """
@@ -16,7 +16,7 @@ import re
 import re._parser as sre_parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -74,6 +74,7 @@ def pattern_error(pattern: str) -> str | None:
 
 _META = frozenset("\\.^$*+?{}[]|()")
 MAX_EXPANSIONS = 48
+MEMO_SIZE = 50_000
 
 
 def _split_top(pattern: str) -> list[str]:
@@ -127,32 +128,61 @@ def _group_end(pattern: str) -> int:
 
 
 def expand(pattern: str) -> list[str]:
-    """Equivalent alternatives that start with literal text where possible.
+    """Equivalent alternatives that are plain text where possible.
 
     ``(?:strong |solid )?ml experience`` becomes ``strong ml experience``, ``solid ml
-    experience`` and ``ml experience``, which the prefix tree can dispatch on.
+    experience`` and ``ml experience``, which the prefix tree can dispatch on. Every
+    ``(?:...)`` group is expanded when that gives at most MAX_EXPANSIONS variants, else
+    only the leading ones.
     """
+    return _expand(pattern, everywhere=True) or _expand(pattern, everywhere=False) or [pattern]
+
+
+def _expand(pattern: str, everywhere: bool) -> list[str] | None:
     result: list[str] = []
     todo = [pattern]
     while todo:
         current = todo.pop()
         alternatives = _split_top(current)
+        at = _first_group(current) if everywhere else (0 if current.startswith("(?:") else -1)
         if len(alternatives) > 1:
             todo.extend(alternatives)
-        elif current.startswith("(?:") and (end := _group_end(current)) > 0:
-            inner, rest = current[3:end], current[end + 1 :]
+        elif at >= 0 and (end := _group_end(current[at:])) > 0:
+            head, inner, rest = current[:at], current[at + 3 : at + end], current[at + end + 1 :]
             if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
-                todo.append(rest[1:])
-                todo.extend(alt + rest[1:] for alt in _split_top(inner))
+                todo.append(head + rest[1:])
+                todo.extend(head + alt + rest[1:] for alt in _split_top(inner))
             elif rest[:1] in ("*", "+", "{"):
                 result.append(current)
             else:
-                todo.extend(alt + rest for alt in _split_top(inner))
+                todo.extend(head + alt + rest for alt in _split_top(inner))
         else:
             result.append(current)
         if len(result) + len(todo) > MAX_EXPANSIONS:
-            return [pattern]
-    return [p for p in result if p] or [pattern]
+            return None
+    return [p for p in result if p] or None
+
+
+def _first_group(pattern: str) -> int:
+    """Index of the first ``(?:`` outside character classes and other groups, or -1."""
+    in_class = False
+    escaped = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            end = _group_end(pattern[index:])
+            after = pattern[index + end + 1 : index + end + 2]
+            if pattern.startswith("(?:", index) and end > 0 and after not in ("*", "+", "{"):
+                return index
+            return -1
+    return -1
 
 
 def _literal_prefix(pattern: str) -> int:
@@ -185,16 +215,22 @@ def _tree(items: list[tuple[str, str, str]], top: bool = False) -> str:
             literal += _AFTER_WORD_HEAD
         literal += re.escape(shared[1:])
         alternatives.append((size, literal + (f"(?:{body})" if "|" in body else body)))
-    for name, rest in leaves:
-        alternatives.append((len(rest), f"(?P<{name}>{rest})"))
+    alternatives.extend((len(rest), rest) for _, rest in leaves)
     alternatives.sort(key=lambda item: -item[0])
     return "|".join(text for _, text in alternatives)
+
+
+class _Phrase(NamedTuple, Generic[T]):
+    prefix: str
+    pattern: re.Pattern[str]
+    targets: tuple[T, ...]
 
 
 class PhraseMatcher(Generic[T]):
     """Finds phrases in prepared text; each phrase carries one or more targets.
 
-    Only the longest phrase matches at a position. ``inherit`` says which targets a longer
+    At each word the longest phrase starting there matches (phrases starting inside a
+    longer match are found too). ``inherit`` says which targets a longer
     phrase also takes over from the shorter phrases it starts with, so that, say, a skill
     hidden inside a longer role phrase ("interpretability research") still counts.
     """
@@ -203,37 +239,79 @@ class PhraseMatcher(Generic[T]):
         self, entries: Iterable[tuple[str, T]], inherit: Callable[[T], bool] | None = None
     ) -> None:
         by_variant: dict[str, list[T]] = defaultdict(list)
+        general: dict[str, list[T]] = defaultdict(list)
         for phrase, target in entries:
-            for variant in expand(lower_pattern(phrase)):
-                if target not in by_variant[variant]:
-                    by_variant[variant].append(target)
+            lowered = lower_pattern(phrase)
+            variants = expand(lowered)
+            if not all(_literal_prefix(v) for v in variants):
+                variants = [lowered]
+            for variant in variants:
+                bucket = general if _literal_prefix(variant) == 0 else by_variant
+                if target not in bucket[variant]:
+                    bucket[variant].append(target)
         if inherit is not None:
             _inherit(by_variant, inherit)
-        self.targets: dict[str, tuple[T, ...]] = {}
+        self.general = [(re.compile(f"(?:{v}){_END}"), tuple(t)) for v, t in general.items()]
+        # The combined pattern has no groups (thousands of groups make every match slow);
+        # a matched text is mapped back to the phrases that match it, memoized.
+        self._plain: dict[str, list[_Phrase[T]]] = defaultdict(list)
+        self._contextual: dict[str, list[_Phrase[T]]] = defaultdict(list)
         items: list[tuple[str, str, str]] = []
-        self.general: list[tuple[re.Pattern[str], tuple[T, ...]]] = []
-        for index, (variant, targets) in enumerate(by_variant.items()):
+        for variant, targets in by_variant.items():
             cut = _literal_prefix(variant)
-            if cut == 0:
-                self.general.append((re.compile(f"(?:{variant}){_END}"), tuple(targets)))
-                continue
-            name = f"p{index}"
-            self.targets[name] = tuple(targets)
-            items.append((name, variant[:cut], variant[cut:]))
+            items.append(("", variant[:cut], variant[cut:]))
+            entry = _Phrase(variant[:cut], re.compile(variant), tuple(targets))
+            lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
+            (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
+        self._memo: dict[str, tuple[T, ...]] = {}
         self.pattern: re.Pattern[str] | None = (
             re.compile("(?:" + _tree(items, top=True) + ")" + _END) if items else None
         )
+
+    def targets_of(self, text: str, start: int, end: int) -> tuple[T, ...]:
+        """Targets of every phrase that matches exactly ``text[start:end]`` there."""
+        matched = text[start:end]
+        found = self._memo.get(matched)
+        if found is None:
+            union: list[T] = []
+            for phrase in self._plain.get(matched[:1], ()):
+                if matched.startswith(phrase.prefix) and phrase.pattern.fullmatch(matched):
+                    union.extend(t for t in phrase.targets if t not in union)
+            found = tuple(union)
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo[matched] = found
+        contextual = self._contextual.get(matched[:1])
+        if contextual:
+            extra = list(found)
+            for phrase in contextual:
+                if matched.startswith(phrase.prefix):
+                    m = phrase.pattern.match(text, start)
+                    if m is not None and m.end() == end:
+                        extra.extend(t for t in phrase.targets if t not in extra)
+            found = tuple(extra)
+        return found
 
     def scan(self, text: str) -> list[tuple[str, tuple[T, ...]]]:
         """Every phrase occurrence in prepared ``text``."""
         if not text:
             return []
         hits: list[tuple[str, tuple[T, ...]]] = []
-        if self.pattern is not None:
-            targets = self.targets
-            hits = [(m.group(), targets[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
-        for pattern, found_targets in self.general:
-            found = pattern.finditer(text)
+        pattern = self.pattern
+        if pattern is not None:
+            targets_of = self.targets_of
+            for m in pattern.finditer(text):
+                start, end = m.span()
+                hits.append((m.group(), targets_of(text, start, end)))
+                # Phrases that start at a later word inside this match count too.
+                space = text.find(" ", start, end)
+                while space != -1:
+                    inner = pattern.match(text, space + 1)
+                    if inner is not None:
+                        hits.append((inner.group(), targets_of(text, *inner.span())))
+                    space = text.find(" ", space + 1, end)
+        for general, found_targets in self.general:
+            found = general.finditer(text)
             hits.extend((m.group(), found_targets) for m in found if _starts_word(text, m.start()))
         return hits
 
@@ -259,7 +337,7 @@ def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[T], bool]) -> No
             if other == variant or not sample.startswith(other[: _literal_prefix(other)]):
                 continue
             match = compiled[other].match(sample)
-            if match is None or match.end() >= len(sample) or not _ends_word(sample, match.end()):
+            if match is None or not _ends_word(sample, match.end()):
                 continue
             extra[variant].extend(t for t in by_variant[other] if inherit(t))
     for variant, targets in extra.items():
@@ -269,7 +347,7 @@ def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[T], bool]) -> No
 
 
 def _ends_word(text: str, end: int) -> bool:
-    return not (text[end - 1].isalnum() and text[end].isalnum())
+    return end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum())
 
 
 def sample_text(pattern: str) -> str | None:
