@@ -8,13 +8,14 @@ vague title ("Member of Technical Staff", "Researcher") leaves the decision to t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from aggregator.normalize import flags
-from aggregator.normalize.matcher import PhraseMatcher, prepare
+from aggregator.normalize.matcher import PhraseMatcher, lower_pattern, prepare
 from aggregator.normalize.taxonomy import Taxonomy, load_taxonomy
 
 TITLE_CLEAR = 8.0  # a title role score at least this high decides the role
@@ -60,7 +61,7 @@ class Classification:
 
 
 class Signal(NamedTuple):
-    """What a phrase says: kind is role, skill, core, moderation, ai (relevance cues),
+    """What a phrase says: kind is role, skill, core or moderation (relevance cues),
     seniority, years, phd or ml (flags); ``name`` is the role, skill or flag value."""
 
     kind: str
@@ -94,7 +95,6 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
-    vocab["cues"] += [(p, Signal("ai", "ai", 1.0)) for p in rel.ai]
     for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),
@@ -161,7 +161,7 @@ def classify(
     seniority = _seniority(scan, roles[0].role, evidence)
     phd = _flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
     ml = _flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
-    relevance = _relevance(tax, scan, texts["org_type"], evidence)
+    relevance = _relevance(tax, scan, texts, evidence)
     return Classification(
         role=roles[0].role,
         roles=roles,
@@ -258,8 +258,25 @@ def _flag(
     return value
 
 
-def _relevance(tax: Taxonomy, scan: _Scan, org_type: str, evidence: list[Evidence]) -> str:
+@lru_cache(maxsize=8)
+def _ai_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
+    """One search for "is this about AI at all" (stops at the first hit)."""
+    phrases = [lower_pattern(p) for p in taxonomy.relevance.ai]
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)") if phrases else None
+
+
+def _ai_mention(tax: Taxonomy, texts: dict[str, str]) -> tuple[str, str] | None:
+    pattern = _ai_pattern(tax)
+    for field_name in ("title", "department", "body"):
+        found = pattern.search(texts[field_name]) if pattern else None
+        if found:
+            return field_name, found.group()
+    return None
+
+
+def _relevance(tax: Taxonomy, scan: _Scan, texts: dict[str, str], evidence: list[Evidence]) -> str:
     rel = tax.relevance
+    org_type = texts["org_type"]
     strong: list[tuple[str, str]] = []  # core cues in title, department or org
     body_score = 0.0
     body_first: tuple[str, str] | None = None
@@ -269,7 +286,7 @@ def _relevance(tax: Taxonomy, scan: _Scan, org_type: str, evidence: list[Evidenc
         is_core = signal.kind == "core" or (
             signal.kind == "skill" and tax.skill_defs[signal.name].core
         )
-        if signal.kind in ("skill", "ai") and ai is None:
+        if signal.kind == "skill" and ai is None:
             ai = (field_name, phrase)
         if signal.kind == "moderation" and field_name in ("title", "department"):
             moderation = moderation or (field_name, phrase)
@@ -297,6 +314,7 @@ def _relevance(tax: Taxonomy, scan: _Scan, org_type: str, evidence: list[Evidenc
         return decide("core", *body_first)
     if org_type in rel.ai_org_types:
         return decide("adjacent", "org_type", org_type)
+    ai = ai or _ai_mention(tax, texts)
     if ai is not None:
         return decide("adjacent", *ai)
     return decide("none", "default", "no AI or AI-safety content")

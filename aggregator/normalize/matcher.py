@@ -263,7 +263,7 @@ class PhraseMatcher(Generic[T]):
             entry = _Phrase(variant[:cut], re.compile(variant), tuple(targets))
             lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
-        self._memo: dict[str, tuple[T, ...]] = {}
+        self._memo: dict[str, tuple[tuple[T, ...], tuple[_Phrase[T], ...]]] = {}
         self.pattern: re.Pattern[str] | None = (
             re.compile("(?:" + _tree(items, top=True) + ")" + _END) if items else None
         )
@@ -271,24 +271,26 @@ class PhraseMatcher(Generic[T]):
     def targets_of(self, text: str, start: int, end: int) -> tuple[T, ...]:
         """Targets of every phrase that matches exactly ``text[start:end]`` there."""
         matched = text[start:end]
-        found = self._memo.get(matched)
-        if found is None:
+        memo = self._memo.get(matched)
+        if memo is None:
             union: list[T] = []
             for phrase in self._plain.get(matched[:1], ()):
                 if matched.startswith(phrase.prefix) and phrase.pattern.fullmatch(matched):
                     union.extend(t for t in phrase.targets if t not in union)
-            found = tuple(union)
+            candidates = tuple(
+                p for p in self._contextual.get(matched[:1], ()) if matched.startswith(p.prefix)
+            )
+            memo = (tuple(union), candidates)
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
-            self._memo[matched] = found
-        contextual = self._contextual.get(matched[:1])
-        if contextual:
+            self._memo[matched] = memo
+        found, candidates = memo
+        if candidates:
             extra = list(found)
-            for phrase in contextual:
-                if matched.startswith(phrase.prefix):
-                    m = phrase.pattern.match(text, start)
-                    if m is not None and m.end() == end:
-                        extra.extend(t for t in phrase.targets if t not in extra)
+            for phrase in candidates:
+                m = phrase.pattern.match(text, start)
+                if m is not None and m.end() == end:
+                    extra.extend(t for t in phrase.targets if t not in extra)
             found = tuple(extra)
         return found
 
