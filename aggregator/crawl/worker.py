@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,16 @@ def write_result(out_dir: Path, key: str, result: dict[str, Any]) -> None:
     os.replace(tmp, out_dir / f"{key}.json")
 
 
+def shallow(item: Any) -> Any:
+    """A dataclass item as a dict without deep copies (json.dumps walks the rest)."""
+    if is_dataclass(item) and not isinstance(item, type):
+        return {f.name: getattr(item, f.name) for f in fields(item)}
+    return item
+
+
 def outcome(obj: Any, items: list[Any], seconds: float, reason: str = "finished") -> dict[str, Any]:
     """The result of one source from its platform object's recorded outcome."""
-    payload = [asdict(i) if is_dataclass(i) and not isinstance(i, type) else i for i in items]
+    payload = [shallow(i) for i in items]
     messages = list(getattr(obj, "error_messages", []))
     failure = getattr(obj, "failure", None)
     partial = list(getattr(obj, "partial_reasons", []))
