@@ -36,7 +36,7 @@ def make_posting(
     **fields: Any,
 ) -> Posting:
     """A Posting with role/skill/country tags; added (and flushed) when a session is given."""
-    n = next(_seq)
+    n = fields.get("id") or next(_seq)  # an explicit id keeps URLs deterministic
     now = first_seen_at or utcnow() - timedelta(hours=1)
     url = fields.pop("url", f"https://jobs.example.com/{n}")
     posting = Posting(

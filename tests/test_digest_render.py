@@ -12,6 +12,7 @@ import pytest
 from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
 from aggregator.digest.build import History, digest_message, make_view, plan
 from aggregator.digest.render import Renderer
+from aggregator.mail.message import parsed
 from aggregator.matching import PostingIndex
 from aggregator.settings import Settings
 from aggregator.subscriptions import ProfileInput
@@ -19,7 +20,7 @@ from tests.factories import make_posting
 
 GOLDEN = Path(__file__).parent / "data" / "digest"
 NOW = datetime.fromisoformat("2026-11-23T09:30:00+00:00")
-VOLATILE = ("Date",)
+VOLATILE = ("Date", "Content-Type")  # Content-Type carries a random boundary
 
 
 def postings() -> list:  # type: ignore[type-arg]
@@ -63,7 +64,8 @@ def render(settings: Settings, sub: Subscriber) -> tuple[str, str, str]:
     index = PostingIndex(postings(), now=NOW)
     p = plan(index, ProfileInput.of(sub.profile), NOW - timedelta(days=7), History(), {}, 30)
     view = make_view(settings, sub, "2026-W48", p, index.postings)
-    msg = digest_message(settings, sub, "2026-W48", view, Renderer(settings), index.postings)
+    raw = digest_message(settings, sub, "2026-W48", view, Renderer(settings), index.postings)
+    msg = parsed(raw)
     headers = "".join(f"{k}: {v}\n" for k, v in msg.items() if k not in VOLATILE)
     html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -71,6 +73,7 @@ def render(settings: Settings, sub: Subscriber) -> tuple[str, str, str]:
 
 
 def check(name: str, actual: str) -> None:
+    actual = actual.replace("\r\n", "\n")
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from aggregator.cli.context import app_context
 from aggregator.db.models import utcnow
 from aggregator.errors import UserError
+from aggregator.mail.message import parsed
 
 digest_app = typer.Typer(help="Email digests: preview and send.", no_args_is_help=True)
 
@@ -44,6 +45,7 @@ def preview_command(
     context = app_context(ctx)
     with context.session() as session:
         msg = preview_digest(session, context.settings, email, _now(now))
+        msg = parsed(msg) if msg is not None else None
     if msg is None:
         typer.echo(f"nothing new matches {email}'s filters: no digest would be sent")
         return

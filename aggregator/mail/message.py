@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import email
+import quopri
 import re
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import formatdate, parseaddr
+from email.policy import compat32, default
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from aggregator.settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 SUBJECT_MAX = 150
-# Long List-Unsubscribe URLs stay on their header line instead of being folded.
-POLICY = SMTP.clone(max_line_length=998)
+# Headers are pre-cleaned single lines; long List-Unsubscribe URLs stay on one line.
+FAST = compat32.clone(max_line_length=998, linesep="\r\n")
 
 
 def clean_header(value: str, max_length: int = SUBJECT_MAX) -> str:
@@ -33,6 +37,33 @@ def list_id(settings: Settings) -> str:
     return f"aisafety-jobs digest <digest.{domain_of(settings)}>"
 
 
+def _header(value: str) -> str:
+    """ASCII values as they are; others RFC 2047-encoded (one clean line either way)."""
+    if value.isascii():
+        return value
+    return Header(value, "utf-8", maxlinelen=998).encode()
+
+
+def _address_header(value: str) -> str:
+    name, addr = parseaddr(value)
+    if not name or name.isascii():
+        return value if value.isascii() else addr
+    return formataddr((name, addr), charset="utf-8")
+
+
+def _text_part(body: str, subtype: str) -> EmailMessage:
+    part = EmailMessage(policy=FAST)
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    data = body.replace("\r\n", "\n").encode("utf-8")
+    if subtype == "html":  # base64: C-fast for large bodies
+        part["Content-Transfer-Encoding"] = "base64"
+        part.set_payload(base64.encodebytes(data).decode("ascii"))
+    else:  # quoted-printable keeps the text part readable in .eml files
+        part["Content-Transfer-Encoding"] = "quoted-printable"
+        part.set_payload(quopri.encodestring(data).decode("ascii"))
+    return part
+
+
 def build_message(
     settings: Settings,
     *,
@@ -43,22 +74,40 @@ def build_message(
     message_id: str,
     headers: dict[str, str] | None = None,
 ) -> EmailMessage:
-    """A ``multipart/alternative`` message (text, then HTML) with the standard headers."""
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = clean_header(settings.mail_from, 300)
-    msg["To"] = clean_header(to, 320)
+    """A ``multipart/alternative`` message (text, then HTML; UTF-8) with
+    the standard headers; every header value is cleaned to one line first.
+
+    Built with a plain policy and pre-encoded parts: the default policy's header
+    parsing and content manager cost ~10 ms per digest."""
+    msg = EmailMessage(policy=FAST)
+    msg["From"] = _address_header(clean_header(settings.mail_from, 300))
+    msg["To"] = _address_header(clean_header(to, 320))
     if settings.mail_reply_to:
-        msg["Reply-To"] = clean_header(settings.mail_reply_to, 300)
-    msg["Subject"] = clean_header(subject)
+        msg["Reply-To"] = _address_header(clean_header(settings.mail_reply_to, 300))
+    msg["Subject"] = _header(clean_header(subject))
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = clean_header(message_id, 300)
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
-        msg[name] = clean_header(value, 2000)
-    msg.set_content(text, charset="utf-8")
-    if html is not None:
-        msg.add_alternative(html, subtype="html", charset="utf-8")
+        msg[name] = _header(clean_header(value, 2000))
+    msg["MIME-Version"] = "1.0"
+    if html is None:
+        body = _text_part(text, "plain")
+        for key in ("Content-Type", "Content-Transfer-Encoding"):
+            msg[key] = body[key]
+        msg.set_payload(body.get_payload())
+        return msg
+    msg["Content-Type"] = "multipart/alternative"
+    msg.attach(_text_part(text, "plain"))
+    msg.attach(_text_part(html, "html"))
     return msg
+
+
+def parsed(msg: EmailMessage) -> EmailMessage:
+    """The message re-read with the modern policy (``get_body``/``get_content`` work)."""
+    out = email.message_from_bytes(msg.as_bytes(), policy=default)
+    assert isinstance(out, EmailMessage)
+    return out
 
 
 def recipient(msg: EmailMessage) -> str:
