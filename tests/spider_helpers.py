@@ -32,8 +32,6 @@ def items_of(results: Any) -> list[RawPosting]:
 def check(item: RawPosting, want: dict[str, Any]) -> None:
     got = item.to_dict()
     for key, value in want.items():
-        if key.startswith("extras."):
-            actual = got["extras"].get(key.split(".", 1)[1])
-        else:
-            actual = got[key]
+        name = key.removeprefix("extras.")
+        actual = got["extras"].get(name) if key.startswith("extras.") else got[name]
         assert actual == value, f"{key}: {actual!r} != {value!r}"

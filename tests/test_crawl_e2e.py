@@ -68,6 +68,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> lis
     monkeypatch.setenv("AISAFETY_JOBS_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("AISAFETY_JOBS_DOWNLOAD_DELAY", "0")
     monkeypatch.setenv("AISAFETY_JOBS_SECRET_KEY", "k")
+    monkeypatch.setenv("AISAFETY_JOBS_CRAWL_CONCURRENCY", "2")
     return ["--db", db_url]
 
 
