@@ -23,6 +23,10 @@ BODY_DAMPING = 0.5  # body weight once the title is clear
 BODY_CAP = 14.0  # most a role can collect from the body
 MAX_SECONDARY = 2
 SHORT_FIELD_CHARS = 2000
+# In "Research Engineer, Policy Evaluations" the words after the first separator name the
+# team or program; their role phrases count less than the head of the title.
+_TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")
+TITLE_TAIL = 0.6
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,11 @@ _VOCABULARIES = {  # field -> what besides role signals is matched there
 }
 
 
-def _inheritable(signal: Signal) -> bool:
-    return signal.kind != "role"
+def _inheritable(outer: tuple[Signal, ...], signal: Signal) -> bool:
+    """Inside a longer phrase, a role signal counts only for a role that phrase lacks."""
+    if signal.kind != "role":
+        return True
+    return not any(o.kind == "role" and o.name == signal.name for o in outer)
 
 
 @lru_cache(maxsize=8)
@@ -116,9 +123,18 @@ class _Scan:
         self.signals: list[tuple[str, str, Signal]] = []
         self._seen: set[tuple[str, str, Signal]] = set()
 
-    def add(self, field_name: str, hits: list[tuple[str, tuple[Signal, ...]]]) -> None:
-        for phrase, targets in hits:
+    def add(
+        self,
+        field_name: str,
+        hits: list[tuple[int, str, tuple[Signal, ...]]],
+        tail: int | None = None,
+        tail_factor: float = 1.0,
+    ) -> None:
+        """Record hits; role weights of hits from ``tail`` on are scaled by ``tail_factor``."""
+        for start, phrase, targets in hits:
             for target in targets:
+                if tail is not None and start >= tail and target.kind == "role":
+                    target = target._replace(weight=target.weight * tail_factor)
                 key = (field_name, phrase, target)
                 if key not in self._seen:
                     self._seen.add(key)
@@ -152,7 +168,10 @@ def classify(
     }
     scan = _Scan()
     for name, text in texts.items():
-        if text:
+        if text and name == "title":
+            tail = _TITLE_TAIL.search(text)
+            scan.add(name, compiled[name].scan(text), tail.end() if tail else None, TITLE_TAIL)
+        elif text:
             scan.add(name, compiled[name].scan(text))
 
     evidence: list[Evidence] = []

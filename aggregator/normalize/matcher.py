@@ -229,14 +229,18 @@ class _Phrase(NamedTuple, Generic[T]):
 class PhraseMatcher(Generic[T]):
     """Finds phrases in prepared text; each phrase carries one or more targets.
 
-    At each word the longest phrase starting there matches (phrases starting inside a
-    longer match are found too). ``inherit`` says which targets a longer
-    phrase also takes over from the shorter phrases it starts with, so that, say, a skill
-    hidden inside a longer role phrase ("interpretability research") still counts.
+    At each word the longest phrase starting there matches. ``inherit(outer, target)``
+    says whether a target of a shorter phrase still counts inside a longer match
+    (``outer`` holds the longer phrase's targets): a longer phrase takes such targets over
+    from the shorter phrases it starts with, and phrases starting at a later word inside a
+    match contribute them, so that, say, a skill inside a longer role phrase ("training
+    large language models") still counts. Without ``inherit`` all do.
     """
 
     def __init__(
-        self, entries: Iterable[tuple[str, T]], inherit: Callable[[T], bool] | None = None
+        self,
+        entries: Iterable[tuple[str, T]],
+        inherit: Callable[[tuple[T, ...], T], bool] | None = None,
     ) -> None:
         by_variant: dict[str, list[T]] = defaultdict(list)
         general: dict[str, list[T]] = defaultdict(list)
@@ -251,6 +255,7 @@ class PhraseMatcher(Generic[T]):
                     bucket[variant].append(target)
         if inherit is not None:
             _inherit(by_variant, inherit)
+        self._inherit: Callable[[tuple[T, ...], T], bool] = inherit or (lambda _, __: True)
         self.general = [(re.compile(f"(?:{v}){_END}"), tuple(t)) for v, t in general.items()]
         # The combined pattern has no groups (thousands of groups make every match slow);
         # a matched text is mapped back to the phrases that match it, memoized.
@@ -294,27 +299,35 @@ class PhraseMatcher(Generic[T]):
             found = tuple(extra)
         return found
 
-    def scan(self, text: str) -> list[tuple[str, tuple[T, ...]]]:
-        """Every phrase occurrence in prepared ``text``."""
+    def scan(self, text: str) -> list[tuple[int, str, tuple[T, ...]]]:
+        """(start, phrase, targets) of every phrase occurrence in prepared ``text``."""
         if not text:
             return []
-        hits: list[tuple[str, tuple[T, ...]]] = []
+        hits: list[tuple[int, str, tuple[T, ...]]] = []
         pattern = self.pattern
         if pattern is not None:
             targets_of = self.targets_of
             for m in pattern.finditer(text):
                 start, end = m.span()
-                hits.append((m.group(), targets_of(text, start, end)))
+                outer = targets_of(text, start, end)
+                hits.append((start, m.group(), outer))
                 # Phrases that start at a later word inside this match count too.
                 space = text.find(" ", start, end)
                 while space != -1:
                     inner = pattern.match(text, space + 1)
                     if inner is not None:
-                        hits.append((inner.group(), targets_of(text, *inner.span())))
+                        inner_targets = targets_of(text, *inner.span())
+                        kept = tuple(t for t in inner_targets if self._inherit(outer, t))
+                        if kept:
+                            hits.append((space + 1, inner.group(), kept))
                     space = text.find(" ", space + 1, end)
         for general, found_targets in self.general:
             found = general.finditer(text)
-            hits.extend((m.group(), found_targets) for m in found if _starts_word(text, m.start()))
+            hits.extend(
+                (m.start(), m.group(), found_targets)
+                for m in found
+                if _starts_word(text, m.start())
+            )
         return hits
 
 
@@ -323,7 +336,7 @@ def _starts_word(text: str, start: int) -> bool:
     return not (text[start].isalnum() and (before.isalnum() or before == "_"))
 
 
-def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[T], bool]) -> None:
+def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[tuple[T, ...], T], bool]) -> None:
     """Give each phrase the inheritable targets of shorter phrases it begins with."""
     compiled = {v: re.compile(v) for v in by_variant}
     by_head: dict[str, list[str]] = defaultdict(list)
@@ -341,7 +354,8 @@ def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[T], bool]) -> No
             match = compiled[other].match(sample)
             if match is None or not _ends_word(sample, match.end()):
                 continue
-            extra[variant].extend(t for t in by_variant[other] if inherit(t))
+            outer = tuple(by_variant[variant])
+            extra[variant].extend(t for t in by_variant[other] if inherit(outer, t))
     for variant, targets in extra.items():
         for target in targets:
             if target not in by_variant[variant]:

@@ -1,0 +1,367 @@
+"""The role/skill classifier: specific behaviours, accuracy floors on the labeled set
+(tests/data/labeled_postings.jsonl, see bench/classify.py), evidence and robustness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aggregator.normalize.classifier import Classification, classify
+from aggregator.normalize.flags import ML_VALUES, PHD_VALUES, RELEVANCE_VALUES, SENIORITY_LEVELS
+from aggregator.normalize.taxonomy import load_taxonomy
+
+LABELED = Path(__file__).resolve().parent / "data" / "labeled_postings.jsonl"
+
+
+def _labeled() -> list[dict[str, Any]]:
+    lines = LABELED.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _classify(record: dict[str, Any]) -> Classification:
+    return classify(
+        title=record["title"],
+        description_text=record.get("description", ""),
+        department=record.get("department"),
+        org_type=record.get("org_type"),
+        org=record.get("org"),
+    )
+
+
+# -- roles --------------------------------------------------------------------------------
+
+ROLE_CASES = [
+    # (title, body, org_type, department, expected role, secondary role or None)
+    ("Research Engineer, Interpretability", "", "lab", None, "research_engineer", None),
+    ("Senior Research Scientist", "", "lab", None, "research_scientist", None),
+    ("Software Engineer, Backend", "", "nonprofit", None, "software_engineer", None),
+    (
+        "Member of Technical Staff",
+        "You will implement research ideas, run experiments and scale training code. "
+        "Work closely with researchers. Strong Python and PyTorch.",
+        "lab",
+        None,
+        "research_engineer",
+        None,
+    ),
+    (
+        "Member of Technical Staff",
+        "Set the research agenda, design novel experiments and publish papers at NeurIPS. "
+        "A strong publication record is expected.",
+        "lab",
+        None,
+        "research_scientist",
+        None,
+    ),
+    (
+        "Research Scientist",
+        "Implement and scale fine-tuning methods, build evaluation pipelines and research "
+        "infrastructure, optimize training code and run experiments. Strong software "
+        "engineering skills; you will work closely with researchers.",
+        "lab",
+        None,
+        "research_scientist",
+        "research_engineer",
+    ),
+    ("Anthropic Fellows Program - AI Safety Research", "", "lab", None, "fellowship", None),
+    ("AI Residency 2027", "A 12-month program.", "lab", None, "residency", None),
+    ("Summer Research Intern", "", "nonprofit", None, "internship", None),
+    ("Research Scientist Intern, Alignment", "", "lab", None, "internship", None),
+    ("Applications open for MATS Winter 2027", "", None, None, "fellowship", None),
+    ("SPAR Spring 2027: mentees wanted", "", None, None, "fellowship", None),
+    ("ARENA 6.0", "A five-week bootcamp.", "program", None, "course", None),
+    ("AI Safety Fundamentals: Governance", "", "program", None, "course", None),
+    ("Career development and transition funding", "", "funder", None, "grant", None),
+    ("Request for proposals: interpretability", "", "funder", None, "grant", None),
+    ("PhD position in AI alignment", "", "academic", None, "phd_or_postdoc", None),
+    ("Postdoctoral Research Associate", "", "academic", None, "phd_or_postdoc", None),
+    ("Policy Analyst, AI Governance", "", "nonprofit", None, "policy", None),
+    ("Operations Manager", "", "nonprofit", None, "operations", None),
+    ("Recruiting Coordinator", "", "lab", None, "operations", None),
+    ("Research Manager, Interpretability", "", "lab", None, "management", None),
+    ("Engineering Manager, Inference", "", "lab", None, "management", None),
+    ("Head of Research", "", "nonprofit", None, "management", "research_scientist"),
+    ("Account Executive, Enterprise", "", "lab", "Sales", "other", None),
+    (
+        "Trust & Safety Specialist",
+        "Review user reports and enforce policies.",
+        None,
+        None,
+        "operations",
+        None,
+    ),
+    ("Policy Enforcement Analyst", "", "lab", "Trust & Safety", "operations", None),
+    ("We're hiring a research engineer!", "", None, None, "research_engineer", None),
+    ("Grants Associate", "", "funder", None, "operations", None),
+    ("Executive Assistant to the CEO", "", "lab", None, "operations", None),
+    ("Zzzz qqqq", "", None, None, "other", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "org_type", "department", "role", "secondary"), ROLE_CASES
+)
+def test_roles(
+    title: str,
+    body: str,
+    org_type: str | None,
+    department: str | None,
+    role: str,
+    secondary: str | None,
+) -> None:
+    result = classify(title=title, description_text=body, org_type=org_type, department=department)
+    assert result.role == role, result.evidence
+    assert result.roles[0].role == role
+    if secondary:
+        assert secondary in [r.role for r in result.roles[1:]], result.roles
+
+
+def test_confidences_are_ordered_and_bounded() -> None:
+    result = classify(title="Researcher", description_text="Run experiments and publish.")
+    confidences = [r.confidence for r in result.roles]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0 < c <= 1 for c in confidences)
+    assert len({r.role for r in result.roles}) == len(result.roles)
+
+
+# -- skills -------------------------------------------------------------------------------
+
+SKILL_CASES = [
+    ("Experience with Python, Rust or Go.", {"python", "rust", "go"}, set()),
+    ("Backend in Go/Python; Golang services.", {"go", "python"}, set()),
+    ("Own our go-to-market motion and go above and beyond.", set(), {"go"}),
+    ("Ready to go, we go live in May.", set(), {"go"}),
+    ("Quality control of shipments.", set(), {"ai_control"}),
+    ("We work on AI control and trusted monitoring.", {"ai_control"}, set()),
+    ("We evaluate candidates fairly.", set(), {"evals"}),
+    ("Build dangerous capability evals for frontier models.", {"evals"}, set()),
+    ("Train sparse autoencoders on model internals.", {"interpretability"}, set()),
+    ("Rust belt manufacturing.", set(), {"rust"}),
+    ("Jailbreaks and red-teaming of LLMs.", {"red_teaming", "llms"}, set()),
+    (
+        "RLHF and reward modeling with PyTorch and JAX.",
+        {"rlhf_reward_learning", "pytorch", "jax"},
+        set(),
+    ),
+    ("Kubernetes (k8s) on AWS; Terraform.", {"kubernetes"}, set()),
+    (
+        "Scalable oversight via debate and weak-to-strong generalization.",
+        {"scalable_oversight"},
+        set(),
+    ),
+    ("Mechanistic interpretability research.", {"interpretability"}, set()),
+]
+
+
+@pytest.mark.parametrize(("body", "present", "absent"), SKILL_CASES)
+def test_skills(body: str, present: set[str], absent: set[str]) -> None:
+    skills = set(classify(title="Engineer", description_text=body).skills)
+    assert present <= skills
+    assert not (absent & skills)
+
+
+def test_skill_names_are_taxonomy_names() -> None:
+    taxonomy = load_taxonomy()
+    for record in _labeled()[:40]:
+        assert set(_classify(record).skills) <= set(taxonomy.skills)
+
+
+# -- flags --------------------------------------------------------------------------------
+
+FLAG_CASES = [
+    # (title, body, field, expected)
+    ("Senior Research Engineer", "", "seniority", "senior"),
+    ("Staff Software Engineer", "", "seniority", "senior"),
+    ("Junior Data Engineer", "", "seniority", "entry"),
+    (
+        "Research Engineer",
+        "You have 5+ years of software engineering experience.",
+        "seniority",
+        "senior",
+    ),
+    ("Research Engineer", "2-4 years of relevant experience.", "seniority", "mid"),
+    ("Summer Research Intern", "", "seniority", "intern"),
+    ("Head of Operations", "", "seniority", "lead"),
+    ("Research Engineer", "", "seniority", "unspecified"),
+    ("Research Scientist", "PhD in machine learning or a related field.", "phd_required", "yes"),
+    ("Research Scientist", "PhD or equivalent research experience.", "phd_required", "preferred"),
+    ("Research Engineer", "A PhD is not required.", "phd_required", "no"),
+    ("Research Engineer", "You don't need a PhD to apply.", "phd_required", "no"),
+    ("Research Engineer", "", "phd_required", "unspecified"),
+    (
+        "Software Engineer",
+        "No machine learning experience is required.",
+        "ml_experience_required",
+        "no",
+    ),
+    (
+        "Research Engineer",
+        "Experience with PyTorch and large language models.",
+        "ml_experience_required",
+        "yes",
+    ),
+    ("Research Engineer", "Strong ML background.", "ml_experience_required", "yes"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "field", "expected"), FLAG_CASES)
+def test_flags(title: str, body: str, field: str, expected: str) -> None:
+    result = classify(title=title, description_text=body)
+    assert getattr(result, field) == expected, result.evidence_for(field)
+
+
+RELEVANCE_CASES = [
+    # (title, body, org_type, department, expected)
+    ("Office Manager", "", "nonprofit", None, "core"),
+    ("Research Engineer, Alignment", "", "lab", None, "core"),
+    ("Software Engineer", "Join our interpretability team.", "lab", "Interpretability", "core"),
+    ("Software Engineer, Payments", "Billing systems for our API.", "lab", None, "adjacent"),
+    ("Account Executive", "Sell our AI models to enterprises.", "lab", "Sales", "adjacent"),
+    (
+        "Trust & Safety Specialist",
+        "Keep our community safe; review reports.",
+        None,
+        "Trust & Safety",
+        "none",
+    ),
+    (
+        "Trust & Safety Analyst",
+        "Review misuse of our AI models.",
+        "lab",
+        "Trust & Safety",
+        "adjacent",
+    ),
+    ("Safety Officer", "Workplace health and safety inspections.", None, None, "none"),
+    ("Warehouse Associate", "Pick and pack orders.", None, None, "none"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "org_type", "department", "expected"), RELEVANCE_CASES)
+def test_safety_relevance(
+    title: str, body: str, org_type: str | None, department: str | None, expected: str
+) -> None:
+    result = classify(title=title, description_text=body, org_type=org_type, department=department)
+    assert result.safety_relevance == expected, result.evidence_for("safety_relevance")
+
+
+def test_trust_and_safety_is_never_core_on_the_word_safety() -> None:
+    for title in ("Trust & Safety Lead", "Trust and Safety Policy Manager", "Safety Specialist"):
+        result = classify(
+            title=title,
+            description_text="Keep users safe. Safety is our priority. Enforce safety policies.",
+            department="Trust & Safety",
+        )
+        assert result.safety_relevance != "core"
+
+
+# -- evidence and output ----------------------------------------------------------------
+
+
+def test_every_label_has_evidence() -> None:
+    for record in _labeled():
+        result = _classify(record)
+        for role in result.roles:
+            assert result.evidence_for("role", role.role), (record["id"], role)
+        for skill in result.skills:
+            assert result.evidence_for("skill", skill), (record["id"], skill)
+        for label in ("seniority", "phd_required", "ml_experience_required", "safety_relevance"):
+            value = getattr(result, label)
+            assert result.evidence_for(label, value), (record["id"], label)
+
+
+def test_evidence_names_the_field_and_phrase() -> None:
+    result = classify(
+        title="Research Engineer",
+        description_text="We use JAX.",
+        department="Interpretability",
+    )
+    (role,) = result.evidence_for("role", "research_engineer")[:1]
+    assert (role.field, role.phrase) == ("title", "research engineer")
+    (jax,) = result.evidence_for("skill", "jax")
+    assert (jax.field, jax.phrase) == ("body", "jax")
+    (interp,) = result.evidence_for("skill", "interpretability")
+    assert interp.field == "department"
+
+
+def test_to_dict_is_json_serializable() -> None:
+    result = classify(title="Research Engineer", description_text="PyTorch. 3+ years.")
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["role"] == "research_engineer"
+    assert data["roles"][0]["role"] == "research_engineer"
+    assert data["taxonomy_version"] == load_taxonomy().version
+    assert {"label", "value", "field", "phrase"} <= set(data["evidence"][0])
+
+
+# -- accuracy floors on the labeled set (targets are in bench/classify.py) ----------------
+
+
+def test_labeled_set_shape() -> None:
+    records = _labeled()
+    taxonomy = load_taxonomy()
+    assert len(records) >= 150
+    assert sum(r["hard"] for r in records) >= len(records) / 3
+    assert len({r["id"] for r in records}) == len(records)
+    for record in records:
+        assert record["expected_role"] in taxonomy.roles
+        assert set(record.get("acceptable_roles", [])) <= set(taxonomy.roles)
+        assert set(record["expected_skills"]) <= set(taxonomy.skills), record["id"]
+
+
+def test_accuracy_floors() -> None:
+    right = tp = fp = fn = 0
+    records = _labeled()
+    for record in records:
+        result = _classify(record)
+        right += result.role in [record["expected_role"], *record.get("acceptable_roles", [])]
+        got, gold = set(result.skills), set(record["expected_skills"])
+        tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+    assert right / len(records) >= 0.9
+    assert tp / (tp + fp) >= 0.85
+    assert tp / (tp + fn) >= 0.75
+
+
+# -- robustness ---------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(max_size=300),
+    body=st.text(max_size=3000),
+    department=st.none() | st.text(max_size=100),
+    org_type=st.none() | st.text(max_size=30),
+    employment_type=st.none() | st.text(max_size=30),
+    org=st.none() | st.text(max_size=100),
+)
+def test_never_raises_on_arbitrary_text(
+    title: str,
+    body: str,
+    department: str | None,
+    org_type: str | None,
+    employment_type: str | None,
+    org: str | None,
+) -> None:
+    result = classify(
+        title=title,
+        description_text=body,
+        department=department,
+        org_type=org_type,
+        employment_type=employment_type,
+        org=org,
+    )
+    assert result.role in load_taxonomy().roles
+    assert result.seniority in SENIORITY_LEVELS
+    assert result.phd_required in PHD_VALUES
+    assert result.ml_experience_required in ML_VALUES
+    assert result.safety_relevance in RELEVANCE_VALUES
+
+
+def test_hostile_input_is_bounded() -> None:
+    huge = "interpretability " * 200_000 + "(" * 10_000 + "\x00\ufffd" * 1000
+    result = classify(title="Research Engineer " * 1000, description_text=huge, org="x" * 10**5)
+    assert result.role == "research_engineer"
+    assert "interpretability" in result.skills
