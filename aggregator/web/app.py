@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -71,6 +72,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
     app.add_middleware(SecurityMiddleware)
+
+    @app.middleware("http")
+    async def drop_empty_params(request: Request, call_next: Any) -> Response:
+        """HTML forms send empty fields (``posted_within=``): for pages they mean "any"."""
+        if not _wants_json(request) and request.scope.get("query_string"):
+            pairs = parse_qsl(
+                request.scope["query_string"].decode("latin-1"), keep_blank_values=True
+            )
+            kept = [(k, v) for k, v in pairs if v != ""]
+            request.scope["query_string"] = urlencode(kept).encode("latin-1")
+        response: Response = await call_next(request)
+        return response
+
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(RequestValidationError)

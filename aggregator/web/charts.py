@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
+from aggregator.web.render import label
 
 PALETTE = (
     "#2563eb", "#16a34a", "#db2777", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04",
@@ -82,23 +83,23 @@ def roles_per_week(rows: list[tuple[datetime, str]], now: datetime) -> Chart:
             chart.labels.append((x, HEIGHT - 12, f"{week:%d %b}", "middle"))
     chart.labels.append((left - 6, bottom - plot_h + 4, str(peak), "end"))
     chart.labels.append((left - 6, bottom, "0", "end"))
-    chart.legend = [(colors[r], f"{r} ({totals[r]})") for r in roles]
+    chart.legend = [(colors[r], f"{label(r)} ({totals[r]})") for r in roles]
     return chart
 
 
 def horizontal_bars(counts: list[tuple[str, int]]) -> Chart:
     """One bar per value, longest first."""
     counts = sorted(counts, key=lambda kv: -kv[1])[:12]
-    bar_h, gap, left = 22.0, 8.0, 130.0
+    bar_h, gap, left, width = 22.0, 8.0, 110.0, 420
     height = int(len(counts) * (bar_h + gap) + 10)
-    chart = Chart(height=max(height, 40), empty=not counts)
+    chart = Chart(width=width, height=max(height, 40), empty=not counts)
     peak = max((n for _, n in counts), default=0) or 1
     for i, (name, n) in enumerate(counts):
         y = 5 + i * (bar_h + gap)
-        w = (WIDTH - left - 60) * n / peak
+        w = (width - left - 40) * n / peak
         color = PALETTE[i % len(PALETTE)]
         chart.rects.append(Rect(left, y, max(w, 1), bar_h, color, f"{name}: {n}"))
-        chart.labels.append((left - 8, y + bar_h * 0.7, name.replace("_", " "), "end"))
+        chart.labels.append((left - 8, y + bar_h * 0.7, label(name), "end"))
         chart.labels.append((left + w + 6, y + bar_h * 0.7, str(n), "start"))
     return chart
 
@@ -106,14 +107,14 @@ def horizontal_bars(counts: list[tuple[str, int]]) -> Chart:
 def share_bar(counts: list[tuple[str, int]]) -> Chart:
     """One 100% bar split into shares, with a legend of percentages."""
     total = sum(n for _, n in counts)
-    chart = Chart(height=50, empty=total == 0)
+    chart = Chart(width=420, height=50, empty=total == 0)
     x = 0.0
     for i, (name, n) in enumerate(sorted(counts, key=lambda kv: -kv[1])):
-        w = WIDTH * n / total if total else 0
+        w = chart.width * n / total if total else 0
         color = PALETTE[i % len(PALETTE)]
         share = f"{100 * n / total:.0f}%" if total else "0%"
         chart.rects.append(Rect(x, 5, w, 36, color, f"{name}: {n} ({share})"))
-        chart.legend.append((color, f"{name} {share}"))
+        chart.legend.append((color, f"{label(name)} {share}"))
         x += w
     return chart
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
@@ -37,7 +38,13 @@ def postings_list(
         "facets": facet_counts(session, f),
         "active": f.to_params(),
     }
-    return render.page(request, "list.html", context)
+    response = render.page(request, "list.html", context)
+    if request.headers.get("HX-Request"):
+        # htmx pushes the canonical, shareable URL rather than every empty form field.
+        response.headers["HX-Push-Url"] = render.filter_url(f) + (
+            f"{'&' if f.to_params() else '?'}cursor={quote(cursor)}" if cursor else ""
+        )
+    return response
 
 
 def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:

@@ -24,17 +24,25 @@ LABELS = {
     "org_type": "Org type",
     "onsite": "On-site",
     "unspecified": "Not stated",
-    "ml": "ML",
-    "nlp": "NLP",
-    "rl": "RL",
+    "cpp": "C++",
+    "go": "Go",
 }
 
 
+ACRONYMS = {"ai", "ml", "nlp", "rl", "rlhf", "llms", "gpu", "cuda", "cbrn", "jax", "cpp", "phd"}
+
+
 def label(value: Any) -> str:
+    """A display label for a slug: ``ai_governance`` → "AI governance"."""
     text = str(value or "")
     if text in LABELS:
         return LABELS[text]
-    return text.replace("_", " ").replace("-", " ").capitalize()
+    words = text.replace("-", "_").split("_")
+    out = [w.upper() if w in ACRONYMS else w for w in words]
+    out = [w.replace("LLMS", "LLMs") for w in out]
+    if out and out[0] and not out[0].isupper():
+        out[0] = out[0][0].upper() + out[0][1:]
+    return " ".join(out)
 
 
 def day(value: datetime | None) -> str:

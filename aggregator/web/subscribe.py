@@ -206,10 +206,12 @@ def _manage_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     profile = profile or subs.ProfileInput.of(subscriber.profile)
+    settings: Settings = request.app.state.settings
     context = {
         "s": subscriber,
         "p": profile,
         "token": token,
+        "unsubscribe": make_token(settings, "unsubscribe", subscriber),
         "roles": known_values("role") or (),
         "seniorities": subs.SENIORITY_LEVELS,
         "timezones": timezones(),
