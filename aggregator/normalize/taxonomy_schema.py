@@ -1,0 +1,193 @@
+"""Validation of ``config/taxonomy.toml``: every problem is a ConfigError naming the entry."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+from aggregator.errors import ConfigError
+from aggregator.normalize.phrases import lower_pattern, pattern_error
+from aggregator.normalize.taxonomy import (
+    _NAME,
+    FIELDS,
+    MAX_WEIGHT,
+    ROLE_NAMES,
+    SKILL_KINDS,
+    Relevance,
+    Role,
+    Scoring,
+    Skill,
+    Taxonomy,
+    _key,
+)
+
+
+def build_taxonomy(path: Path, data: dict[str, Any]) -> Taxonomy:
+    """A validated Taxonomy from the parsed TOML ``data`` of ``path``."""
+    return _Builder(path).build(data)
+
+
+class _Builder:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where}: {problem}")
+
+    def table(self, data: Any, where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(where, "must be a table")
+        return data
+
+    def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{where}.{key}", "must be a non-empty string")
+        return value.strip()
+
+    def names(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{where}.{key}", "must be a list of strings")
+        return tuple(value)
+
+    def phrase(self, phrase: str, where: str) -> str:
+        problem = pattern_error(lower_pattern(phrase))
+        if problem:
+            raise self.fail(where, f"bad phrase {phrase!r}: {problem}")
+        return phrase
+
+    def weight(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"bad weight {value!r}: must be a number")
+        if not math.isfinite(value) or abs(value) > MAX_WEIGHT:
+            raise self.fail(where, f"bad weight {value!r}: must be between -50 and 50")
+        return float(value)
+
+    def build(self, data: dict[str, Any]) -> Taxonomy:
+        known = {"version", "scoring", "roles", "skills", "relevance"}
+        for key in data:
+            if key not in known:
+                raise self.fail(key, f"unknown section; expected one of {sorted(known)}")
+        version = data.get("version")
+        if not isinstance(version, str) or not version.strip() or len(version) > 40:
+            raise self.fail("version", "must be a non-empty string of at most 40 characters")
+        roles = self.roles(self.table(data.get("roles"), "roles"))
+        skills = self.skills(self.table(data.get("skills"), "skills"))
+        aliases = {"role": self.aliases(roles), "skill": self.aliases(skills)}
+        return Taxonomy(
+            version=version.strip(),
+            path=self.path,
+            role_defs=roles,
+            skill_defs=skills,
+            scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
+            relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
+            _aliases=aliases,
+        )
+
+    def roles(self, data: dict[str, Any]) -> dict[str, Role]:
+        for name in data:
+            if name not in ROLE_NAMES:
+                close = difflib.get_close_matches(name, ROLE_NAMES, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise self.fail(f"roles.{name}", f"unknown role key{hint}")
+        missing = [name for name in ROLE_NAMES if name not in data]
+        if missing:
+            raise self.fail("roles", f"missing roles: {', '.join(missing)}")
+        roles: dict[str, Role] = {}
+        for name in ROLE_NAMES:
+            where = f"roles.{name}"
+            spec = self.table(data[name], where)
+            signals: dict[str, tuple[tuple[str, float], ...]] = {}
+            for key, value in spec.items():
+                if key in ("label", "definition", "aliases"):
+                    continue
+                if key not in FIELDS:
+                    raise self.fail(f"{where}.{key}", f"unknown field; expected one of {FIELDS}")
+                table = self.table(value, f"{where}.{key}")
+                signals[key] = tuple(
+                    (self.phrase(p, f"{where}.{key}"), self.weight(w, f"{where}.{key}.{p!r}"))
+                    for p, w in table.items()
+                )
+            roles[name] = Role(
+                name=name,
+                label=self.text(spec, "label", where),
+                definition=self.text(spec, "definition", where),
+                aliases=self.names(spec, "aliases", where),
+                signals=signals,
+            )
+        return roles
+
+    def skills(self, data: dict[str, Any]) -> dict[str, Skill]:
+        skills: dict[str, Skill] = {}
+        for name, raw in data.items():
+            where = f"skills.{name}"
+            if not _NAME.match(name):
+                raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
+            spec = self.table(raw, where)
+            unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms"}
+            if unknown:
+                raise self.fail(where, f"unknown keys {sorted(unknown)}")
+            kind = self.text(spec, "kind", where)
+            if kind not in SKILL_KINDS:
+                raise self.fail(f"{where}.kind", f"{kind!r} is not one of {SKILL_KINDS}")
+            core = spec.get("core", False)
+            if not isinstance(core, bool):
+                raise self.fail(f"{where}.core", "must be true or false")
+            synonyms = self.names(spec, "synonyms", where)
+            if not synonyms:
+                raise self.fail(f"{where}.synonyms", "needs at least one phrase")
+            skills[name] = Skill(
+                name=name,
+                label=self.text(spec, "label", where),
+                kind=kind,
+                core=core,
+                aliases=self.names(spec, "aliases", where),
+                synonyms=tuple(self.phrase(s, f"{where}.synonyms") for s in synonyms),
+            )
+        if not skills:
+            raise self.fail("skills", "no skills defined")
+        return skills
+
+    def aliases(self, items: dict[str, Role] | dict[str, Skill]) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for name, item in items.items():
+            for alias in item.aliases:
+                key = _key(alias)
+                if key in items and key != name:
+                    raise self.fail(f"{name}.aliases", f"alias {alias!r} is another entry's name")
+                if table.get(key, name) != name:
+                    raise self.fail(f"{name}.aliases", f"alias {alias!r} also used by {table[key]}")
+                table[key] = name
+        return table
+
+    def scoring(self, data: dict[str, Any]) -> Scoring:
+        defaults = Scoring()
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if not hasattr(defaults, key):
+                raise self.fail(f"scoring.{key}", "unknown setting")
+            number = self.weight(value, f"scoring.{key}") if key != "body_max_chars" else value
+            if key == "body_max_chars" and (not isinstance(value, int) or value < 100):
+                raise self.fail("scoring.body_max_chars", "must be an integer >= 100")
+            values[key] = number
+        return Scoring(**values)
+
+    def relevance(self, data: dict[str, Any]) -> Relevance:
+        def phrases(key: str) -> dict[str, Any]:
+            return self.table(data.get(key, {}), f"relevance.{key}")
+
+        threshold = self.weight(data.get("core_body_threshold", 3), "core_body_threshold")
+        return Relevance(
+            safety_org_types=frozenset(self.names(data, "safety_org_types", "relevance")),
+            ai_org_types=frozenset(self.names(data, "ai_org_types", "relevance")),
+            core_body_threshold=threshold,
+            core=tuple(
+                (self.phrase(p, "relevance.core"), self.weight(w, f"relevance.core.{p!r}"))
+                for p, w in phrases("core").items()
+            ),
+            moderation=tuple(self.phrase(p, "relevance.moderation") for p in phrases("moderation")),
+            ai=tuple(self.phrase(p, "relevance.ai") for p in phrases("ai")),
+        )
