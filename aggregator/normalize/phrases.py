@@ -8,9 +8,11 @@ matches (used to find which shorter phrases a longer one starts with).
 
 from __future__ import annotations
 
+import itertools
 import re
 import re._parser as sre_parse
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 # Start-of-word check placed after a phrase's first character, so the regex engine's
@@ -44,13 +46,12 @@ _META = frozenset("\\.^$*+?{}[]|()")
 MAX_EXPANSIONS = 48
 
 
-def _split_top(pattern: str) -> list[str]:
-    """Split on ``|`` outside groups and character classes."""
-    parts: list[str] = []
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, char, depth) of the characters outside escapes and character classes;
+    ``depth`` counts the groups open before the character."""
     depth = 0
     in_class = False
     escaped = False
-    start = 0
     for index, char in enumerate(pattern):
         if escaped:
             escaped = False
@@ -60,37 +61,23 @@ def _split_top(pattern: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-    parts.append(pattern[start:])
-    return parts
+        else:
+            yield index, char, depth
+            depth += 1 if char == "(" else -1 if char == ")" else 0
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split on ``|`` outside groups and character classes."""
+    cuts = [i for i, char, depth in _syntax(pattern) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in itertools.pairwise(bounds)]
 
 
 def _group_end(pattern: str) -> int:
     """Index of the parenthesis closing the group that opens at index 0, or -1."""
-    depth = 0
-    in_class = False
-    escaped = False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
+    for index, char, depth in _syntax(pattern):
+        if char == ")" and depth == 1:
+            return index
     return -1
 
 
@@ -131,19 +118,9 @@ def _expand(pattern: str, everywhere: bool) -> list[str] | None:
 
 
 def _first_group(pattern: str) -> int:
-    """Index of the first ``(?:`` outside character classes and other groups, or -1."""
-    in_class = False
-    escaped = False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    """Index of the first group when it is an expandable ``(?:...)``, else -1."""
+    for index, char, _ in _syntax(pattern):
+        if char == "(":
             end = _group_end(pattern[index:])
             after = pattern[index + end + 1 : index + end + 2]
             if pattern.startswith("(?:", index) and end > 0 and after not in ("*", "+", "{"):
