@@ -38,13 +38,14 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "apprentice(?:ship)?",
         "trainee",
         "(?:engineer|scientist|researcher|analyst|developer) i",
-        "assistant",
+        "assistant(?! (?:professor|director|general counsel))",
     ),
     "mid": ("mid[- ]level", "intermediate", "(?:engineer|scientist|researcher|analyst) ii"),
     "senior": (
         "senior",
         "sr\\.?",
-        "staff",
+        "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
+        "scientist|researcher|developer|applied|backend|frontend))",
         "principal",
         "distinguished",
         "expert",
