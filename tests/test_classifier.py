@@ -365,3 +365,30 @@ def test_hostile_input_is_bounded() -> None:
     result = classify(title="Research Engineer " * 1000, description_text=huge, org="x" * 10**5)
     assert result.role == "research_engineer"
     assert "interpretability" in result.skills
+
+
+BOILERPLATE = """About the role
+You will sell our API to enterprise customers and exceed your quota.
+
+How we're different
+We work as a single team on a few large research efforts. The easiest way to understand
+our research directions is to read our recent research. This research continues many of
+the directions our team worked on before, including: Circuit-Based Interpretability,
+Scaling Laws, Concrete Problems in AI Safety, and Learning from Human Preferences.
+
+We are an equal opportunity employer and value diversity."""
+
+
+def test_employer_boilerplate_is_not_classified() -> None:
+    result = classify(
+        title="Account Executive", description_text=BOILERPLATE, org_type="lab", department="Sales"
+    )
+    assert result.role == "other"
+    assert result.skills == []
+    assert result.safety_relevance == "adjacent"
+    real = classify(
+        title="Research Engineer",
+        description_text=BOILERPLATE.replace("sell our API", "train sparse autoencoders for"),
+        org_type="lab",
+    )
+    assert real.skills == ["interpretability"]

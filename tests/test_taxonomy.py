@@ -128,9 +128,7 @@ def _bundled_with(replace: str, by: str) -> str:
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
     ],
 )
-def test_bad_files_raise_config_error(
-    tmp_path: Path, replace: str, by: str, message: str
-) -> None:
+def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:
     path = _write(tmp_path, _bundled_with(replace, by))
     with pytest.raises(ConfigError, match=message) as info:
         load_taxonomy(path)
@@ -150,3 +148,10 @@ def test_missing_and_invalid_files(tmp_path: Path) -> None:
         load_taxonomy(_write(tmp_path, "version = [unclosed"))
     with pytest.raises(ConfigError, match="version"):
         load_taxonomy(_write(tmp_path, "roles = {}\n"))
+
+
+def test_boilerplate_markers_are_validated(tmp_path: Path) -> None:
+    text = _bundled_with('    "pay transparency",', '    "equal",')
+    with pytest.raises(ConfigError, match="too short"):
+        load_taxonomy(_write(tmp_path, text))
+    assert "pay transparency" in load_taxonomy().boilerplate

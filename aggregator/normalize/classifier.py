@@ -45,6 +45,13 @@ def _inheritable(outer: tuple[Signal, ...], signal: Signal) -> bool:
 
 
 @lru_cache(maxsize=8)
+def _boilerplate(taxonomy: Taxonomy) -> re.Pattern[str] | None:
+    """Markers of employer boilerplate whose paragraph is not classified."""
+    markers = [r"\s+".join(map(re.escape, m.split())) for m in taxonomy.boilerplate]
+    return re.compile("|".join(markers)) if markers else None
+
+
+@lru_cache(maxsize=8)
 def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     """One matcher per field over every vocabulary used in that field."""
     vocab: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
@@ -87,7 +94,7 @@ def classify(
     texts = {
         "title": prepare(title, SHORT_FIELD_CHARS),
         "department": prepare(department, SHORT_FIELD_CHARS),
-        "body": prepare(description_text, tax.scoring.body_max_chars),
+        "body": prepare(description_text, tax.scoring.body_max_chars, _boilerplate(tax)),
         "org": prepare(org, SHORT_FIELD_CHARS),
         "org_type": prepare(org_type, 100),
         "employment_type": prepare(employment_type, 100),

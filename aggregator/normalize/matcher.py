@@ -45,15 +45,44 @@ _TRANSLATE = str.maketrans(
 # check is in phrases.build_tree).
 _END = r"(?:(?<!\w)|(?!\w))"
 MEMO_SIZE = 50_000
+DROP_BEFORE = 300
+DROP_AFTER = 400
+_SENTENCE_ENDS = (". ", ".\n", "\n\n")
 
 
-def prepare(text: str | None, limit: int | None = None) -> str:
-    """Lower-case ``text`` and normalize spaces, quotes and dashes for matching."""
+def prepare(text: str | None, limit: int | None = None, drop: re.Pattern[str] | None = None) -> str:
+    """Lower-case ``text`` and normalize spaces, quotes and dashes for matching.
+
+    ``drop`` finds boilerplate markers (lower case); the sentence around each one is left
+    out (at most DROP_BEFORE characters before and DROP_AFTER after the marker).
+    """
     if not text:
         return ""
     if limit is not None and len(text) > limit:
         text = text[:limit]
-    return " ".join(text.translate(_TRANSLATE).lower().split())
+    text = text.translate(_TRANSLATE).lower()
+    if drop is not None:
+        text = _drop_sentences(text, drop)
+    return " ".join(text.split())
+
+
+def _drop_sentences(text: str, drop: re.Pattern[str]) -> str:
+    kept: list[str] = []
+    done = 0
+    for marker in drop.finditer(text):
+        begin, finish = marker.span()
+        if begin < done:
+            continue
+        low = max(begin - DROP_BEFORE, done)
+        start = max(low, text.rfind(". ", low, begin) + 1, text.rfind("\n", low, begin))
+        ends = [i for i in (text.find(end, finish) for end in _SENTENCE_ENDS) if i != -1]
+        end = min([*ends, finish + DROP_AFTER, len(text)])
+        kept.append(text[done:start])
+        done = end + 1
+    if not kept:
+        return text
+    kept.append(text[done:])
+    return "\n".join(kept)
 
 
 class _Phrase(NamedTuple, Generic[T]):

@@ -84,6 +84,7 @@ class Taxonomy:
     skill_defs: dict[str, Skill]
     scoring: Scoring
     relevance: Relevance
+    boilerplate: tuple[str, ...] = ()
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @property

@@ -67,7 +67,7 @@ class _Builder:
         return float(value)
 
     def build(self, data: dict[str, Any]) -> Taxonomy:
-        known = {"version", "scoring", "roles", "skills", "relevance"}
+        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate"}
         for key in data:
             if key not in known:
                 raise self.fail(key, f"unknown section; expected one of {sorted(known)}")
@@ -84,6 +84,7 @@ class _Builder:
             skill_defs=skills,
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
             relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
+            boilerplate=self.boilerplate(data),
             _aliases=aliases,
         )
 
@@ -174,6 +175,13 @@ class _Builder:
                 raise self.fail("scoring.body_max_chars", "must be an integer >= 100")
             values[key] = number
         return Scoring(**values)
+
+    def boilerplate(self, data: dict[str, Any]) -> tuple[str, ...]:
+        markers = self.names(data, "boilerplate", "boilerplate")
+        for marker in markers:
+            if len(marker.strip()) < 12:
+                raise self.fail("boilerplate", f"marker {marker!r} is too short (< 12 characters)")
+        return tuple(" ".join(m.lower().split()) for m in markers)
 
     def relevance(self, data: dict[str, Any]) -> Relevance:
         def phrases(key: str) -> dict[str, Any]:
