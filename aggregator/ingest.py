@@ -21,12 +21,17 @@ from sqlalchemy.orm import Session, selectinload
 from aggregator import lifecycle
 from aggregator.db.models import Organization, Posting, PostingSource, Source
 from aggregator.items import RawPosting
+from aggregator.lifecycle import reclassify
 from aggregator.logs import log
+from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
 from aggregator.normalize.urls import canonical_url
 
+__all__ = ["IngestResult", "ingest_items", "reclassify"]
 logger = logging.getLogger(__name__)
 CHUNK = 500
+BATCH = 50
+Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]
 MAX_ERROR_MESSAGES = 50
 
 
@@ -47,39 +52,47 @@ class IngestResult:
             self.error_messages.append(message)
 
 
-def _posting_options() -> Any:
-    return (
-        selectinload(Posting.tags),
-        selectinload(Posting.sources).selectinload(PostingSource.source),
-    )
-
-
-def load_orgs(session: Session) -> dict[str, Organization]:
-    """Organizations by normalized name and slug, for employers named by boards."""
-    orgs: dict[str, Organization] = {}
-    for org in session.scalars(select(Organization)):
-        orgs.setdefault(lifecycle.org_key(org.slug), org)
-        orgs[lifecycle.org_key(org.name)] = org
-    return orgs
-
-
 class _Matcher:
     """Finds the stored posting of an item; knows the postings created in this call."""
 
-    def __init__(self, session: Session, items: list[tuple[RawPosting, NormalizedPosting]]):
-        urls = {u for _, n in items for u in _urls(n)}
-        keys = {n.dedup_key for _, n in items}
+    def __init__(self, session: Session, items: list[Prepared]) -> None:
         self.by_url: dict[str, list[Posting]] = {}
         self.by_key: dict[tuple[Any, str], list[Posting]] = {}
+        urls = sorted({u for _, n, _ in items for u in _urls(n)})
+        org_ids = sorted({o.id for _, _, o in items if o is not None})
+        with_org = sorted({n.dedup_key for _, n, o in items if o is not None})
+        without_org = sorted({n.dedup_key for _, n, o in items if o is None})
+        queries: list[Any] = [
+            Posting.canonical_url.in_(urls[i : i + CHUNK]) for i in range(0, len(urls), CHUNK)
+        ]
+        if org_ids:
+            queries += [
+                Posting.organization_id.in_(org_ids)
+                & Posting.dedup_key.in_(with_org[i : i + CHUNK])
+                for i in range(0, len(with_org), CHUNK)
+            ]
+        queries += [
+            Posting.organization_id.is_(None) & Posting.dedup_key.in_(without_org[i : i + CHUNK])
+            for i in range(0, len(without_org), CHUNK)
+        ]
         found: dict[int, Posting] = {}
-        for column, values in ((Posting.canonical_url, urls), (Posting.dedup_key, keys)):
-            ordered = sorted(values)
-            for i in range(0, len(ordered), CHUNK):
-                stmt = select(Posting).where(column.in_(ordered[i : i + CHUNK]))
-                for posting in session.scalars(stmt.options(*_posting_options())):
-                    found[posting.id] = posting
+        for condition in queries:
+            stmt = select(Posting).where(condition).options(*lifecycle.posting_load_options())
+            for posting in session.scalars(stmt):
+                found[posting.id] = posting
         for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
             self.add(posting)
+
+    def snapshot(self) -> tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]:
+        return (
+            {k: list(v) for k, v in self.by_url.items()},
+            {k: list(v) for k, v in self.by_key.items()},
+        )
+
+    def restore(
+        self, saved: tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]
+    ) -> None:
+        self.by_url, self.by_key = saved
 
     def add(self, posting: Posting) -> None:
         self.by_url.setdefault(posting.canonical_url, []).append(posting)
@@ -111,7 +124,7 @@ class _Ingest:
         self.session = session
         self.source = source
         self.now = now
-        self.orgs = load_orgs(session)
+        self.orgs = lifecycle.load_orgs(session)
         self.cache: dict[int, NormalizedPosting | None] = {}
 
     def candidates(self, posting: Posting, current: PostingSource, data: NormalizedPosting) -> list:
@@ -163,8 +176,17 @@ def ingest_items(
     now = now or datetime.now(UTC)
     result = IngestResult()
     run = _Ingest(session, source, now)
+    existing = {
+        ps.external_id: ps
+        for ps in session.scalars(
+            select(PostingSource)
+            .where(PostingSource.source_id == source.id)
+            .options(selectinload(PostingSource.posting).options(*lifecycle.posting_load_options()))
+        )
+    }
+    version = _taxonomy_version()
     seen: set[str] = set()
-    prepared: list[tuple[RawPosting, NormalizedPosting, Organization | None]] = []
+    prepared: list[Prepared] = []
     for raw in items:
         result.items += 1
         ext = str(getattr(raw, "external_id", "") or "")[:300]
@@ -172,33 +194,23 @@ def ingest_items(
         try:
             if not ext:
                 raise ValueError("no external id")
+            known = existing.get(ext)
+            if (
+                known is not None
+                and known.posting.taxonomy_version == version
+                and known.raw == raw.to_dict()
+            ):  # fast path: nothing changed at the source
+                outcome = _seen_again(known, now)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                continue
             data, org = lifecycle.normalize_for(source, raw, run.orgs, now=now)
         except Exception as exc:
             result.error(f"{source.key} item {ext[:80]!r}: {exc}")
             continue
         prepared.append((raw, data, org))
-    existing = {
-        ps.external_id: ps
-        for ps in session.scalars(
-            select(PostingSource)
-            .where(PostingSource.source_id == source.id)
-            .options(selectinload(PostingSource.posting).options(*_posting_options()))
-        )
-    }
-    matcher = _Matcher(session, [(r, d) for r, d, _ in prepared if r.external_id not in existing])
+    matcher = _Matcher(session, [p for p in prepared if p[0].external_id not in existing])
     claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
-    for raw, data, org in prepared:
-        ext = str(raw.external_id)[:300]
-        try:
-            with session.begin_nested():
-                posting, outcome = _store(run, existing, matcher, claimed, raw, data, org, ext)
-        except Exception as exc:
-            result.error(f"{source.key} item {ext[:80]!r}: cannot store: {exc}")
-            continue
-        claimed.setdefault(id(posting), ext)
-        if outcome == "new":
-            matcher.add(posting)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+    _store_all(run, existing, matcher, claimed, prepared, result)
     if complete:
         result.closed = _close_missing(existing, seen, now)
     session.flush()
@@ -206,6 +218,50 @@ def ingest_items(
         k: v for k, v in vars(result).items() if k != "error_messages"
     })  # fmt: skip
     return result
+
+
+def _store_all(
+    run: _Ingest,
+    existing: dict[str, PostingSource],
+    matcher: _Matcher,
+    claimed: dict[int, str],
+    prepared: list[Prepared],
+    result: IngestResult,
+) -> None:
+    """Store items in batches, each in a SAVEPOINT; a failed batch is redone item by item.
+
+    One flush per batch instead of per item keeps ingest fast; the retry gives every item
+    its own SAVEPOINT, so a bad item is an error and never affects the others.
+    """
+
+    def attempt(chunk: list[Prepared]) -> list[str]:
+        saved = (dict(existing), matcher.snapshot(), dict(claimed), dict(run.cache))
+        try:
+            with run.session.begin_nested():
+                return [_store(run, existing, matcher, claimed, *item) for item in chunk]
+        except Exception:
+            existing.clear()
+            existing.update(saved[0])
+            matcher.restore(saved[1])
+            claimed.clear()
+            claimed.update(saved[2])
+            run.cache = saved[3]
+            raise
+
+    for start in range(0, len(prepared), BATCH):
+        chunk = prepared[start : start + BATCH]
+        try:
+            outcomes = attempt(chunk)
+        except Exception:
+            outcomes = []
+            for item in chunk:
+                try:
+                    outcomes += attempt([item])
+                except Exception as exc:
+                    ext = str(item[0].external_id)[:80]
+                    result.error(f"{run.source.key} item {ext!r}: cannot store: {exc}")
+        for outcome in outcomes:
+            setattr(result, outcome, getattr(result, outcome) + 1)
 
 
 def _store(
@@ -216,9 +272,9 @@ def _store(
     raw: RawPosting,
     data: NormalizedPosting,
     org: Organization | None,
-    ext: str,
-) -> tuple[Posting, str]:
+) -> str:
     now = run.now
+    ext = str(raw.external_id)[:300]
     ps = existing.get(ext)
     posting = ps.posting if ps is not None else matcher.match(data, org, claimed, ext)
     outcome = "unchanged"
@@ -256,7 +312,28 @@ def _store(
             outcome = "reopened"
         elif changed:
             outcome = "updated"
-    return posting, outcome
+    claimed.setdefault(id(posting), ext)
+    if outcome == "new":
+        matcher.add(posting)
+    return outcome
+
+
+def _taxonomy_version() -> str | None:
+    taxonomy = normalize_posting._default_taxonomy()
+    version = getattr(taxonomy, "version", None)
+    return str(version)[:40] if version else None
+
+
+def _seen_again(ps: PostingSource, now: datetime) -> str:
+    """An unchanged listing: refresh the seen times, reopen a closed posting."""
+    ps.last_seen_at = now
+    ps.removed_at = None
+    posting = ps.posting
+    posting.last_seen_at = now
+    if posting.status == "closed":
+        lifecycle.set_status(posting, "open", now)
+        return "reopened"
+    return "unchanged"
 
 
 def _close_missing(existing: dict[str, PostingSource], seen: set[str], now: datetime) -> int:
@@ -270,55 +347,3 @@ def _close_missing(existing: dict[str, PostingSource], seen: set[str], now: date
             lifecycle.set_status(posting, "closed", now)
             closed += 1
     return closed
-
-
-def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None = None) -> int:
-    """Re-normalize every posting from its stored raw records; how many changed.
-
-    Applies a changed taxonomy (or improved parsers) everywhere. No change rows are
-    written (nothing happened at the source). The caller commits.
-    """
-    now = now or datetime.now(UTC)
-    changed = 0
-    last_id = 0
-    orgs = load_orgs(session)
-    while True:
-        batch = list(
-            session.scalars(
-                select(Posting)
-                .where(Posting.id > last_id)
-                .order_by(Posting.id)
-                .limit(200)
-                .options(*_posting_options())
-            )
-        )
-        if not batch:
-            return changed
-        for posting in batch:
-            last_id = posting.id
-            if _reclassify_one(session, posting, orgs, taxonomy, now):
-                changed += 1
-        session.flush()
-
-
-def _reclassify_one(
-    session: Session, posting: Posting, orgs: dict[str, Organization], taxonomy: Any, now: datetime
-) -> bool:
-    active = [ps for ps in posting.sources if ps.removed_at is None] or list(posting.sources)
-    ranked = []
-    for ps in active:
-        try:
-            raw = RawPosting.from_dict(ps.raw)
-            data, _ = lifecycle.normalize_for(ps.source, raw, orgs, now=now, taxonomy=taxonomy)
-        except Exception as exc:
-            log(logger, logging.WARNING, "reclassify_skipped", posting=posting.id, error=exc)
-            continue
-        ranked.append(((lifecycle.is_board(ps.source), ps.id), data))
-    if not ranked:
-        return False
-    ranked.sort(key=lambda pair: pair[0])
-    merged = lifecycle.merge([data for _, data in ranked])
-    before = (posting.content_hash, posting.classification, posting.taxonomy_version)
-    with session.no_autoflush:
-        lifecycle.apply(posting, merged, now=now, record_changes=False)
-    return before != (posting.content_hash, posting.classification, posting.taxonomy_version)

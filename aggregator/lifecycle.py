@@ -9,16 +9,27 @@ as a :class:`PostingChange` row.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import object_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session, selectinload
 
-from aggregator.db.models import Organization, Posting, PostingChange, PostingTag, Source
+from aggregator.db.models import (
+    Organization,
+    Posting,
+    PostingChange,
+    PostingSource,
+    PostingTag,
+    Source,
+)
 from aggregator.items import RawPosting
+from aggregator.logs import log
 from aggregator.normalize.posting import NormalizedPosting, content_hash, normalize
 
+logger = logging.getLogger(__name__)
 BOARD_PLATFORMS = frozenset({"eighty_k", "feed", "rss"})
 # Fields copied onto Posting (roles and skills live in posting_tags).
 POSTING_FIELDS = tuple(
@@ -181,3 +192,71 @@ def set_status(posting: Posting, status: str, now: datetime) -> None:
     record_change(posting, "status", posting.status, status, now)
     posting.status = status
     posting.closed_at = now if status == "closed" else None
+
+
+def posting_load_options() -> Any:
+    return (
+        selectinload(Posting.tags),
+        selectinload(Posting.sources).selectinload(PostingSource.source),
+    )
+
+
+def load_orgs(session: Session) -> dict[str, Organization]:
+    """Organizations by normalized name and slug, for employers named by boards."""
+    orgs: dict[str, Organization] = {}
+    for org in session.scalars(select(Organization)):
+        orgs.setdefault(org_key(org.slug), org)
+        orgs[org_key(org.name)] = org
+    return orgs
+
+
+def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None = None) -> int:
+    """Re-normalize every posting from its stored raw records; how many changed.
+
+    Applies a changed taxonomy (or improved parsers) everywhere. No change rows are
+    written (nothing happened at the source). The caller commits.
+    """
+    now = now or datetime.now(UTC)
+    changed = 0
+    last_id = 0
+    orgs = load_orgs(session)
+    while True:
+        batch = list(
+            session.scalars(
+                select(Posting)
+                .where(Posting.id > last_id)
+                .order_by(Posting.id)
+                .limit(200)
+                .options(*posting_load_options())
+            )
+        )
+        if not batch:
+            return changed
+        for posting in batch:
+            last_id = posting.id
+            if _reclassify_one(session, posting, orgs, taxonomy, now):
+                changed += 1
+        session.flush()
+
+
+def _reclassify_one(
+    session: Session, posting: Posting, orgs: dict[str, Organization], taxonomy: Any, now: datetime
+) -> bool:
+    active = [ps for ps in posting.sources if ps.removed_at is None] or list(posting.sources)
+    ranked = []
+    for ps in active:
+        try:
+            raw = RawPosting.from_dict(ps.raw)
+            data, _ = normalize_for(ps.source, raw, orgs, now=now, taxonomy=taxonomy)
+        except Exception as exc:
+            log(logger, logging.WARNING, "reclassify_skipped", posting=posting.id, error=exc)
+            continue
+        ranked.append(((is_board(ps.source), ps.id), data))
+    if not ranked:
+        return False
+    ranked.sort(key=lambda pair: pair[0])
+    merged = merge([data for _, data in ranked])
+    before = (posting.content_hash, posting.classification, posting.taxonomy_version)
+    with session.no_autoflush:
+        apply(posting, merged, now=now, record_changes=False)
+    return before != (posting.content_hash, posting.classification, posting.taxonomy_version)

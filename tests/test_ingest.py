@@ -220,3 +220,25 @@ def test_reclassify_applies_a_new_taxonomy(
     assert ("role", "operations") in {(t.kind, t.value) for t in ops.tags}
     assert ("role", "other") not in {(t.kind, t.value) for t in ops.tags}
     assert changes(session, "title") == []
+
+
+def test_a_storage_failure_only_loses_that_item(
+    session: Session, acme: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aggregator import lifecycle
+
+    real_apply = lifecycle.apply
+
+    def failing_apply(posting: Posting, data: object, **kwargs: object) -> bool:
+        if getattr(data, "title", "") == "Boom":
+            raise RuntimeError("database said no")
+        return real_apply(posting, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lifecycle, "apply", failing_apply)
+    items = [ats_item(str(i), title=f"Role {i}") for i in range(5)]
+    items.insert(2, ats_item("boom", title="Boom"))
+    result = ingest_items(session, acme, items, complete=True, now=NOW)
+    assert (result.new, result.errors) == (5, 1)
+    assert "item 'boom': cannot store: database said no" in result.error_messages[0]
+    assert sorted(p.title for p in postings(session)) == [f"Role {i}" for i in range(5)]
+    assert session.scalar(select(func.count()).select_from(PostingSource)) == 5

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -160,13 +160,21 @@ def _taxonomy_version(taxonomy: Any, classification: dict[str, Any]) -> str | No
     return str(version)[:40] if version else None
 
 
+def _shallow(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _json_default(obj: Any) -> Any:
+    """Dataclasses one level at a time (much cheaper than ``asdict``'s deep copies)."""
+    return _shallow(obj) if is_dataclass(obj) and not isinstance(obj, type) else str(obj)
+
+
 def _classification_fields(result: Any) -> dict[str, Any]:
     roles = [
         {"role": str(r.role), "confidence": round(float(r.confidence), 3)}
         for r in getattr(result, "roles", []) or []
     ]
-    to_dict = getattr(result, "to_dict", None)
-    details = dict(to_dict()) if callable(to_dict) else {}
+    details = _shallow(result) if is_dataclass(result) else {}
     details.setdefault("roles", roles)
     details.setdefault("evidence", getattr(result, "evidence", None))
     return {
@@ -179,7 +187,7 @@ def _classification_fields(result: Any) -> dict[str, Any]:
             getattr(result, "ml_experience_required", None) or "unspecified"
         ),
         "safety_relevance": str(getattr(result, "safety_relevance", None) or "adjacent"),
-        "classification": json.loads(json.dumps(details, default=str)),
+        "classification": json.loads(json.dumps(details, default=_json_default)),
     }
 
 
@@ -210,7 +218,7 @@ def normalize(
     if description and not looks_like_html(description):
         description = text_to_html(description)
     description_html = sanitize_html(description)
-    description_text = html_to_text(description_html)
+    description_text = html_to_text(description_html, sanitized=True)
     raw_locations = raw.locations if isinstance(raw.locations, list) else []
     locations = list(dict.fromkeys(filter(None, (clean_line(s, 200) for s in raw_locations))))[:50]
     place = parse_locations(

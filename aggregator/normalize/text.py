@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from html.parser import HTMLParser
 
 import nh3
 
@@ -92,37 +91,28 @@ def looks_like_html(text: str) -> bool:
     return bool(_REAL_TAG.search(text)) or is_escaped_html(text)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+_BLOCK_RE = "|".join(sorted(_BLOCK_TAGS | ALLOWED_TAGS & {"p", "ul", "ol", "table", "tr"}))
+_TO_TEXT = [
+    (re.compile(r"<br\s*/?>", re.I), "\n"),
+    (re.compile(r"<li(?:\s[^>]*)?>", re.I), "\n- "),
+    (re.compile(r"<t[dh](?:\s[^>]*)?>", re.I), " "),
+    (re.compile(rf"<(?:{_BLOCK_RE})(?:\s[^>]*)?>", re.I), "\n\n"),
+    (re.compile(rf"</(?:{_BLOCK_RE})\s*>", re.I), "\n"),
+    (re.compile(r"<[^>]*>"), ""),
+]
 
 
-def html_to_text(raw: str | None) -> str:
-    """Readable plain text: paragraphs and list items on their own lines."""
+def html_to_text(raw: str | None, *, sanitized: bool = False) -> str:
+    """Readable plain text: paragraphs and list items on their own lines.
+
+    ``sanitized=True`` when ``raw`` is already :func:`sanitize_html` output.
+    """
     if not raw:
         return ""
-    parser = _TextExtractor()
-    parser.feed(sanitize_html(raw))
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    text = raw if sanitized else sanitize_html(raw)
+    for regex, replacement in _TO_TEXT:  # nh3 output is well-formed: regexes suffice
+        text = regex.sub(replacement, text)
+    lines = [" ".join(line.split()) for line in html.unescape(text).split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

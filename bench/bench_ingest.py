@@ -1,0 +1,93 @@
+"""Ingest throughput: 200 sources x 50 postings on a fresh SQLite database.
+
+Prints figures (first crawl: all new; second crawl: all unchanged; normalize() alone);
+it asserts nothing. Run: .venv/bin/python bench/bench_ingest.py [sources] [per_source]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from aggregator.db.engine import make_engine
+from aggregator.db.migrate import upgrade_database
+from aggregator.db.models import Organization, Source
+from aggregator.ingest import ingest_items
+from aggregator.items import RawPosting
+from aggregator.normalize.posting import normalize
+
+TITLES = ["Research Engineer", "Research Scientist, Interpretability", "Policy Analyst",
+          "Operations Manager", "Software Engineer, Evals", "Program Manager"]  # fmt: skip
+PLACES = ["London, UK", "San Francisco, CA", "Remote (US)", "Berlin", "Hybrid - Oxford"]
+DESCRIPTION = (
+    "<h2>About the role</h2><p>You will work on interpretability and evaluations of large "
+    "models with our alignment team.</p><ul><li>Python</li><li>PyTorch</li></ul>"
+    "<p>Salary: $150,000 - $200,000 per year. Applications close 15 January 2027.</p>"
+) * 3
+
+
+def items(source: int, count: int) -> list[RawPosting]:
+    return [
+        RawPosting(
+            source_key=f"bench:{source}",
+            external_id=f"{source}-{i}",
+            org=f"Org {source}",
+            title=f"{TITLES[i % len(TITLES)]} {i}",
+            url=f"https://jobs.example.org/org{source}/{i}?utm_source=x",
+            description_html=DESCRIPTION,
+            locations=[PLACES[i % len(PLACES)]],
+            employment_type="Full-time",
+        )
+        for i in range(count)
+    ]
+
+
+def main() -> None:
+    n_sources = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    per_source = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+        upgrade_database(engine)
+        batches = [items(s, per_source) for s in range(n_sources)]
+        start = time.perf_counter()
+        for batch in batches[:20]:
+            for raw in batch:
+                normalize(raw)
+        normalized = 20 * per_source
+        per_item = (time.perf_counter() - start) / normalized * 1000
+        print(f"normalize(): {per_item:.2f} ms per item ({normalized} items)")
+        with Session(engine) as session:
+            sources = []
+            for s in range(n_sources):
+                org = Organization(slug=f"org-{s}", name=f"Org {s}", org_type="lab")
+                sources.append(Source(key=f"bench:{s}", platform="greenhouse", organization=org))
+            session.add_all(sources)
+            session.commit()
+            now = datetime.now(UTC)
+            for label, when in (
+                ("first crawl (new)", now),
+                ("second crawl (same)", now + timedelta(hours=12)),
+            ):
+                start = time.perf_counter()
+                totals: dict[str, int] = {}
+                for source, batch in zip(sources, batches, strict=True):
+                    result = ingest_items(session, source, batch, complete=True, now=when)
+                    session.commit()
+                    for key in ("new", "updated", "unchanged", "errors"):
+                        totals[key] = totals.get(key, 0) + getattr(result, key)
+                elapsed = time.perf_counter() - start
+                total = n_sources * per_source
+                print(
+                    f"{label}: {n_sources} sources x {per_source} = {total} items in "
+                    f"{elapsed:.1f} s ({total / elapsed:.0f} items/s) {totals}"
+                )
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
