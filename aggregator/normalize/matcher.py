@@ -19,6 +19,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from aggregator.normalize.phrases import (
     build_tree,
+    compiled,
     expand,
     literal_prefix,
     lower_pattern,
@@ -130,7 +131,7 @@ class PhraseMatcher(Generic[T]):
         for variant, targets in by_variant.items():
             cut = literal_prefix(variant)
             items.append(("", variant[:cut], variant[cut:]))
-            entry = _Phrase(variant[:cut], re.compile(variant), tuple(targets))
+            entry = _Phrase(variant[:cut], compiled(variant), tuple(targets))
             lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
         self._memo: dict[str, tuple[tuple[T, ...], tuple[_Phrase[T], ...]]] = {}
@@ -203,24 +204,23 @@ def _starts_word(text: str, start: int) -> bool:
 
 def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[tuple[T, ...], T], bool]) -> None:
     """Give each phrase the inheritable targets of shorter phrases it begins with."""
-    compiled = {v: re.compile(v) for v in by_variant}
-    by_head: dict[str, list[str]] = defaultdict(list)
+    by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for variant in by_variant:
-        if literal_prefix(variant):
-            by_head[variant[0]].append(variant)
+        cut = literal_prefix(variant)
+        if cut:
+            by_head[variant[0]].append((variant, variant[:cut]))
     extra: dict[str, list[T]] = defaultdict(list)
     for variant in by_variant:
         sample = sample_text(variant)
-        if not sample or compiled[variant].fullmatch(sample) is None:
+        if not sample or compiled(variant).fullmatch(sample) is None:
             continue
-        for other in by_head.get(sample[0], []):
-            if other == variant or not sample.startswith(other[: literal_prefix(other)]):
+        outer = tuple(by_variant[variant])
+        for other, prefix in by_head.get(sample[0], ()):
+            if other == variant or not sample.startswith(prefix):
                 continue
-            match = compiled[other].match(sample)
-            if match is None or not _ends_word(sample, match.end()):
-                continue
-            outer = tuple(by_variant[variant])
-            extra[variant].extend(t for t in by_variant[other] if inherit(outer, t))
+            match = compiled(other).match(sample)
+            if match is not None and _ends_word(sample, match.end()):
+                extra[variant].extend(t for t in by_variant[other] if inherit(outer, t))
     for variant, targets in extra.items():
         for target in targets:
             if target not in by_variant[variant]:

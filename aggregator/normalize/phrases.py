@@ -13,6 +13,7 @@ import re
 import re._parser as sre_parse
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 # Start-of-word check placed after a phrase's first character, so the regex engine's
@@ -89,7 +90,13 @@ def expand(pattern: str) -> list[str]:
     ``(?:...)`` group is expanded when that gives at most MAX_EXPANSIONS variants, else
     only the leading ones.
     """
-    return _expand(pattern, everywhere=True) or _expand(pattern, everywhere=False) or [pattern]
+    return list(_expand_cached(pattern))
+
+
+@cache
+def _expand_cached(pattern: str) -> tuple[str, ...]:
+    found = _expand(pattern, everywhere=True) or _expand(pattern, everywhere=False)
+    return tuple(found or [pattern])
 
 
 def _expand(pattern: str, everywhere: bool) -> list[str] | None:
@@ -164,6 +171,13 @@ def build_tree(items: list[tuple[str, str, str]], top: bool = False) -> str:
     return "|".join(text for _, text in alternatives)
 
 
+@cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile`` with an unbounded cache (phrases repeat across fields)."""
+    return re.compile(pattern)
+
+
+@cache
 def sample_text(pattern: str) -> str | None:
     """The shortest simple text ``pattern`` matches (optional parts left out), or None."""
     try:
