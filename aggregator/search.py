@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, and_, case, exists, func, intersect, literal, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.errors import UserError
@@ -24,6 +25,9 @@ REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
 _NO_DEADLINE = datetime(9999, 1, 1)
+DENSE = 0.2  # tag facets matching at least this share of postings are checked per row
+DRIVE_BELOW = 400  # fewer expected matches than this: fetch them by id
+PLAN_MIN_TOTAL = 2000  # smaller databases: always the simple per-row plan
 
 
 class InvalidQuery(UserError):
@@ -108,18 +112,73 @@ def _text_clause(text: str) -> Any:
     return and_(*clauses)
 
 
-def filter_clauses(f: PostingFilter, now: datetime | None = None) -> list[Any]:
-    """SQL conditions on ``Posting`` for a filter (without sorting or paging)."""
+def _tag_facets(f: PostingFilter) -> list[tuple[str, list[str]]]:
+    facets = (("role", f.role), ("skill", f.skill), ("country", [c.upper() for c in f.country]))
+    return [(kind, values) for kind, values in facets if values]
+
+
+_totals: dict[str, tuple[float, int]] = {}
+
+
+def _total_postings(session: Session) -> int:
+    """Number of postings, cached for a minute per database (only a planning estimate)."""
+    key = str(session.get_bind().engine.url)
+    cached = _totals.get(key)
+    if cached and time.monotonic() - cached[0] < 60:
+        return cached[1]
+    total = int(session.scalar(select(func.count()).select_from(Posting)) or 0)
+    _totals[key] = (time.monotonic(), total)
+    return total
+
+
+def _tag_ids(session: Session, f: PostingFilter) -> Any:
+    """A plan for the tag facets: None keeps per-row EXISTS checks (common tags: walking
+    postings newest-first finds a page quickly); otherwise an IN over the INTERSECT of the
+    tag index. On SQLite a rare combination drives the query by id, a middling one is a
+    membership test while walking the (status, first_seen_at) index (``id + 0`` stops
+    SQLite from driving by id, which would read every matching row)."""
+    facets = _tag_facets(f)
+    if not facets:
+        return None
+    total = _total_postings(session)
+    if total < PLAN_MIN_TOTAL:
+        return None
+    density = 1.0
+    for kind, values in facets:
+        n = session.scalar(
+            select(func.count())
+            .select_from(PostingTag)
+            .where(PostingTag.kind == kind, PostingTag.value.in_(values))
+        )
+        density *= (n or 0) / total
+    if density >= DENSE:
+        return None
+    parts = [
+        select(PostingTag.posting_id).where(PostingTag.kind == kind, PostingTag.value.in_(values))
+        for kind, values in facets
+    ]
+    ids = intersect(*parts) if len(parts) > 1 else parts[0]
+    if session.get_bind().dialect.name == "sqlite" and density * total > DRIVE_BELOW:
+        return (Posting.id + 0).in_(ids)
+    return Posting.id.in_(ids)
+
+
+def filter_clauses(
+    f: PostingFilter, now: datetime | None = None, *, tag_ids: Any = None
+) -> list[Any]:
+    """SQL conditions on ``Posting`` for a filter (without sorting or paging).
+
+    ``tag_ids`` (a condition from :func:`_tag_ids`) replaces the per-row tag checks."""
     now = now or utcnow()
     clauses: list[Any] = []
     if f.status in ("open", "closed"):
         clauses.append(Posting.status == f.status)
     elif f.status != "all":
         raise InvalidQuery(f"unknown status {f.status!r}: use open, closed or all")
-    for kind, values in (("role", f.role), ("skill", f.skill), ("country", f.country)):
-        if values:
-            normalized = [v.upper() for v in values] if kind == "country" else values
-            clauses.append(_tag_clause(kind, normalized))
+    if tag_ids is not None:
+        clauses.append(tag_ids)
+    else:
+        clauses.extend(_tag_clause(kind, values) for kind, values in _tag_facets(f))
     if f.org:
         lowered = [o.lower() for o in f.org]
         clauses.append(
@@ -251,10 +310,14 @@ def search_postings(
 ) -> Page:
     """One page of postings matching ``f``, with the cursor of the next page."""
     limit = max(1, min(limit, 500))
+    tag_ids = _tag_ids(session, f)
     stmt: Select[Any] = (
         select(Posting)
-        .where(*filter_clauses(f, now))
+        .where(*filter_clauses(f, now, tag_ids=tag_ids))
         .options(
+            defer(Posting.description_html),
+            defer(Posting.description_text),
+            defer(Posting.classification),
             selectinload(Posting.tags),
             selectinload(Posting.organization),
             selectinload(Posting.sources).selectinload(PostingSource.source),

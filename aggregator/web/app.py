@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aggregator import __version__
 from aggregator.db import open_database, session_factory
@@ -39,15 +40,32 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+JSON = ("/api/", "/feeds/")
+
+
 def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith(("/api/", "/feeds/"))
+    return request.url.path.startswith(JSON)
 
 
 def _error(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     return render.page(request, "error.html", {"message": message}, status_code=status)
+
+
+class DropEmptyParams:
+    """HTML forms send empty fields (``posted_within=``): for pages they mean "any"."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and scope.get("query_string") and not path.startswith(JSON):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v != ""]
+            scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -71,19 +89,8 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["csrf_token"] = csrf_token
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
+    app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
-
-    @app.middleware("http")
-    async def drop_empty_params(request: Request, call_next: Any) -> Response:
-        """HTML forms send empty fields (``posted_within=``): for pages they mean "any"."""
-        if not _wants_json(request) and request.scope.get("query_string"):
-            pairs = parse_qsl(
-                request.scope["query_string"].decode("latin-1"), keep_blank_values=True
-            )
-            kept = [(k, v) for k, v in pairs if v != ""]
-            request.scope["query_string"] = urlencode(kept).encode("latin-1")
-        response: Response = await call_next(request)
-        return response
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

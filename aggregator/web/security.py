@@ -15,8 +15,8 @@ from collections import defaultdict, deque
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.errors import UserError
 
@@ -42,26 +42,37 @@ class CsrfError(UserError):
     """A form was posted without a valid CSRF token."""
 
 
-class SecurityMiddleware(BaseHTTPMiddleware):
-    """Adds the security headers and hands out the CSRF cookie."""
+class SecurityMiddleware:
+    """Adds the security headers and hands out the CSRF cookie (plain ASGI: cheap)."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookie = Request(scope).cookies.get(CSRF_COOKIE, "")
         fresh = not (16 <= len(cookie) <= 64 and cookie.replace("-", "").replace("_", "").isalnum())
-        request.state.csrf_cookie = secrets.token_urlsafe(24) if fresh else cookie
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if fresh:
-            response.set_cookie(
-                CSRF_COOKIE,
-                request.state.csrf_cookie,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-                max_age=CSRF_MAX_AGE,
-            )
-        return response
+        value = secrets.token_urlsafe(24) if fresh else cookie
+        scope.setdefault("state", {})["csrf_cookie"] = value
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, header in HEADERS.items():
+                    if name not in headers:
+                        headers[name] = header
+                if fresh:
+                    secure = "; Secure" if scope.get("scheme") == "https" else ""
+                    headers.append(
+                        "set-cookie",
+                        f"{CSRF_COOKIE}={value}; Max-Age={CSRF_MAX_AGE}; Path=/; HttpOnly; "
+                        f"SameSite=Lax{secure}",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
