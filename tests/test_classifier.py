@@ -206,6 +206,11 @@ FLAG_CASES = [
         "yes",
     ),
     ("Research Engineer", "Strong ML background.", "ml_experience_required", "yes"),
+    ("Engineer", "Familiarity with machine learning is a plus.", "ml_experience_required", "no"),
+    ("Engineer", "Five years of relevant experience.", "seniority", "senior"),
+    ("Engineer", "Minimum of 3 years of professional experience.", "seniority", "mid"),
+    ("Member of Technical Staff", "", "seniority", "unspecified"),
+    ("Staff Research Engineer", "", "seniority", "senior"),
 ]
 
 

@@ -74,6 +74,14 @@ YEARS_PHRASE = (
     "\\d{1,2}(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
     "(?: of)?(?: [a-z/&-]+){0,4} experience"
 )
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
+}  # fmt: skip
+YEARS_WORDS_PHRASE = (
+    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?"
+    "(?: of)?(?: [a-z/&-]+){0,4} experience"
+)
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ("seniority", "entry"): (
         "entry[- ]level",
@@ -114,6 +122,9 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:phd|ph\\.d\\.?) (?:degree|holders?|graduates?)",
     ),
     ("ml", "no"): (
+        "(?:familiarity|experience|background|knowledge|exposure) (?:with|in) (?:ml|machine "
+        "learning|ai|deep learning|llms) (?:is |would be )?(?:a plus|a bonus|nice to have|helpful|"
+        "not required|optional|useful but not required)",
         "(?:no|without) (?:prior |previous |any |formal )?(?:ml|machine learning|ai|deep learning) "
         "(?:experience|background|knowledge|expertise)",
         "(?:ml|machine learning|ai|deep learning) (?:experience|background|knowledge|expertise) "
@@ -149,7 +160,7 @@ def title_seniority_entries() -> list[tuple[str, str, str]]:
 
 def body_flag_entries() -> list[tuple[str, str, str]]:
     """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
-    entries = [(YEARS_PHRASE, "years", "")]
+    entries = [(YEARS_PHRASE, "years", ""), (YEARS_WORDS_PHRASE, "years", "")]
     for (kind, value), phrases in BODY_FLAGS.items():
         entries.extend((p, kind, value) for p in phrases)
     return entries
@@ -157,7 +168,9 @@ def body_flag_entries() -> list[tuple[str, str, str]]:
 
 def years_level(text: str) -> str | None:
     """``5+ years of experience`` -> senior; the lower bound of a range counts."""
-    numbers = [int(n) for n in _NUMBER.findall(text)]
+    first = text.split(" ", 1)[0].rstrip("+")
+    numbers = [_WORD_NUMBERS[first]] if first in _WORD_NUMBERS else []
+    numbers += [int(n) for n in _NUMBER.findall(text)]
     if not numbers or numbers[0] > 25:
         return None
     low = numbers[0]

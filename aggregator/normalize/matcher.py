@@ -127,10 +127,11 @@ class PhraseMatcher(Generic[T]):
         # a matched text is mapped back to the phrases that match it, memoized.
         self._plain: dict[str, list[_Phrase[T]]] = defaultdict(list)
         self._contextual: dict[str, list[_Phrase[T]]] = defaultdict(list)
-        items: list[tuple[str, str, str]] = []
+        items: list[tuple[int, str, str]] = []
         for variant, targets in by_variant.items():
             cut = literal_prefix(variant)
-            items.append(("", variant[:cut], variant[cut:]))
+            size = len(sample_text(variant) or variant)
+            items.append((size, variant[:cut], variant[cut:]))
             entry = _Phrase(variant[:cut], compiled(variant), tuple(targets))
             lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)

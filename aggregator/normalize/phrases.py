@@ -146,27 +146,30 @@ def literal_prefix(pattern: str) -> int:
     return max(index, 0)
 
 
-def build_tree(items: list[tuple[str, str, str]], top: bool = False) -> str:
-    """Alternation of (name, literal prefix, rest) items as a compressed prefix tree."""
-    leaves = [(name, rest) for name, prefix, rest in items if not prefix]
-    groups: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for name, prefix, rest in items:
+def build_tree(items: list[tuple[int, str, str]], top: bool = False) -> str:
+    """Alternation of (size, literal prefix, rest) items as a compressed prefix tree.
+
+    At each node the alternatives with the larger ``size`` (the phrase's shortest match
+    length) come first, so longer phrases win over shorter ones starting the same way.
+    """
+    leaves = [(size, rest) for size, prefix, rest in items if not prefix]
+    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for size, prefix, rest in items:
         if prefix:
-            groups[prefix[0]].append((name, prefix[1:], rest))
-    alternatives: list[tuple[int, str]] = []
+            groups[prefix[0]].append((size, prefix[1:], rest))
+    alternatives: list[tuple[int, str]] = list(leaves)
     for head, members in groups.items():
         shared = head
         while all(m[1] for m in members) and len({m[1][0] for m in members}) == 1:
             shared += members[0][1][0]
             members = [(n, p[1:], r) for n, p, r in members]
-        size = max(len(p) + len(r) for _, p, r in members) + len(shared)
         body = build_tree(members)
         literal = re.escape(shared[0])
         if top and (shared[0].isalnum() or shared[0] == "_"):
             literal += _AFTER_WORD_HEAD
         literal += re.escape(shared[1:])
+        size = max(m[0] for m in members)
         alternatives.append((size, literal + (f"(?:{body})" if "|" in body else body)))
-    alternatives.extend((len(rest), rest) for _, rest in leaves)
     alternatives.sort(key=lambda item: -item[0])
     return "|".join(text for _, text in alternatives)
 
