@@ -243,6 +243,15 @@ RELEVANCE_CASES = [
     ),
     ("Safety Officer", "Workplace health and safety inspections.", None, None, "none"),
     ("Warehouse Associate", "Pick and pack orders.", None, None, "none"),
+    (
+        "Applications open for MATS Winter 2027",
+        "Scholars work with mentors.",
+        "board",
+        None,
+        "core",
+    ),
+    ("Research Engineer", "Join Apollo Research to build evals.", "board", None, "core"),
+    ("Nurse", "Hospital shifts.", "board", None, "none"),
 ]
 
 
