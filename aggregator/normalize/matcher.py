@@ -57,7 +57,7 @@ def prepare(text: str | None, limit: int | None = None, drop: re.Pattern[str] | 
     ``drop`` finds boilerplate markers (lower case); the sentence around each one is left
     out (at most DROP_BEFORE characters before and DROP_AFTER after the marker).
     """
-    if not text:
+    if not text or not isinstance(text, str):
         return ""
     if limit is not None and len(text) > limit:
         text = text[:limit]
