@@ -104,9 +104,9 @@ def _text_clause(text: str) -> Any:
         pattern = _like_pattern(word)
         clauses.append(
             or_(
-                func.lower(Posting.title).like(pattern, escape="\\"),
-                func.lower(Posting.org_name).like(pattern, escape="\\"),
-                func.lower(Posting.description_text).like(pattern, escape="\\"),
+                Posting.title.ilike(pattern, escape="\\"),
+                Posting.org_name.ilike(pattern, escape="\\"),
+                Posting.description_text.ilike(pattern, escape="\\"),
             )
         )
     return and_(*clauses)
@@ -257,8 +257,8 @@ def _relevance(text: str) -> Any:
     score: Any = literal(0)
     for word in _words(text):
         pattern = _like_pattern(word)
-        score = score + case((func.lower(Posting.title).like(pattern, escape="\\"), 3), else_=0)
-        score = score + case((func.lower(Posting.org_name).like(pattern, escape="\\"), 2), else_=0)
+        score = score + case((Posting.title.ilike(pattern, escape="\\"), 3), else_=0)
+        score = score + case((Posting.org_name.ilike(pattern, escape="\\"), 2), else_=0)
     return score
 
 
