@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 
-from aggregator.normalize import flags
+from aggregator.normalize import compile_cache, flags
 from aggregator.normalize.matcher import PhraseMatcher, prepare
 from aggregator.normalize.results import Classification, Evidence, RoleScore, Scan, Signal
 from aggregator.normalize.taxonomy import Taxonomy, load_taxonomy
@@ -69,13 +70,20 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
         ("body_flags", flags.body_flag_entries()),
     ):
         vocab[name] += [(p, Signal(kind, value, 0.0)) for p, kind, value in flag_entries]
-    matchers = {}
+    fields: dict[str, list[tuple[str, Signal]]] = {}
     for field_name in ROLE_FIELDS:
-        entries = list(vocab[field_name])
+        fields[field_name] = list(vocab[field_name])
         for extra in _VOCABULARIES.get(field_name, ()):
-            entries += vocab[extra]
-        matchers[field_name] = PhraseMatcher(entries, inherit=_inheritable)
-    return matchers
+            fields[field_name] += vocab[extra]
+
+    def build() -> dict[str, PhraseMatcher[Signal]]:
+        return {
+            name: PhraseMatcher(entries, inherit=_inheritable) for name, entries in fields.items()
+        }
+
+    # The key covers this module too: _inheritable decides what the matchers hold.
+    key = compile_cache.cache_key((sorted(fields.items()), Path(__file__).read_bytes()))
+    return compile_cache.cached(key, build)
 
 
 def classify(
@@ -127,6 +135,11 @@ def classify(
     )
 
 
+@lru_cache(maxsize=8)
+def _role_order(taxonomy: Taxonomy) -> dict[str, int]:
+    return {role: index for index, role in enumerate(taxonomy.roles)}
+
+
 def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[RoleScore]:
     per_field: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     reasons: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
@@ -142,9 +155,10 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
             if field_name == "body":
                 score = min(score, BODY_CAP) * body_factor
             totals[role] += score
+    order = _role_order(tax)
     ranked = sorted(
         ((score, role) for role, score in totals.items() if score > 0),
-        key=lambda item: (-item[0], tax.roles.index(item[1])),
+        key=lambda item: (-item[0], order[item[1]]),
     )
     scoring = tax.scoring
     if not ranked or ranked[0][0] < scoring.min_score:

@@ -88,7 +88,7 @@ def _drop_sentences(text: str, drop: re.Pattern[str]) -> str:
 
 class _Phrase(NamedTuple, Generic[T]):
     prefix: str
-    pattern: re.Pattern[str]
+    variant: str  # compiled on first use (``phrases.compiled`` caches it)
     targets: tuple[T, ...]
 
 
@@ -121,8 +121,8 @@ class PhraseMatcher(Generic[T]):
                     bucket[variant].append(target)
         if inherit is not None:
             _inherit(by_variant, inherit)
-        self._inherit: Callable[[tuple[T, ...], T], bool] = inherit or (lambda _, __: True)
-        self.general = [(re.compile(f"(?:{v}){_END}"), tuple(t)) for v, t in general.items()]
+        self._inherit: Callable[[tuple[T, ...], T], bool] = inherit or _always
+        self.general = [(f"(?:{v}){_END}", tuple(t)) for v, t in general.items()]
         # The combined pattern has no groups (thousands of groups make every match slow);
         # a matched text is mapped back to the phrases that match it, memoized.
         self._plain: dict[str, list[_Phrase[T]]] = defaultdict(list)
@@ -132,13 +132,23 @@ class PhraseMatcher(Generic[T]):
             cut = literal_prefix(variant)
             size = len(sample_text(variant) or variant)
             items.append((size, variant[:cut], variant[cut:]))
-            entry = _Phrase(variant[:cut], compiled(variant), tuple(targets))
+            entry = _Phrase(variant[:cut], variant, tuple(targets))
             lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
         self._memo: dict[str, tuple[tuple[T, ...], tuple[_Phrase[T], ...]]] = {}
-        self.pattern: re.Pattern[str] | None = (
-            re.compile("(?:" + build_tree(items, top=True) + ")" + _END) if items else None
-        )
+        self._tree = "(?:" + build_tree(items, top=True) + ")" + _END if items else None
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The combined prefix-tree pattern, compiled on first use."""
+        if self._pattern is None and self._tree is not None:
+            self._pattern = re.compile(self._tree)
+        return self._pattern
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without compiled patterns or memo (see ``compile_cache``)."""
+        return {**self.__dict__, "_pattern": None, "_memo": {}}
 
     def targets_of(self, text: str, start: int, end: int) -> tuple[T, ...]:
         """Targets of every phrase that matches exactly ``text[start:end]`` there."""
@@ -147,7 +157,9 @@ class PhraseMatcher(Generic[T]):
         if memo is None:
             union: list[T] = []
             for phrase in self._plain.get(matched[:1], ()):
-                if matched.startswith(phrase.prefix) and phrase.pattern.fullmatch(matched):
+                if matched.startswith(phrase.prefix) and compiled(phrase.variant).fullmatch(
+                    matched
+                ):
                     union.extend(t for t in phrase.targets if t not in union)
             candidates = tuple(
                 p for p in self._contextual.get(matched[:1], ()) if matched.startswith(p.prefix)
@@ -160,7 +172,7 @@ class PhraseMatcher(Generic[T]):
         if candidates:
             extra = list(found)
             for phrase in candidates:
-                m = phrase.pattern.match(text, start)
+                m = compiled(phrase.variant).match(text, start)
                 if m is not None and m.end() == end:
                     extra.extend(t for t in phrase.targets if t not in extra)
             found = tuple(extra)
@@ -189,13 +201,17 @@ class PhraseMatcher(Generic[T]):
                             hits.append((space + 1, inner.group(), kept))
                     space = text.find(" ", space + 1, end)
         for general, found_targets in self.general:
-            found = general.finditer(text)
+            found = compiled(general).finditer(text)
             hits.extend(
                 (m.start(), m.group(), found_targets)
                 for m in found
                 if _starts_word(text, m.start())
             )
         return hits
+
+
+def _always(outer: tuple[object, ...], target: object) -> bool:
+    return True
 
 
 def _starts_word(text: str, start: int) -> bool:

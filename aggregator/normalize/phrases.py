@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-# Start-of-word check placed after a phrase's first character, so the regex engine's
-# fast first-character search still applies.
-_AFTER_WORD_HEAD = r"(?<!\w.)"
+# Start-of-word check, once in front of every phrase that starts with a word character:
+# the engine rejects a position inside a word with one test instead of walking the tree.
+_WORD_START = r"(?<!\w)"
 
 
 def lower_pattern(pattern: str) -> str:
@@ -32,6 +32,8 @@ def pattern_error(pattern: str) -> str | None:
     """Why ``pattern`` cannot be used as a phrase, or None when it can."""
     if not pattern.strip():
         return "empty phrase"
+    if not _META.intersection(pattern):
+        return None  # plain text (most phrases): valid without compiling it
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
@@ -158,18 +160,22 @@ def build_tree(items: list[tuple[int, str, str]], top: bool = False) -> str:
         if prefix:
             groups[prefix[0]].append((size, prefix[1:], rest))
     alternatives: list[tuple[int, str]] = list(leaves)
+    words: list[tuple[int, str]] = []  # top level: alternatives starting a word
     for head, members in groups.items():
         shared = head
         while all(m[1] for m in members) and len({m[1][0] for m in members}) == 1:
             shared += members[0][1][0]
             members = [(n, p[1:], r) for n, p, r in members]
         body = build_tree(members)
-        literal = re.escape(shared[0])
-        if top and (shared[0].isalnum() or shared[0] == "_"):
-            literal += _AFTER_WORD_HEAD
-        literal += re.escape(shared[1:])
+        literal = re.escape(shared)
         size = max(m[0] for m in members)
-        alternatives.append((size, literal + (f"(?:{body})" if "|" in body else body)))
+        word = top and (shared[0].isalnum() or shared[0] == "_")
+        (words if word else alternatives).append(
+            (size, literal + (f"(?:{body})" if "|" in body else body))
+        )
+    if words:  # alternatives of different first characters: their order does not matter
+        words.sort(key=lambda item: -item[0])
+        alternatives.append((0, _WORD_START + "(?:" + "|".join(t for _, t in words) + ")"))
     alternatives.sort(key=lambda item: -item[0])
     return "|".join(text for _, text in alternatives)
 
