@@ -307,22 +307,29 @@ def search_postings(
     limit: int = 20,
     cursor: str | None = None,
     now: datetime | None = None,
+    details: bool = True,
+    related: bool = True,
 ) -> Page:
-    """One page of postings matching ``f``, with the cursor of the next page."""
+    """One page of postings matching ``f``, with the cursor of the next page.
+
+    ``details=False`` leaves out the description and classification (loaded on access);
+    ``related=False`` does not load tags, organization and sources (use
+    :func:`related_values` for a cheap summary of them)."""
     limit = max(1, min(limit, 500))
     tag_ids = _tag_ids(session, f)
-    stmt: Select[Any] = (
-        select(Posting)
-        .where(*filter_clauses(f, now, tag_ids=tag_ids))
-        .options(
-            defer(Posting.description_html),
-            defer(Posting.description_text),
-            defer(Posting.classification),
+    stmt: Select[Any] = select(Posting).where(*filter_clauses(f, now, tag_ids=tag_ids))
+    if related:
+        stmt = stmt.options(
             selectinload(Posting.tags),
             selectinload(Posting.organization),
             selectinload(Posting.sources).selectinload(PostingSource.source),
         )
-    )
+    if not details:
+        stmt = stmt.options(
+            defer(Posting.description_html),
+            defer(Posting.description_text),
+            defer(Posting.classification),
+        )
     try:
         stmt, offset = _order_and_keyset(stmt, f, cursor)
     except (ValueError, TypeError, OverflowError):
@@ -360,6 +367,48 @@ def get_posting(session: Session, posting_id: int) -> Posting | None:
 def count_postings(session: Session, f: PostingFilter, now: datetime | None = None) -> int:
     stmt = select(func.count()).select_from(Posting).where(*filter_clauses(f, now))
     return int(session.scalar(stmt) or 0)
+
+
+@dataclass
+class Related:
+    """Tag values, source keys and organization slug of one posting (plain values)."""
+
+    roles: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    org_slug: str | None = None
+
+
+def related_values(session: Session, postings: list[Posting]) -> dict[int, Related]:
+    """:class:`Related` of each posting in three small queries, without ORM objects."""
+    ids = [p.id for p in postings]
+    out = {i: Related() for i in ids}
+    if not ids:
+        return out
+    tags = select(PostingTag.posting_id, PostingTag.kind, PostingTag.value).where(
+        PostingTag.posting_id.in_(ids), PostingTag.kind.in_(("role", "skill"))
+    )
+    for pid, kind, value in session.execute(tags.order_by(PostingTag.value)):
+        (out[pid].roles if kind == "role" else out[pid].skills).append(value)
+    keys = (
+        select(PostingSource.posting_id, Source.key)
+        .join(Source, Source.id == PostingSource.source_id)
+        .where(PostingSource.posting_id.in_(ids))
+        .order_by(Source.key)
+    )
+    for pid, key in session.execute(keys):
+        if key not in out[pid].sources:
+            out[pid].sources.append(key)
+    org_ids = {p.organization_id for p in postings if p.organization_id}
+    if org_ids:
+        slugs = dict(
+            session.execute(
+                select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))
+            ).all()
+        )
+        for p in postings:
+            out[p.id].org_slug = slugs.get(p.organization_id) if p.organization_id else None
+    return out
 
 
 def tag_values(posting: Posting, kind: str) -> list[str]:

@@ -17,13 +17,13 @@ from aggregator.db.models import Posting, PostingSource, Source
 from aggregator.search import (
     MAX_ID,
     PostingFilter,
+    Related,
+    related_values,
     search_postings,
     source_keys,
     tag_values,
 )
-from aggregator.search import (
-    get_posting as load_posting,
-)
+from aggregator.search import get_posting as load_posting
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
 from aggregator.web.filters import posting_filter
@@ -133,12 +133,20 @@ FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
 
 
-def posting_out(p: Posting, base_url: str) -> dict[str, Any]:
+def posting_out(p: Posting, base_url: str, rel: Related | None = None) -> dict[str, Any]:
+    """The JSON of a posting; ``rel`` (from related_values) avoids loading relationships."""
+    if rel is None:
+        rel = Related(
+            roles=tag_values(p, "role"),
+            skills=tag_values(p, "skill"),
+            sources=source_keys(p),
+            org_slug=p.organization.slug if p.organization else None,
+        )
     return {
         "id": p.id,
         "title": p.title,
         "org_name": p.org_name,
-        "org_slug": p.organization.slug if p.organization else None,
+        "org_slug": rel.org_slug,
         "org_type": p.org_type,
         "url": p.url,
         "apply_url": p.apply_url,
@@ -147,8 +155,8 @@ def posting_out(p: Posting, base_url: str) -> dict[str, Any]:
         "countries": list(p.countries or []),
         "remote": p.remote,
         "role": p.role,
-        "roles": tag_values(p, "role"),
-        "skills": tag_values(p, "skill"),
+        "roles": rel.roles,
+        "skills": rel.skills,
         "seniority": p.seniority,
         "salary_min": p.salary_min,
         "salary_max": p.salary_max,
@@ -160,7 +168,7 @@ def posting_out(p: Posting, base_url: str) -> dict[str, Any]:
         "posted_at": p.posted_at,
         "first_seen_at": p.first_seen_at,
         "status": p.status,
-        "sources": source_keys(p),
+        "sources": rel.sources,
     }
 
 
@@ -176,9 +184,11 @@ def list_postings(
     cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    page = search_postings(session, f, limit=limit, cursor=cursor)
+    page = search_postings(session, f, limit=limit, cursor=cursor, details=False, related=False)
     base = _base(request)
-    return {"items": [posting_out(p, base) for p in page.items], "next_cursor": page.next_cursor}
+    rel = related_values(session, page.items)
+    items = [posting_out(p, base, rel[p.id]) for p in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @router.get(
@@ -271,9 +281,13 @@ def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
         with sessions() as session:
             cursor = None
             while True:
-                page = search_postings(session, f, limit=500, cursor=cursor)
+                page = search_postings(
+                    session, f, limit=500, cursor=cursor, details=False, related=False
+                )
+                rel = related_values(session, page.items)
                 for p in page.items:
-                    yield (json.dumps(posting_out(p, base), default=str) + "\n").encode()
+                    row = posting_out(p, base, rel[p.id])
+                    yield (json.dumps(row, default=str) + "\n").encode()
                 session.expunge_all()
                 if page.next_cursor is None:
                     return

@@ -29,7 +29,7 @@ def postings_list(
     session: Annotated[Session, Depends(db_session)],
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    page = search_postings(session, f, limit=PAGE_SIZE, cursor=cursor)
+    page = search_postings(session, f, limit=PAGE_SIZE, cursor=cursor, details=False)
     context: dict[str, Any] = {
         "f": f,
         "page": page,
