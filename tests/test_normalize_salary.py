@@ -145,3 +145,58 @@ values = st.one_of(
 @given(st.dictionaries(st.sampled_from(["min", "max", "currency", "period", "value"]), values))
 def test_struct_never_raises(data: dict[str, object]) -> None:
     _check(parse_salary_struct(data))
+
+
+# Durations, counts and company money are never salaries (seen in forum posts).
+NOT_SALARY = [
+    "3-month program",
+    "a 3 month program",
+    "2 weeks",
+    "top 10 lab",
+    "5+ years of experience",
+    "401(k) matching",
+    "Series B $100M raise",
+    "We raised $40M from investors",
+    "20% time for research",
+    "12 weeks, full time",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SALARY)
+def test_durations_counts_and_funding_are_not_salaries(text: str) -> None:
+    salary = parse_salary_text(text)
+    assert salary is None or not salary.has_amount, salary
+
+
+# (text, min, max, currency, period): the amount is found, a program length is no period.
+PROGRAM_CASES = [
+    ("£11,000 stipend for 13 weeks", 11_000, 11_000, "GBP", None),
+    ("This 3-month program comes with a $2,000 stipend", 2_000, 2_000, "USD", None),
+    ("£30,000 for a 6-month fellowship", 30_000, 30_000, "GBP", None),
+    ("$4,000 per month for 3 months", 4_000, 4_000, "USD", "MONTH"),
+    ("Series A, $40M raised. Salary: $120,000-$150,000", 120_000, 150_000, "USD", "YEAR"),
+    ("£50k + 25 days holiday", 50_000, 50_000, "GBP", "YEAR"),
+]
+
+
+@pytest.mark.parametrize(("text", "low", "high", "currency", "period"), PROGRAM_CASES)
+def test_program_lengths_are_not_pay_periods(
+    text: str, low: float, high: float, currency: str, period: str | None
+) -> None:
+    salary = parse_salary_text(text)
+    assert salary is not None
+    assert (salary.min, salary.max, salary.currency, salary.period) == (
+        low,
+        high,
+        currency,
+        period,
+    )
+
+
+def test_forum_post_durations_in_the_description_are_not_a_salary() -> None:
+    text = "Join our 3-month program in London.\nThe stipend covers 3 months of living costs."
+    assert parse_salary(None, None, text) is None
+    text = "A 13-week program.\nStipend: £11,000 for the 13 weeks."
+    salary = parse_salary(None, None, text)
+    assert salary is not None
+    assert (salary.min, salary.currency, salary.period) == (11_000, "GBP", None)

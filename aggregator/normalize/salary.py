@@ -178,17 +178,51 @@ class _Amount:
     end: int
 
 
+_UNIT = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?|semesters?|terms?)\b"
+# "3-month program", "5+ years", "2 weeks", "401(k)", "10%": counts, not money.
+_NOT_MONEY_AFTER = re.compile(rf"\s?(?:\+\s?|[-\u2010\u2011\u2013]\s?)?{_UNIT}|\(k\)|\s?%", re.I)
+# "for 13 weeks", "a 12-month fellowship": how long, not how often.
+_DURATION = re.compile(
+    rf"\d+(?:\.\d+)?\s?(?:\+\s?|[-\u2010\u2011\u2013]\s?)?{_UNIT}"
+    rf"|\b(?:for|over|during|lasting|within)\s+(?:the\s+|a\s+|an\s+|one\s+|two\s+|three\s+"
+    rf"|several\s+|\w+\s+)?{_UNIT}",
+    re.I,
+)
+# "Series B $100M raise", "$5M in funding": company money near the amount.
+_FUNDING = re.compile(
+    r"rais(?:e|ed|es|ing)\b|fundrais|valuation|revenue|series [a-f]\b|seed round"
+    r"|invest(?:ment|ed|ors?)\b|backed\b|market cap|endowment",
+    re.I,
+)
+# A program length ("for 13 weeks", "6-month fellowship"): an amount is then no yearly pay.
+_TERM = re.compile(
+    r"\d+\s?[-\u2010\u2011\u2013]?\s?(?:weeks?|months?)\b"
+    r"|\b(?:for|over|during|lasting)\s+(?:the\s+|a\s+|an\s+|\w+\s+)?(?:weeks?|months?|years?)\b",
+    re.I,
+)
+MAX_TEXT_SALARY = 1_000_000.0  # larger amounts in text are funding, budgets, revenue
+_CLAUSE_END = re.compile(r"[;!?]|\.\s|,\s")
+
+
 def _amounts(text: str) -> list[_Amount]:
     found = []
     for m in _AMOUNT_RE.finditer(text):
         value = _number(m.group("num"), m.group("mult"))
-        if value is None or value > MAX_AMOUNT:
+        if value is None or value >= MAX_TEXT_SALARY:
             continue
         currency = None
         for part in (m.group("pre"), m.group("post")):
             if part and not currency:
                 currency = currency_code(part)
         if m.group("pre") and not currency:  # a word like "TOP" before the number
+            continue
+        if not currency and _NOT_MONEY_AFTER.match(
+            text, m.end("mult") if m.group("mult") else m.end("num")
+        ):
+            continue
+        before = _CLAUSE_END.split(text[max(0, m.start() - 25) : m.start()])[-1]
+        after = _CLAUSE_END.split(text[m.end() : m.end() + 25])[0]
+        if _FUNDING.search(before) or _FUNDING.search(after):
             continue
         grouped = bool(re.search(r"\d[,.\s\u00a0\u202f']\d{3}", m.group("num")))
         found.append(_Amount(value, currency, bool(m.group("mult")), grouped, m.start(), m.end()))
@@ -216,7 +250,7 @@ def _amount_text(text: str) -> Salary | None:
         second = amounts[1]
     currency = first.currency or (second.currency if second else None) or _currency_in_text(text)
     last_end = second.end if second else first.end
-    period = parse_period(text[first.start : last_end + 40])
+    period = parse_period(_DURATION.sub(" ", text[first.start : last_end + 40]))
     low = first.value
     high = second.value if second else first.value
     if second and second.multiplied and not first.multiplied and low < 1000 <= high:
@@ -233,7 +267,12 @@ def _amount_text(text: str) -> Salary | None:
         lo_out, hi_out = lo, None
     else:
         lo_out, hi_out = lo, hi
-    if period is None and lo >= 20_000 and currency in YEARLY_GUESS_CURRENCIES:
+    if (
+        period is None
+        and lo >= 20_000
+        and currency in YEARLY_GUESS_CURRENCIES
+        and not _TERM.search(text)  # "£30,000 for 6 months" is no yearly salary
+    ):
         period = "YEAR"
     return Salary(min=lo_out, max=hi_out, currency=currency, period=period, text=text)
 
