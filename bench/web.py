@@ -42,10 +42,13 @@ ROLES = ["research_engineer", "research_scientist", "software_engineer", "fellow
 SKILLS = ["interpretability", "evals", "red_teaming", "python", "pytorch", "ai_governance",
           "security", "llms", "reinforcement_learning", "forecasting", "jax", "rust"]  # fmt: skip
 COUNTRIES = ["US", "GB", "DE", "FR", "CA", "CH", "NL", "IN", "SG", "AU"]
-WORDS = ("safety alignment research model evaluation team engineer policy governance "
-         "security training data systems infrastructure interpretability language learning "
-         "deep reinforcement scalable oversight compute benchmark robust people operations "
-         "grant fellowship mentor project paper experiment cluster kernel").split()  # fmt: skip
+WORDS = [
+    "safety", "alignment", "research", "model", "evaluation", "team", "engineer", "policy",
+    "governance", "security", "training", "data", "systems", "infrastructure",
+    "interpretability", "language", "learning", "deep", "reinforcement", "scalable",
+    "oversight", "compute", "benchmark", "robust", "people", "operations", "grant",
+    "fellowship", "mentor", "project", "paper", "experiment", "cluster", "kernel",
+]  # fmt: skip
 QUERIES = [
     "role=research_engineer&skill=python&q=safety",
     "role=policy&country=GB&q=governance",
@@ -148,35 +151,39 @@ def start_server(url: str, data_dir: str) -> tuple[subprocess.Popen[bytes], str]
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-async def run_load(base: str, total: int, concurrency: int) -> tuple[list[float], int, float]:
+async def run_load(
+    base: str, total: int, concurrency: int
+) -> tuple[list[float], dict[str, int], float, dict[str, list[float]]]:
     latencies: list[float] = []
-    errors = 0
+    per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
+    errors: dict[str, int] = {}
     queue: asyncio.Queue[str] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(QUERIES[i % len(QUERIES)])
     limits = httpx.Limits(max_connections=concurrency)
 
     async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal errors
         while not queue.empty():
             query = queue.get_nowait()
             started = time.perf_counter()
             try:
                 response = await client.get(f"/api/postings?{query}&limit=20")
                 if response.status_code != 200:
-                    errors += 1
-            except httpx.HTTPError:
-                errors += 1
+                    key = f"HTTP {response.status_code}"
+                    errors[key] = errors.get(key, 0) + 1
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
             latencies.append(time.perf_counter() - started)
+            per_query[query].append(time.perf_counter() - started)
 
     async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed
+    return latencies, errors, elapsed, per_query
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
@@ -192,16 +199,20 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
                     assert response.status_code == 200, response.text
                     count = len(response.json()["items"])
                     print(f"[{name}]   {query}: {count} items on the first page")
-            lat, errors, _ = asyncio.run(run_load(base, args.requests, 1))
+            lat, errors, _, per_query = asyncio.run(run_load(base, args.requests, 1))
             print(
                 f"[{name}] 1 client, {len(lat)} requests: p50 {pct(lat, 50):.1f} ms, "
-                f"p95 {pct(lat, 95):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors}"
+                f"p95 {pct(lat, 95):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors or 0}"
             )
-            lat, errors, elapsed = asyncio.run(run_load(base, args.load, args.concurrency))
+            for query, values in per_query.items():
+                print(
+                    f"[{name}]   p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f}  {query}"
+                )
+            lat, errors, elapsed, _ = asyncio.run(run_load(base, args.load, args.concurrency))
             print(
                 f"[{name}] {args.concurrency} clients, {len(lat)} requests: "
                 f"{len(lat) / elapsed:.0f} req/s, p50 {pct(lat, 50):.1f} ms, "
-                f"p95 {pct(lat, 95):.1f} ms, errors {errors}"
+                f"p95 {pct(lat, 95):.1f} ms, errors {errors or 0}"
             )
         finally:
             proc.terminate()

@@ -27,4 +27,11 @@ def register(app: typer.Typer) -> None:
         bind_host = host or settings.web_host
         bind_port = port or settings.web_port
         typer.echo(f"serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-        uvicorn.run(application, host=bind_host, port=bind_port, log_level="warning")
+        # Keep-alive longer than uvicorn's 5 s so busy clients do not reuse closed sockets.
+        uvicorn.run(
+            application,
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+            timeout_keep_alive=30,
+        )
