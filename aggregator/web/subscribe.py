@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -22,6 +22,7 @@ from aggregator import subscriptions as subs
 from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
 from aggregator.logs import log
+from aggregator.mail.message import valid_address
 from aggregator.search import PostingFilter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
@@ -126,8 +127,41 @@ def subscribe_form(
     return _subscribe_page(request, session, f)
 
 
+def _check_signup(
+    email: str, profile: subs.ProfileInput, frequency: str, timezone: str
+) -> subs.ProfileInput:
+    """Everything the visitor can fix, checked before answering (no database access)."""
+    if valid_address(email) is None:
+        raise UserError("invalid email address: please check it")
+    if frequency not in subs.FREQUENCIES:
+        raise UserError("choose weekly or daily")
+    if timezone not in timezones():
+        raise UserError(f"unknown timezone {timezone!r}: pick one from the list")
+    return subs.validate_profile(profile)
+
+
+def _subscribe_later(
+    sessions: Any,
+    settings: Settings,
+    email: str,
+    profile: subs.ProfileInput,
+    frequency: str,
+    timezone: str,
+) -> None:
+    with sessions() as session:
+        try:
+            subs.subscribe(
+                session, settings, email, profile, frequency=frequency, timezone=timezone
+            )
+        except Exception as exc:  # logged; the visitor already got the neutral answer
+            session.rollback()
+            log(logger, logging.WARNING, "web.subscribe_failed", error=exc)
+
+
 @router.post("/subscribe", response_class=HTMLResponse)
-async def subscribe_post(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def subscribe_post(
+    request: Request, background: BackgroundTasks, session: SessionDep, settings: SettingsDep
+) -> Response:
     form = await request.form()
     check_csrf(request, str(form.get(CSRF_FIELD) or ""))
     f = _form_filter(form)
@@ -146,11 +180,8 @@ async def subscribe_post(request: Request, session: SessionDep, settings: Settin
         response.headers["Retry-After"] = str(wait)
         return response
     try:
-        subs.subscribe(
-            session, settings, email, profile_of(f), frequency=frequency, timezone=timezone
-        )
+        profile = _check_signup(email, profile_of(f), frequency, timezone)
     except UserError as exc:
-        session.rollback()
         return _subscribe_page(
             request,
             session,
@@ -161,6 +192,11 @@ async def subscribe_post(request: Request, session: SessionDep, settings: Settin
             error=str(exc),
             status_code=422,
         )
+    # The sign-up itself (and any email) happens after the response is sent, so neither
+    # the answer nor its timing tells whether the address was already subscribed.
+    background.add_task(
+        _subscribe_later, request.app.state.sessions, settings, email, profile, frequency, timezone
+    )
     # Identical for new, pending, active and unsubscribed addresses: no enumeration.
     context = {"f": f, "hours": settings.confirm_max_age_hours}
     return render.page(request, "check_inbox.html", context)
