@@ -152,6 +152,7 @@ def test_filter_open_subscribe_confirm_unsubscribe(
     page.wait_for_url(re.compile(r"/subscribe\?role=fellowship&skill=python"))
     assert page.locator("#preview-count").inner_text() == "1"
     page.fill("input[name=email]", "grace@example.org")
+    page.screenshot(path=str(ARTIFACTS / "subscribe.png"), full_page=True)
     page.get_by_role("button", name="Send me a confirmation link").click()
     page.wait_for_selector("text=Check your inbox")
 
