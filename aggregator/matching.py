@@ -1,8 +1,13 @@
-"""Matching new postings against subscriber profiles through inverted indexes.
+"""Matching new postings against subscriber profiles through precomputed bit sets.
 
-The period's postings are loaded ONCE with their tags into a :class:`PostingIndex`
-(role → ids, skill → ids, country → ids, org → ids, ...); each profile is then an
-intersection of small id sets, never a scan of every posting per subscriber.
+The period's postings are loaded ONCE with their tags into a :class:`PostingIndex`.
+Each posting gets a bit position in newest-first order (first seen descending, then
+id), and every facet value (role, skill, country, org, seniority, remote mode) is one
+Python integer used as a bit set. A profile is then a handful of ANDs of integers,
+its match count is ``int.bit_count()``, and the newest matches are the lowest bits, so
+no per-subscriber SQL, sorting or scoring of every match is needed: only postings with
+a ranking bonus (skills, keywords, closing soon) are scored, and "why it matched" is
+written only for the postings actually shown.
 
 Profile semantics (the same as the web list): values within one facet are OR, facets
 are AND, an empty facet means any. Exclusions (orgs, keywords) remove postings.
@@ -10,8 +15,9 @@ are AND, an empty facet means any. Exclusions (orgs, keywords) remove postings.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -23,6 +29,12 @@ from aggregator.db.models import Posting, PostingSource, utcnow
 
 CLOSING_SOON_DAYS = 14
 PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
+# Ranking: a matched role and a followed organization are the same for every match of a
+# profile; these bonuses order the matches (newest first within equal scores).
+ROLE_SCORE, ORG_SCORE, SKILL_SCORE, KEYWORD_SCORE, CLOSING_SCORE = 10, 4, 3, 1, 5
+FACETS = ("role", "skill", "country", "org", "seniority", "remote")
+# Seniority names older profiles may hold → what the classifier emits.
+SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
 
 class ProfileLike(Protocol):
@@ -48,6 +60,7 @@ class Candidate:
     """What matching needs of one posting, precomputed once."""
 
     id: int
+    role: str  # the primary role
     roles: frozenset[str]
     skills: frozenset[str]
     countries: frozenset[str]
@@ -72,18 +85,19 @@ def candidate(posting: Posting) -> Candidate:
     roles = {posting.role} | {t.value for t in posting.tags if t.kind == "role"}
     countries = {t.value.upper() for t in posting.tags if t.kind == "country"}
     countries |= {str(c).upper() for c in posting.countries or []}
-    orgs = {posting.org_name.lower()}
+    orgs = {(posting.org_name or "").lower()}
     if posting.organization is not None:
         orgs.add(posting.organization.slug.lower())
     salary = posting.salary_max if posting.salary_max is not None else posting.salary_min
     return Candidate(
         id=posting.id,
+        role=posting.role,
         roles=frozenset(roles),
         skills=frozenset(t.value for t in posting.tags if t.kind == "skill"),
         countries=frozenset(countries),
         orgs=frozenset(orgs),
         remote=posting.remote,
-        seniority=posting.seniority,
+        seniority=SENIORITY_ALIASES.get(posting.seniority, posting.seniority),
         salary=salary,
         text=" ".join((posting.title, posting.org_name, posting.description_text or "")).lower(),
         first_seen_at=posting.first_seen_at,
@@ -91,16 +105,28 @@ def candidate(posting: Posting) -> Candidate:
     )
 
 
+def bits(mask: int) -> Iterator[int]:
+    """Positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
 class PostingIndex:
-    """Inverted indexes over a set of open postings."""
+    """Bit-set indexes over a set of open postings (rebuilt lazily after ``add``)."""
 
     def __init__(self, postings: Iterable[Posting], now: datetime | None = None):
         self.now = now or utcnow()
         self.postings: dict[int, Posting] = {}
         self.candidates: dict[int, Candidate] = {}
-        self._by: dict[str, defaultdict[str, set[int]]] = {
-            k: defaultdict(set) for k in ("role", "skill", "country", "org", "seniority", "remote")
-        }
+        self._built = False
+        self._order: list[Candidate] = []  # bit position → candidate
+        self._pos: dict[int, int] = {}  # posting id → bit position
+        self._seen_desc: list[float] = []  # -first_seen timestamp by position (ascending)
+        self._by: dict[str, dict[str, int]] = {}
+        self._all = self._closing = 0
+        self._cache: dict[tuple[str, Any], int] = {}
         for posting in postings:
             self.add(posting)
 
@@ -108,16 +134,31 @@ class PostingIndex:
         c = candidate(posting)
         self.postings[c.id] = posting
         self.candidates[c.id] = c
-        for kind, values in (
-            ("role", c.roles),
-            ("skill", c.skills),
-            ("country", c.countries),
-            ("org", c.orgs),
-            ("seniority", {c.seniority}),
-            ("remote", {c.remote}),
-        ):
-            for value in values:
-                self._by[kind][value].add(c.id)
+        self._built = False
+
+    def _build(self) -> None:
+        order = sorted(self.candidates.values(), key=lambda c: (-c.first_seen_at.timestamp(), c.id))
+        self._order = order
+        self._pos = {c.id: pos for pos, c in enumerate(order)}
+        self._seen_desc = [-c.first_seen_at.timestamp() for c in order]
+        by: dict[str, defaultdict[str, int]] = {k: defaultdict(int) for k in FACETS}
+        soon = self.now + timedelta(days=CLOSING_SOON_DAYS)
+        closing = 0
+        for pos, c in enumerate(order):
+            bit = 1 << pos
+            for kind, values in (
+                ("role", c.roles), ("skill", c.skills), ("country", c.countries),
+                ("org", c.orgs), ("seniority", (c.seniority,)), ("remote", (c.remote,)),
+            ):  # fmt: skip
+                index = by[kind]
+                for value in values:
+                    index[value] |= bit
+            if c.deadline is not None and self.now <= c.deadline <= soon:
+                closing |= bit
+        self._by = {k: dict(v) for k, v in by.items()}
+        self._all, self._closing = (1 << len(order)) - 1, closing
+        self._cache = {}
+        self._built = True
 
     @classmethod
     def load(
@@ -142,94 +183,185 @@ class PostingIndex:
                 stmt = stmt.where(Posting.first_seen_at >= since)
         return cls(session.scalars(stmt), now=now)
 
-    def _union(self, kind: str, values: Iterable[str]) -> set[int]:
+    # -- bit sets ------------------------------------------------------------------
+
+    def _union(self, kind: str, values: Iterable[str]) -> int:
         index = self._by[kind]
-        out: set[int] = set()
+        out = 0
         for value in values:
-            out |= index.get(value, set())
+            out |= index.get(value, 0)
         return out
+
+    def _text_mask(self, keyword: str) -> int:
+        key = ("text", keyword)
+        mask = self._cache.get(key)
+        if mask is None:
+            mask = 0
+            for pos, c in enumerate(self._order):
+                if keyword in c.text:
+                    mask |= 1 << pos
+            self._cache[key] = mask
+        return mask
+
+    def _salary_mask(self, minimum: float) -> int:
+        key = ("salary", minimum)
+        mask = self._cache.get(key)
+        if mask is None:
+            mask = 0
+            for pos, c in enumerate(self._order):
+                if c.salary is not None and c.salary >= minimum:
+                    mask |= 1 << pos
+            self._cache[key] = mask
+        return mask
+
+    def _since_mask(self, since: datetime) -> int:
+        # positions are newest first: those seen at or after ``since`` are a prefix
+        return (1 << bisect.bisect_right(self._seen_desc, -since.timestamp())) - 1
+
+    def _ids_mask(self, ids: Iterable[int]) -> int:
+        mask = 0
+        for pid in ids:
+            pos = self._pos.get(pid)
+            if pos is not None:
+                mask |= 1 << pos
+        return mask
+
+    def mask(
+        self,
+        profile: ProfileLike,
+        *,
+        since: datetime | None = None,
+        exclude_ids: Iterable[int] = (),
+    ) -> int:
+        """The bit set of the postings ``profile`` matches."""
+        if not self._built:
+            self._build()
+        m = self._all
+        if profile.roles:
+            m &= self._union("role", profile.roles)
+        if profile.skills:
+            m &= self._union("skill", profile.skills)
+        if profile.locations:
+            m &= self._union("country", (v.upper() for v in profile.locations))
+        if profile.remote_only:
+            m &= self._by["remote"].get("remote", 0)
+        if profile.include_orgs:
+            m &= self._union("org", (o.lower() for o in profile.include_orgs))
+        if profile.seniority:
+            levels = (SENIORITY_ALIASES.get(v, v) for v in profile.seniority)
+            m &= self._union("seniority", levels)
+        if not m:
+            return 0
+        if since is not None:
+            m &= self._since_mask(since)
+        if exclude_ids:
+            m &= ~self._ids_mask(exclude_ids)
+        if profile.exclude_orgs:
+            m &= ~self._union("org", (o.lower() for o in profile.exclude_orgs))
+        if profile.min_salary is not None and m:
+            m &= self._salary_mask(float(profile.min_salary))
+        if profile.keywords and m:
+            wanted = 0
+            for k in profile.keywords:
+                wanted |= self._text_mask(k.lower())
+            m &= wanted
+        for k in profile.exclude_keywords or ():
+            if not m:
+                break
+            m &= ~self._text_mask(k.lower())
+        return m
+
+    # -- ranking -------------------------------------------------------------------
+
+    def top(
+        self,
+        profile: ProfileLike,
+        limit: int | None = None,
+        *,
+        since: datetime | None = None,
+        exclude_ids: Iterable[int] = (),
+    ) -> tuple[list[Match], int]:
+        """The best ``limit`` matches (all when None), each with why it matched, and
+        the number of all matches."""
+        m = self.mask(profile, since=since, exclude_ids=exclude_ids)
+        total = m.bit_count()
+        if limit is None:
+            limit = total
+        if not m or limit <= 0:
+            return [], total
+        features = [(self._closing, CLOSING_SCORE)]
+        features += [(self._by["skill"].get(s, 0), SKILL_SCORE) for s in profile.skills or ()]
+        features += [(self._text_mask(k.lower()), KEYWORD_SCORE) for k in profile.keywords or ()]
+        boosted = 0
+        for feature, _ in features:
+            boosted |= feature
+        boosted &= m
+        ranked = sorted(
+            (-sum(w for f, w in features if f >> pos & 1), pos) for pos in bits(boosted)
+        )[:limit]
+        chosen = [pos for _, pos in ranked]
+        if len(chosen) < limit:  # then the newest of the rest, in bit order
+            for pos in bits(m & ~boosted):
+                chosen.append(pos)
+                if len(chosen) == limit:
+                    break
+        return [self._explain(self._order[pos], profile) for pos in chosen], total
 
     def match(
         self,
         profile: ProfileLike,
         *,
         since: datetime | None = None,
-        exclude_ids: set[int] | frozenset[int] = frozenset(),
+        exclude_ids: Iterable[int] = (),
     ) -> list[Match]:
-        """Postings matching ``profile``, best first, each with why it matched."""
-        facets: list[set[int]] = []
-        if profile.roles:
-            facets.append(self._union("role", profile.roles))
-        if profile.skills:
-            facets.append(self._union("skill", profile.skills))
-        if profile.locations:
-            facets.append(self._union("country", (v.upper() for v in profile.locations)))
-        if profile.remote_only:
-            facets.append(self._union("remote", ["remote"]))
-        if profile.include_orgs:
-            facets.append(self._union("org", (o.lower() for o in profile.include_orgs)))
-        if profile.seniority:
-            facets.append(self._union("seniority", profile.seniority))
-        if facets:
-            facets.sort(key=len)
-            ids = facets[0].intersection(*facets[1:])
-        else:
-            ids = set(self.candidates)
-        if exclude_ids:
-            ids -= exclude_ids
-        if profile.exclude_orgs:
-            ids -= self._union("org", (o.lower() for o in profile.exclude_orgs))
-        keywords = [k.lower() for k in profile.keywords or []]
-        unwanted = [k.lower() for k in profile.exclude_keywords or []]
-        soon = self.now + timedelta(days=CLOSING_SOON_DAYS)
-        matches = []
-        for pid in ids:
-            c = self.candidates[pid]
-            if since is not None and c.first_seen_at < since:
-                continue
-            if profile.min_salary is not None and (
-                c.salary is None or c.salary < profile.min_salary
-            ):
-                continue
-            hits = [k for k in keywords if k in c.text]
-            if keywords and not hits:
-                continue
-            if unwanted and any(k in c.text for k in unwanted):
-                continue
-            matches.append(self._score(c, profile, hits, soon))
-        matches.sort(
-            key=lambda m: (
-                -m.score,
-                -self.candidates[m.posting_id].first_seen_at.timestamp(),
-                m.posting_id,
-            )
-        )
-        return matches
+        """Every posting matching ``profile``, best first, each with why it matched."""
+        return self.top(profile, None, since=since, exclude_ids=exclude_ids)[0]
 
-    def _score(self, c: Candidate, profile: ProfileLike, hits: list[str], soon: datetime) -> Match:
+    def count(
+        self,
+        profile: ProfileLike,
+        *,
+        since: datetime | None = None,
+        exclude_ids: Iterable[int] = (),
+    ) -> int:
+        return self.mask(profile, since=since, exclude_ids=exclude_ids).bit_count()
+
+    def explain(self, posting_id: int, profile: ProfileLike) -> Match:
+        """Why ``profile`` matches a posting of this index (for a recorded digest)."""
+        return self._explain(self.candidates[posting_id], profile)
+
+    def closing_soon(self, posting_id: int) -> bool:
+        if not self._built:
+            self._build()
+        pos = self._pos.get(posting_id)
+        return pos is not None and bool(self._closing >> pos & 1)
+
+    def _explain(self, c: Candidate, profile: ProfileLike) -> Match:
         reasons = []
         score = 0.0
-        roles = sorted(c.roles.intersection(profile.roles or ()))
+        roles = sorted(c.roles.intersection(profile.roles or ()), key=lambda r: (r != c.role, r))
         if roles:
-            score += 10
-            reasons.append("role: " + ", ".join(label(r) for r in roles))
+            score += ROLE_SCORE
+            names = [label(r) + ("" if r == c.role else " (secondary)") for r in roles]
+            reasons.append("role: " + ", ".join(names))
         skills = sorted(c.skills.intersection(profile.skills or ()))
         if skills:
-            score += 3 * len(skills)
+            score += SKILL_SCORE * len(skills)
             reasons.append("skills: " + ", ".join(label(s) for s in skills))
         if profile.include_orgs:
-            score += 4
+            score += ORG_SCORE
             reasons.append("organization you follow")
         if profile.locations:
             wanted = {v.upper() for v in profile.locations}
             reasons.append("location: " + ", ".join(sorted(c.countries & wanted)))
         if profile.remote_only:
             reasons.append("remote")
+        hits = [k for k in (k.lower() for k in profile.keywords or ()) if k in c.text]
         if hits:
-            score += len(hits)
+            score += KEYWORD_SCORE * len(hits)
             reasons.append("keywords: " + ", ".join(hits))
-        closing = c.deadline is not None and self.now <= c.deadline <= soon
+        closing = self.closing_soon(c.id)
         if closing:
-            score += 5
+            score += CLOSING_SCORE
             reasons.append("deadline soon")
         return Match(c.id, score, "; ".join(reasons) or "new posting", closing)

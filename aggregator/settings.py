@@ -63,6 +63,9 @@ class Settings:
     digest_weekday: str = setting("mon", "Day a weekly digest is sent (mon..sun), local time.")
     digest_hour: int = setting(8, "Local hour (0-23) after which a due digest is sent.")
     digest_max_attempts: int = setting(5, "Send attempts before a digest is marked failed.")
+    digest_processes: int = setting(
+        0, "Processes rendering digests in 'digest send' (0: one per CPU core, 1: none)."
+    )
     confirm_max_age_hours: int = setting(
         72, "Hours a confirmation link stays valid; unconfirmed sign-ups then expire."
     )

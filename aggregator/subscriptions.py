@@ -21,6 +21,8 @@ from aggregator.db.models import Posting, Subscriber, SubscriberProfile, utcnow
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import clean_header, valid_address
+from aggregator.matching import SENIORITY_ALIASES
+from aggregator.normalize.flags import SENIORITY_LEVELS  # exactly what the classifier emits
 from aggregator.search import PostingFilter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, decode_token
@@ -28,7 +30,6 @@ from aggregator.tokens import InvalidToken, decode_token
 logger = logging.getLogger(__name__)
 
 FREQUENCIES = ("weekly", "daily")
-SENIORITY_LEVELS = ("intern", "junior", "mid", "senior", "lead", "executive", "unspecified")
 FALLBACK_ROLES = (
     "research_engineer", "research_scientist", "software_engineer", "residency", "fellowship",
     "internship", "phd_or_postdoc", "grant", "course", "policy", "operations", "management",
@@ -137,9 +138,10 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
     taxonomy = _taxonomy() if (p.roles or p.skills) else None
     seniority = []
     for level in p.seniority:
-        if _slug(level) not in SENIORITY_LEVELS:
+        value = SENIORITY_ALIASES.get(_slug(level), _slug(level))
+        if value not in SENIORITY_LEVELS:
             raise UserError(f"unknown seniority {level!r}: use {', '.join(SENIORITY_LEVELS)}")
-        seniority.append(_slug(level))
+        seniority.append(value)
     min_salary = p.min_salary
     if min_salary is not None:
         try:

@@ -130,3 +130,52 @@ def test_cap_and_see_all_link(settings: Settings, cap: int) -> None:
     view = make_view(settings, sub, "2026-W48", p, index.postings)
     assert len(p.matches) == cap and view.more and view.total == 4
     assert view.list_url == "https://jobs.example.org/?"
+
+
+def test_locations_shown_once_and_remote_mode_once() -> None:
+    from aggregator.digest.render import locations_line
+
+    raw = ["Remote-Friendly (Travel Required)", "San Francisco, CA",
+           "Remote-Friendly (Travel Required)", "san francisco,  CA", "Remote"]  # fmt: skip
+    assert locations_line(raw, "remote") == (
+        "Remote-Friendly (Travel Required), San Francisco, CA",
+        "",  # the first place already says remote
+    )
+    assert locations_line(["London", "LONDON"], "hybrid") == ("London", "hybrid")
+    assert locations_line([], "unspecified") == ("", "")
+    assert locations_line(["Remote"], "remote") == ("", "remote")
+
+
+def test_secondary_role_is_named() -> None:
+    index = PostingIndex(postings(), now=NOW)
+    why = {m.posting_id: m.why for m in index.match(ProfileInput(roles=["research_engineer"]))}
+    assert why[1] == "role: research engineer"
+    assert why[2] == "role: research engineer (secondary); deadline soon"
+
+
+def test_top_matches_rank_like_a_full_sort() -> None:
+    index = PostingIndex(postings(), now=NOW)
+    profile = ProfileInput(skills=["evals", "interpretability"], keywords=["research"])
+    full = index.match(profile)
+    for n in range(len(full) + 1):
+        top, total = index.top(profile, n)
+        assert top == full[:n] and total == len(full)
+    assert index.count(ProfileInput(seniority=["junior"])) == 0  # alias of "entry"
+
+
+def test_subject_is_short_and_names_an_employer(settings: Settings) -> None:
+    from aggregator.digest.build import subject_line
+
+    forum = make_posting(id=9, title="[Hiring] " + "x" * 300 + "\r\nBcc: a@b", org="EA Forum")
+    forum.organization = Organization(slug="ea-forum", name="EA Forum", org_type="board")
+    job = make_posting(id=10, title="Research Engineer", org="Redwood Research")
+    assert subject_line(14, [forum, job]) == (
+        "14 new AI safety opportunities: Research Engineer at Redwood Research and 13 more"
+    )
+    only_forum = subject_line(2, [forum])
+    assert len(only_forum) <= 110 and only_forum.endswith("… and 1 more")
+    assert "EA Forum" not in only_forum and "\n" not in only_forum and "\r" not in only_forum
+    assert (
+        subject_line(1, [job])
+        == "1 new AI safety opportunity: Research Engineer at Redwood Research"
+    )

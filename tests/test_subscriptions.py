@@ -145,3 +145,14 @@ def test_purge_expired_pending(session: Session, settings: Settings) -> None:
     assert purge_expired_pending(session, settings, later) == 1
     session.expunge_all()
     assert session.get(Subscriber, sub.id) is None
+
+
+def test_seniority_is_what_the_classifier_emits() -> None:
+    from aggregator.normalize.flags import SENIORITY_LEVELS
+
+    for level in SENIORITY_LEVELS:
+        assert validate_profile(ProfileInput(seniority=[level])).seniority == [level]
+    old = validate_profile(ProfileInput(seniority=["Junior", "executive", "entry"]))
+    assert old.seniority == ["entry", "lead"]  # legacy names map to the classifier's
+    with pytest.raises(UserError, match="entry, mid, senior, lead"):
+        validate_profile(ProfileInput(seniority=["principal"]))

@@ -8,7 +8,7 @@ others), and changes to postings already sent to the subscriber.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from aggregator.db.models import Digest, Posting, PostingChange, Subscriber
 from aggregator.digest.periods import first_window
 from aggregator.digest.render import DigestView, Item, Renderer, Section, unsubscribe_headers
-from aggregator.mail.message import build_message, domain_of, list_id
+from aggregator.mail.message import build_message, clean_header, domain_of, list_id
 from aggregator.matching import PROGRAM_ROLES, Match, PostingIndex, label
 from aggregator.settings import Settings
 from aggregator.subscriptions import FALLBACK_ROLES, ProfileInput, describe_profile, profile_filter
@@ -109,6 +109,23 @@ class Plan:
         return [m.posting_id for m in self.matches]
 
 
+def update_notes(
+    history: History,
+    changes: dict[int, list[PostingChange]],
+    since: datetime,
+    until: datetime | None = None,
+) -> list[tuple[int, str]]:
+    """Changes (closed early, deadline moved) to postings already sent to the subscriber."""
+    notes: list[tuple[int, str]] = []
+    for pid in sorted(history.sent_ids & changes.keys()):
+        for change in changes[pid]:
+            if change.changed_at < since or (until is not None and change.changed_at >= until):
+                continue
+            if text := change_text(change):
+                notes.append((pid, text))
+    return notes
+
+
 def plan(
     index: PostingIndex,
     profile: ProfileInput,
@@ -117,20 +134,15 @@ def plan(
     changes: dict[int, list[PostingChange]],
     max_items: int,
 ) -> Plan:
-    matches = index.match(profile, since=since, exclude_ids=history.sent_ids)
-    notes: list[tuple[int, str]] = []
-    for pid in sorted(history.sent_ids & changes.keys()):
-        for change in changes[pid]:
-            if change.changed_at >= since and (text := change_text(change)):
-                notes.append((pid, text))
-    return Plan(matches[:max_items], len(matches), notes)
+    matches, total = index.top(profile, max_items, since=since, exclude_ids=history.sent_ids)
+    return Plan(matches, total, update_notes(history, changes, since))
 
 
 def _role_order(role: str) -> int:
     return FALLBACK_ROLES.index(role) if role in FALLBACK_ROLES else len(FALLBACK_ROLES)
 
 
-def sections(p: Plan, postings: dict[int, Posting]) -> list[Section]:
+def sections(p: Plan, postings: Mapping[int, Posting]) -> list[Section]:
     by_role: dict[str, list[Item]] = defaultdict(list)
     programs: list[Item] = []
     closing: list[Item] = []
@@ -154,21 +166,44 @@ def sections(p: Plan, postings: dict[int, Posting]) -> list[Section]:
     return out
 
 
+SUBJECT_LIMIT = 110
+
+
+def _is_board(p: Posting) -> bool:
+    """Forum posts and job boards name the board, not the employer, as organization."""
+    return p.organization is not None and p.organization.org_type == "board"
+
+
+def subject_line(total: int, shown: list[Posting]) -> str:
+    """ "14 new AI safety opportunities: Research Engineer at Redwood Research and 13
+    more": the best match from a real employer, capped so the count always shows."""
+    noun = "opportunity" if total == 1 else "opportunities"
+    prefix = f"{total} new AI safety {noun}: "
+    rest = f" and {total - 1} more" if total > 1 else ""
+    top = next((p for p in shown if not _is_board(p)), shown[0])
+    what = clean_header(top.title, 200)
+    if not _is_board(top) and top.org_name:
+        what += " at " + clean_header(top.org_name, 100)
+    return prefix + clean_header(what, max(SUBJECT_LIMIT - len(prefix) - len(rest), 20)) + rest
+
+
 def make_view(
     settings: Settings,
     subscriber: Subscriber,
     period: str,
     p: Plan,
-    postings: dict[int, Posting],
+    postings: Mapping[int, Posting],
+    profile: ProfileInput | None = None,
 ) -> DigestView:
-    profile = ProfileInput.of(subscriber.profile)
+    profile = profile or ProfileInput.of(subscriber.profile)
     base = settings.base_url.rstrip("/")
     n = len(p.matches)
     noun = "opportunity" if p.total == 1 else "opportunities"
     if p.matches:
-        top = postings[p.matches[0].posting_id]
-        subject = f"{p.total} new AI safety {noun}: {top.title} at {top.org_name}"
-        preheader = f"Top match: {top.title} at {top.org_name}"
+        shown = [postings[m.posting_id] for m in p.matches]
+        subject = subject_line(p.total, shown)
+        top = shown[0]
+        preheader = clean_header(f"Top match: {top.title} at {top.org_name}")
     else:
         subject = "Updates to AI safety postings we sent you"
         preheader = f"{len(p.changes)} update(s) to postings you were sent"
@@ -211,10 +246,10 @@ def digest_message(
     period: str,
     view: DigestView,
     renderer: Renderer,
-    postings: dict[int, Posting],
+    postings: Mapping[int, Posting] | None = None,
 ) -> EmailMessage:
     html, text = renderer.render(view, postings)
-    headers = {"List-Id": list_id(settings), **unsubscribe_headers(settings, subscriber)}
+    headers = {"List-Id": list_id(settings), **unsubscribe_headers(settings, view.unsubscribe_url)}
     return build_message(
         settings,
         to=subscriber.email,
@@ -224,33 +259,3 @@ def digest_message(
         message_id=message_id(settings, subscriber.id, period),
         headers=headers,
     )
-
-
-def compose_recorded(
-    session: Session, settings: Settings, digest: Digest, renderer: Renderer, now: datetime
-) -> EmailMessage:
-    """Rebuild the message of a planned digest row from its recorded posting ids."""
-    subscriber = digest.subscriber
-    history = load_history(session, [subscriber.id], before=digest.created_at)[subscriber.id]
-    since = window_start(history, digest.created_at)
-    changes = load_changes(session, since, digest.created_at)
-    ids = [int(i) for i in digest.posting_ids or []]
-    index = PostingIndex.load(session, ids=set(ids) | (history.sent_ids & changes.keys()), now=now)
-    profile = ProfileInput.of(subscriber.profile)
-    found = {m.posting_id: m for m in index.match(profile)}
-    soon = now + timedelta(days=14)
-    matches = []
-    for pid in ids:
-        if pid not in index.postings:
-            continue
-        deadline = index.postings[pid].deadline
-        closing = deadline is not None and now <= deadline <= soon
-        why = "matched when this digest was planned"
-        matches.append(found.get(pid) or Match(pid, 0.0, why, closing))
-    total = len(matches)
-    if total >= settings.digest_max_items:  # capped: count every match for "see all N"
-        window = PostingIndex.load(session, since=since, now=now)
-        total = max(total, len(window.match(profile, since=since, exclude_ids=history.sent_ids)))
-    p = Plan(matches, total, plan(index, profile, since, history, changes, 0).changes)
-    view = make_view(settings, subscriber, digest.period, p, index.postings)
-    return digest_message(settings, subscriber, digest.period, view, renderer, index.postings)

@@ -1,14 +1,16 @@
 """Jinja2 rendering of digests and confirmation emails (HTML with inlined CSS + text).
 
 Autoescape is explicitly ON for the HTML templates (``*.html.j2`` is not escaped by
-``select_autoescape``) and OFF for the text ones. Each posting's HTML and text block
-is rendered and CSS-inlined once per process and reused in every digest that lists it;
-a digest's own shell is small, so inlining it per message stays cheap.
+``select_autoescape``) and OFF for the text ones. CSS is inlined into the HTML
+templates' sources once per process (:func:`inline_source`), each posting's HTML and
+text fragments are rendered once per run and reused in every digest that lists them,
+so a message costs only Jinja joins.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from functools import lru_cache
@@ -25,8 +27,6 @@ from aggregator.paths import data_folder
 from aggregator.settings import Settings
 from aggregator.subscriptions import SEMANTICS, ProfileInput, describe_profile
 from aggregator.tokens import link
-
-_SLOT = re.compile(r"<!--slot:(\d+)-->")
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +52,45 @@ def stylesheets() -> tuple[str, str]:
     return (folder / "digest.css").read_text(), (folder / "dark.css").read_text()
 
 
-def _finish_html(html: str) -> str:
-    """Inline the stylesheet; keep only the dark-mode media query as a <style> block."""
-    inlined = css_inline.inline(html)
-    return inlined.replace("</head>", f"<style>{stylesheets()[1]}</style></head>", 1)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_CSS_SLOT = re.compile(r"\{\{\s*css\s*\}\}")
+_HOLE = re.compile(r"jinjahole(\d+)x")
+
+
+def inline_source(source: str, *, fragment: bool) -> str:
+    """A template's source with digest.css inlined into its ``style`` attributes.
+
+    Jinja tags become plain placeholders (``jinjahole7x``: safe in text, attributes
+    and titles), css-inline styles the elements, then the tags are put back. Runs once
+    per template and process, so rendering a message is only Jinja joins. A template
+    the HTML parser would reorder (a tag in ``<head>`` text, say) is refused."""
+    css, dark = stylesheets()
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group(0))
+        return f"jinjahole{len(held) - 1}x"
+
+    plain = _JINJA.sub(hold, _CSS_SLOT.sub(lambda _: css, source))
+    if fragment:
+        inlined = css_inline.inline_fragment(plain, css)
+    else:
+        inlined = css_inline.inline(plain)
+        raw_dark = "{% raw %}<style>" + dark + "</style>{% endraw %}"
+        inlined = inlined.replace("</head>", raw_dark + "</head>", 1)
+    order = [int(n) for n in _HOLE.findall(inlined)]
+    if order != list(range(len(held))):
+        raise ValueError("template tags moved while inlining CSS: keep them out of <head>")
+    return _HOLE.sub(lambda m: held[int(m.group(1))], inlined)
+
+
+@lru_cache(maxsize=8)
+def inlined_template(name: str, fragment: bool = False) -> Template:
+    """The autoescaped HTML template ``name`` with the stylesheet already inlined."""
+    env = _environments()[0]
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    return env.from_string(inline_source(source, fragment=fragment))
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
@@ -80,15 +115,40 @@ def _salary(p: Posting) -> str:
     )
 
 
+_REMOTE_ONLY = {"remote", "fully remote", "remote only", "100% remote", "anywhere"}
+
+
+def _place_key(value: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", value.casefold()).split())
+
+
+def locations_line(locations: list[Any] | None, remote: str) -> tuple[str, str]:
+    """(locations, remote mode) for display: each place once (case, spacing and
+    punctuation ignored), at most three, and the remote mode only when no place
+    already says it."""
+    places: dict[str, str] = {}
+    for raw in locations or []:
+        text = _one_line(str(raw), 100)
+        key = _place_key(text)
+        if not key or key in places or (remote == "remote" and key in _REMOTE_ONLY):
+            continue
+        places[key] = text
+    shown = list(places.values())[:3]
+    mode = "" if remote in ("unspecified", "") else remote
+    if mode and any(mode in _place_key(p).split() for p in shown):
+        mode = ""
+    return _one_line(", ".join(shown), 200), mode
+
+
 def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
     """Display values of one posting (scraped text made single-line and capped)."""
     skills = sorted(t.value for t in p.tags if t.kind == "skill")
     sources = sorted({ps.source.key for ps in p.sources if ps.source is not None})
-    remote = "" if p.remote in ("unspecified", "") else p.remote
+    location, remote = locations_line(p.locations, p.remote)
     return {
         "title": _one_line(p.title),
         "org": _one_line(p.org_name, 200),
-        "location": _one_line(", ".join(str(x) for x in (p.locations or [])[:3]), 200),
+        "location": location,
         "remote": remote,
         "salary": _salary(p),
         "deadline": p.deadline.date().isoformat()
@@ -136,47 +196,47 @@ class DigestView:
 
 
 class Renderer:
-    """Renders digests, caching each posting's fragments for the life of the renderer."""
+    """Renders digests from precompiled, CSS-inlined templates; each posting's HTML and
+    text fragments are rendered once and reused in every digest that lists them."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._html = html_template("digest.html.j2")
+        self._html = inlined_template("digest.html.j2")
         self._text = text_template("digest.txt.j2")
-        self._item_html = html_template("_item.html.j2")
+        self._item_html = inlined_template("_item.html.j2", fragment=True)
         self._item_text = text_template("_item.txt.j2")
-        self._css = stylesheets()[0]
-        self._cache: dict[int, tuple[str, str]] = {}
+        self.cache: dict[int, tuple[Markup, str]] = {}
 
-    def fragments(self, posting: Posting) -> tuple[str, str]:
-        cached = self._cache.get(posting.id)
+    def fragments(self, posting: Posting) -> tuple[Markup, str]:
+        cached = self.cache.get(posting.id)
         if cached is None:
             values = posting_fields(self.settings, posting)
-            html = css_inline.inline_fragment(self._item_html.render(p=values), self._css)
-            cached = (html, self._item_text.render(p=values))
-            self._cache[posting.id] = cached
+            cached = (Markup(self._item_html.render(p=values)), self._item_text.render(p=values))
+            self.cache[posting.id] = cached
         return cached
 
-    def render(self, view: DigestView, postings: dict[int, Posting]) -> tuple[str, str]:
-        """(html, text) of a digest."""
-        slots: list[str] = []
-        for section in view.sections:
-            for item in section.items:
-                html, _text = self.fragments(postings[item.posting_id])
-                item.slot = Markup(f"<!--slot:{len(slots)}-->")
-                slots.append(html)
-        shell = _finish_html(self._html.render(d=view, css=self._css))
-        html = _SLOT.sub(lambda m: slots[int(m.group(1))], shell)
-        for section in view.sections:
-            for item in section.items:
-                item.slot = self.fragments(postings[item.posting_id])[1]
+    def render(
+        self, view: DigestView, postings: Mapping[int, Posting] | None = None
+    ) -> tuple[str, str]:
+        """(html, text) of a digest; fragments come from the cache (rendered first from
+        ``postings`` when given)."""
+        items = [item for section in view.sections for item in section.items]
+        if postings is not None:
+            for item in items:
+                self.fragments(postings[item.posting_id])
+        for item in items:
+            item.slot = self.cache[item.posting_id][0]
+        html = self._html.render(d=view)
+        for item in items:
+            item.slot = self.cache[item.posting_id][1]
         return html, self._text.render(d=view)
 
 
-def unsubscribe_headers(settings: Settings, subscriber: Subscriber) -> dict[str, str]:
+def unsubscribe_headers(settings: Settings, unsubscribe_url: str) -> dict[str, str]:
     """RFC 2369 / RFC 8058 one-click unsubscribe headers."""
     mailto = f"mailto:{settings.unsubscribe_mailto}?subject=unsubscribe"
     return {
-        "List-Unsubscribe": f"<{link(settings, 'unsubscribe', subscriber)}>, <{mailto}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -193,9 +253,8 @@ def confirmation_message(settings: Settings, subscriber: Subscriber) -> EmailMes
         "semantics": SEMANTICS,
         "confirm_url": link(settings, "confirm", subscriber),
         "hours": settings.confirm_max_age_hours,
-        "css": stylesheets()[0],
     }
-    html = _finish_html(html_template("confirm.html.j2").render(**values))
+    html = inlined_template("confirm.html.j2").render(**values)
     text = text_template("confirm.txt.j2").render(**values)
     message_id = make_msgid(idstring=f"confirm.{subscriber.id}", domain=domain_of(settings))
     return build_message(

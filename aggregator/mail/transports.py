@@ -14,11 +14,13 @@ import smtplib
 import ssl
 import tempfile
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from aggregator.errors import ConfigError
+from aggregator.mail.message import PreparedMessage, recipient
 
 HARD_BOUNCE_CODES = {550, 551, 553}
 
@@ -130,7 +132,11 @@ class SmtpTransport:
             try:
                 if self._conn is None:
                     self._conn = self._connect()
-                self._conn.send_message(msg)
+                if isinstance(msg, PreparedMessage):  # sent as built, not re-serialized
+                    sender, rcpt = parseaddr(str(msg["From"]))[1], recipient(msg)
+                    self._conn.sendmail(sender, [rcpt], msg.raw)
+                else:
+                    self._conn.send_message(msg)
                 return
             except smtplib.SMTPServerDisconnected as exc:
                 self._drop()

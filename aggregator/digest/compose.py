@@ -1,0 +1,186 @@
+"""Composing claimed digests in bulk, in worker processes when there are many.
+
+A send run loads the postings of its window ONCE (:class:`RunIndex`). Each claimed row
+becomes a :class:`Job` of plain data (no ORM, no database), so jobs can be composed —
+matched again for "why" and "see all N", laid out, rendered, serialized — in forked
+worker processes that inherit the run's postings and fragment cache. Claims, sending
+and every database write stay in the parent process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import ChainMap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from aggregator.db.engine import session_factory
+from aggregator.db.models import Posting, PostingChange, Subscriber
+from aggregator.digest.build import Plan, digest_message, load_changes, make_view
+from aggregator.digest.render import Renderer
+from aggregator.mail.message import PreparedMessage
+from aggregator.matching import PostingIndex
+from aggregator.settings import Settings
+from aggregator.subscriptions import ProfileInput
+
+POOL_MIN_JOBS = 200  # fewer jobs than this are composed in the parent process
+CHUNK = 50  # jobs per worker task
+
+
+@dataclass
+class Job:
+    """One claimed digest row and what composing it needs, as plain data."""
+
+    digest_id: int
+    period: str
+    subscriber_id: int
+    email: str
+    token_version: int
+    frequency: str
+    profile: ProfileInput
+    posting_ids: list[int]
+    since: datetime
+    sent_ids: frozenset[int]
+    notes: list[tuple[int, str]]
+
+
+class RunIndex:
+    """The postings a send run needs: the open postings of the widest window seen so
+    far (for counts) plus postings loaded by id (closed since planning, updates)."""
+
+    def __init__(self, engine: Engine, now: datetime):
+        self.engine, self.now = engine, now
+        self.window = PostingIndex([], now=now)
+        self.others = PostingIndex([], now=now)
+        self.covered: datetime | None = None
+        self.changes: dict[int, list[PostingChange]] = {}
+        self.postings: ChainMap[int, Posting] = ChainMap(self.window.postings, self.others.postings)
+
+    def cover(self, since: datetime) -> bool:
+        """Load the window's postings and changes (a separate session, closed at once,
+        so the postings are detached: never refreshed, safe to use in forked workers)."""
+        if self.covered is not None and since >= self.covered:
+            return False
+        with session_factory(self.engine)() as session:
+            self.window = PostingIndex.load(session, since=since, now=self.now)
+            self.changes = load_changes(session, since)
+        self.covered = since
+        self.postings.maps[0] = self.window.postings
+        return True
+
+    def ensure(self, ids: Iterable[int]) -> None:
+        missing = {i for i in ids if i not in self.postings}
+        if missing:
+            with session_factory(self.engine)() as session:
+                for p in PostingIndex.load(session, ids=missing, now=self.now).postings.values():
+                    self.others.add(p)
+
+    def compose(self, settings: Settings, renderer: Renderer, job: Job) -> PreparedMessage:
+        sub = Subscriber(id=job.subscriber_id, email=job.email, token_version=job.token_version,
+                         frequency=job.frequency)  # fmt: skip
+        matches = []
+        for pid in job.posting_ids:
+            index = self.window if pid in self.window.candidates else self.others
+            if pid in index.candidates:
+                matches.append(index.explain(pid, job.profile))
+        total = len(matches)
+        if total >= settings.digest_max_items:  # capped: count every match for "see all N"
+            count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)
+            total = max(total, count)
+        p = Plan(matches, total, job.notes)
+        view = make_view(settings, sub, job.period, p, self.postings, job.profile)
+        msg = digest_message(settings, sub, job.period, view, renderer, self.postings)
+        assert isinstance(msg, PreparedMessage)
+        return msg
+
+
+Outcome = tuple[int, PreparedMessage | None, str | None]  # digest id, message, error
+_WORKER: tuple[Settings, Renderer, RunIndex] | None = None
+
+
+def _compose_one(settings: Settings, renderer: Renderer, run: RunIndex, job: Job) -> Outcome:
+    try:
+        return job.digest_id, run.compose(settings, renderer, job), None
+    except Exception as exc:  # a rendering bug must not stop the batch
+        return job.digest_id, None, f"render: {type(exc).__name__}: {exc}"[:2000]
+
+
+def _work(jobs: list[Job]) -> list[tuple[int, bytes | None, Any]]:
+    assert _WORKER is not None
+    out: list[tuple[int, bytes | None, Any]] = []
+    for digest_id, msg, error in (_compose_one(*_WORKER, job) for job in jobs):
+        out.append((digest_id, msg.raw, msg.fields) if msg else (digest_id, None, error))
+    return out
+
+
+def process_count(settings: Settings) -> int:
+    if settings.digest_processes > 0:
+        return settings.digest_processes
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Composer:
+    """Composes jobs in the parent, or in a pool of forked workers for big batches."""
+
+    def __init__(self, settings: Settings, engine: Engine, now: datetime):
+        self.settings = settings
+        self.run = RunIndex(engine, now)
+        self.renderer = Renderer(settings)
+        self.processes = process_count(settings)
+        self._pool: Any = None
+        self._snapshot: set[int] = set()  # posting ids the workers hold
+
+    def cover(self, since: datetime) -> None:
+        if self.run.cover(since):
+            self.close()  # workers hold the old window
+
+    def compose(self, jobs: list[Job]) -> Iterator[Outcome]:
+        """Outcomes in job order, streamed as they are ready."""
+        for job in jobs:
+            self.run.ensure(job.posting_ids + [pid for pid, _ in job.notes])
+        pooled = [j for j in jobs if self._poolable(j)] if len(jobs) >= POOL_MIN_JOBS else []
+        if pooled and self._pool is None:
+            self._start_pool()
+        results: Iterator[list[tuple[int, bytes | None, Any]]] = iter(())
+        if pooled and self._pool is not None:
+            chunks = [pooled[i : i + CHUNK] for i in range(0, len(pooled), CHUNK)]
+            results = self._pool.imap(_work, chunks)
+        ready: dict[int, Outcome] = {}
+        in_pool = {j.digest_id for j in pooled} if self._pool is not None else set()
+        for job in jobs:
+            while job.digest_id in in_pool and job.digest_id not in ready:
+                for digest_id, raw, extra in next(results):
+                    if raw is None:
+                        ready[digest_id] = (digest_id, None, extra)
+                    else:
+                        ready[digest_id] = (digest_id, PreparedMessage(raw, extra), None)
+            if job.digest_id in ready:
+                yield ready.pop(job.digest_id)
+            else:
+                yield _compose_one(self.settings, self.renderer, self.run, job)
+
+    def _poolable(self, job: Job) -> bool:
+        if self.processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return False
+        ids = job.posting_ids + [pid for pid, _ in job.notes]
+        return self._pool is None or all(i in self._snapshot for i in ids)
+
+    def _start_pool(self) -> None:
+        """Fork workers that inherit the run's postings and their rendered fragments."""
+        global _WORKER
+        for posting in self.run.postings.values():
+            self.renderer.fragments(posting)
+        self._snapshot = set(self.run.postings)
+        _WORKER = (self.settings, self.renderer, self.run)
+        self._pool = multiprocessing.get_context("fork").Pool(self.processes)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
