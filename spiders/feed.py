@@ -15,7 +15,9 @@ ordinary posts (it implies ``feed_type = "forum"`` unless set).
 
 Teamtailor items: the posting id is the number in ``/jobs/<id>-slug``;
 ``remoteStatus`` is passed on as given; ``tt:locations/tt:location`` give the
-locations. Other feeds: id = ``guid`` (else ``link``).
+locations. Other feeds: id = ``guid`` (else ``link``). A forum post's org is the employer
+its title names ("Apollo Research is hiring ...", "[Job] X at Y"; see
+``spiders.forum_org``), else the forum; ``extras["via"]`` keeps the feed's org.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lxml import etree
 
 from aggregator.items import RawPosting
 from spiders.base import FetchPlatform, text, unique
+from spiders.forum_org import hiring_org
 
 OPPORTUNITY = re.compile(
     r"\b(hiring|we'?re hiring|job|jobs|vacanc\w*|position|positions|role|roles|fellowships?|"
@@ -164,10 +167,12 @@ class FeedPlatform(FetchPlatform):
         content = entry.get("content")
         if isinstance(content, list) and content and isinstance(content[0], dict):
             summary = content[0].get("value") or summary
+        # A forum post names its employer in the title; the forum stays the source.
+        org = (hiring_org(title) if self.feed_type == "forum" else None) or self.org
         return RawPosting(
             source_key=self.source_key,
             external_id=external_id,
-            org=self.org,
+            org=org,
             title=title,
             url=link,
             description_html=text(summary),
@@ -178,6 +183,7 @@ class FeedPlatform(FetchPlatform):
             updated_at=updated or None,
             extras={
                 "feed_type": self.feed_type,
+                "via": self.org,
                 "author": text(entry.get("author")) or None,
                 "role": text(entry.get("tt_role")) or None,
             },
