@@ -10,7 +10,7 @@ The caller commits (one transaction per crawl of a source).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,18 +20,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from aggregator import lifecycle
 from aggregator.db.models import Organization, Posting, PostingSource, Source
+from aggregator.ingest_match import Matcher, Prepared
 from aggregator.items import RawPosting
 from aggregator.lifecycle import reclassify
 from aggregator.logs import log
 from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
-from aggregator.normalize.urls import canonical_url
 
 __all__ = ["IngestResult", "ingest_items", "reclassify"]
 logger = logging.getLogger(__name__)
-CHUNK = 500
 BATCH = 50
-Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]
 MAX_ERROR_MESSAGES = 50
 
 
@@ -50,73 +48,6 @@ class IngestResult:
         self.errors += 1
         if len(self.error_messages) < MAX_ERROR_MESSAGES:
             self.error_messages.append(message)
-
-
-class _Matcher:
-    """Finds the stored posting of an item; knows the postings created in this call."""
-
-    def __init__(self, session: Session, items: list[Prepared]) -> None:
-        self.by_url: dict[str, list[Posting]] = {}
-        self.by_key: dict[tuple[Any, str], list[Posting]] = {}
-        urls = sorted({u for _, n, _ in items for u in _urls(n)})
-        org_ids = sorted({o.id for _, _, o in items if o is not None})
-        with_org = sorted({n.dedup_key for _, n, o in items if o is not None})
-        without_org = sorted({n.dedup_key for _, n, o in items if o is None})
-        queries: list[Any] = [
-            Posting.canonical_url.in_(urls[i : i + CHUNK]) for i in range(0, len(urls), CHUNK)
-        ]
-        if org_ids:
-            queries += [
-                Posting.organization_id.in_(org_ids)
-                & Posting.dedup_key.in_(with_org[i : i + CHUNK])
-                for i in range(0, len(with_org), CHUNK)
-            ]
-        queries += [
-            Posting.organization_id.is_(None) & Posting.dedup_key.in_(without_org[i : i + CHUNK])
-            for i in range(0, len(without_org), CHUNK)
-        ]
-        found: dict[int, Posting] = {}
-        for condition in queries:
-            stmt = select(Posting).where(condition).options(*lifecycle.posting_load_options())
-            for posting in session.scalars(stmt):
-                found[posting.id] = posting
-        for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
-            self.add(posting)
-
-    def snapshot(self) -> tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]:
-        return (
-            {k: list(v) for k, v in self.by_url.items()},
-            {k: list(v) for k, v in self.by_key.items()},
-        )
-
-    def restore(
-        self, saved: tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]
-    ) -> None:
-        self.by_url, self.by_key = saved
-
-    def add(self, posting: Posting) -> None:
-        self.by_url.setdefault(posting.canonical_url, []).append(posting)
-        org = posting.organization_id or lifecycle.org_key(posting.org_name)
-        self.by_key.setdefault((org, posting.dedup_key), []).append(posting)
-
-    def match(
-        self, data: NormalizedPosting, org: Organization | None, claimed: dict[int, str], ext: str
-    ) -> Posting | None:
-        for url in _urls(data):
-            for posting in self.by_url.get(url, []):
-                # A page listing several roles under one URL: not the same posting.
-                if claimed.get(id(posting), ext) == ext:
-                    return posting
-        org_ident = org.id if org is not None else lifecycle.org_key(data.org_name)
-        candidates = self.by_key.get((org_ident, data.dedup_key), [])
-        return candidates[0] if candidates else None
-
-
-def _urls(data: NormalizedPosting) -> list[str]:
-    urls = [data.canonical_url]
-    if data.apply_url:
-        urls.append(canonical_url(data.apply_url))
-    return [u for u in dict.fromkeys(urls) if u]
 
 
 class _Ingest:
@@ -167,11 +98,15 @@ def ingest_items(
     *,
     complete: bool,
     now: datetime | None = None,
+    normalized: Sequence[Any] | None = None,
 ) -> IngestResult:
     """Store one crawl's items of ``source``; the caller commits.
 
     ``complete=True`` only after a complete, successful crawl: this source's listings
     not seen in it are marked removed, and postings left without a listing are closed.
+    ``normalized[i]`` may hold item i already normalized by the crawl subprocess (see
+    ``aggregator.crawl.worker.prenormalize``); it is used only when it was made for the
+    org name, org type and taxonomy version this process would use.
     """
     now = now or datetime.now(UTC)
     result = IngestResult()
@@ -187,7 +122,7 @@ def ingest_items(
     version = _taxonomy_version()
     seen: set[str] = set()
     prepared: list[Prepared] = []
-    for raw in items:
+    for index, raw in enumerate(items):
         result.items += 1
         ext = str(getattr(raw, "external_id", "") or "")[:300]
         seen.add(ext)
@@ -203,12 +138,13 @@ def ingest_items(
                 outcome = _seen_again(known, now)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
-            data, org = lifecycle.normalize_for(source, raw, run.orgs, now=now)
+            pre = normalized[index] if normalized and index < len(normalized) else None
+            data, org = _normalize(run, raw, pre, version)
         except Exception as exc:
             result.error(f"{source.key} item {ext[:80]!r}: {exc}")
             continue
         prepared.append((raw, data, org))
-    matcher = _Matcher(session, [p for p in prepared if p[0].external_id not in existing])
+    matcher = Matcher(session, [p for p in prepared if p[0].external_id not in existing])
     claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
     _store_all(run, existing, matcher, claimed, prepared, result)
     if complete:
@@ -223,7 +159,7 @@ def ingest_items(
 def _store_all(
     run: _Ingest,
     existing: dict[str, PostingSource],
-    matcher: _Matcher,
+    matcher: Matcher,
     claimed: dict[int, str],
     prepared: list[Prepared],
     result: IngestResult,
@@ -267,7 +203,7 @@ def _store_all(
 def _store(
     run: _Ingest,
     existing: dict[str, PostingSource],
-    matcher: _Matcher,
+    matcher: Matcher,
     claimed: dict[int, str],
     raw: RawPosting,
     data: NormalizedPosting,
@@ -316,6 +252,24 @@ def _store(
     if outcome == "new":
         matcher.add(posting)
     return outcome
+
+
+def _normalize(
+    run: _Ingest, raw: RawPosting, pre: Any, version: str | None
+) -> tuple[NormalizedPosting, Organization | None]:
+    """The item normalized for ``run.source``: the subprocess's result when it fits."""
+    if isinstance(pre, dict) and isinstance(pre.get("data"), dict):
+        org = lifecycle.employer(run.source, raw, run.orgs)
+        wanted = (org.name, org.org_type) if org is not None else (raw.org, None)
+        data = pre["data"]
+        if (pre.get("org"), pre.get("org_type")) == wanted and (
+            data.get("taxonomy_version") == version
+        ):
+            try:
+                return NormalizedPosting.from_dict(data), org
+            except (TypeError, ValueError):
+                pass  # malformed: normalize here
+    return lifecycle.normalize_for(run.source, raw, run.orgs, now=run.now)
 
 
 def _taxonomy_version() -> str | None:

@@ -28,14 +28,20 @@ def start_run(session: Session, source: Source, now: datetime | None = None) -> 
     return run
 
 
-def _items(result: dict[str, Any], errors: list[str]) -> list[RawPosting]:
-    items = []
-    for data in result.get("items") or []:
+def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting], list[Any]]:
+    """The items and, aligned with them, what the subprocess normalized (or None)."""
+    items: list[RawPosting] = []
+    normalized: list[Any] = []
+    pre = result.get("normalized")
+    pre = pre if isinstance(pre, list) else []
+    for index, data in enumerate(result.get("items") or []):
         try:
             items.append(RawPosting.from_dict(data))
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             errors.append(f"malformed item from the crawl subprocess: {exc}")
-    return items
+            continue
+        normalized.append(pre[index] if index < len(pre) else None)
+    return items, normalized
 
 
 def record_result(
@@ -52,9 +58,11 @@ def record_result(
     counts["errors"] = int(result.get("record_errors") or 0)
     if status in ("success", "partial") and not result.get("not_modified"):
         errors: list[str] = []
-        items = _items(result, errors)
+        items, normalized = _items(result, errors)
         try:
-            ingested = ingest_items(session, source, items, complete=complete, now=now)
+            ingested = ingest_items(
+                session, source, items, complete=complete, now=now, normalized=normalized
+            )
         except Exception as exc:  # storage failed: nothing of this run is kept
             session.rollback()
             status, message, complete = (

@@ -10,7 +10,10 @@ Job file: ``{"scrapy_settings": {...}, "http": {...}, "sources": [{"source":
 {...}, "platform": "module:Class", "kind": "scrapy"|"fetch", "state": {...}}]}``.
 Result file: ``{"key", "status": "success"|"partial"|"failed", "message",
 "complete", "items": [RawPosting dicts], "record_errors", "error_messages",
-"state", "not_modified", "seconds"}``.
+"state", "not_modified", "seconds", "normalized"}``. ``normalized`` holds, per item,
+``{"org", "org_type", "data"}`` (the item normalized and classified here, in parallel
+with the other batches, for that org name and type) or null; the parent uses it when
+its own employer lookup gives the same org name and type, and normalizes otherwise.
 """
 
 from __future__ import annotations
@@ -41,7 +44,39 @@ def shallow(item: Any) -> Any:
     return item
 
 
-def outcome(obj: Any, items: list[Any], seconds: float, reason: str = "finished") -> dict[str, Any]:
+def prenormalize(source: dict[str, Any], items: list[dict[str, Any]]) -> list[Any]:
+    """Each item normalized as the parent would for this source (None when it fails:
+    the parent then normalizes it and reports the problem)."""
+    from dataclasses import replace
+
+    from aggregator.items import RawPosting
+    from aggregator.lifecycle import BOARD_PLATFORMS
+    from aggregator.normalize.posting import normalize
+
+    board = source.get("platform") in BOARD_PLATFORMS or source.get("org_type") == "board"
+    out: list[Any] = []
+    for item in items:
+        try:
+            raw = RawPosting.from_dict(item)
+            if board:
+                org, org_type = raw.org, None
+            else:
+                org, org_type = source["org"], source["org_type"]
+                raw = replace(raw, org=org)
+            data = normalize(raw, org_type=org_type).to_dict()
+            out.append({"org": org, "org_type": org_type, "data": data})
+        except Exception:  # the parent normalizes it again and reports why
+            out.append(None)
+    return out
+
+
+def outcome(
+    obj: Any,
+    items: list[Any],
+    seconds: float,
+    reason: str = "finished",
+    source: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The result of one source from its platform object's recorded outcome."""
     payload = [shallow(i) for i in items]
     messages = list(getattr(obj, "error_messages", []))
@@ -69,6 +104,7 @@ def outcome(obj: Any, items: list[Any], seconds: float, reason: str = "finished"
         "state": getattr(obj, "new_state", None) if status != "failed" else None,
         "not_modified": bool(getattr(obj, "not_modified", False)),
         "seconds": round(seconds, 3),
+        "normalized": prenormalize(source, payload) if source and status != "failed" else None,
     }
 
 
@@ -93,7 +129,7 @@ def run_fetch(entry: dict[str, Any], http: dict[str, Any], out_dir: Path) -> Non
         cls = load_platform(entry["platform"])
         obj = cls(entry["source"], http=http, state=entry.get("state") or {})
         items = obj.run()
-        result = outcome(obj, items, time.monotonic() - started)
+        result = outcome(obj, items, time.monotonic() - started, source=entry["source"])
     except Exception as exc:  # isolate one source's bug from the batch
         result = failed(f"{type(exc).__name__}: {exc}", time.monotonic() - started)
     write_result(out_dir, key, result)
@@ -102,8 +138,9 @@ def run_fetch(entry: dict[str, Any], http: dict[str, Any], out_dir: Path) -> Non
 class Collector:
     """Receives Scrapy signals for one crawler (held strongly: signals are weak refs)."""
 
-    def __init__(self, key: str, out_dir: Path) -> None:
+    def __init__(self, key: str, out_dir: Path, source: dict[str, Any] | None = None) -> None:
         self.key = key
+        self.source = source
         self.out_dir = out_dir
         self.items: list[Any] = []
         self.started = time.monotonic()
@@ -121,7 +158,7 @@ class Collector:
         write_result(
             self.out_dir,
             self.key,
-            outcome(spider, self.items, time.monotonic() - self.started, reason),
+            outcome(spider, self.items, time.monotonic() - self.started, reason, self.source),
         )
 
 
@@ -135,7 +172,7 @@ def run_scrapy(entries: list[dict[str, Any]], settings: dict[str, Any], out_dir:
         key = entry["source"]["key"]
         try:
             crawler = process.create_crawler(load_platform(entry["platform"]))
-            collector = Collector(key, out_dir)
+            collector = Collector(key, out_dir, entry["source"])
             crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
             crawler.signals.connect(collector.spider_error, signal=signals.spider_error)
             crawler.signals.connect(collector.spider_closed, signal=signals.spider_closed)

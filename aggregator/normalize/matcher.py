@@ -157,8 +157,10 @@ class PhraseMatcher(Generic[T]):
         if memo is None:
             union: list[T] = []
             for phrase in self._plain.get(matched[:1], ()):
-                if matched.startswith(phrase.prefix) and compiled(phrase.variant).fullmatch(
-                    matched
+                if matched.startswith(phrase.prefix) and (
+                    phrase.variant == matched
+                    if len(phrase.prefix) == len(phrase.variant)  # plain text
+                    else compiled(phrase.variant).fullmatch(matched)
                 ):
                     union.extend(t for t in phrase.targets if t not in union)
             candidates = tuple(

@@ -1,0 +1,89 @@
+"""Finding the stored posting an ingested item belongs to (cross-source dedup).
+
+One query batch per crawl loads every candidate (by canonical posting/apply URL, and by
+organization + dedup key); the postings created during the crawl are added as they are
+created, so two items of one crawl dedup against each other too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aggregator import lifecycle
+from aggregator.db.models import Organization, Posting
+from aggregator.items import RawPosting
+from aggregator.normalize.posting import NormalizedPosting
+from aggregator.normalize.urls import canonical_url
+
+CHUNK = 500
+Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]
+
+
+class Matcher:
+    """Finds the stored posting of an item; knows the postings created in this call."""
+
+    def __init__(self, session: Session, items: list[Prepared]) -> None:
+        self.by_url: dict[str, list[Posting]] = {}
+        self.by_key: dict[tuple[Any, str], list[Posting]] = {}
+        urls = sorted({u for _, n, _ in items for u in _urls(n)})
+        org_ids = sorted({o.id for _, _, o in items if o is not None})
+        with_org = sorted({n.dedup_key for _, n, o in items if o is not None})
+        without_org = sorted({n.dedup_key for _, n, o in items if o is None})
+        queries: list[Any] = [
+            Posting.canonical_url.in_(urls[i : i + CHUNK]) for i in range(0, len(urls), CHUNK)
+        ]
+        if org_ids:
+            queries += [
+                Posting.organization_id.in_(org_ids)
+                & Posting.dedup_key.in_(with_org[i : i + CHUNK])
+                for i in range(0, len(with_org), CHUNK)
+            ]
+        queries += [
+            Posting.organization_id.is_(None) & Posting.dedup_key.in_(without_org[i : i + CHUNK])
+            for i in range(0, len(without_org), CHUNK)
+        ]
+        found: dict[int, Posting] = {}
+        for condition in queries:
+            stmt = select(Posting).where(condition).options(*lifecycle.posting_load_options())
+            for posting in session.scalars(stmt):
+                found[posting.id] = posting
+        for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
+            self.add(posting)
+
+    def snapshot(self) -> tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]:
+        return (
+            {k: list(v) for k, v in self.by_url.items()},
+            {k: list(v) for k, v in self.by_key.items()},
+        )
+
+    def restore(
+        self, saved: tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]
+    ) -> None:
+        self.by_url, self.by_key = saved
+
+    def add(self, posting: Posting) -> None:
+        self.by_url.setdefault(posting.canonical_url, []).append(posting)
+        org = posting.organization_id or lifecycle.org_key(posting.org_name)
+        self.by_key.setdefault((org, posting.dedup_key), []).append(posting)
+
+    def match(
+        self, data: NormalizedPosting, org: Organization | None, claimed: dict[int, str], ext: str
+    ) -> Posting | None:
+        for url in _urls(data):
+            for posting in self.by_url.get(url, []):
+                # A page listing several roles under one URL: not the same posting.
+                if claimed.get(id(posting), ext) == ext:
+                    return posting
+        org_ident = org.id if org is not None else lifecycle.org_key(data.org_name)
+        candidates = self.by_key.get((org_ident, data.dedup_key), [])
+        return candidates[0] if candidates else None
+
+
+def _urls(data: NormalizedPosting) -> list[str]:
+    urls = [data.canonical_url]
+    if data.apply_url:
+        urls.append(canonical_url(data.apply_url))
+    return [u for u in dict.fromkeys(urls) if u]
