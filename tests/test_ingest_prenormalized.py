@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import classifier_stub
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aggregator.crawl.worker import prenormalize
-from aggregator.db.models import Organization, Posting, Source
+from aggregator.db.models import Posting, Source
 from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
+from tests.test_ingest import _classifier, acme  # noqa: F401 (fixtures)
 
 SOURCE = {"key": "greenhouse:acme", "org": "Acme AI", "org_type": "lab", "platform": "greenhouse"}
-
-
-@pytest.fixture(autouse=True)
-def _classifier(monkeypatch: pytest.MonkeyPatch) -> None:
-    classifier_stub.install(monkeypatch)
-
-
-@pytest.fixture
-def acme(session: Session) -> Source:
-    org = Organization(slug="acme-ai", name="Acme AI", org_type="lab")
-    source = Source(key="greenhouse:acme", platform="greenhouse", organization=org)
-    session.add(source)
-    session.flush()
-    return source
 
 
 def raw(ext: str = "1", org: str = "Whatever the ATS says") -> RawPosting:
@@ -56,7 +42,10 @@ def _title(session: Session) -> str:
     return session.scalars(select(Posting.title)).one()
 
 
-def test_ingest_uses_a_matching_prenormalized_item(session: Session, acme: Source) -> None:
+def test_ingest_uses_a_matching_prenormalized_item(
+    session: Session,
+    acme: Source,  # noqa: F811 (the fixture)
+) -> None:
     [pre] = prenormalize(SOURCE, [raw().to_dict()])
     pre["data"]["title"] = "Made in the subprocess"
     result = ingest_items(session, acme, [raw()], complete=True, normalized=[pre])
@@ -75,7 +64,9 @@ def test_ingest_uses_a_matching_prenormalized_item(session: Session, acme: Sourc
     ],
 )
 def test_ingest_normalizes_again_when_the_prenormalized_item_does_not_fit(
-    session: Session, acme: Source, spoil: object
+    session: Session,
+    acme: Source,  # noqa: F811 (the fixture)
+    spoil: object,
 ) -> None:
     [pre] = prenormalize(SOURCE, [raw().to_dict()])
     pre["data"]["title"] = "Made in the subprocess"
