@@ -130,12 +130,16 @@ _DATE_FORMS = [
     re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}", re.I),
 ]
 _TRIGGER_RE = re.compile(_TRIGGER + r"[\s:,\-–—]*(?:is\s+|on\s+|the\s+)*", re.I)
-_ROLLING_RE = re.compile(
+_ROLLING = (
     r"rolling\s+(?:basis|applications?|admissions?|deadline|review)|on\s+a\s+rolling"
     r"|no\s+(?:application\s+)?deadline|open\s+until\s+filled|until\s+the\s+(?:role|position)"
-    r"\s+is\s+filled",
-    re.I,
+    r"\s+is\s+filled"
 )
+_ROLLING_RE = re.compile(_ROLLING, re.I)
+# The same patterns for lower-cased text: without re.I the engine can skip ahead to the
+# first letters of the phrases (several times faster on long descriptions).
+_TRIGGER_LOWER = re.compile(_TRIGGER + r"[\s:,\-–—]*(?:is\s+|on\s+|the\s+)*")
+_ROLLING_LOWER = re.compile(_ROLLING)
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,10 @@ def find_deadline(text: str, now: datetime | None = None) -> Deadline:
     if not text:
         return Deadline()
     sample = text[:50_000]
-    for trigger in _TRIGGER_RE.finditer(sample):
+    lowered = sample.lower()
+    same = len(lowered) == len(sample)  # offsets agree (not so for a few letters like "İ")
+    triggers = _TRIGGER_LOWER.finditer(lowered) if same else _TRIGGER_RE.finditer(sample)
+    for trigger in triggers:
         window = sample[trigger.end() : trigger.end() + 60]
         # a weekday before the date: "Sunday, 15 January"
         window = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*", "", window, flags=re.I)
@@ -190,7 +197,8 @@ def find_deadline(text: str, now: datetime | None = None) -> Deadline:
                 day = None
             if day and MIN_YEAR <= day.year <= MAX_YEAR:
                 return Deadline(_end_of_day(day))
-    return Deadline(rolling=bool(_ROLLING_RE.search(sample)))
+    rolling = _ROLLING_LOWER.search(lowered) if same else _ROLLING_RE.search(sample)
+    return Deadline(rolling=bool(rolling))
 
 
 def parse_deadline(structured: Any = None, text: str = "", now: datetime | None = None) -> Deadline:
