@@ -1,7 +1,9 @@
 """Ingest throughput: 200 sources x 50 postings on a fresh SQLite database.
 
-Prints figures (first crawl: all new; second crawl: all unchanged; normalize() alone);
-it asserts nothing. Run: .venv/bin/python bench/bench_ingest.py [sources] [per_source]
+Prints figures (first crawl: all new; second crawl: all unchanged; normalize() alone;
+then a first crawl of fresh sources with the items already normalized, as the crawl
+subprocesses hand them to the parent); it asserts nothing.
+Run: .venv/bin/python bench/bench_ingest.py [sources] [per_source]
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from aggregator.crawl.worker import prenormalize
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
 from aggregator.db.models import Organization, Source
@@ -62,21 +66,43 @@ def main() -> None:
         per_item = (time.perf_counter() - start) / normalized * 1000
         print(f"normalize(): {per_item:.2f} ms per item ({normalized} items)")
         with Session(engine) as session:
-            sources = []
+            sources, fresh = [], []
             for s in range(n_sources):
                 org = Organization(slug=f"org-{s}", name=f"Org {s}", org_type="lab")
                 sources.append(Source(key=f"bench:{s}", platform="greenhouse", organization=org))
-            session.add_all(sources)
+                fresh.append(Source(key=f"pre:{s}", platform="greenhouse", organization=org))
+            session.add_all(sources + fresh)
             session.commit()
             now = datetime.now(UTC)
-            for label, when in (
-                ("first crawl (new)", now),
-                ("second crawl (same)", now + timedelta(hours=12)),
+            job = {"org_type": "lab", "platform": "greenhouse"}
+            other = [  # other postings (URLs) of the same organizations
+                [
+                    replace(r, source_key=f"pre:{s}", url=r.url.replace("org", "other"), title=t)
+                    for r in b
+                    if (t := f"{r.title} (second team)")
+                ]
+                for s, b in enumerate(batches)
+            ]
+            pre = [
+                prenormalize({**job, "org": f"Org {s}"}, [r.to_dict() for r in batch])
+                for s, batch in enumerate(other)
+            ]
+            for label, when, targets, crawled, normalized in (
+                ("first crawl (new)", now, sources, batches, None),
+                ("second crawl (same)", now + timedelta(hours=12), sources, batches, None),
+                ("first crawl, normalized in the crawl subprocesses", now, fresh, other, pre),
             ):
                 start = time.perf_counter()
                 totals: dict[str, int] = {}
-                for source, batch in zip(sources, batches, strict=True):
-                    result = ingest_items(session, source, batch, complete=True, now=when)
+                for index, (source, batch) in enumerate(zip(targets, crawled, strict=True)):
+                    result = ingest_items(
+                        session,
+                        source,
+                        batch,
+                        complete=True,
+                        now=when,
+                        normalized=normalized[index] if normalized else None,
+                    )
                     session.commit()
                     for key in ("new", "updated", "unchanged", "errors"):
                         totals[key] = totals.get(key, 0) + getattr(result, key)
