@@ -4,21 +4,29 @@ Runs the real path (registry -> batch subprocesses -> ingest into a fresh SQLite
 database, or --db URL) and PRINTS wall time, postings/s and peak memory (this
 process and the largest crawl subprocess). Target: under 60 s and 400 MB on 2 cores.
 
-    .venv/bin/python bench/crawl.py [--sources 200] [--postings 50] [--db URL]
+    .venv/bin/python bench/crawl.py [--sources 200] [--postings 50] [--db URL|postgres]
+
+``--db postgres`` creates a private database on 127.0.0.1:5432 (``$AISAFETY_JOBS_BENCH_PG``
+for another admin URL) and drops it afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, text
 
 from aggregator.crawl.runner import crawl_sources
 from aggregator.settings import load_settings
@@ -79,6 +87,29 @@ def serve(payloads: dict[str, bytes]) -> ThreadingHTTPServer:
     return server
 
 
+PG_ADMIN = os.environ.get(
+    "AISAFETY_JOBS_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@contextmanager
+def database(choice: str) -> Iterator[str]:
+    """The database URL to crawl into ('' = SQLite in the data folder)."""
+    if choice != "postgres":
+        yield choice
+        return
+    name = f"aisj_bench_{os.getpid()}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sources", type=int, default=200)
@@ -90,7 +121,7 @@ def main() -> None:
     payloads = {f"/b/{i}.json": board(i, args.postings) for i in range(args.sources)}
     server = serve(payloads)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, database(args.db) as db_url:
         registry = Path(tmp) / "sources.toml"
         registry.write_text(
             "".join(
@@ -100,7 +131,7 @@ def main() -> None:
             )
         )
         settings = replace(
-            load_settings(environ={}, overrides={"data_dir": tmp, "database_url": args.db}),
+            load_settings(environ={}, overrides={"data_dir": tmp, "database_url": db_url}),
             download_delay=0.0,
             crawl_batch_size=args.batch_size,
             crawl_concurrency=args.concurrency,
@@ -117,6 +148,7 @@ def main() -> None:
         f"sources:          {args.sources} x {args.postings} postings "
         f"(batch {args.batch_size}, concurrency {args.concurrency})"
     )
+    print(f"database:         {'postgresql' if args.db == 'postgres' else args.db or 'sqlite'}")
     print(f"postings stored:  {stored} (failed sources: {len(failed)})")
     print(f"wall time:        {wall:.1f} s")
     print(f"postings/s:       {stored / wall:.0f}")
