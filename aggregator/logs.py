@@ -30,17 +30,17 @@ def log(logger: logging.Logger, level: int, event: str, **context: Any) -> None:
         logger.log(level, kv(event, **context))
 
 
+_handler = logging.StreamHandler(sys.stderr)
+_handler.setFormatter(
+    logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S")
+)
+
+
 def configure(verbose: bool = False) -> None:
     """Warnings only by default; with ``verbose`` every info line from our own loggers."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S")
-    )
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    if _handler not in root.handlers:
+        root.addHandler(_handler)
     root.setLevel(logging.WARNING)
-    level = logging.DEBUG if verbose else logging.WARNING
     for name in ("aggregator", "spiders"):
-        logging.getLogger(name).setLevel(level if verbose else logging.WARNING)
-    if verbose:
-        logging.getLogger("aggregator").setLevel(logging.INFO)
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
