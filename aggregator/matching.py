@@ -273,16 +273,16 @@ class PostingIndex:
 
     # -- ranking -------------------------------------------------------------------
 
-    def top(
+    def top_ids(
         self,
         profile: ProfileLike,
         limit: int | None = None,
         *,
         since: datetime | None = None,
         exclude_ids: Iterable[int] = (),
-    ) -> tuple[list[Match], int]:
-        """The best ``limit`` matches (all when None), each with why it matched, and
-        the number of all matches."""
+    ) -> tuple[list[int], int]:
+        """The ids of the best ``limit`` matches (all when None), best first, and the
+        number of all matches."""
         m = self.mask(profile, since=since, exclude_ids=exclude_ids)
         total = m.bit_count()
         if limit is None:
@@ -305,7 +305,20 @@ class PostingIndex:
                 chosen.append(pos)
                 if len(chosen) == limit:
                     break
-        return [self._explain(self._order[pos], profile) for pos in chosen], total
+        return [self._order[pos].id for pos in chosen], total
+
+    def top(
+        self,
+        profile: ProfileLike,
+        limit: int | None = None,
+        *,
+        since: datetime | None = None,
+        exclude_ids: Iterable[int] = (),
+    ) -> tuple[list[Match], int]:
+        """The best ``limit`` matches (all when None), each with why it matched, and
+        the number of all matches."""
+        ids, total = self.top_ids(profile, limit, since=since, exclude_ids=exclude_ids)
+        return self.explain_many(ids, profile), total
 
     def match(
         self,
@@ -326,42 +339,63 @@ class PostingIndex:
     ) -> int:
         return self.mask(profile, since=since, exclude_ids=exclude_ids).bit_count()
 
-    def explain(self, posting_id: int, profile: ProfileLike) -> Match:
-        """Why ``profile`` matches a posting of this index (for a recorded digest)."""
-        return self._explain(self.candidates[posting_id], profile)
-
-    def closing_soon(self, posting_id: int) -> bool:
+    def explain_many(self, ids: Iterable[int], profile: ProfileLike) -> list[Match]:
+        """Why ``profile`` matches each posting of ``ids`` that this index holds."""
         if not self._built:
             self._build()
-        pos = self._pos.get(posting_id)
-        return pos is not None and bool(self._closing >> pos & 1)
+        wanted = _Wanted.of(profile)
+        return [self._explain(self.candidates[i], wanted) for i in ids if i in self.candidates]
 
-    def _explain(self, c: Candidate, profile: ProfileLike) -> Match:
+    def _explain(self, c: Candidate, w: _Wanted) -> Match:
         reasons = []
         score = 0.0
-        roles = sorted(c.roles.intersection(profile.roles or ()), key=lambda r: (r != c.role, r))
-        if roles:
-            score += ROLE_SCORE
-            names = [label(r) + ("" if r == c.role else " (secondary)") for r in roles]
-            reasons.append("role: " + ", ".join(names))
-        skills = sorted(c.skills.intersection(profile.skills or ()))
-        if skills:
-            score += SKILL_SCORE * len(skills)
-            reasons.append("skills: " + ", ".join(label(s) for s in skills))
-        if profile.include_orgs:
+        if w.roles:
+            roles = sorted(c.roles & w.roles, key=lambda r: (r != c.role, r))
+            if roles:
+                score += ROLE_SCORE
+                names = [label(r) + ("" if r == c.role else " (secondary)") for r in roles]
+                reasons.append("role: " + ", ".join(names))
+        if w.skills:
+            skills = sorted(c.skills & w.skills)
+            if skills:
+                score += SKILL_SCORE * len(skills)
+                reasons.append("skills: " + ", ".join(label(s) for s in skills))
+        if w.follows_orgs:
             score += ORG_SCORE
             reasons.append("organization you follow")
-        if profile.locations:
-            wanted = {v.upper() for v in profile.locations}
-            reasons.append("location: " + ", ".join(sorted(c.countries & wanted)))
-        if profile.remote_only:
+        if w.countries:
+            reasons.append("location: " + ", ".join(sorted(c.countries & w.countries)))
+        if w.remote_only:
             reasons.append("remote")
-        hits = [k for k in (k.lower() for k in profile.keywords or ()) if k in c.text]
+        hits = [k for k in w.keywords if k in c.text]
         if hits:
             score += KEYWORD_SCORE * len(hits)
             reasons.append("keywords: " + ", ".join(hits))
-        closing = self.closing_soon(c.id)
+        closing = bool(self._closing >> self._pos[c.id] & 1)
         if closing:
             score += CLOSING_SCORE
             reasons.append("deadline soon")
         return Match(c.id, score, "; ".join(reasons) or "new posting", closing)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A profile prepared once for explaining many matches."""
+
+    roles: frozenset[str]
+    skills: frozenset[str]
+    countries: frozenset[str]
+    keywords: tuple[str, ...]
+    follows_orgs: bool
+    remote_only: bool
+
+    @classmethod
+    def of(cls, p: ProfileLike) -> _Wanted:
+        return cls(
+            roles=frozenset(p.roles or ()),
+            skills=frozenset(p.skills or ()),
+            countries=frozenset(v.upper() for v in p.locations or ()),
+            keywords=tuple(k.lower() for k in p.keywords or ()),
+            follows_orgs=bool(p.include_orgs),
+            remote_only=bool(p.remote_only),
+        )

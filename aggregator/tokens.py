@@ -9,9 +9,11 @@ with any, so rotating keys keeps old links working.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
@@ -73,3 +75,22 @@ def read_token(settings: Settings, purpose: str, token: str) -> int:
 
 def link(settings: Settings, purpose: str, subscriber: Subscriber) -> str:
     return f"{settings.base_url.rstrip('/')}/{purpose}/{make_token(settings, purpose, subscriber)}"
+
+
+def link_maker(settings: Settings, purpose: str) -> Callable[[int, int], str]:
+    """``link()`` for many subscribers (digest runs): (subscriber id, token version) →
+    the same URL, with the serializer and its derived key built once instead of per
+    link. Not for "confirm" (its tokens carry a timestamp)."""
+    serializer = _serializer(settings, purpose)
+    if isinstance(serializer, URLSafeTimedSerializer):
+        raise ValueError("link_maker is for links that never expire")
+    signer = serializer.make_signer()
+    key = signer.derive_key()
+    prefix = f"{settings.base_url.rstrip('/')}/{purpose}/"
+
+    def make(subscriber_id: int, token_version: int) -> str:
+        payload = serializer.dump_payload([subscriber_id, token_version])
+        signature = base64_encode(signer.algorithm.get_signature(key, payload))
+        return prefix + (payload + signer.sep + signature).decode("ascii")
+
+    return make

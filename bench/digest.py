@@ -1,22 +1,27 @@
-"""Benchmark of digest building, rendering and SMTP sending. Prints figures.
+"""Benchmark of `digest send`: planning, composing and rendering, and SMTP sending.
 
-    .venv/bin/python bench/digest.py [--subscribers 100000] [--postings 2000] [--workers 2]
+    .venv/bin/python bench/digest.py [--subscribers 100000] [--postings 2000]
+        [--processes 0] [--smtp-messages 3000] [--database-url sqlite:///...]
 
-1. Build (match + sections) and render (HTML with inlined CSS + text, full MIME
-   message) every subscriber's digest to a null transport: digests/s, peak memory.
-2. Send rendered digests over SMTP to a local aiosmtpd with one reused connection:
-   messages/s.
-No database: postings and subscribers are in-memory ORM objects.
+Seeds a fresh database (SQLite in a temporary folder unless --database-url names an
+empty PostgreSQL database) with postings and subscribers of varied profiles, then:
+1. runs ``send_digests`` — the code `digest send` runs: plan every due digest, claim,
+   compose (in worker processes), render, serialize — to a null transport: digests/s;
+2. resets some rows to pending and sends them with ``send_claimed`` over SMTP to an
+   aiosmtpd sink in a SEPARATE process (one reused connection): messages/s.
+Peak memory is ``ru_maxrss`` of this process and of its (worker) children.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import resource
 import socket
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -25,142 +30,169 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aggregator.db.models import Subscriber, SubscriberProfile
-from aggregator.digest.build import History, digest_message, make_view, plan
-from aggregator.digest.render import Renderer
+from sqlalchemy import func, insert, select, update
+
+from aggregator.db.engine import open_database, session_factory
+from aggregator.db.models import Digest, Subscriber, SubscriberProfile
+from aggregator.digest.send import send_claimed, send_digests
 from aggregator.mail import NullTransport, transport_from_url
-from aggregator.matching import PostingIndex
-from aggregator.settings import load_settings
-from aggregator.subscriptions import FALLBACK_ROLES, ProfileInput
+from aggregator.settings import Settings, load_settings
+from aggregator.subscriptions import FALLBACK_ROLES
 from tests.factories import make_posting
 
 NOW = datetime.fromisoformat("2026-11-23T09:30:00+00:00")
 SKILLS = ["interpretability", "evals", "pytorch", "jax", "rl", "governance", "security"]
-SKILLS += ["alignment_theory"]
-SKILLS += ["red_teaming", "distributed_systems", "forecasting", "policy"]
+SKILLS += ["alignment_theory", "red_teaming", "distributed_systems", "forecasting", "policy"]
 COUNTRIES = ["US", "GB", "DE", "FR", "CA", "CH", "NL"]
-SETTINGS = load_settings(overrides={"secret_key": "bench", "base_url": "https://jobs.example.org"}, environ={})  # fmt: skip  # noqa: E501
+PLACES = {"US": "San Francisco, CA", "GB": "London, UK", "DE": "Berlin", "FR": "Paris"}
 
 
-def make_postings(n: int, seed: int = 1) -> list[Any]:
+def seed_postings(settings: Settings, n: int, seed: int = 1) -> None:
     rng = random.Random(seed)
-    out = []
-    for i in range(1, n + 1):
-        out.append(make_posting(
-            id=i, title=f"{rng.choice(['Senior ', '', 'Lead '])}Role {i} in AI safety",
-            org=f"Org {rng.randrange(150)}", role=rng.choice(FALLBACK_ROLES),
-            skills=rng.sample(SKILLS, rng.randrange(0, 4)),
-            countries=rng.sample(COUNTRIES, 1), remote=rng.choice(["remote", "hybrid", "onsite"]),
-            first_seen_at=NOW - timedelta(hours=rng.randrange(1, 160)),
-            deadline=NOW + timedelta(days=rng.randrange(1, 90)) if rng.random() < 0.4 else None,
-            salary_min=rng.choice([None, 60000, 90000]), salary_currency="USD",
-            description_text="We are hiring " * 20,
-        ))  # fmt: skip
-    return out
+    engine = open_database(settings)
+    with session_factory(engine)() as session:
+        for i in range(1, n + 1):
+            country = rng.choice(COUNTRIES)
+            session.add(make_posting(
+                id=i, title=f"{rng.choice(['Senior ', '', 'Lead '])}Role {i} in AI safety",
+                org=f"Org {rng.randrange(150)}", role=rng.choice(FALLBACK_ROLES),
+                extra_roles=rng.sample(FALLBACK_ROLES, rng.randrange(0, 2)),
+                skills=rng.sample(SKILLS, rng.randrange(0, 4)), countries=[country],
+                locations=[PLACES.get(country, country)] * 2 + ["Remote"],
+                remote=rng.choice(["remote", "hybrid", "onsite"]),
+                first_seen_at=NOW - timedelta(hours=rng.randrange(1, 160)),
+                deadline=NOW + timedelta(days=rng.randrange(1, 90)) if rng.random() < 0.4 else None,
+                salary_min=rng.choice([None, 60000, 90000]), salary_currency="USD",
+                description_text="We are hiring " * 20,
+                seniority=rng.choice(["entry", "mid", "senior", "unspecified"]),
+            ))  # fmt: skip
+        session.commit()
+    engine.dispose()
 
 
-def make_subscriber(i: int, rng: random.Random) -> Subscriber:
-    sub = Subscriber(id=i, email=f"user{i}@example.org", token_version=1, frequency="weekly")
-    sub.profile = SubscriberProfile(
-        roles=rng.sample(FALLBACK_ROLES, rng.randrange(1, 3)),
-        skills=rng.sample(SKILLS, rng.randrange(0, 3)), locations=[],
-        remote_only=rng.random() < 0.2, include_orgs=[], exclude_orgs=[],
-        keywords=["senior"] if rng.random() < 0.05 else [], exclude_keywords=[],
-        seniority=[], min_salary=None,
-    )  # fmt: skip
-    return sub
+def seed_subscribers(settings: Settings, n: int, seed: int = 2) -> None:
+    rng = random.Random(seed)
+    engine = open_database(settings)
+    created = NOW - timedelta(days=30)
+    with engine.begin() as conn:
+        for start in range(0, n, 5000):
+            count = min(5000, n - start)
+            subs = [{"id": start + i + 1, "email": f"user{start + i + 1}@example.org",
+                     "status": "active", "timezone": "UTC", "frequency": "weekly",
+                     "created_at": created, "confirmed_at": created, "bounce_count": 0,
+                     "token_version": 1} for i in range(count)]  # fmt: skip
+            conn.execute(insert(Subscriber), subs)
+            profiles = [{
+                "subscriber_id": s["id"],
+                "roles": rng.sample(FALLBACK_ROLES, rng.randrange(1, 3)),
+                "skills": rng.sample(SKILLS, rng.randrange(0, 3)) if rng.random() < 0.5 else [],
+                "locations": rng.sample(COUNTRIES, 2) if rng.random() < 0.2 else [],
+                "remote_only": rng.random() < 0.2, "include_orgs": [], "exclude_orgs": [],
+                "keywords": ["senior"] if rng.random() < 0.05 else [],
+                "exclude_keywords": ["lead"] if rng.random() < 0.05 else [],
+                "seniority": [], "min_salary": 80000 if rng.random() < 0.05 else None,
+                "updated_at": created,
+            } for s in subs]  # fmt: skip
+            conn.execute(insert(SubscriberProfile), profiles)
+    engine.dispose()
 
 
-def build_render(args: tuple[int, int, int]) -> tuple[int, int, int]:
-    start, stop, n_postings = args
-    index = PostingIndex(make_postings(n_postings), now=NOW)
-    renderer = Renderer(SETTINGS)
-    transport = NullTransport()
-    rng = random.Random(start)
-    since = NOW - timedelta(days=7)
-    history = History()
-    sent = skipped = 0
-    for i in range(start, stop):
-        sub = make_subscriber(i, rng)
-        p = plan(index, ProfileInput.of(sub.profile), since, history, {}, 30)
-        if p.empty:
-            skipped += 1
-            continue
-        view = make_view(SETTINGS, sub, "2026-W48", p, index.postings)
-        transport.send(digest_message(SETTINGS, sub, "2026-W48", view, renderer, index.postings))
-        sent += 1
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return sent, skipped, peak_kb
+def peak_mib() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
 
 
-def bench_build(subscribers: int, postings: int, workers: int) -> None:
-    chunks = [(subscribers * w // workers + 1, subscribers * (w + 1) // workers + 1, postings)
-              for w in range(workers)]  # fmt: skip
+def bench_send(settings: Settings) -> None:
+    engine = open_database(settings)
+    marks: list[float] = []
     t0 = time.perf_counter()
-    if workers == 1:
-        results = [build_render(chunks[0])]
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(build_render, chunks)
+    summary = send_digests(settings, engine, now=NOW, transport=NullTransport(),
+                           on_planned=lambda _: marks.append(time.perf_counter()))  # fmt: skip
     elapsed = time.perf_counter() - t0
-    sent = sum(r[0] for r in results)
-    skipped = sum(r[1] for r in results)
-    peak = max(r[2] for r in results) / 1024
-    print(f"build+render: {subscribers} subscribers x {postings} postings, {workers} worker(s)")
-    print(f"  digests rendered: {sent}, skipped (no match): {skipped}, in {elapsed:.1f} s")
-    print(
-        f"  throughput: {subscribers / elapsed:,.0f} subscribers/s, {sent / elapsed:,.0f} digests/s"
-    )
-    print(f"  peak memory per worker: {peak:,.0f} MiB")
+    planning = marks[0] - t0 if marks else 0.0
+    own, children = peak_mib()
+    print(f"digest send (null transport), {settings.digest_processes or os.cpu_count()} "
+          "process setting:")  # fmt: skip
+    print(f"  planned {summary.planned}, skipped {summary.skipped}, sent {summary.sent}, "
+          f"failed {summary.failed} in {elapsed:.1f} s")  # fmt: skip
+    sending = summary.sent / (elapsed - planning)
+    print(f"  throughput: {summary.sent / elapsed:,.0f} digests/s (plan + compose + render); "
+          f"planning {planning:.1f} s, then {sending:,.0f} digests/s")  # fmt: skip
+    print(f"  peak memory: parent {own:,.0f} MiB, largest child {children:,.0f} MiB")
+    engine.dispose()
 
 
-def bench_smtp(messages: int) -> None:
+def _sink(port: int, ready: Any, stop: Any, count: Any) -> None:
     from aiosmtpd.controller import Controller
 
     class Counter:
-        count = 0
-
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            Counter.count += 1
+            with count.get_lock():
+                count.value += 1
             return "250 OK"
 
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+def bench_smtp(settings: Settings, messages: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = replace(SETTINGS, mail_url=f"smtp://127.0.0.1:{port}")
-    index = PostingIndex(make_postings(500), now=NOW)
-    renderer = Renderer(settings)
-    rng = random.Random(7)
-    msgs = []
-    while len(msgs) < messages:
-        sub = make_subscriber(len(msgs) + 1, rng)
-        p = plan(index, ProfileInput.of(sub.profile), NOW - timedelta(days=7), History(), {}, 30)
-        if not p.empty:
-            view = make_view(settings, sub, "2026-W48", p, index.postings)
-            msgs.append(digest_message(settings, sub, "2026-W48", view, renderer, index.postings))
-    transport = transport_from_url(settings.mail_url)
+    ctx = multiprocessing.get_context("spawn")
+    ready, stop, count = ctx.Event(), ctx.Event(), ctx.Value("i", 0)
+    sink = ctx.Process(target=_sink, args=(port, ready, stop, count), daemon=True)
+    sink.start()
+    ready.wait(30)
+    engine = open_database(settings)
+    with session_factory(engine)() as session:
+        ids = select(Digest.id).where(Digest.status == "sent").order_by(Digest.id)
+        ids = ids.limit(messages)
+        session.execute(update(Digest).where(Digest.id.in_(ids.scalar_subquery()))
+                        .values(status="pending", message_id=None, sent_at=None))  # fmt: skip
+        session.commit()
+    cfg = replace(settings, mail_url=f"smtp://127.0.0.1:{port}")
+    transport = transport_from_url(cfg.mail_url)
     t0 = time.perf_counter()
-    for msg in msgs:
-        transport.send(msg)
+    summary = send_claimed(engine, cfg, transport, now=NOW)
     transport.close()
     elapsed = time.perf_counter() - t0
-    controller.stop()
-    size = sum(len(m.as_bytes()) for m in msgs[:50]) / 50 / 1024
-    print(f"smtp: {messages} messages (~{size:.0f} KiB each) over one reused connection")
-    print(f"  received {Counter.count} in {elapsed:.1f} s: {messages / elapsed:,.0f} messages/s")
+    stop.set()
+    sink.join(30)
+    with session_factory(engine)() as session:
+        size = session.scalar(select(func.count()).where(Digest.status == "sent"))
+    print(f"smtp: {summary.sent} messages via send_claimed, one reused connection, "
+          "aiosmtpd in a separate process")  # fmt: skip
+    print(f"  received {count.value} in {elapsed:.1f} s: {summary.sent / elapsed:,.0f} messages/s"
+          f" ({size} rows sent in total)")  # fmt: skip
+    engine.dispose()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--postings", type=int, default=2_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--smtp-messages", type=int, default=2_000)
+    parser.add_argument("--processes", type=int, default=0, help="0: one per CPU core")
+    parser.add_argument("--smtp-messages", type=int, default=3_000)
+    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    bench_build(args.subscribers, args.postings, args.workers)
-    bench_smtp(args.smtp_messages)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        settings = load_settings(overrides={
+            "secret_key": "bench", "base_url": "https://jobs.example.org", "database_url": url,
+            "data_dir": tmp, "digest_processes": args.processes,
+        }, environ={})  # fmt: skip
+        t0 = time.perf_counter()
+        seed_postings(settings, args.postings)
+        seed_subscribers(settings, args.subscribers)
+        print(f"seeded {args.postings} postings, {args.subscribers} subscribers "
+              f"in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})")  # fmt: skip
+        bench_send(settings)
+        bench_smtp(settings, args.smtp_messages)
 
 
 if __name__ == "__main__":

@@ -179,3 +179,18 @@ def test_subject_is_short_and_names_an_employer(settings: Settings) -> None:
         subject_line(1, [job])
         == "1 new AI safety opportunity: Research Engineer at Redwood Research"
     )
+
+
+def test_link_maker_makes_the_same_links(settings: Settings) -> None:
+    from dataclasses import replace
+
+    from aggregator.tokens import link, link_maker, read_token
+
+    for cfg in (settings, replace(settings, secret_key="old-key,new-key")):
+        sub = Subscriber(id=7, token_version=3)
+        for purpose in ("manage", "unsubscribe"):
+            url = link_maker(cfg, purpose)(7, 3)
+            assert url == link(cfg, purpose, sub)
+            assert read_token(cfg, purpose, url.rsplit("/", 1)[1]) == 7
+    with pytest.raises(ValueError):
+        link_maker(settings, "confirm")

@@ -194,8 +194,13 @@ def make_view(
     p: Plan,
     postings: Mapping[int, Posting],
     profile: ProfileInput | None = None,
+    urls: tuple[str, str] | None = None,
 ) -> DigestView:
+    """The digest's content; ``urls`` are the (manage, unsubscribe) links when the
+    caller made them already."""
     profile = profile or ProfileInput.of(subscriber.profile)
+    if urls is None:
+        urls = (link(settings, "manage", subscriber), link(settings, "unsubscribe", subscriber))
     base = settings.base_url.rstrip("/")
     n = len(p.matches)
     noun = "opportunity" if p.total == 1 else "opportunities"
@@ -229,8 +234,8 @@ def make_view(
         total=p.total,
         more=p.total > n,
         list_url=f"{base}/?" + urlencode(profile_filter(profile).to_params()),
-        manage_url=link(settings, "manage", subscriber),
-        unsubscribe_url=link(settings, "unsubscribe", subscriber),
+        manage_url=urls[0],
+        unsubscribe_url=urls[1],
         profile=describe_profile(profile),
         posting_ids=p.posting_ids,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import ChainMap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ from aggregator.mail.message import PreparedMessage
 from aggregator.matching import PostingIndex
 from aggregator.settings import Settings
 from aggregator.subscriptions import ProfileInput
+from aggregator.tokens import link_maker
 
 POOL_MIN_JOBS = 200  # fewer jobs than this are composed in the parent process
 CHUNK = 50  # jobs per worker task
@@ -60,6 +61,7 @@ class RunIndex:
         self.covered: datetime | None = None
         self.changes: dict[int, list[PostingChange]] = {}
         self.postings: ChainMap[int, Posting] = ChainMap(self.window.postings, self.others.postings)
+        self._links: tuple[Callable[[int, int], str], Callable[[int, int], str]] | None = None
 
     def cover(self, since: datetime) -> bool:
         """Load the window's postings and changes (a separate session, closed at once,
@@ -83,17 +85,25 @@ class RunIndex:
     def compose(self, settings: Settings, renderer: Renderer, job: Job) -> PreparedMessage:
         sub = Subscriber(id=job.subscriber_id, email=job.email, token_version=job.token_version,
                          frequency=job.frequency)  # fmt: skip
-        matches = []
-        for pid in job.posting_ids:
-            index = self.window if pid in self.window.candidates else self.others
-            if pid in index.candidates:
-                matches.append(index.explain(pid, job.profile))
+        matches = self.window.explain_many(job.posting_ids, job.profile)
+        if len(matches) < len(job.posting_ids):  # some were loaded by id (closed since)
+            found = {m.posting_id: m for m in matches}
+            found.update(
+                (m.posting_id, m) for m in self.others.explain_many(job.posting_ids, job.profile)
+            )
+            matches = [found[i] for i in job.posting_ids if i in found]
         total = len(matches)
         if total >= settings.digest_max_items:  # capped: count every match for "see all N"
             count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)
             total = max(total, count)
         p = Plan(matches, total, job.notes)
-        view = make_view(settings, sub, job.period, p, self.postings, job.profile)
+        if self._links is None:
+            self._links = (link_maker(settings, "manage"), link_maker(settings, "unsubscribe"))
+        urls = (
+            self._links[0](sub.id, sub.token_version),
+            self._links[1](sub.id, sub.token_version),
+        )
+        view = make_view(settings, sub, job.period, p, self.postings, job.profile, urls)
         msg = digest_message(settings, sub, job.period, view, renderer, self.postings)
         assert isinstance(msg, PreparedMessage)
         return msg

@@ -32,7 +32,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from aggregator.db.engine import session_factory
 from aggregator.db.models import Digest, Subscriber, SubscriberProfile, utcnow
@@ -41,7 +41,6 @@ from aggregator.digest.build import (
     load_changes,
     load_history,
     message_id,
-    plan,
     update_notes,
     window_start,
 )
@@ -78,26 +77,45 @@ class Summary:
     stopped: bool = False
 
 
+_PROFILE_FIELDS = [f.name for f in fields(ProfileInput)]
+_PROFILE = [getattr(SubscriberProfile, name) for name in _PROFILE_FIELDS]
+
+
+def _profile(values: Iterable[Any]) -> ProfileInput:
+    given = {n: v for n, v in zip(_PROFILE_FIELDS, values, strict=True) if v is not None}
+    return ProfileInput(**given)
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def due_subscribers(
     session: Session, settings: Settings, now: datetime, period: str | None
-) -> list[tuple[Subscriber, str]]:
-    """Active subscribers whose period is due (or ``period`` given) and not yet planned."""
-    stmt = select(Subscriber).where(Subscriber.status == "active")
+) -> list[tuple[int, str, ProfileInput]]:
+    """(subscriber id, period, profile) of active subscribers whose period is due (or
+    ``period`` given) and not yet planned; one query, no ORM objects."""
+    stmt = (
+        select(Subscriber.id, Subscriber.frequency, Subscriber.timezone, *_PROFILE)
+        .outerjoin(SubscriberProfile, SubscriberProfile.subscriber_id == Subscriber.id)
+        .where(Subscriber.status == "active")
+        .order_by(Subscriber.id)
+    )
     if period is not None:
         stmt = stmt.where(Subscriber.frequency == frequency_of(period))
-    due: list[tuple[Subscriber, str]] = []
-    for sub in session.scalars(stmt.options(selectinload(Subscriber.profile))):
-        p = period or is_due(settings, sub.frequency, sub.timezone, now)
+    due: list[tuple[int, str, ProfileInput]] = []
+    when: dict[tuple[str, str], str | None] = {}
+    for row in session.execute(stmt):
+        key = (row[1], row[2])
+        if key not in when:
+            when[key] = period or is_due(settings, row[1], row[2], now)
+        p = when[key]
         if p is not None:
-            due.append((sub, p))
-    periods = {p for _, p in due}
+            due.append((row[0], p, _profile(row[3:])))
+    periods = {p for _, p, _ in due}
     stmt_done = select(Digest.subscriber_id, Digest.period).where(Digest.period.in_(periods))
     done = {(sid, p) for sid, p in session.execute(stmt_done)}
-    return [(s, p) for s, p in due if (s.id, p) not in done]
+    return [d for d in due if (d[0], d[1]) not in done]
 
 
 def plan_digests(
@@ -114,24 +132,25 @@ def plan_digests(
     summary = Summary()
     if not due:
         return summary
-    histories = load_history(session, [s.id for s, _ in due])
-    starts = {s.id: window_start(histories[s.id], now) for s, _ in due}
+    histories = load_history(session, [sid for sid, _, _ in due])
+    starts = {sid: window_start(histories[sid], now) for sid, _, _ in due}
     earliest = min(starts.values())
     index = PostingIndex.load(session, since=earliest, now=now)
     changes = load_changes(session, earliest)
     rows = []
-    for sub, p in due:
-        history = histories[sub.id]
-        result = plan(
-            index, ProfileInput.of(sub.profile), starts[sub.id], history, changes,
-            settings.digest_max_items,
-        )  # fmt: skip
-        status = "skipped" if result.empty else "pending"
+    for sid, p, profile in due:
+        history = histories[sid]
+        since = starts[sid]
+        ids, _ = index.top_ids(profile, settings.digest_max_items, since=since,
+                               exclude_ids=history.sent_ids)  # fmt: skip
+        notes = update_notes(history, changes, since) if history.sent_ids else []
+        empty = not ids and not notes
+        status = "skipped" if empty else "pending"
         summary.planned += status == "pending"
         summary.skipped += status == "skipped"
         rows.append(
-            {"subscriber_id": sub.id, "period": p, "status": status,
-             "posting_ids": result.posting_ids, "created_at": now, "attempts": 0}
+            {"subscriber_id": sid, "period": p, "status": status,
+             "posting_ids": ids, "created_at": now, "attempts": 0}
         )  # fmt: skip
     if record:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -262,15 +281,6 @@ def claim(session: Session, worker: str, now: datetime, limit: int) -> list[int]
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
-
-
-_PROFILE_FIELDS = [f.name for f in fields(ProfileInput)]
-_PROFILE = [getattr(SubscriberProfile, name) for name in _PROFILE_FIELDS]
-
-
-def _profile(values: Iterable[Any]) -> ProfileInput:
-    given = {n: v for n, v in zip(_PROFILE_FIELDS, values, strict=True) if v is not None}
-    return ProfileInput(**given)
 
 
 def load_jobs(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import email
-import quopri
 import re
 import uuid
 from email.header import Header
@@ -47,6 +46,8 @@ def _header(value: str) -> str:
 
 
 def _address_header(value: str) -> str:
+    if value.isascii():
+        return value
     name, addr = parseaddr(value)
     if not name or name.isascii():
         return value if value.isascii() else addr
@@ -54,16 +55,18 @@ def _address_header(value: str) -> str:
 
 
 def _encoded(body: str, subtype: str) -> str:
-    """One MIME part (headers + CRLF body) of UTF-8 text: the text part quoted-printable
-    (readable in .eml files), HTML base64 (C-fast for large bodies)."""
-    data = body.replace("\r\n", "\n").encode("utf-8")
-    if subtype == "html":
-        b64 = base64.b64encode(data)
-        payload = b"\r\n".join(b64[i : i + 76] for i in range(0, len(b64), 76))
-        encoding = "base64"
+    """One MIME part (headers + CRLF body) of text. ASCII with short lines goes as it is
+    (7bit: nothing to encode or decode; HTML gets there by turning non-ASCII characters
+    into character references); anything else is base64 (C-fast)."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    html = subtype == "html"
+    data = text.encode("ascii", "xmlcharrefreplace") if html else text.encode("utf-8")
+    if data.isascii() and max(map(len, data.split(b"\n"))) <= 998:
+        payload, encoding = data.replace(b"\n", b"\r\n"), "7bit"
     else:
-        payload = quopri.encodestring(data).replace(b"\n", b"\r\n")
-        encoding = "quoted-printable"
+        b64 = base64.b64encode(data)
+        payload = b"\r\n".join([b64[i : i + 76] for i in range(0, len(b64), 76)])
+        encoding = "base64"
     return (
         f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
         f"Content-Transfer-Encoding: {encoding}\r\n\r\n" + payload.decode("ascii") + "\r\n"
@@ -139,8 +142,7 @@ def build_message(
     head = "".join(f"{name}: {value}\r\n" for name, value in fields)
     if html is None:
         raw = head + _encoded(text, "plain")
-        fields += [("Content-Type", 'text/plain; charset="utf-8"'),
-                   ("Content-Transfer-Encoding", "quoted-printable")]  # fmt: skip
+        fields.append(("Content-Type", 'text/plain; charset="utf-8"'))
     else:
         boundary = f"===============_{uuid.uuid4().hex}=="
         content_type = f'multipart/alternative; boundary="{boundary}"'
