@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -105,12 +105,41 @@ def candidate(posting: Posting) -> Candidate:
     )
 
 
-def bits(mask: int) -> Iterator[int]:
-    """Positions of the set bits of ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+def _counter(masks: list[int]) -> list[int]:
+    """Bit-sliced count: slice i has a bit set where the number of ``masks`` holding
+    that bit has bit i set (ripple-carry addition of whole integers)."""
+    slices: list[int] = []
+    for mask in masks:
+        carry = mask
+        for i, current in enumerate(slices):
+            slices[i], carry = current ^ carry, current & carry
+            if not carry:
+                break
+        if carry:
+            slices.append(carry)
+    return slices
+
+
+def _equal(slices: list[int], n: int, universe: int) -> int:
+    """The bits of ``universe`` whose bit-sliced count equals ``n``."""
+    if n >> len(slices):
+        return 0
+    out = universe
+    for i, current in enumerate(slices):
+        out &= current if n >> i & 1 else ~current
+    return out
+
+
+def lowest_bits(mask: int, limit: int) -> list[int]:
+    """Positions of the ``limit`` lowest set bits of ``mask`` (via its binary string:
+    C-speed searches instead of big-integer arithmetic per bit)."""
+    digits = bin(mask)[:1:-1]  # bit 0 first
+    out: list[int] = []
+    pos = digits.find("1")
+    while pos >= 0 and len(out) < limit:
+        out.append(pos)
+        pos = digits.find("1", pos + 1)
+    return out
 
 
 class PostingIndex:
@@ -289,23 +318,33 @@ class PostingIndex:
             limit = total
         if not m or limit <= 0:
             return [], total
-        features = [(self._closing, CLOSING_SCORE)]
-        features += [(self._by["skill"].get(s, 0), SKILL_SCORE) for s in profile.skills or ()]
-        features += [(self._text_mask(k.lower()), KEYWORD_SCORE) for k in profile.keywords or ()]
-        boosted = 0
-        for feature, _ in features:
-            boosted |= feature
-        boosted &= m
-        ranked = sorted(
-            (-sum(w for f, w in features if f >> pos & 1), pos) for pos in bits(boosted)
-        )[:limit]
-        chosen = [pos for _, pos in ranked]
-        if len(chosen) < limit:  # then the newest of the rest, in bit order
-            for pos in bits(m & ~boosted):
-                chosen.append(pos)
-                if len(chosen) == limit:
-                    break
+        skills = [self._by["skill"].get(s, 0) & m for s in profile.skills or ()]
+        words = [self._text_mask(k.lower()) & m for k in profile.keywords or ()]
+        chosen: list[int] = []
+        for tier in self._tiers(m, skills, words):
+            chosen += lowest_bits(tier, limit - len(chosen))
+            if len(chosen) == limit:
+                break
         return [self._order[pos].id for pos in chosen], total
+
+    def _tiers(self, m: int, skills: list[int], words: list[int]) -> list[int]:
+        """``m`` split by ranking bonus (closing soon, skills, keywords matched), best
+        first: bit-sliced counters give every count level as one mask, so no posting
+        is scored on its own."""
+        skill_bits, word_bits = _counter(skills), _counter(words)
+        closing = self._closing & m
+        by_score: dict[int, int] = defaultdict(int)
+        for n_skills in range(len(skills) + 1):
+            with_skills = _equal(skill_bits, n_skills, m)
+            if not with_skills:
+                continue
+            for n_words in range(len(words) + 1):
+                tier = with_skills & _equal(word_bits, n_words, m)
+                if tier:
+                    score = SKILL_SCORE * n_skills + KEYWORD_SCORE * n_words
+                    by_score[score + CLOSING_SCORE] |= tier & closing
+                    by_score[score] |= tier & ~closing
+        return [by_score[score] for score in sorted(by_score, reverse=True)]
 
     def top(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,40 @@ def test_link_maker_makes_the_same_links(settings: Settings) -> None:
             assert read_token(cfg, purpose, url.rsplit("/", 1)[1]) == 7
     with pytest.raises(ValueError):
         link_maker(settings, "confirm")
+
+
+def test_ranking_matches_a_brute_force_score() -> None:
+    import random
+
+    rng = random.Random(5)
+    skills = ["evals", "interpretability", "pytorch", "rl"]
+    items = [
+        make_posting(id=i, title=rng.choice(["Senior RE", "RE", "Lead scientist"]),
+                     role=rng.choice(["research_engineer", "policy"]),
+                     skills=rng.sample(skills, rng.randrange(0, 4)),
+                     first_seen_at=NOW - timedelta(hours=rng.randrange(1, 100)),
+                     deadline=NOW + timedelta(days=rng.randrange(1, 40)))
+        for i in range(1, 300)
+    ]  # fmt: skip
+    index = PostingIndex(items, now=NOW)
+
+    def score(p: Any, profile: ProfileInput) -> tuple[float, float, int]:
+        c = index.candidates[p.id]
+        if profile.skills and not c.skills & set(profile.skills):
+            return (1.0, 0.0, 0)  # not a match
+        if profile.keywords and not any(k in c.text for k in profile.keywords):
+            return (1.0, 0.0, 0)
+        bonus = 5 * (c.deadline is not None and c.deadline <= NOW + timedelta(days=14))
+        bonus += 3 * len(c.skills & set(profile.skills))
+        bonus += sum(k in c.text for k in profile.keywords)
+        return (-bonus, -c.first_seen_at.timestamp(), c.id)
+
+    for _ in range(40):
+        profile = ProfileInput(
+            skills=rng.sample(skills, rng.randrange(0, 3)),
+            keywords=rng.sample(["senior", "lead", "re"], rng.randrange(0, 3)),
+        )
+        ranked = sorted(items, key=lambda p: score(p, profile))
+        expected = [p.id for p in ranked if score(p, profile)[0] <= 0]
+        ids, total = index.top_ids(profile, 30)
+        assert total == len(expected) and ids == expected[:30]

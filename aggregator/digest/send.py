@@ -154,9 +154,11 @@ def plan_digests(
         )  # fmt: skip
     if record:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        for start in range(0, len(rows), 1000):
-            stmt = insert(Digest).values(rows[start : start + 1000])
-            session.execute(stmt.on_conflict_do_nothing(index_elements=["subscriber_id", "period"]))
+        table = Digest.__table__
+        assert isinstance(table, Table)
+        stmt = insert(table).on_conflict_do_nothing(index_elements=["subscriber_id", "period"])
+        for start in range(0, len(rows), 5000):  # one compiled statement, executemany
+            session.connection().execute(stmt, rows[start : start + 5000])
         session.commit()
     log(logger, logging.INFO, "digests_planned", pending=summary.planned, skipped=summary.skipped)
     return summary
