@@ -9,7 +9,13 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from aggregator.db.engine import make_engine
-from aggregator.db.migrate import MIGRATIONS, alembic_config, current_revision, upgrade_database
+from aggregator.db.migrate import (
+    MIGRATIONS,
+    alembic_config,
+    current_revision,
+    include_name,
+    upgrade_database,
+)
 from aggregator.db.models import Base
 
 
@@ -20,7 +26,9 @@ def test_single_head() -> None:
 
 def test_upgraded_schema_matches_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from aggregator import search
-from aggregator.search import PostingFilter, search_postings
+from aggregator.search import PostingFilter, filters, search_postings
 from tests.factories import make_posting
 
 FILTERS = [
@@ -43,10 +42,10 @@ def test_plans_agree(
     for i, f in enumerate(FILTERS):
         expected[i] = [p.id for p in search_postings(session, f, limit=100).items]
     assert all(expected.values())
-    monkeypatch.setattr(search, "PLAN_MIN_TOTAL", 0)
-    monkeypatch.setattr(search, "DENSE", dense)
-    monkeypatch.setattr(search, "DRIVE_BELOW", drive_below)
-    search._totals.clear()
+    monkeypatch.setattr(filters, "PLAN_MIN_TOTAL", 0)
+    monkeypatch.setattr(filters, "DENSE", dense)
+    monkeypatch.setattr(filters, "DRIVE_BELOW", drive_below)
+    filters._counts.clear()
     for i, f in enumerate(FILTERS):
         got: list[int] = []
         cursor = None
@@ -57,4 +56,4 @@ def test_plans_agree(
             if cursor is None:
                 break
         assert got == expected[i], f
-    search._totals.clear()
+    filters._counts.clear()

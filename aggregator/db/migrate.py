@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,24 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Full-text search objects of migration 0002: not in the models, not for autogenerate.
+FTS_TABLE_PREFIX = "postings_fts"
+FTS_COLUMNS = {("postings", "search_vector")}
+FTS_INDEXES = {"ix_postings_search_vector"}
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+    """Alembic ``include_name`` hook: hide the full-text search objects (the FTS5 table
+    and its shadow tables on SQLite, the tsvector column and its index on PostgreSQL)."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(FTS_TABLE_PREFIX)
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) not in FTS_COLUMNS
+    if type_ == "index":
+        return name not in FTS_INDEXES
+    return True
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -13,13 +13,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.db.models import Posting, PostingSource, Source
+from aggregator.db.models import PostingSource, Source
 from aggregator.search import (
     MAX_ID,
     PostingFilter,
     Related,
     related_values,
-    search_postings,
+    search_rows,
     source_keys,
     tag_values,
 )
@@ -133,8 +133,9 @@ FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
 
 
-def posting_out(p: Posting, base_url: str, rel: Related | None = None) -> dict[str, Any]:
-    """The JSON of a posting; ``rel`` (from related_values) avoids loading relationships."""
+def posting_out(p: Any, base_url: str, rel: Related | None = None) -> dict[str, Any]:
+    """The JSON of a posting (ORM object, or a row of LIST_COLUMNS with ``rel``); ``rel``
+    (from related_values) avoids loading relationships."""
     if rel is None:
         rel = Related(
             roles=tag_values(p, "role"),
@@ -184,7 +185,7 @@ def list_postings(
     cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    page = search_postings(session, f, limit=limit, cursor=cursor, details=False, related=False)
+    page = search_rows(session, f, limit=limit, cursor=cursor)
     base = _base(request)
     rel = related_values(session, page.items)
     items = [posting_out(p, base, rel[p.id]) for p in page.items]
@@ -281,14 +282,11 @@ def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
         with sessions() as session:
             cursor = None
             while True:
-                page = search_postings(
-                    session, f, limit=500, cursor=cursor, details=False, related=False
-                )
+                page = search_rows(session, f, limit=500, cursor=cursor)
                 rel = related_values(session, page.items)
                 for p in page.items:
                     row = posting_out(p, base, rel[p.id])
                     yield (json.dumps(row, default=str) + "\n").encode()
-                session.expunge_all()
                 if page.next_cursor is None:
                     return
                 cursor = page.next_cursor

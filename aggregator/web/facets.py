@@ -42,6 +42,10 @@ class Facets:
     has_salary: int
 
 
+def _where(session: Session, f: PostingFilter, now: datetime) -> list[Any]:
+    return filter_clauses(f, now, dialect=session.get_bind().dialect.name)
+
+
 def _values(rows: Any, selected: list[str]) -> list[FacetValue]:
     out = [FacetValue(str(v), int(n), str(v) in selected) for v, n in rows if v is not None]
     present = {fv.value for fv in out}
@@ -57,7 +61,7 @@ def _tag_counts(session: Session, f: PostingFilter, kind: str, now: datetime) ->
     stmt = (
         select(tag.value, func.count())
         .join(Posting, Posting.id == tag.posting_id)
-        .where(tag.kind == kind, *filter_clauses(rest, now))
+        .where(tag.kind == kind, *_where(session, rest, now))
         .group_by(tag.value)
         .order_by(func.count().desc(), tag.value)
         .limit(TOP)
@@ -73,7 +77,7 @@ def _column_counts(
     stmt = (
         select(column, func.count())
         .select_from(Posting)
-        .where(*filter_clauses(rest, now))
+        .where(*_where(session, rest, now))
         .group_by(column)
         .order_by(func.count().desc(), column)
         .limit(TOP)
@@ -94,7 +98,7 @@ def _bucket_counts(
             cond = (Posting.deadline >= now) & (Posting.deadline <= now + timedelta(days=days))
         sums.append(func.sum(case((cond, 1), else_=0)))
     row = session.execute(
-        select(*sums).select_from(Posting).where(*filter_clauses(rest, now))
+        select(*sums).select_from(Posting).where(*_where(session, rest, now))
     ).one()
     chosen = getattr(f, name)
     return [
@@ -112,7 +116,7 @@ def facet_counts(session: Session, f: PostingFilter, now: datetime | None = None
         select(func.count())
         .select_from(Posting)
         .where(
-            *filter_clauses(salary_rest, now),
+            *_where(session, salary_rest, now),
             (Posting.salary_min.is_not(None)) | (Posting.salary_max.is_not(None)),
         )
     )

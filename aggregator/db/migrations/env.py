@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from aggregator.db.migrate import include_name
 from aggregator.db.models import Base
 
 config = context.config
@@ -13,6 +14,7 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

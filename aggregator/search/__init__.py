@@ -1,0 +1,45 @@
+"""Filtering stored postings: the one query layer behind the CLI, the web UI, the API and
+feeds. :mod:`.filters` (the filter and its conditions), :mod:`.text` (full-text search),
+:mod:`.keyset` (sorting and cursors), :mod:`.query` (pages, counts, related values)."""
+
+from aggregator.search.filters import (
+    MAX_DAYS,
+    MAX_ID,
+    REMOTE_MODES,
+    SORTS,
+    InvalidQuery,
+    PostingFilter,
+    filter_clauses,
+)
+from aggregator.search.query import (
+    LIST_COLUMNS,
+    Page,
+    Related,
+    count_postings,
+    get_posting,
+    related_values,
+    search_postings,
+    search_rows,
+    source_keys,
+    tag_values,
+)
+
+__all__ = [
+    "LIST_COLUMNS",
+    "MAX_DAYS",
+    "MAX_ID",
+    "REMOTE_MODES",
+    "SORTS",
+    "InvalidQuery",
+    "Page",
+    "PostingFilter",
+    "Related",
+    "count_postings",
+    "filter_clauses",
+    "get_posting",
+    "related_values",
+    "search_postings",
+    "search_rows",
+    "source_keys",
+    "tag_values",
+]

@@ -1,0 +1,86 @@
+"""Full-text search over postings' title, organization name and description.
+
+SQLite: the FTS5 table ``postings_fts`` (porter stemming, kept in sync by triggers);
+PostgreSQL: the stored ``postings.search_vector`` tsvector with a GIN index (English
+stemming without stop words). Both made by migration 0002. Every word of the query must
+match (stemmed); the last word also matches as a prefix ("interp" finds
+"interpretability") unless the text ends with a space. User text never reaches the query
+syntax: it is cut into letter/digit words, each quoted; text without any is no filter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Select, column, func, literal, literal_column, select, table
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+
+from aggregator.db.models import Posting
+
+MAX_WORDS = 10
+PREFIX_MIN = 3  # shorter last words match whole words only (a short prefix is costly)
+FTS_TABLE = "postings_fts"
+PG_CONFIG = "aisj_english"  # english_stem without the stop-word list (see migration 0002)
+PG_COLUMN = "search_vector"
+PG_INDEX = "ix_postings_search_vector"
+
+_WORD = re.compile(r"[^\W_]+")
+_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+_match_target: Any = literal_column(FTS_TABLE)
+_vector = literal_column(f"postings.{PG_COLUMN}", TSVECTOR)
+
+
+def query_words(text: str) -> tuple[list[str], bool]:
+    """The words of a search text (lower-cased letters and digits, at most ten) and
+    whether the last one is matched as a prefix."""
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    prefix = bool(words) and len(words[-1]) >= PREFIX_MIN and not text[-1:].isspace()
+    return words, prefix
+
+
+def fts5_query(words: list[str], prefix: bool) -> str:
+    """An FTS5 MATCH expression: every word as a quoted string (implicit AND)."""
+    terms = ['"' + w.replace('"', '""') + '"' for w in words]
+    if prefix and terms:
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+def tsquery_text(words: list[str], prefix: bool) -> str:
+    """A ``to_tsquery`` expression: every word quoted, joined by ``&``."""
+    terms = ["'" + w.replace("'", "''").replace("\\", "\\\\") + "'" for w in words]
+    if prefix and terms:
+        terms[-1] += ":*"
+    return " & ".join(terms)
+
+
+def _tsquery(words: list[str], prefix: bool) -> Any:
+    return func.to_tsquery(literal(PG_CONFIG, REGCONFIG), tsquery_text(words, prefix))
+
+
+def _fts_match(words: list[str], prefix: bool) -> Any:
+    return _match_target.op("MATCH")(fts5_query(words, prefix))
+
+
+def text_clause(text: str, dialect: str) -> Any | None:
+    """The condition "every word matches" on ``Posting``, or None when the text has no
+    words."""
+    words, prefix = query_words(text)
+    if not words:
+        return None
+    if dialect == "postgresql":
+        return _vector.op("@@")(_tsquery(words, prefix))
+    return Posting.id.in_(select(_fts.c.rowid).where(_fts_match(words, prefix)))
+
+
+def relevance_order(stmt: Select[Any], text: str, dialect: str) -> tuple[Select[Any], Any]:
+    """``stmt`` restricted to postings matching ``text`` and the ascending-is-best rank
+    expression to order by: weighted title > organization > description (BM25 on SQLite,
+    ts_rank on PostgreSQL). The text must have words (see :func:`query_words`)."""
+    words, prefix = query_words(text)
+    if dialect == "postgresql":
+        query = _tsquery(words, prefix)
+        return stmt.where(_vector.op("@@")(query)), -func.ts_rank(_vector, query)
+    joined = stmt.join(_fts, _fts.c.rowid == Posting.id).where(_fts_match(words, prefix))
+    return joined, _fts.c.rank

@@ -1,0 +1,139 @@
+"""Full-text search (FTS5 on SQLite, tsvector on PostgreSQL): stemming, prefix, ranking,
+index kept in sync by the database, hostile text never breaks the query syntax."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alembic import command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, inspect, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from aggregator.db.migrate import alembic_config, current_revision, include_name, upgrade_database
+from aggregator.db.models import Posting, utcnow
+from aggregator.search import PostingFilter, count_postings, search_postings
+from aggregator.search.text import fts5_query, query_words, tsquery_text
+from tests.factories import make_posting
+
+
+def found(session: Session, q: str, **kw: object) -> list[str]:
+    page = search_postings(session, PostingFilter(q=q, **kw), limit=50)  # type: ignore[arg-type]
+    return [p.title for p in page.items]
+
+
+SEED = [  # title, organization, description; oldest first
+    ("Research Engineer, Interpretability", "Example Lab", "Mechanistic work on language models."),
+    ("Operations Manager", "Safety Institute", "Evaluations logistics; IT and research support."),
+    ("Policy Fellow", "Gov Org", "Write about AI governance."),
+]
+
+
+def _seed(session: Session) -> None:
+    now = utcnow()
+    for age, (title, org, text) in zip((3, 2, 1), SEED, strict=True):
+        make_posting(
+            session,
+            title=title,
+            org=org,
+            description_text=text,
+            first_seen_at=now - timedelta(days=age),
+        )
+    session.commit()
+
+
+def test_query_words_and_quoting() -> None:
+    assert query_words('interp "OR" NEAR(a b) -x*') == (
+        ["interp", "or", "near", "a", "b", "x"],
+        False,
+    )
+    assert query_words("safety interp") == (["safety", "interp"], True)
+    assert query_words("safety ") == (["safety"], False)
+    assert query_words("!!! ... \"'*:&|()") == ([], False)
+    assert query_words("a_b cde") == (["a", "b", "cde"], True)
+    assert fts5_query(["near", "interp"], True) == '"near" "interp"*'
+    assert tsquery_text(["it", "interp"], True) == "'it' & 'interp':*"
+    assert len(query_words(" ".join(["w"] * 50))[0]) == 10
+
+
+def test_stemming_prefix_and_every_word(session: Session) -> None:
+    _seed(session)
+    assert found(session, "evaluation") == ["Operations Manager"]  # stem of "evaluations"
+    assert found(session, "interp") == ["Research Engineer, Interpretability"]  # prefix
+    assert found(session, "interp ") == []  # a finished word is not a prefix
+    assert found(session, "MODEL mechanistic") == ["Research Engineer, Interpretability"]
+    assert found(session, "mechanistic governance") == []  # every word must match
+    assert found(session, "safety institute") == ["Operations Manager"]  # organization
+    assert found(session, "it") == ["Operations Manager"]  # stop words are searchable
+    assert found(session, "...") == found(session, "")  # only punctuation: no text filter
+    assert count_postings(session, PostingFilter(q="research")) == 2
+
+
+def test_relevance_ranks_title_over_organization_over_description(session: Session) -> None:
+    _seed(session)
+    make_posting(session, title="Research Lead", org="Other", description_text="Lead.")
+    session.commit()
+    ranked = found(session, "research", sort="relevance")
+    assert set(ranked[:2]) == {"Research Lead", "Research Engineer, Interpretability"}
+    assert ranked[-1] == "Operations Manager"  # description only
+    assert found(session, "research", sort="newest")[0] == "Research Lead"
+    assert found(session, "!!", sort="relevance") == found(session, "", sort="newest")
+
+
+def test_index_follows_inserts_updates_and_deletes(session: Session) -> None:
+    _seed(session)
+    posting = session.query(Posting).filter_by(title="Policy Fellow").one()
+    session.execute(
+        update(Posting)
+        .where(Posting.id == posting.id)
+        .values(title="Alignment Scientist", description_text="Scalable oversight.")
+    )
+    session.commit()
+    assert found(session, "alignment oversight") == ["Alignment Scientist"]
+    assert found(session, "governance") == []
+    session.execute(update(Posting).where(Posting.id == posting.id).values(status="closed"))
+    session.commit()  # a change of other columns keeps the index entry
+    assert found(session, "alignment", status="all") == ["Alignment Scientist"]
+    session.execute(delete(Posting).where(Posting.id == posting.id))
+    session.commit()
+    assert found(session, "alignment", status="all") == []
+    assert found(session, "evaluation") == ["Operations Manager"]
+
+
+def test_orm_attribute_change_is_indexed(session: Session) -> None:
+    _seed(session)
+    posting = session.query(Posting).filter_by(title="Operations Manager").one()
+    posting.title = "Chief of Staff"
+    session.commit()
+    assert found(session, "chief staff") == ["Chief of Staff"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(q=st.text(max_size=60), sort=st.sampled_from(["newest", "relevance"]))
+def test_any_text_is_a_valid_query(session: Session, q: str, sort: str) -> None:
+    if "\x00" in q:  # the web layer refuses NUL; PostgreSQL cannot store it
+        q = q.replace("\x00", "")
+    page = search_postings(session, PostingFilter(q=q, sort=sort), limit=5)
+    assert isinstance(page.items, list)
+
+
+def test_text_search_is_hidden_from_autogenerate_and_downgrades(engine: Engine) -> None:
+    assert not include_name("postings_fts_data", "table", {})
+    assert not include_name("search_vector", "column", {"table_name": "postings"})
+    assert include_name("search_vector", "column", {"table_name": "other"})
+    assert not include_name("ix_postings_search_vector", "index", {"table_name": "postings"})
+    assert include_name("postings", "table", {})
+    config = alembic_config(engine)
+    command.downgrade(config, "0001")
+    try:
+        assert current_revision(engine) == "0001"
+        tables = set(inspect(engine).get_table_names())
+        columns = {c["name"] for c in inspect(engine).get_columns("postings")}
+        assert "postings_fts" not in tables and "search_vector" not in columns
+    finally:
+        upgrade_database(engine)
+    assert current_revision(engine) == "0002"
