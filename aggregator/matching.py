@@ -155,6 +155,7 @@ class PostingIndex:
         self._seen_desc: list[float] = []  # -first_seen timestamp by position (ascending)
         self._by: dict[str, dict[str, int]] = {}
         self._all = self._closing = 0
+        self._closing_ids: set[int] = set()
         self._cache: dict[tuple[str, Any], int] = {}
         for posting in postings:
             self.add(posting)
@@ -186,6 +187,7 @@ class PostingIndex:
                 closing |= bit
         self._by = {k: dict(v) for k, v in by.items()}
         self._all, self._closing = (1 << len(order)) - 1, closing
+        self._closing_ids = {order[pos].id for pos in lowest_bits(closing, len(order))}
         self._cache = {}
         self._built = True
 
@@ -388,17 +390,16 @@ class PostingIndex:
     def _explain(self, c: Candidate, w: _Wanted) -> Match:
         reasons = []
         score = 0.0
-        if w.roles:
-            roles = sorted(c.roles & w.roles, key=lambda r: (r != c.role, r))
-            if roles:
-                score += ROLE_SCORE
-                names = [label(r) + ("" if r == c.role else " (secondary)") for r in roles]
-                reasons.append("role: " + ", ".join(names))
-        if w.skills:
-            skills = sorted(c.skills & w.skills)
-            if skills:
-                score += SKILL_SCORE * len(skills)
-                reasons.append("skills: " + ", ".join(label(s) for s in skills))
+        roles = c.roles & w.roles
+        if roles:
+            score += ROLE_SCORE
+            names = [label(r) for r in roles if r == c.role]
+            names += [label(r) + " (secondary)" for r in sorted(roles) if r != c.role]
+            reasons.append("role: " + ", ".join(names))
+        skills = c.skills & w.skills
+        if skills:
+            score += SKILL_SCORE * len(skills)
+            reasons.append("skills: " + ", ".join(sorted(label(s) for s in skills)))
         if w.follows_orgs:
             score += ORG_SCORE
             reasons.append("organization you follow")
@@ -406,11 +407,12 @@ class PostingIndex:
             reasons.append("location: " + ", ".join(sorted(c.countries & w.countries)))
         if w.remote_only:
             reasons.append("remote")
-        hits = [k for k in w.keywords if k in c.text]
-        if hits:
-            score += KEYWORD_SCORE * len(hits)
-            reasons.append("keywords: " + ", ".join(hits))
-        closing = bool(self._closing >> self._pos[c.id] & 1)
+        if w.keywords:
+            hits = [k for k in w.keywords if k in c.text]
+            if hits:
+                score += KEYWORD_SCORE * len(hits)
+                reasons.append("keywords: " + ", ".join(hits))
+        closing = c.id in self._closing_ids
         if closing:
             score += CLOSING_SCORE
             reasons.append("deadline soon")

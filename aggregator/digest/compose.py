@@ -76,7 +76,8 @@ class RunIndex:
         return True
 
     def ensure(self, ids: Iterable[int]) -> None:
-        missing = {i for i in ids if i not in self.postings}
+        window, others = self.window.postings, self.others.postings
+        missing = {i for i in ids if i not in window and i not in others}
         if missing:
             with session_factory(self.engine)() as session:
                 for p in PostingIndex.load(session, ids=missing, now=self.now).postings.values():

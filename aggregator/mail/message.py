@@ -54,7 +54,7 @@ def _address_header(value: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
-def _encoded(body: str, subtype: str) -> str:
+def _encoded(body: str, subtype: str) -> bytes:
     """One MIME part (headers + CRLF body) of text. ASCII with short lines goes as it is
     (7bit: nothing to encode or decode; HTML gets there by turning non-ASCII characters
     into character references); anything else is base64 (C-fast)."""
@@ -62,15 +62,13 @@ def _encoded(body: str, subtype: str) -> str:
     html = subtype == "html"
     data = text.encode("ascii", "xmlcharrefreplace") if html else text.encode("utf-8")
     if data.isascii() and max(map(len, data.split(b"\n"))) <= 998:
-        payload, encoding = data.replace(b"\n", b"\r\n"), "7bit"
+        payload, encoding = data.replace(b"\n", b"\r\n"), b"7bit"
     else:
         b64 = base64.b64encode(data)
         payload = b"\r\n".join([b64[i : i + 76] for i in range(0, len(b64), 76)])
-        encoding = "base64"
-    return (
-        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
-        f"Content-Transfer-Encoding: {encoding}\r\n\r\n" + payload.decode("ascii") + "\r\n"
-    )
+        encoding = b"base64"
+    head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: '
+    return b"".join((head.encode("ascii"), encoding, b"\r\n\r\n", payload, b"\r\n"))
 
 
 class PreparedMessage(EmailMessage):
@@ -81,8 +79,7 @@ class PreparedMessage(EmailMessage):
 
     def __init__(self, raw: bytes, headers: list[tuple[str, str]]):
         super().__init__(policy=FAST)
-        for name, value in headers:
-            self[name] = value
+        self._headers = list(headers)  # what compat32's __setitem__ would store, at once
         self.raw, self.fields = raw, headers
 
     def as_bytes(self, unixfrom: bool = False, policy: Any = None) -> bytes:
@@ -139,7 +136,7 @@ def build_message(
     quoted-printable output can contain, so it never collides with a body."""
     fields = message_headers(settings, to=to, subject=subject, message_id=message_id,
                              headers=headers)  # fmt: skip
-    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
+    head = "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
     if html is None:
         raw = head + _encoded(text, "plain")
         fields.append(("Content-Type", 'text/plain; charset="utf-8"'))
@@ -147,11 +144,11 @@ def build_message(
         boundary = f"===============_{uuid.uuid4().hex}=="
         content_type = f'multipart/alternative; boundary="{boundary}"'
         fields.append(("Content-Type", content_type))
-        raw = (
-            f"{head}Content-Type: {content_type}\r\n\r\n--{boundary}\r\n"
-            f"{_encoded(text, 'plain')}--{boundary}\r\n{_encoded(html, 'html')}--{boundary}--\r\n"
-        )
-    return PreparedMessage(raw.encode("utf-8"), fields)
+        mark = f"--{boundary}\r\n".encode("ascii")
+        raw = b"".join((head, f"Content-Type: {content_type}\r\n\r\n".encode("ascii"), mark,
+                        _encoded(text, "plain"), mark, _encoded(html, "html"),
+                        f"--{boundary}--\r\n".encode("ascii")))  # fmt: skip
+    return PreparedMessage(raw, fields)
 
 
 def parsed(msg: EmailMessage) -> EmailMessage:
