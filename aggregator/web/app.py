@@ -70,7 +70,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, pages, subscribe
+    from aggregator.web import api, feeds, manage, pages, subscribe
 
     engine = open_database(settings)
     app = FastAPI(
@@ -119,5 +119,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(subscribe.router)
+    app.include_router(manage.router)
     app.include_router(pages.router)
     return app

@@ -1,9 +1,9 @@
-"""Alert sign-up from the current search, confirmation, managing and unsubscribing.
+"""Alert sign-up from the current search and its confirmation (managing and
+unsubscribing: :mod:`aggregator.web.manage`).
 
 A GET never changes state: links in emails open a page with a button that POSTs. The
 response to a sign-up is the same whether the address is new, pending, active or
-unsubscribed. The RFC 8058 one-click POST (``List-Unsubscribe=One-Click``) needs no
-cookie or CSRF token and answers 200 without a redirect.
+unsubscribed.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from aggregator import subscriptions as subs
-from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import valid_address
@@ -28,7 +27,7 @@ from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
-from aggregator.web.filters import build_filter, known_values, posting_filter
+from aggregator.web.filters import build_filter, posting_filter
 from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -222,118 +221,3 @@ async def confirm_post(
         "list_url": render.filter_url(subs.profile_filter(subscriber.profile)),
     }
     return render.page(request, "confirmed.html", context)
-
-
-def _manage_subscriber(session: Session, settings: Settings, token: str) -> Subscriber:
-    subscriber = subs.subscriber_from_token(session, settings, "manage", token)
-    if subscriber.status in ("unsubscribed", "bounced"):
-        raise InvalidToken(INVALID_LINK)
-    return subscriber
-
-
-def _manage_page(
-    request: Request,
-    subscriber: Subscriber,
-    token: str,
-    *,
-    profile: subs.ProfileInput | None = None,
-    message: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    profile = profile or subs.ProfileInput.of(subscriber.profile)
-    settings: Settings = request.app.state.settings
-    context = {
-        "s": subscriber,
-        "p": profile,
-        "token": token,
-        "unsubscribe": make_token(settings, "unsubscribe", subscriber),
-        "roles": known_values("role") or (),
-        "seniorities": subs.SENIORITY_LEVELS,
-        "timezones": timezones(),
-        "message": message,
-        "error": error,
-        "list_url": render.filter_url(subs.profile_filter(profile)),
-    }
-    return render.page(request, "manage.html", context, status_code=status_code)
-
-
-@router.get("/manage/{token}", response_class=HTMLResponse)
-def manage_form(
-    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
-) -> HTMLResponse:
-    try:
-        subscriber = _manage_subscriber(session, settings, token)
-    except InvalidToken as exc:
-        return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
-    return _manage_page(request, subscriber, token)
-
-
-def _split(value: Any) -> list[str]:
-    return [v.strip() for v in str(value or "").replace("\n", ",").split(",") if v.strip()]
-
-
-@router.post("/manage/{token}", response_class=HTMLResponse)
-async def manage_post(
-    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
-) -> HTMLResponse:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
-    try:
-        subscriber = _manage_subscriber(session, settings, token)
-    except InvalidToken as exc:
-        return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
-    salary = str(form.get("min_salary") or "").strip()
-    profile = subs.ProfileInput(
-        roles=[str(v) for v in form.getlist("roles")][:50],
-        skills=_split(form.get("skills")),
-        locations=_split(form.get("locations")),
-        remote_only=form.get("remote_only") == "on",
-        include_orgs=_split(form.get("include_orgs")),
-        exclude_orgs=_split(form.get("exclude_orgs")),
-        keywords=_split(form.get("keywords")),
-        exclude_keywords=_split(form.get("exclude_keywords")),
-        seniority=[str(v) for v in form.getlist("seniority")][:20],
-        min_salary=salary or None,  # type: ignore[arg-type]  # validate_profile converts
-    )
-    try:
-        subs.update_subscription(
-            session,
-            subscriber,
-            profile,
-            frequency=str(form.get("frequency") or subscriber.frequency),
-            timezone=str(form.get("timezone") or subscriber.timezone)[:64],
-            paused=form.get("paused") == "on",
-        )
-    except UserError as exc:
-        session.rollback()
-        session.refresh(subscriber)
-        return _manage_page(
-            request, subscriber, token, profile=profile, error=str(exc), status_code=422
-        )
-    log(logger, logging.INFO, "web.manage", subscriber=subscriber.id)
-    return _manage_page(request, subscriber, token, message="Saved.")
-
-
-@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe_form(request: Request, token: TokenParam) -> HTMLResponse:
-    return render.page(request, "unsubscribe.html", {"token": token})
-
-
-@router.post("/unsubscribe/{token}")
-async def unsubscribe_post(
-    request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
-) -> Response:
-    form = await request.form()
-    one_click = form.get("List-Unsubscribe") == "One-Click"
-    if not one_click:
-        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
-    try:
-        subs.unsubscribe(session, settings, token=token)
-    except InvalidToken:
-        if one_click:
-            return PlainTextResponse("This unsubscribe link is not valid.", status_code=400)
-        return render.page(request, "error.html", {"message": INVALID_LINK}, status_code=400)
-    if one_click:
-        return PlainTextResponse("You are unsubscribed.", status_code=200)
-    return render.page(request, "unsubscribed.html", {})
