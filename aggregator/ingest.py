@@ -135,7 +135,7 @@ def ingest_items(
                 and known.posting.taxonomy_version == version
                 and known.raw == raw.to_dict()
             ):  # fast path: nothing changed at the source
-                outcome = _seen_again(known, now)
+                outcome = lifecycle.seen_again(known, now)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
             pre = normalized[index] if normalized and index < len(normalized) else None
@@ -148,7 +148,7 @@ def ingest_items(
     claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
     _store_all(run, existing, matcher, claimed, prepared, result)
     if complete:
-        result.closed = _close_missing(existing, seen, now)
+        result.closed = lifecycle.close_missing(existing, seen, now)
     session.flush()
     log(logger, logging.INFO, "ingested", source=source.key, **{
         k: v for k, v in vars(result).items() if k != "error_messages"
@@ -276,28 +276,3 @@ def _taxonomy_version() -> str | None:
     taxonomy = normalize_posting._default_taxonomy()
     version = getattr(taxonomy, "version", None)
     return str(version)[:40] if version else None
-
-
-def _seen_again(ps: PostingSource, now: datetime) -> str:
-    """An unchanged listing: refresh the seen times, reopen a closed posting."""
-    ps.last_seen_at = now
-    ps.removed_at = None
-    posting = ps.posting
-    posting.last_seen_at = now
-    if posting.status == "closed":
-        lifecycle.set_status(posting, "open", now)
-        return "reopened"
-    return "unchanged"
-
-
-def _close_missing(existing: dict[str, PostingSource], seen: set[str], now: datetime) -> int:
-    closed = 0
-    for ext, ps in existing.items():
-        if ext in seen or ps.removed_at is not None:
-            continue
-        ps.removed_at = now
-        posting = ps.posting
-        if posting.status == "open" and all(s.removed_at is not None for s in posting.sources):
-            lifecycle.set_status(posting, "closed", now)
-            closed += 1
-    return closed

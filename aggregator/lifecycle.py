@@ -260,3 +260,28 @@ def _reclassify_one(
     with session.no_autoflush:
         apply(posting, merged, now=now, record_changes=False)
     return before != (posting.content_hash, posting.classification, posting.taxonomy_version)
+
+
+def seen_again(ps: PostingSource, now: datetime) -> str:
+    """An unchanged listing: refresh the seen times, reopen a closed posting."""
+    ps.last_seen_at = now
+    ps.removed_at = None
+    posting = ps.posting
+    posting.last_seen_at = now
+    if posting.status == "closed":
+        set_status(posting, "open", now)
+        return "reopened"
+    return "unchanged"
+
+
+def close_missing(existing: dict[str, PostingSource], seen: set[str], now: datetime) -> int:
+    closed = 0
+    for ext, ps in existing.items():
+        if ext in seen or ps.removed_at is not None:
+            continue
+        ps.removed_at = now
+        posting = ps.posting
+        if posting.status == "open" and all(s.removed_at is not None for s in posting.sources):
+            set_status(posting, "closed", now)
+            closed += 1
+    return closed
