@@ -28,7 +28,7 @@ def test_pickled_matcher_matches_like_the_original() -> None:
 
 
 def test_cached_builds_once_then_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AISJ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISAFETY_JOBS_CACHE_DIR", str(tmp_path))
     calls = []
 
     def build() -> PhraseMatcher[str]:
@@ -46,15 +46,15 @@ def test_cached_builds_once_then_reads(tmp_path: Path, monkeypatch: pytest.Monke
 def test_corrupt_or_unwritable_cache_only_rebuilds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AISJ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("AISAFETY_JOBS_CACHE_DIR", str(tmp_path))
     key = compile_cache.cache_key("corrupt")
     (tmp_path / f"matchers-{key}.pickle").write_bytes(b"not a pickle")
     assert compile_cache.cached(key, lambda: 42) == 42
     assert compile_cache.cached(key, lambda: 0) == 42  # rewritten
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    monkeypatch.setenv("AISJ_CACHE_DIR", str(blocker / "sub"))
+    monkeypatch.setenv("AISAFETY_JOBS_CACHE_DIR", str(blocker / "sub"))
     assert compile_cache.cached(key, lambda: 7) == 7
-    monkeypatch.setenv("AISJ_CACHE_DIR", "off")
+    monkeypatch.setenv("AISAFETY_JOBS_CACHE_DIR", "off")
     assert compile_cache.cache_folder() is None
     assert compile_cache.cached(key, lambda: 9) == 9

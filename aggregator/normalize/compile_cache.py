@@ -6,8 +6,8 @@ it. The built matchers are pickled (without compiled regexes, which are compiled
 first use) under a key that hashes the phrase entries AND the source of the modules that
 build them, so an edited taxonomy or matcher code never reads a stale entry.
 
-Folder: ``$AISJ_CACHE_DIR``, else ``$XDG_CACHE_HOME/aisafety-jobs``, else
-``~/.cache/aisafety-jobs``. ``AISJ_CACHE_DIR=off`` disables the cache. Any problem with
+Folder: ``$AISAFETY_JOBS_CACHE_DIR``, else ``$XDG_CACHE_HOME/aisafety-jobs``, else
+``~/.cache/aisafety-jobs``. ``AISAFETY_JOBS_CACHE_DIR=off`` disables the cache. Any problem with
 the cache (unwritable folder, corrupt file) only means building again: never an error.
 """
 
@@ -32,7 +32,7 @@ FORMAT = b"matchers-v1"
 
 
 def cache_folder() -> Path | None:
-    configured = os.environ.get("AISJ_CACHE_DIR", "").strip()
+    configured = os.environ.get("AISAFETY_JOBS_CACHE_DIR", "").strip()
     if configured.lower() == "off":
         return None
     if configured:
