@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -179,3 +180,50 @@ def test_period_option_and_outbox_recovery(
     session.expire_all()
     assert {d.status for d in session.scalars(select(Digest))} == {"pending"}
     assert send_digests(cfg, engine, now=NOW).sent == 2
+
+
+def test_dead_sender_journal_returns_untried_rows(
+    session: Session, settings: Settings, engine: Engine
+) -> None:
+    from aggregator.digest.send import Journal, claim, plan_digests, recover_stale
+
+    seed(session, 3)
+    plan_digests(session, settings, now=NOW)
+    dead = f"{os.uname().nodename[:60]}:999999999:abc"  # this host, no such process
+    ids = claim(session, dead, NOW, 10)
+    assert len(ids) == 3
+    Journal(settings, dead).write(ids[0])  # handed to the transport, maybe sent
+    assert recover_stale(session, settings, NullTransport(), NOW) == 3
+    session.expire_all()
+    status = {d.id: d.status for d in session.scalars(select(Digest))}
+    assert status == {ids[0]: "unknown", ids[1]: "pending", ids[2]: "pending"}
+    assert not Journal(settings, dead).path.exists()
+    assert send_digests(settings, engine, now=NOW, transport=NullTransport()).sent == 2
+
+
+def test_worker_processes_compose_each_digest_once(
+    session: Session, settings: Settings, engine: Engine
+) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from aggregator.digest import compose
+
+    seed(session, 230)  # claims of 10, 20, 40, then 80 and 80: above the pool threshold
+    compose._WORKER = None
+    received: list[Any] = []
+
+    class Recording(NullTransport):
+        def send(self, msg: Any) -> None:
+            received.append(message_from_bytes(msg.as_bytes(), policy=default))
+
+    cfg = replace(settings, digest_processes=2)
+    summary = send_digests(cfg, engine, now=NOW, transport=Recording())
+    assert summary.sent == 230 and len(received) == 230
+    assert compose._WORKER is not None  # the forked workers were used
+    assert len({str(m["To"]) for m in received}) == 230
+    for msg in received[::40]:
+        html = msg.get_body(("html",)).get_content()
+        assert 'style="' in html and msg["List-Unsubscribe-Post"]
+        assert str(msg["Message-ID"]).startswith("<digest.")
+    assert not list((Path(settings.data_dir) / "digest-journal").glob("*.log"))

@@ -29,7 +29,7 @@ from aggregator.settings import Settings
 from aggregator.subscriptions import ProfileInput
 from aggregator.tokens import link_maker
 
-POOL_MIN_JOBS = 200  # fewer jobs than this are composed in the parent process
+POOL_MIN_JOBS = 64  # fewer jobs than this are composed in the parent process
 CHUNK = 50  # jobs per worker task
 
 
