@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aggregator.items import RawPosting
+from aggregator.normalize.posting import normalize
 from aggregator.normalize.text import clean_line, html_to_text, sanitize_html
-from aggregator.normalize.urls import canonical_url, is_http_url
+from aggregator.normalize.urls import canonical_url, is_http_url, strip_tracking
 
 XSS = [
     "<script>alert(1)</script>",
@@ -105,3 +107,23 @@ def test_text_functions_never_raise(text: str) -> None:
     assert "\n" not in clean_line(text)
     canonical_url(text)
     is_http_url(text)
+
+
+def test_strip_tracking_keeps_the_url_but_its_tracking_parameters() -> None:
+    url = "https://Example.org/jobs/1?utm_source=80000hours&gh_jid=42&ref=board#apply"
+    assert strip_tracking(url) == "https://Example.org/jobs/1?gh_jid=42#apply"
+    assert strip_tracking("https://example.org/jobs/1") == "https://example.org/jobs/1"
+
+
+def test_posting_url_shown_without_tracking_parameters() -> None:
+    raw = RawPosting(
+        source_key="eighty_k_board",
+        external_id="1",
+        org="Example Org",
+        title="Research Engineer",
+        url="https://example.org/careers/re?utm_source=80000hours",
+        apply_url="https://example.org/apply?utm_medium=board&id=7",
+    )
+    posting = normalize(raw)
+    assert posting.url == "https://example.org/careers/re"
+    assert posting.apply_url == "https://example.org/apply?id=7"

@@ -28,7 +28,7 @@ from aggregator.normalize.text import (
     sanitize_html,
     text_to_html,
 )
-from aggregator.normalize.urls import canonical_url, is_http_url
+from aggregator.normalize.urls import canonical_url, is_http_url, strip_tracking
 
 if TYPE_CHECKING:
     from aggregator.normalize.taxonomy import Taxonomy
@@ -160,7 +160,7 @@ def normalize_employment_type(value: Any) -> str | None:
 def _url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    url = value.strip()
+    url = strip_tracking(value.strip())
     return url if is_http_url(url) and len(url) <= MAX_URL else None
 
 

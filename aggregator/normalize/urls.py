@@ -67,6 +67,20 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def strip_tracking(url: str) -> str:
+    """``url`` as given, minus tracking parameters (for display and links)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def canonical_url(url: str) -> str:
     """The dedup form of ``url``; a string that is not a URL comes back trimmed."""
     text = (url or "").strip()
