@@ -68,7 +68,8 @@ def test_security_headers_and_escaping(client: TestClient, seeded: Seeded) -> No
 def test_posting_page_has_evidence_sources_history(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/postings/{seeded.interp.id}").text
     assert "<strong>mechanistic interpretability</strong>" in html  # sanitized HTML kept
-    assert "92% confidence" in html and "<q>title</q>" in html
+    assert "92% confidence" in html and "<q>research engineer (title)</q>" in html
+    assert "<q>mechanistic interpretability (body)</q>" in html
     assert "example-greenhouse" in html
     assert "Change history" in html
     assert "GBP 90,000–120,000 / year" in html

@@ -64,7 +64,22 @@ def seed(session: Session) -> Seeded:
         description_html="<p>Work on <strong>mechanistic interpretability</strong>.</p>",
         description_text="Work on mechanistic interpretability.",
         classification={
-            "roles": [{"role": "research_engineer", "confidence": 0.92, "evidence": ["title"]}]
+            "role": "research_engineer",
+            "roles": [{"role": "research_engineer", "confidence": 0.92}],
+            "evidence": [
+                {
+                    "label": "role",
+                    "value": "research_engineer",
+                    "field": "title",
+                    "phrase": "research engineer",
+                },
+                {
+                    "label": "skill",
+                    "value": "interpretability",
+                    "field": "body",
+                    "phrase": "mechanistic interpretability",
+                },
+            ],
         },
     )
     interp.changes = [

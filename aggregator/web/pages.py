@@ -48,34 +48,29 @@ def postings_list(
 
 
 def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:
-    """Tags of ``kind`` with confidence and evidence from the classifier output, if any."""
-    raw = (posting.classification or {}).get(kind + "s")
-    details: dict[str, dict[str, Any]] = {}
-    if isinstance(raw, dict):
-        for name, info in raw.items():
-            details[str(name)] = info if isinstance(info, dict) else {"confidence": info}
-    elif isinstance(raw, list):
-        for item in raw:
-            if isinstance(item, dict):
-                name = item.get(kind) or item.get("name") or item.get("value")
-                if name:
-                    details[str(name)] = item
-    out = []
-    for tag in sorted(posting.tags, key=lambda t: (-t.confidence, t.value)):
-        if tag.kind != kind:
-            continue
-        info = details.get(tag.value, {})
-        evidence = info.get("evidence") or []
-        if isinstance(evidence, str):
-            evidence = [evidence]
-        out.append(
-            {
-                "value": tag.value,
-                "confidence": info.get("confidence", tag.confidence),
-                "evidence": [str(e) for e in evidence][:5],
-            }
-        )
-    return out
+    """Tags of ``kind`` (role or skill) with confidence and the classifier's evidence:
+    which phrase, in which field, made the label."""
+    classification = posting.classification or {}
+    confidence: dict[str, float] = {}
+    for item in classification.get("roles") or []:
+        if isinstance(item, dict) and isinstance(item.get("confidence"), int | float):
+            confidence[str(item.get("role"))] = float(item["confidence"])
+    evidence: dict[str, list[str]] = {}
+    for item in classification.get("evidence") or []:
+        if isinstance(item, dict) and item.get("label") == kind and item.get("phrase"):
+            where = item.get("field") or "text"
+            evidence.setdefault(str(item.get("value")), []).append(f"{item['phrase']} ({where})")
+    primary = classification.get("role") if kind == "role" else None
+    tags = [t for t in posting.tags if t.kind == kind]
+    tags.sort(key=lambda t: (t.value != primary, -confidence.get(t.value, t.confidence), t.value))
+    return [
+        {
+            "value": tag.value,
+            "confidence": confidence.get(tag.value, tag.confidence),
+            "evidence": evidence.get(tag.value, [])[:5],
+        }
+        for tag in tags
+    ]
 
 
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)

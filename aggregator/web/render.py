@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup
 
+from aggregator.normalize.taxonomy import display_label
 from aggregator.normalize.text import sanitize_html
 from aggregator.search import PostingFilter
 
@@ -37,6 +38,9 @@ def label(value: Any) -> str:
     text = str(value or "")
     if text in LABELS:
         return LABELS[text]
+    known = display_label(text)
+    if known:
+        return known
     words = text.replace("-", "_").split("_")
     out = [w.upper() if w in ACRONYMS else w for w in words]
     out = [w.replace("LLMS", "LLMs") for w in out]
