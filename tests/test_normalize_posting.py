@@ -155,3 +155,15 @@ def test_with_real_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
     n = normalize(greenhouse_like(), org_type="lab", now=NOW)
     assert n.role and n.roles and n.taxonomy_version
+
+
+def test_each_location_once_when_a_source_repeats_its_list() -> None:
+    raw = RawPosting(
+        source_key="anthropic",
+        external_id="9",
+        org="Anthropic",
+        title="Research Engineer",
+        url="https://example.org/jobs/9",
+        locations=["London, UK; Bristol, UK", "London, UK", "bristol, uk", "Remote | London, UK"],
+    )
+    assert normalize(raw).locations == ["London, UK; Bristol, UK", "Remote | London, UK"]

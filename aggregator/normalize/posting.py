@@ -157,6 +157,22 @@ def normalize_employment_type(value: Any) -> str | None:
     return "OTHER"
 
 
+def _distinct_locations(values: list[Any]) -> list[str]:
+    """The location strings as given, each place once: a source that lists
+    "London, UK; Bristol, UK" and then each office again keeps the combined string."""
+    given: dict[str, str] = {}
+    for value in values:
+        text = clean_line(value, 200) if isinstance(value, str) else ""
+        if text:
+            given.setdefault(text.casefold(), text)
+    combined: set[str] = set()
+    for key in given:
+        parts = [p.strip(" ,") for p in re.split(r"\s*[;|]\s*", key)]
+        if len(parts) > 1:
+            combined.update(parts)
+    return [text for key, text in given.items() if key not in combined][:50]
+
+
 def _url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
@@ -235,7 +251,7 @@ def normalize(
     description_html = sanitize_html(description)
     description_text = html_to_text(description_html, sanitized=True)
     raw_locations = raw.locations if isinstance(raw.locations, list) else []
-    locations = list(dict.fromkeys(filter(None, (clean_line(s, 200) for s in raw_locations))))[:50]
+    locations = _distinct_locations(raw_locations)
     place = parse_locations(
         locations,
         remote_hint=raw.remote_hint,
