@@ -406,3 +406,17 @@ def test_employer_boilerplate_is_not_classified() -> None:
         org_type="lab",
     )
     assert real.skills == ["interpretability"]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("5+ years of software engineering.", "senior"),
+        ("2 years of Python development", "mid"),
+        ("five years of backend engineering", "senior"),
+        ("The lab was founded 10 years ago.", "unspecified"),
+        ("a 2 year program in engineering", "unspecified"),
+    ],
+)
+def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
+    assert classify(title="Software Engineer", description_text=text).seniority == level

@@ -200,3 +200,21 @@ def test_forum_post_durations_in_the_description_are_not_a_salary() -> None:
     salary = parse_salary(None, None, text)
     assert salary is not None
     assert (salary.min, salary.currency, salary.period) == (11_000, "GBP", None)
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Build interpretability tools. $300K - $400K USD. Apply now.", (300000, 400000, "USD")),
+        ("The role pays £65,000–£75,000 plus benefits.", (65000, 75000, "GBP")),
+        ("We raised $10M-$20M in our Series A.", None),
+        ("A team of 5-10 people; a 3-month program.", None),
+    ],
+)
+def test_currency_range_in_a_description(description: str, expected: tuple | None) -> None:
+    salary = parse_salary(None, None, description)
+    if expected is None:
+        assert salary is None
+    else:
+        assert salary is not None
+        assert (salary.min, salary.max, salary.currency) == expected

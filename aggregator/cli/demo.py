@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
             "free port).",
         ),
     ) -> None:
-        """Crawl the bundled [sample data] sources from a local server, sign up three
+        """Crawl the bundled sample-data sources from a local server, sign up three
         sample subscribers, write their digests to the outbox, then serve the web UI.
 
         Runs entirely on 127.0.0.1 in a fresh SQLite database under --data-dir; the

@@ -72,7 +72,8 @@ _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
 YEARS_PHRASE = (
     "\\d{1,2}(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
-    "(?: of)?(?: [a-z/&-]+){0,4} experience"
+    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
+    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -80,7 +81,8 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 YEARS_WORDS_PHRASE = (
     "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?"
-    "(?: of)?(?: [a-z/&-]+){0,4} experience"
+    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
+    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ("seniority", "entry"): (

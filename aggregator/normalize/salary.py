@@ -166,12 +166,18 @@ _SALARY_CONTEXT = re.compile(
     r"salary|compensation|pay range|pay band|base pay|stipend|remuneration|per (?:year|annum)",
     re.I,
 )
+# A currency range such as "$200K - $300K" or "£65,000–£75,000" reads as pay on its own.
+_CURRENCY_RANGE = re.compile(
+    r"[$£€]\s?\d[\d,.]*\s?[kK]?\s*(?:-|–|—|to)\s*(?:[$£€]|USD|GBP|EUR)?\s?\d[\d,.]*\s?[kK]?"
+)
 
 
 def find_salary_in_text(text: str) -> Salary | None:
-    """A salary from the description: only lines that talk about pay and name a currency."""
+    """A salary from the description: lines that talk about pay, or state a currency range."""
     for line in text.splitlines()[:400]:
-        if len(line) > 600 or not _SALARY_CONTEXT.search(line):
+        if len(line) > 600:
+            continue
+        if not (_SALARY_CONTEXT.search(line) or _CURRENCY_RANGE.search(line)):
             continue
         salary = parse_salary_text(line)
         if salary and salary.has_amount and salary.currency and (salary.max or 0) >= 1:
