@@ -34,6 +34,7 @@ from sqlalchemy import func, insert, select, update
 
 from aggregator.db.engine import open_database, session_factory
 from aggregator.db.models import Digest, Subscriber, SubscriberProfile
+from aggregator.digest.compose import process_count
 from aggregator.digest.send import send_claimed, send_digests
 from aggregator.mail import NullTransport, transport_from_url
 from aggregator.settings import Settings, load_settings
@@ -97,6 +98,13 @@ def seed_subscribers(settings: Settings, n: int, seed: int = 2) -> None:
     engine.dispose()
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (workers, the SMTP sink)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_mib() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -106,19 +114,22 @@ def peak_mib() -> tuple[float, float]:
 def bench_send(settings: Settings) -> None:
     engine = open_database(settings)
     marks: list[float] = []
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     summary = send_digests(settings, engine, now=NOW, transport=NullTransport(),
                            on_planned=lambda _: marks.append(time.perf_counter()))  # fmt: skip
     elapsed = time.perf_counter() - t0
     planning = marks[0] - t0 if marks else 0.0
+    cpu = cpu_seconds() - cpu0
     own, children = peak_mib()
-    print(f"digest send (null transport), {settings.digest_processes or os.cpu_count()} "
-          "process setting:")  # fmt: skip
+    print(f"digest send (null transport), {process_count(settings)} render processes:")
     print(f"  planned {summary.planned}, skipped {summary.skipped}, sent {summary.sent}, "
           f"failed {summary.failed} in {elapsed:.1f} s")  # fmt: skip
     sending = summary.sent / (elapsed - planning)
     print(f"  throughput: {summary.sent / elapsed:,.0f} digests/s (plan + compose + render); "
           f"planning {planning:.1f} s, then {sending:,.0f} digests/s")  # fmt: skip
+    print(f"  CPU: {cpu:.1f} s in all processes = {summary.sent / cpu * 2:,.0f} digests/s "
+          f"on 2 otherwise idle cores (load average now {os.getloadavg()[0]:.1f})")  # fmt: skip
     print(f"  peak memory: parent {own:,.0f} MiB, largest child {children:,.0f} MiB")
     engine.dispose()
 
@@ -157,10 +168,12 @@ def bench_smtp(settings: Settings, messages: int) -> None:
         session.commit()
     cfg = replace(settings, mail_url=f"smtp://127.0.0.1:{port}")
     transport = transport_from_url(cfg.mail_url)
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     summary = send_claimed(engine, cfg, transport, now=NOW)
     transport.close()
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0  # the sender (parent) only
     stop.set()
     sink.join(30)
     with session_factory(engine)() as session:
@@ -169,6 +182,8 @@ def bench_smtp(settings: Settings, messages: int) -> None:
           "aiosmtpd in a separate process")  # fmt: skip
     print(f"  received {count.value} in {elapsed:.1f} s: {summary.sent / elapsed:,.0f} messages/s"
           f" ({size} rows sent in total)")  # fmt: skip
+    print(f"  sender CPU {cpu:.1f} s = {summary.sent / cpu:,.0f} messages/s per sender core "
+          f"(load average now {os.getloadavg()[0]:.1f})")  # fmt: skip
     engine.dispose()
 
 
