@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from aggregator.search import PostingFilter, filters, search_postings
+from aggregator.search import PostingFilter, estimates, filters, search_postings
 from tests.factories import make_posting
 
 FILTERS = [
@@ -45,7 +45,7 @@ def test_plans_agree(
     monkeypatch.setattr(filters, "PLAN_MIN_TOTAL", 0)
     monkeypatch.setattr(filters, "DENSE", dense)
     monkeypatch.setattr(filters, "DRIVE_BELOW", drive_below)
-    filters._counts.clear()
+    estimates.clear()
     for i, f in enumerate(FILTERS):
         got: list[int] = []
         cursor = None
@@ -56,4 +56,4 @@ def test_plans_agree(
             if cursor is None:
                 break
         assert got == expected[i], f
-    filters._counts.clear()
+    estimates.clear()

@@ -7,7 +7,6 @@ table; text goes through the full-text index (:mod:`aggregator.search.text`).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.errors import UserError
+from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
 
 SORTS = ("newest", "deadline", "relevance")
@@ -26,7 +26,6 @@ MAX_ID = 2**31 - 1
 DENSE = 0.2  # tag facets matching at least this share of postings are checked per row
 DRIVE_BELOW = 400  # fewer expected matches than this: fetch them by id
 PLAN_MIN_TOTAL = 2000  # smaller databases: always the simple per-row plan
-CACHE_SECONDS = 60.0
 
 
 class InvalidQuery(UserError):
@@ -86,29 +85,16 @@ def _tag_facets(f: PostingFilter) -> list[tuple[str, list[str]]]:
     return [(kind, values) for kind, values in facets if values]
 
 
-_counts: dict[tuple[str, str, tuple[str, ...]], tuple[float, int]] = {}
-
-
-def _cached_count(session: Session, kind: str, values: list[str]) -> int:
-    """Number of postings (kind "") or of tags of one kind with these values, cached for a
-    minute per database: only a planning estimate, so no COUNT on every request."""
-    key = (str(session.get_bind().engine.url), kind, tuple(sorted(values)))
-    cached = _counts.get(key)
-    if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    if len(_counts) > 10_000:
-        _counts.clear()
-    if kind:
-        stmt = (
-            select(func.count())
-            .select_from(PostingTag)
-            .where(PostingTag.kind == kind, PostingTag.value.in_(values))
-        )
-    else:
-        stmt = select(func.count()).select_from(Posting)
-    total = int(session.scalar(stmt) or 0)
-    _counts[key] = (time.monotonic(), total)
-    return total
+def _count(session: Session, kind: str, values: list[str]) -> int:
+    """Number of postings (kind "") or of tags of one kind with these values (estimate)."""
+    if not kind:
+        return cached_count(session, ("postings",), select(func.count()).select_from(Posting))
+    stmt = (
+        select(func.count())
+        .select_from(PostingTag)
+        .where(PostingTag.kind == kind, PostingTag.value.in_(values))
+    )
+    return cached_count(session, ("tags", kind, *sorted(values)), stmt)
 
 
 def tag_plan(session: Session, f: PostingFilter) -> Any:
@@ -120,12 +106,12 @@ def tag_plan(session: Session, f: PostingFilter) -> Any:
     facets = _tag_facets(f)
     if not facets:
         return None
-    total = _cached_count(session, "", [])
+    total = _count(session, "", [])
     if total < PLAN_MIN_TOTAL:
         return None
     density = 1.0
     for kind, values in facets:
-        density *= _cached_count(session, kind, values) / total
+        density *= _count(session, kind, values) / total
     if density >= DENSE:
         return None
     parts = [
@@ -145,11 +131,13 @@ def filter_clauses(
     dialect: str,
     tag_ids: Any = None,
     text: bool = True,
+    text_match: Any = None,
 ) -> list[Any]:
     """SQL conditions on ``Posting`` for a filter (without sorting or paging).
 
     ``dialect`` is the database's (``session.get_bind().dialect.name``): the text
-    condition differs. ``tag_ids`` (from :func:`tag_plan`) replaces the per-row tag checks;
+    condition differs. ``tag_ids`` (from :func:`tag_plan`) replaces the per-row tag checks
+    and ``text_match`` (from :func:`aggregator.search.text.text_plan`) the text condition;
     ``text=False`` leaves the text condition to the caller (relevance joins the index)."""
     now = now or utcnow()
     clauses: list[Any] = []
@@ -188,7 +176,7 @@ def filter_clauses(
             )
         )
     if text:
-        matched = text_clause(f.q, dialect)
+        matched = text_match if text_match is not None else text_clause(f.q, dialect)
         if matched is not None:
             clauses.append(matched)
     if f.posted_within is not None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source
 from aggregator.search.filters import PostingFilter, filter_clauses, tag_plan
 from aggregator.search.keyset import by_relevance, next_cursor, order_and_keyset
+from aggregator.search.text import text_plan
 
 T = TypeVar("T")
 
@@ -64,7 +65,12 @@ def _page(
     dialect = session.get_bind().dialect.name
     relevance = by_relevance(f)
     clauses = filter_clauses(
-        f, now, dialect=dialect, tag_ids=tag_plan(session, f), text=not relevance
+        f,
+        now,
+        dialect=dialect,
+        tag_ids=tag_plan(session, f),
+        text=not relevance,
+        text_match=None if relevance else text_plan(session, f.q),
     )
     stmt, offset = order_and_keyset(stmt.where(*clauses), f, cursor, dialect)
     result = session.execute(stmt.limit(limit + 1))

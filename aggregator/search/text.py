@@ -3,9 +3,15 @@
 SQLite: the FTS5 table ``postings_fts`` (porter stemming, kept in sync by triggers);
 PostgreSQL: the stored ``postings.search_vector`` tsvector with a GIN index (English
 stemming without stop words). Both made by migration 0002. Every word of the query must
-match (stemmed); the last word also matches as a prefix ("interp" finds
-"interpretability") unless the text ends with a space. User text never reaches the query
-syntax: it is cut into letter/digit words, each quoted; text without any is no filter.
+match (stemmed). On PostgreSQL the last word also matches as a prefix ("interp" finds
+"interpretability") unless the text ends with a space; not on SQLite, where an FTS5
+prefix query merges every matching term's postings on each use (milliseconds per row).
+User text never reaches the query syntax: it is cut into letter/digit words, each quoted;
+text without any is no filter.
+
+SQLite plans (:func:`text_plan`): a text matching few postings is fetched from the index
+once (``id IN (...)``); a common one is checked per row (correlated, by rowid) while the
+query walks postings in sort order, which stops after a page.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, column, func, literal, literal_column, select, table
+from sqlalchemy import Select, column, exists, func, literal, literal_column, select, table
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting
+from aggregator.search.estimates import cached_count
 
 MAX_WORDS = 10
 PREFIX_MIN = 3  # shorter last words match whole words only (a short prefix is costly)
@@ -24,6 +32,7 @@ FTS_TABLE = "postings_fts"
 PG_CONFIG = "aisj_english"  # english_stem without the stop-word list (see migration 0002)
 PG_COLUMN = "search_vector"
 PG_INDEX = "ix_postings_search_vector"
+FEW_MATCHES = 1000  # SQLite: up to this many matches, fetch them from the index once
 
 _WORD = re.compile(r"[^\W_]+")
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -39,12 +48,9 @@ def query_words(text: str) -> tuple[list[str], bool]:
     return words, prefix
 
 
-def fts5_query(words: list[str], prefix: bool) -> str:
+def fts5_query(words: list[str]) -> str:
     """An FTS5 MATCH expression: every word as a quoted string (implicit AND)."""
-    terms = ['"' + w.replace('"', '""') + '"' for w in words]
-    if prefix and terms:
-        terms[-1] += "*"
-    return " ".join(terms)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def tsquery_text(words: list[str], prefix: bool) -> str:
@@ -56,11 +62,15 @@ def tsquery_text(words: list[str], prefix: bool) -> str:
 
 
 def _tsquery(words: list[str], prefix: bool) -> Any:
-    return func.to_tsquery(literal(PG_CONFIG, REGCONFIG), tsquery_text(words, prefix))
+    """The tsquery as a SQL literal, not a bound parameter: a prepared statement's generic
+    plan would assume every text is rare and fetch all matches of a common word through
+    the GIN index. Safe to inline: words are letters and digits only, quotes doubled."""
+    quoted = "'" + tsquery_text(words, prefix).replace("'", "''") + "'"
+    return func.to_tsquery(literal(PG_CONFIG, REGCONFIG), literal_column(quoted))
 
 
-def _fts_match(words: list[str], prefix: bool) -> Any:
-    return _match_target.op("MATCH")(fts5_query(words, prefix))
+def _fts_match(words: list[str]) -> Any:
+    return _match_target.op("MATCH")(fts5_query(words))
 
 
 def text_clause(text: str, dialect: str) -> Any | None:
@@ -71,7 +81,21 @@ def text_clause(text: str, dialect: str) -> Any | None:
         return None
     if dialect == "postgresql":
         return _vector.op("@@")(_tsquery(words, prefix))
-    return Posting.id.in_(select(_fts.c.rowid).where(_fts_match(words, prefix)))
+    return Posting.id.in_(select(_fts.c.rowid).where(_fts_match(words)))
+
+
+def text_plan(session: Session, text: str) -> Any | None:
+    """:func:`text_clause` for one page of a list: on SQLite a common text (more than
+    :data:`FEW_MATCHES` postings, an estimate cached for a minute) is checked per row."""
+    dialect = session.get_bind().dialect.name
+    words, _ = query_words(text)
+    if dialect != "sqlite" or not words:
+        return text_clause(text, dialect)
+    probe = select(_fts.c.rowid).where(_fts_match(words)).limit(FEW_MATCHES + 1).subquery()
+    matches = cached_count(session, ("fts", *words), select(func.count()).select_from(probe))
+    if matches <= FEW_MATCHES:
+        return text_clause(text, dialect)
+    return exists().where(_fts_match(words), _fts.c.rowid == Posting.id)
 
 
 def relevance_order(stmt: Select[Any], text: str, dialect: str) -> tuple[Select[Any], Any]:
@@ -82,5 +106,5 @@ def relevance_order(stmt: Select[Any], text: str, dialect: str) -> tuple[Select[
     if dialect == "postgresql":
         query = _tsquery(words, prefix)
         return stmt.where(_vector.op("@@")(query)), -func.ts_rank(_vector, query)
-    joined = stmt.join(_fts, _fts.c.rowid == Posting.id).where(_fts_match(words, prefix))
+    joined = stmt.join(_fts, _fts.c.rowid == Posting.id).where(_fts_match(words))
     return joined, _fts.c.rank
