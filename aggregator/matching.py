@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from aggregator.bitsets import counter, equal, lowest_bits
 from aggregator.db.models import Posting, PostingSource, utcnow
 
 CLOSING_SOON_DAYS = 14
@@ -103,43 +104,6 @@ def candidate(posting: Posting) -> Candidate:
         first_seen_at=posting.first_seen_at,
         deadline=posting.deadline,
     )
-
-
-def _counter(masks: list[int]) -> list[int]:
-    """Bit-sliced count: slice i has a bit set where the number of ``masks`` holding
-    that bit has bit i set (ripple-carry addition of whole integers)."""
-    slices: list[int] = []
-    for mask in masks:
-        carry = mask
-        for i, current in enumerate(slices):
-            slices[i], carry = current ^ carry, current & carry
-            if not carry:
-                break
-        if carry:
-            slices.append(carry)
-    return slices
-
-
-def _equal(slices: list[int], n: int, universe: int) -> int:
-    """The bits of ``universe`` whose bit-sliced count equals ``n``."""
-    if n >> len(slices):
-        return 0
-    out = universe
-    for i, current in enumerate(slices):
-        out &= current if n >> i & 1 else ~current
-    return out
-
-
-def lowest_bits(mask: int, limit: int) -> list[int]:
-    """Positions of the ``limit`` lowest set bits of ``mask`` (via its binary string:
-    C-speed searches instead of big-integer arithmetic per bit)."""
-    digits = bin(mask)[:1:-1]  # bit 0 first
-    out: list[int] = []
-    pos = digits.find("1")
-    while pos >= 0 and len(out) < limit:
-        out.append(pos)
-        pos = digits.find("1", pos + 1)
-    return out
 
 
 class PostingIndex:
@@ -333,15 +297,15 @@ class PostingIndex:
         """``m`` split by ranking bonus (closing soon, skills, keywords matched), best
         first: bit-sliced counters give every count level as one mask, so no posting
         is scored on its own."""
-        skill_bits, word_bits = _counter(skills), _counter(words)
+        skill_bits, word_bits = counter(skills), counter(words)
         closing = self._closing & m
         by_score: dict[int, int] = defaultdict(int)
         for n_skills in range(len(skills) + 1):
-            with_skills = _equal(skill_bits, n_skills, m)
+            with_skills = equal(skill_bits, n_skills, m)
             if not with_skills:
                 continue
             for n_words in range(len(words) + 1):
-                tier = with_skills & _equal(word_bits, n_words, m)
+                tier = with_skills & equal(word_bits, n_words, m)
                 if tier:
                     score = SKILL_SCORE * n_skills + KEYWORD_SCORE * n_words
                     by_score[score + CLOSING_SCORE] |= tier & closing
