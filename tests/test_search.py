@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from aggregator.search import PostingFilter, estimates, filters, search_postings
+from aggregator.db.models import Organization
+from aggregator.search import (
+    PostingFilter,
+    Related,
+    estimates,
+    filters,
+    related_values,
+    search_postings,
+    search_rows,
+)
 from tests.factories import make_posting
 
 FILTERS = [
@@ -57,3 +66,20 @@ def test_plans_agree(
                 break
         assert got == expected[i], f
     estimates.clear()
+
+
+def test_related_values_of_rows_and_of_orm_postings_agree(session: Session) -> None:
+    org = Organization(slug="example-lab", name="Example Lab")
+    session.add(org)
+    session.flush()
+    make_posting(session, title="A", skills=["python", "jax"], source_key="b-src", organization=org)
+    make_posting(session, title="B", role="policy", source_key="a-src")
+    session.commit()
+    rows = search_rows(session, PostingFilter()).items
+    postings = search_postings(session, PostingFilter()).items
+    from_rows, from_orm = related_values(session, rows), related_values(session, postings)
+    assert from_rows == from_orm
+    a = next(r.id for r in rows if r.title == "A")
+    expected = Related(["research_engineer"], ["jax", "python"], ["b-src"], "example-lab")
+    assert from_rows[a] == expected
+    assert [r.org_slug for r in rows] == [from_rows[r.id].org_slug for r in rows]

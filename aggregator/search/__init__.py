@@ -1,6 +1,7 @@
 """Filtering stored postings: the one query layer behind the CLI, the web UI, the API and
 feeds. :mod:`.filters` (the filter and its conditions), :mod:`.text` (full-text search),
-:mod:`.keyset` (sorting and cursors), :mod:`.query` (pages, counts, related values)."""
+:mod:`.keyset` (sorting and cursors), :mod:`.query` (pages, counts), :mod:`.related`
+(tags, sources, organization slug of a page)."""
 
 from aggregator.search.filters import (
     MAX_DAYS,
@@ -14,15 +15,12 @@ from aggregator.search.filters import (
 from aggregator.search.query import (
     LIST_COLUMNS,
     Page,
-    Related,
     count_postings,
     get_posting,
-    related_values,
     search_postings,
     search_rows,
-    source_keys,
-    tag_values,
 )
+from aggregator.search.related import Related, related_values, source_keys, tag_values
 
 __all__ = [
     "LIST_COLUMNS",

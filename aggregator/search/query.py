@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Row, Select, func, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, aliased, defer, selectinload
 
-from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source
+from aggregator.db.models import Organization, Posting, PostingSource
 from aggregator.search.filters import PostingFilter, filter_clauses, tag_plan
 from aggregator.search.keyset import by_relevance, next_cursor, order_and_keyset
 from aggregator.search.text import text_plan
 
 T = TypeVar("T")
 
+_org = aliased(Organization)
 # The columns of a posting in lists (API, export): no description or classification.
 LIST_COLUMNS = (
     Posting.id,
@@ -41,6 +41,12 @@ LIST_COLUMNS = (
     Posting.posted_at,
     Posting.first_seen_at,
     Posting.status,
+    _org.slug.label("org_slug"),
+)
+# Built once (statements are immutable); an alias so that the org filter's EXISTS over
+# organizations does not correlate with this join.
+_LIST_SELECT: Select[Any] = select(*LIST_COLUMNS).outerjoin(
+    _org, _org.id == Posting.organization_id
 )
 
 
@@ -119,8 +125,9 @@ def search_rows(
     now: datetime | None = None,
 ) -> Page[Row[Any]]:
     """Like :func:`search_postings` but plain rows of :data:`LIST_COLUMNS` (attribute
-    access by column name), without ORM objects: the cheap path for lists."""
-    rows, cursor_after = _page(session, select(*LIST_COLUMNS), f, limit, cursor, now)
+    access by column name, plus ``org_slug``), without ORM objects: the cheap path for
+    lists."""
+    rows, cursor_after = _page(session, _LIST_SELECT, f, limit, cursor, now)
     return Page(items=rows, next_cursor=cursor_after)
 
 
@@ -143,54 +150,3 @@ def count_postings(session: Session, f: PostingFilter, now: datetime | None = No
     stmt = select(func.count()).select_from(Posting)
     stmt = stmt.where(*filter_clauses(replace(f, sort="newest"), now, dialect=dialect))
     return int(session.scalar(stmt) or 0)
-
-
-@dataclass
-class Related:
-    """Tag values, source keys and organization slug of one posting (plain values)."""
-
-    roles: list[str] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    org_slug: str | None = None
-
-
-def related_values(session: Session, postings: Sequence[Any]) -> dict[int, Related]:
-    """:class:`Related` of each posting (ORM object or row with ``id`` and
-    ``organization_id``) in three small queries, without ORM objects."""
-    ids = [p.id for p in postings]
-    out = {i: Related() for i in ids}
-    if not ids:
-        return out
-    tags = select(PostingTag.posting_id, PostingTag.kind, PostingTag.value).where(
-        PostingTag.posting_id.in_(ids), PostingTag.kind.in_(("role", "skill"))
-    )
-    for pid, kind, value in session.execute(tags.order_by(PostingTag.value)):
-        (out[pid].roles if kind == "role" else out[pid].skills).append(value)
-    keys = (
-        select(PostingSource.posting_id, Source.key)
-        .join(Source, Source.id == PostingSource.source_id)
-        .where(PostingSource.posting_id.in_(ids))
-        .order_by(Source.key)
-    )
-    for pid, key in session.execute(keys):
-        if key not in out[pid].sources:
-            out[pid].sources.append(key)
-    org_ids = {p.organization_id for p in postings if p.organization_id}
-    if org_ids:
-        slugs = dict(
-            session.execute(
-                select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))
-            ).all()
-        )
-        for p in postings:
-            out[p.id].org_slug = slugs.get(p.organization_id) if p.organization_id else None
-    return out
-
-
-def tag_values(posting: Posting, kind: str) -> list[str]:
-    return sorted(t.value for t in posting.tags if t.kind == kind)
-
-
-def source_keys(posting: Posting) -> list[str]:
-    return sorted({ps.source.key for ps in posting.sources if ps.source is not None})
