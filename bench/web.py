@@ -149,6 +149,10 @@ def start_server(url: str, data_dir: str) -> tuple[subprocess.Popen[bytes], str]
     raise SystemExit("the server did not start")
 
 
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
@@ -199,6 +203,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
                     assert response.status_code == 200, response.text
                     count = len(response.json()["items"])
                     print(f"[{name}]   {query}: {count} items on the first page")
+            print(f"[{name}] load average {load_average()} (other work skews the figures)")
             lat, errors, _, per_query = asyncio.run(run_load(base, args.requests, 1))
             print(
                 f"[{name}] 1 client, {len(lat)} requests: p50 {pct(lat, 50):.1f} ms, "
@@ -214,6 +219,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
                 f"{len(lat) / elapsed:.0f} req/s, p50 {pct(lat, 50):.1f} ms, "
                 f"p95 {pct(lat, 95):.1f} ms, errors {errors or 0}"
             )
+            print(f"[{name}] load average {load_average()}")
         finally:
             proc.terminate()
             proc.wait(10)
