@@ -23,7 +23,7 @@ SORTS = ("newest", "deadline", "relevance")
 REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
-DENSE = 0.2  # tag facets matching at least this share of postings are checked per row
+DENSE = 0.02  # tag facets matching at least this share of postings are checked per row
 DRIVE_BELOW = 400  # fewer expected matches than this: fetch them by id
 PLAN_MIN_TOTAL = 2000  # smaller databases: always the simple per-row plan
 

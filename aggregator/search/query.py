@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, func, select, text
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 
 from aggregator.db.models import Organization, Posting, PostingSource
@@ -15,6 +15,7 @@ from aggregator.search.keyset import by_relevance, next_cursor, order_and_keyset
 from aggregator.search.text import text_plan
 
 T = TypeVar("T")
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")  # this transaction
 
 _org = aliased(Organization)
 # The columns of a posting in lists (API, export): no description or classification.
@@ -69,6 +70,10 @@ def _page(
 ) -> tuple[list[Any], str | None]:
     limit = max(1, min(limit, 500))
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # psycopg prepares a statement run five times; its generic plan knows neither the
+        # tag values nor the LIMIT and reads every match (80 ms instead of 15 ms).
+        session.execute(_CUSTOM_PLANS)
     relevance = by_relevance(f)
     clauses = filter_clauses(
         f,
