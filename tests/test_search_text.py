@@ -161,3 +161,14 @@ def test_text_plans_agree(session: Session, monkeypatch: pytest.MonkeyPatch, few
             assert seen == titles
     finally:
         estimates.clear()
+
+
+def test_huge_or_odd_descriptions_are_stored_and_searchable(session: Session) -> None:
+    # A tsvector holds at most 1 MB: the index takes the first 100,000 characters.
+    words = " ".join(f"w{i}x" for i in range(40_000))
+    make_posting(session, title="Huge", description_text=f"{'z' * 3000} kernel {words} tail")
+    make_posting(session, title="Odd", description_text="naïve ＡＩ 安全 ok")
+    session.commit()
+    assert found(session, "kernel w1x") == ["Huge"]
+    assert found(session, "安全") == ["Odd"]
+    assert found(session, "ok naïve") == ["Odd"]
