@@ -7,12 +7,8 @@ facets are AND, an empty facet means any. Every function here commits its own wo
 from __future__ import annotations
 
 import logging
-import math
-import re
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,185 +17,43 @@ from aggregator.db.models import Posting, Subscriber, SubscriberProfile, utcnow
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import clean_header, valid_address
-from aggregator.matching import SENIORITY_ALIASES
-from aggregator.normalize.flags import SENIORITY_LEVELS  # exactly what the classifier emits
-from aggregator.search import PostingFilter
+from aggregator.profiles import (
+    FALLBACK_ROLES,
+    FREQUENCIES,
+    SEMANTICS,
+    SENIORITY_LEVELS,
+    ProfileInput,
+    check_frequency,
+    check_timezone,
+    describe_profile,
+    profile_filter,
+    validate_profile,
+)
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, decode_token
 
 logger = logging.getLogger(__name__)
 
-FREQUENCIES = ("weekly", "daily")
-FALLBACK_ROLES = (
-    "research_engineer", "research_scientist", "software_engineer", "residency", "fellowship",
-    "internship", "phd_or_postdoc", "grant", "course", "policy", "operations", "management",
-    "other",
-)  # fmt: skip
-SEMANTICS = "Within one facet any value matches (OR); all facets must match (AND); empty = any."
-MAX_VALUES = 50
-
-
-@dataclass
-class ProfileInput:
-    roles: list[str] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    locations: list[str] = field(default_factory=list)
-    remote_only: bool = False
-    include_orgs: list[str] = field(default_factory=list)
-    exclude_orgs: list[str] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    exclude_keywords: list[str] = field(default_factory=list)
-    seniority: list[str] = field(default_factory=list)
-    min_salary: float | None = None
-
-    @classmethod
-    def of(cls, profile: SubscriberProfile | None) -> ProfileInput:
-        if profile is None:
-            return cls()
-        return cls(**{f.name: getattr(profile, f.name) for f in fields(cls)})
-
-
-def _taxonomy() -> Any:
-    try:
-        from aggregator.normalize.taxonomy import load_taxonomy
-    except ImportError:
-        return None
-    return load_taxonomy()
-
-
-def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
-
-
-def _canonical(kind: str, value: str, taxonomy: Any) -> str:
-    if taxonomy is None:
-        if kind == "role":
-            if _slug(value) in FALLBACK_ROLES:
-                return _slug(value)
-            import difflib
-
-            near = difflib.get_close_matches(_slug(value), FALLBACK_ROLES, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise UserError(f"unknown role {value!r}{hint}")
-        return _slug(value)
-    try:
-        found = taxonomy.canonical(kind, value)
-    except (KeyError, ValueError, LookupError):
-        found = None
-    if found:
-        return str(found)
-    suggestion: Any = taxonomy.suggest(kind, value)
-    if isinstance(suggestion, list | tuple):
-        suggestion = suggestion[0] if suggestion else None
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-    names = sorted(taxonomy.roles if kind == "role" else taxonomy.skills)
-    if not hint and len(names) <= 20:
-        hint = f" (valid: {', '.join(str(n) for n in names)})"
-    raise UserError(f"unknown {kind} {value!r}{hint}")
-
-
-def _country(value: str) -> str:
-    code: str | None = None
-    try:
-        from aggregator.normalize.locations import country_code
-
-        code = country_code(value)
-    except ImportError:
-        pass
-    if code is None:
-        import pycountry
-
-        try:
-            code = pycountry.countries.lookup(value.strip()).alpha_2
-        except LookupError:
-            code = None
-    if code is None:
-        raise UserError(f"unknown location {value!r}: give a country name or ISO code (GB, US)")
-    return code.upper()
-
-
-def _texts(values: list[str], what: str) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        text = clean_header(str(value), 100)
-        if text and text.lower() not in {o.lower() for o in out}:
-            out.append(text)
-    if len(out) > MAX_VALUES:
-        raise UserError(f"too many {what}: at most {MAX_VALUES}")
-    return out
-
-
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
-
-
-def validate_profile(p: ProfileInput) -> ProfileInput:
-    """A canonical copy of ``p``, or :class:`UserError` naming the first bad value."""
-    taxonomy = _taxonomy() if (p.roles or p.skills) else None
-    seniority = []
-    for level in p.seniority:
-        value = SENIORITY_ALIASES.get(_slug(level), _slug(level))
-        if value not in SENIORITY_LEVELS:
-            raise UserError(f"unknown seniority {level!r}: use {', '.join(SENIORITY_LEVELS)}")
-        seniority.append(value)
-    min_salary = p.min_salary
-    if min_salary is not None:
-        try:
-            min_salary = float(min_salary)
-        except (TypeError, ValueError):
-            raise UserError(f"minimum salary must be a number, got {p.min_salary!r}") from None
-        if not math.isfinite(min_salary) or min_salary < 0:
-            raise UserError("minimum salary must be a positive number")
-    return ProfileInput(
-        roles=_unique([_canonical("role", r, taxonomy) for r in _texts(p.roles, "roles")]),
-        skills=_unique([_canonical("skill", s, taxonomy) for s in _texts(p.skills, "skills")]),
-        locations=_unique([_country(v) for v in _texts(p.locations, "locations")]),
-        remote_only=bool(p.remote_only),
-        include_orgs=_texts(p.include_orgs, "organizations"),
-        exclude_orgs=_texts(p.exclude_orgs, "organizations"),
-        keywords=_texts(p.keywords, "keywords"),
-        exclude_keywords=_texts(p.exclude_keywords, "keywords"),
-        seniority=_unique(seniority),
-        min_salary=min_salary,
-    )
-
-
-def describe_profile(p: ProfileInput) -> list[str]:
-    """Human lines for a profile ("roles: research engineer OR policy")."""
-    lines = []
-    for name, values in (
-        ("roles", p.roles),
-        ("skills", p.skills),
-        ("locations", p.locations),
-        ("organizations", p.include_orgs),
-        ("seniority", p.seniority),
-        ("keywords", p.keywords),
-    ):
-        if values:
-            lines.append(f"{name}: " + " OR ".join(v.replace("_", " ") for v in values))
-    if p.remote_only:
-        lines.append("remote only")
-    if p.min_salary is not None:
-        lines.append(f"salary at least {p.min_salary:,.0f}")
-    if p.exclude_orgs:
-        lines.append("not from: " + ", ".join(p.exclude_orgs))
-    if p.exclude_keywords:
-        lines.append("without: " + ", ".join(p.exclude_keywords))
-    return lines or ["everything (no filters)"]
-
-
-def _check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise UserError(f"unknown timezone {name!r}: use an IANA name like Europe/London") from None
-    return name
-
-
-def _check_frequency(frequency: str) -> str:
-    if frequency not in FREQUENCIES:
-        raise UserError(f"unknown frequency {frequency!r}: use weekly or daily")
-    return frequency
+# Profile definitions live in aggregator.profiles; these names are part of this API too.
+__all__ = [
+    "FALLBACK_ROLES",
+    "FREQUENCIES",
+    "SEMANTICS",
+    "SENIORITY_LEVELS",
+    "ProfileInput",
+    "confirm",
+    "describe_profile",
+    "find_subscriber",
+    "preview",
+    "profile_filter",
+    "purge_expired_pending",
+    "send_confirmation",
+    "subscribe",
+    "subscriber_from_token",
+    "unsubscribe",
+    "update_subscription",
+    "validate_profile",
+]
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
@@ -232,8 +86,8 @@ def subscribe(
     if address is None:
         raise UserError(f"invalid email address: {clean_header(email, 80)!r}")
     profile = validate_profile(profile)
-    _check_timezone(timezone)
-    _check_frequency(frequency)
+    check_timezone(timezone)
+    check_frequency(frequency)
     now = utcnow()
     subscriber = find_subscriber(session, address)
     if subscriber is not None and subscriber.status in ("active", "paused"):
@@ -329,9 +183,9 @@ def update_subscription(
     """Change what a subscriber receives, how often, in which timezone; pause or resume."""
     profile = validate_profile(profile)
     if frequency is not None:
-        subscriber.frequency = _check_frequency(frequency)
+        subscriber.frequency = check_frequency(frequency)
     if timezone is not None:
-        subscriber.timezone = _check_timezone(timezone)
+        subscriber.timezone = check_timezone(timezone)
     if paused is True and subscriber.status == "active":
         subscriber.status = "paused"
     elif paused is False and subscriber.status == "paused":
@@ -352,21 +206,6 @@ def preview(
     index = PostingIndex.load(session, since=now - timedelta(weeks=weeks), now=now)
     matches = index.match(profile)
     return len(matches), [index.postings[m.posting_id] for m in matches[:sample]]
-
-
-def profile_filter(profile: ProfileInput | SubscriberProfile) -> PostingFilter:
-    """The web list filter showing what a profile matches (keywords: only a single one
-    maps exactly to the list's text search)."""
-    return PostingFilter(
-        role=list(profile.roles or []),
-        skill=list(profile.skills or []),
-        country=list(profile.locations or []),
-        remote=["remote"] if profile.remote_only else [],
-        org=list(profile.include_orgs or []),
-        seniority=list(profile.seniority or []),
-        q=profile.keywords[0] if profile.keywords and len(profile.keywords) == 1 else "",
-        min_salary=profile.min_salary,
-    )
 
 
 def purge_expired_pending(session: Session, settings: Settings, now: datetime | None = None) -> int:
