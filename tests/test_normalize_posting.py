@@ -9,12 +9,8 @@ from classifier_stub import has_real_classifier, install
 
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
-from aggregator.normalize.posting import (
-    InvalidItem,
-    normalize,
-    normalize_employment_type,
-    normalize_title,
-)
+from aggregator.normalize.fields import normalize_employment_type, normalize_title
+from aggregator.normalize.posting import InvalidItem, normalize
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,14 @@ from typing import TYPE_CHECKING, Any
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
 from aggregator.normalize.dates import parse_datetime, parse_deadline
+from aggregator.normalize.fields import (
+    MAX_URL,
+    distinct_locations,
+    http_url,
+    location_key,
+    normalize_employment_type,
+    normalize_title,
+)
 from aggregator.normalize.locations import parse_locations
 from aggregator.normalize.salary import parse_salary
 from aggregator.normalize.text import (
@@ -28,25 +34,10 @@ from aggregator.normalize.text import (
     sanitize_html,
     text_to_html,
 )
-from aggregator.normalize.urls import canonical_url, is_http_url, strip_tracking
+from aggregator.normalize.urls import canonical_url
 
 if TYPE_CHECKING:
     from aggregator.normalize.taxonomy import Taxonomy
-
-EMPLOYMENT_TYPES = (
-    "FULL_TIME", "PART_TIME", "CONTRACT", "INTERN", "TEMPORARY", "FELLOWSHIP", "VOLUNTEER",
-    "OTHER",
-)  # fmt: skip
-_EMPLOYMENT_RULES = [
-    ("INTERN", r"intern|praktikum|stage\b|trainee"),
-    ("FELLOWSHIP", r"fellow|residen(?:cy|t)|scholar"),
-    ("VOLUNTEER", r"volunt"),
-    ("PART_TIME", r"part[\s_-]?time|teilzeit"),
-    ("CONTRACT", r"contract|freelance|consult|self[\s_-]?employed|per[\s_-]?diem"),
-    ("TEMPORARY", r"temp|fixed[\s_-]?term|seasonal|befristet"),
-    ("FULL_TIME", r"full[\s_-]?time|permanent|regular|vollzeit|employee|salaried"),
-]
-MAX_URL = 2000
 
 
 class InvalidItem(UserError):
@@ -129,57 +120,6 @@ def content_hash(posting: NormalizedPosting) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def normalize_title(title: str) -> str:
-    """Lowercase words only, gender markers such as "(m/f/d)" removed."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode() or title
-    text = re.sub(r"\((?:[mwfdx]\s*/\s*)+[mwfdx]\)|\b[mwfdx]/[mwfdx](?:/[mwfdx])?\b", " ", text,
-                  flags=re.I)  # fmt: skip
-    text = re.sub(r"[^\w]+", " ", text.casefold())
-    return " ".join(text.split())
-
-
-def location_key(cities: list[str], countries: list[str]) -> str:
-    if cities:
-        return ",".join(sorted({normalize_title(c) for c in cities}))
-    return ",".join(sorted({c.lower() for c in countries}))
-
-
-def normalize_employment_type(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    upper = text.upper().replace("-", "_").replace(" ", "_")
-    if upper in EMPLOYMENT_TYPES:
-        return upper
-    for kind, pattern in _EMPLOYMENT_RULES:
-        if re.search(pattern, text, re.I):
-            return kind
-    return "OTHER"
-
-
-def _distinct_locations(values: list[Any]) -> list[str]:
-    """The location strings as given, each place once: a source that lists
-    "London, UK; Bristol, UK" and then each office again keeps the combined string."""
-    given: dict[str, str] = {}
-    for value in values:
-        text = clean_line(value, 200) if isinstance(value, str) else ""
-        if text:
-            given.setdefault(text.casefold(), text)
-    combined: set[str] = set()
-    for key in given:
-        parts = [p.strip(" ,") for p in re.split(r"\s*[;|]\s*", key)]
-        if len(parts) > 1:
-            combined.update(parts)
-    return [text for key, text in given.items() if key not in combined][:50]
-
-
-def _url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    url = strip_tracking(value.strip())
-    return url if is_http_url(url) and len(url) <= MAX_URL else None
-
-
 def _run_classifier(**kwargs: Any) -> Any:
     from aggregator.normalize.classifier import classify
 
@@ -240,7 +180,7 @@ def normalize(
     if not title:
         raise InvalidItem(f"{ident}: no title")
     org = clean_line(raw.org if isinstance(raw.org, str) else None, 200)
-    url = _url(raw.url)
+    url = http_url(raw.url)
     if strict and not org:
         raise InvalidItem(f"{ident}: no organization name")
     if strict and url is None:
@@ -251,7 +191,7 @@ def normalize(
     description_html = sanitize_html(description)
     description_text = html_to_text(description_html, sanitized=True)
     raw_locations = raw.locations if isinstance(raw.locations, list) else []
-    locations = _distinct_locations(raw_locations)
+    locations = distinct_locations(raw_locations)
     place = parse_locations(
         locations,
         remote_hint=raw.remote_hint,
@@ -283,7 +223,7 @@ def normalize(
         dedup_key=f"{normalized_title}|{location_key(place.cities, place.countries)}"[:700],
         url=url or "",
         canonical_url=canonical_url(url)[:MAX_URL] if url else "",
-        apply_url=_url(raw.apply_url),
+        apply_url=http_url(raw.apply_url),
         description_html=description_html,
         description_text=description_text,
         locations=locations,
