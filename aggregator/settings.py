@@ -70,6 +70,9 @@ class Settings:
         72, "Hours a confirmation link stays valid; unconfirmed sign-ups then expire."
     )
     smtp_timeout_seconds: float = setting(30.0, "Timeout of one SMTP conversation step.")
+    smtp_connections: int = setting(
+        2, "SMTP connections 'digest send' uses at once (each in its own thread)."
+    )
     sources_file: str = setting(
         "", "Source registry (TOML); empty means the bundled config/sources.toml."
     )

@@ -1,14 +1,16 @@
 """Benchmark of `digest send`: planning, composing and rendering, and SMTP sending.
 
     .venv/bin/python bench/digest.py [--subscribers 100000] [--postings 2000]
-        [--processes 0] [--smtp-messages 3000] [--database-url sqlite:///...]
+        [--processes 0] [--smtp-messages 3000] [--smtp-connections 2]
+        [--database-url sqlite:///...]
 
 Seeds a fresh database (SQLite in a temporary folder unless --database-url names an
 empty PostgreSQL database) with postings and subscribers of varied profiles, then:
 1. runs ``send_digests`` — the code `digest send` runs: plan every due digest, claim,
    compose (in worker processes), render, serialize — to a null transport: digests/s;
 2. resets some rows to pending and sends them with ``send_claimed`` over SMTP to an
-   aiosmtpd sink in a SEPARATE process (one reused connection): messages/s.
+   aiosmtpd sink in a SEPARATE process, over one reused connection and then over
+   --smtp-connections at once (setting ``smtp_connections``): messages/s.
 Peak memory is ``ru_maxrss`` of this process and of its (worker) children.
 """
 
@@ -150,7 +152,7 @@ def _sink(port: int, ready: Any, stop: Any, count: Any) -> None:
     controller.stop()
 
 
-def bench_smtp(settings: Settings, messages: int) -> None:
+def bench_smtp(settings: Settings, messages: int, connections: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -166,7 +168,7 @@ def bench_smtp(settings: Settings, messages: int) -> None:
         session.execute(update(Digest).where(Digest.id.in_(ids.scalar_subquery()))
                         .values(status="pending", message_id=None, sent_at=None))  # fmt: skip
         session.commit()
-    cfg = replace(settings, mail_url=f"smtp://127.0.0.1:{port}")
+    cfg = replace(settings, mail_url=f"smtp://127.0.0.1:{port}", smtp_connections=connections)
     transport = transport_from_url(cfg.mail_url)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
@@ -178,7 +180,7 @@ def bench_smtp(settings: Settings, messages: int) -> None:
     sink.join(30)
     with session_factory(engine)() as session:
         size = session.scalar(select(func.count()).where(Digest.status == "sent"))
-    print(f"smtp: {summary.sent} messages via send_claimed, one reused connection, "
+    print(f"smtp: {summary.sent} messages via send_claimed, {connections} reused connection(s), "
           "aiosmtpd in a separate process")  # fmt: skip
     print(f"  received {count.value} in {elapsed:.1f} s: {summary.sent / elapsed:,.0f} messages/s"
           f" ({size} rows sent in total)")  # fmt: skip
@@ -193,6 +195,7 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=2_000)
     parser.add_argument("--processes", type=int, default=0, help="0: one per CPU core")
     parser.add_argument("--smtp-messages", type=int, default=3_000)
+    parser.add_argument("--smtp-connections", type=int, default=2)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,7 +210,8 @@ def main() -> None:
         print(f"seeded {args.postings} postings, {args.subscribers} subscribers "
               f"in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})")  # fmt: skip
         bench_send(settings)
-        bench_smtp(settings, args.smtp_messages)
+        for connections in sorted({1, args.smtp_connections}):
+            bench_smtp(settings, args.smtp_messages, connections)
 
 
 if __name__ == "__main__":

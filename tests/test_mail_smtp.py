@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from collections.abc import Iterator
@@ -187,3 +188,30 @@ def test_transport_errors_classified(smtp: Any, settings: Settings) -> None:
 def test_clean_header() -> None:
     assert clean_header("a\r\nBcc: b\x07c") == "a Bcc: b c"
     assert len(clean_header("x" * 500)) == 150
+
+
+def test_several_connections_deliver_each_digest_once(
+    session: Session, settings: Settings, engine: Engine, smtp: Any
+) -> None:
+    handler, port = smtp
+    peers: set[Any] = set()
+    accept = handler.handle_DATA
+
+    async def handle_data(server: Any, smtp_session: Any, envelope: Any) -> str:
+        peers.add(smtp_session.peer)
+        await asyncio.sleep(0.01)  # slow server: sends overlap
+        return await accept(server, smtp_session, envelope)
+
+    handler.handle_DATA = handle_data  # type: ignore[method-assign]
+    make_posting(session, first_seen_at=NOW - timedelta(days=1))
+    for i in range(30):
+        make_subscriber(session, f"p{i}@example.org", roles=["research_engineer"])
+    session.commit()
+    cfg = replace(smtp_settings(settings, port), smtp_connections=3)
+    summary = send_digests(cfg, engine, now=NOW)
+    assert summary.sent == 30
+    recipients = [str(m["To"]) for m in handler.messages]
+    assert len(recipients) == len(set(recipients)) == 30
+    assert len(peers) == 3  # three connections, each reused
+    statuses = {d.status for d in session.scalars(select(Digest))}
+    assert statuses == {"sent"}

@@ -17,8 +17,11 @@ where the presence of the .eml file tells whether it was written.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -46,6 +49,7 @@ from aggregator.mail import (
     transport_from_url,
 )
 from aggregator.mail.message import PreparedMessage
+from aggregator.mail.pool import SendPool, finished
 from aggregator.settings import Settings
 from aggregator.subscriptions import purge_expired_pending
 
@@ -57,9 +61,17 @@ logger = logging.getLogger(__name__)
 MAX_CONSECUTIVE_FAILURES = 10
 
 
+Outcome = tuple[dict[str, Any], str, bool]  # new column values, summary field, bounced
+
+
 def _outcome(
-    settings: Settings, msg: PreparedMessage, attempts: int, transport: Transport, now: datetime
-) -> tuple[dict[str, Any], str, bool]:
+    settings: Settings,
+    msg: PreparedMessage,
+    attempts: int,
+    transport: Transport,
+    *,
+    now: datetime,
+) -> Outcome:
     """Send one message: (new column values, summary field, bounced)."""
     try:
         transport.send(msg)
@@ -97,10 +109,33 @@ def send_claimed(
     summary = Summary()
     journal = Journal(settings, worker)
     composer: Composer | None = None  # built after the first claim: claims come first
+    pool = SendPool(transport, settings.smtp_connections)
     batch, failures = 10, 0
     try:
         with session_factory(engine)() as session:
             writer = RowWriter(session, worker)
+            # (digest id, subscriber id, attempted, future outcome), oldest first
+            inflight: deque[tuple[int, int, bool, Future[Outcome]]] = deque()
+
+            def settle() -> None:
+                """Record the oldest outcome (in send order, so stop counts stay exact)."""
+                nonlocal failures
+                digest_id, subscriber_id, attempted, future = inflight.popleft()
+                values, field, bounced = future.result()
+                writer.add(digest_id, values, attempted)
+                if bounced:
+                    writer.bounced.append(subscriber_id)
+                    summary.bounced += 1
+                setattr(summary, field, getattr(summary, field) + 1)
+                failures = failures + 1 if field != "sent" else 0
+                if progress:
+                    progress(writer.rows[-1]["b_status"])
+                if failures >= max_consecutive_failures and not summary.stopped:
+                    summary.stopped = True
+                    log(logger, logging.ERROR, "digest_send_stopped", failures=failures)
+                if writer.due():
+                    writer.flush()
+
             while not summary.stopped:
                 now_ = now or utcnow()
                 ids = claim(session, worker, now_, batch)
@@ -122,35 +157,30 @@ def send_claimed(
                 subscriber_of = {j.digest_id: j.subscriber_id for j in jobs}
                 done: set[int] = set(inactive)
                 for digest_id, msg, error in composer.compose(jobs):
+                    # after a failure, one message at a time until one goes through
+                    while len(inflight) >= (pool.size if failures == 0 else 1):
+                        settle()
+                    if summary.stopped:
+                        break
                     done.add(digest_id)
+                    sub = subscriber_of[digest_id]
                     if msg is None:
                         log(logger, logging.ERROR, "digest_render_failed", digest=digest_id,
                             error=error)  # fmt: skip
-                        writer.add(digest_id, {"status": "failed", "last_error": error}, False)
-                        field = "failed"
-                    else:
-                        journal.write(digest_id)
-                        values, field, bounced = _outcome(
-                            settings, msg, attempts[digest_id] + 1, transport, now_
-                        )
-                        writer.add(digest_id, values, True)
-                        if bounced:
-                            writer.bounced.append(subscriber_of[digest_id])
-                            summary.bounced += 1
-                    setattr(summary, field, getattr(summary, field) + 1)
-                    failures = failures + 1 if field != "sent" else 0
-                    if progress:
-                        progress(writer.rows[-1]["b_status"])
-                    if failures >= max_consecutive_failures:
-                        summary.stopped = True
-                        log(logger, logging.ERROR, "digest_send_stopped", failures=failures)
-                        break
-                    if writer.due():
-                        writer.flush()
+                        failed: Outcome = ({"status": "failed", "last_error": error}, "failed",
+                                           False)  # fmt: skip
+                        inflight.append((digest_id, sub, False, finished(failed)))
+                        continue
+                    journal.write(digest_id)  # before the transport sees it
+                    send = partial(_outcome, settings, msg, attempts[digest_id] + 1, now=now_)
+                    inflight.append((digest_id, sub, True, pool.submit(send)))
+                while inflight:
+                    settle()
                 for digest_id in set(ids) - done:  # not tried: back to the queue
                     writer.add(digest_id, {"status": "pending", "claimed_by": None}, False)
                 writer.flush()
     finally:
+        pool.close()
         if composer is not None:
             composer.close()
     journal.remove()

@@ -113,6 +113,11 @@ class SmtpTransport:
         self.username, self.password, self.timeout = username, password, timeout
         self._conn: smtplib.SMTP | None = None
 
+    def clone(self) -> SmtpTransport:
+        """The same server and credentials on a separate connection."""
+        return SmtpTransport(self.host, self.port, mode=self.mode, username=self.username,
+                             password=self.password, timeout=self.timeout)  # fmt: skip
+
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
         conn: smtplib.SMTP
