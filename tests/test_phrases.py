@@ -60,6 +60,20 @@ def test_prepare_normalizes_case_space_and_punctuation() -> None:
     )
     assert prepare(None) == ""
     assert prepare("abcdef", limit=3) == "abc"
+    assert prepare("\u201cSafe\u201d\u2014RL\u200b \u2018x\u2019 \u2010\u2011 caf\u00e9") == (
+        "\"safe\" - rl 'x' -- caf\u00e9"
+    )
+
+
+def test_prepare_drops_boilerplate_only_when_a_marker_word_is_there() -> None:
+    drop = re.compile(r"equal\s+opportunity\s+employer")
+    text = "Build evals. We are an Equal\nOpportunity Employer. Train models."
+    assert prepare(text, drop=drop) == "build evals. train models."
+    assert prepare(text, drop=drop, drop_words=("opportunity",)) == "build evals. train models."
+    # No marker word: the text is kept whole (the pattern is not even searched).
+    assert prepare(text, drop=drop, drop_words=("accommodations",)) == (
+        "build evals. we are an equal opportunity employer. train models."
+    )
 
 
 def test_matcher_whole_words_longest_first_and_inner_phrases() -> None:

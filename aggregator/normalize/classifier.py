@@ -53,6 +53,12 @@ def _boilerplate(taxonomy: Taxonomy) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=8)
+def _boilerplate_words(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The longest word of each marker: text holding none of them has no boilerplate."""
+    return tuple(max(m.split(), key=len) for m in taxonomy.boilerplate if m.split())
+
+
+@lru_cache(maxsize=8)
 def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     """One matcher per field over every vocabulary used in that field."""
     vocab: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
@@ -102,7 +108,12 @@ def classify(
     texts = {
         "title": prepare(title, SHORT_FIELD_CHARS),
         "department": prepare(department, SHORT_FIELD_CHARS),
-        "body": prepare(description_text, tax.scoring.body_max_chars, _boilerplate(tax)),
+        "body": prepare(
+            description_text,
+            tax.scoring.body_max_chars,
+            _boilerplate(tax),
+            _boilerplate_words(tax),
+        ),
         "org": prepare(org, SHORT_FIELD_CHARS),
         "org_type": prepare(org_type, 100),
         "employment_type": prepare(employment_type, 100),
@@ -141,20 +152,22 @@ def _role_order(taxonomy: Taxonomy) -> dict[str, int]:
 
 
 def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[RoleScore]:
-    per_field: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    per_field: dict[str, dict[str, float]] = {}
     reasons: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
-    for field_name, phrase, signal in scan.signals:
-        if signal.kind == "role":
-            per_field[field_name][signal.name] += signal.weight
-            reasons[signal.name].append((signal.weight, field_name, phrase))
-    title = per_field["title"]
+    for field_name, phrase, (_, role, weight) in scan.of_kind("role"):
+        scores = per_field.get(field_name)
+        if scores is None:
+            scores = per_field[field_name] = {}
+        scores[role] = scores.get(role, 0.0) + weight
+        reasons[role].append((weight, field_name, phrase))
+    title = per_field.get("title")
     body_factor = BODY_DAMPING if title and max(title.values()) >= TITLE_CLEAR else 1.0
-    totals: dict[str, float] = defaultdict(float)
+    totals: dict[str, float] = {}
     for field_name, scores in per_field.items():
         for role, score in scores.items():
             if field_name == "body":
                 score = min(score, BODY_CAP) * body_factor
-            totals[role] += score
+            totals[role] = totals.get(role, 0.0) + score
     order = _role_order(tax)
     ranked = sorted(
         ((score, role) for role, score in totals.items() if score > 0),
@@ -181,9 +194,9 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
 
 
 def _skills(scan: Scan, evidence: list[Evidence]) -> list[str]:
-    found: list[str] = []
-    for field_name, phrase, signal in scan.signals:
-        if signal.kind == "skill" and signal.name not in found:
-            found.append(signal.name)
+    found: dict[str, None] = {}
+    for field_name, phrase, signal in scan.of_kind("skill"):
+        if signal.name not in found:
+            found[signal.name] = None
             evidence.append(Evidence("skill", signal.name, field_name, phrase))
-    return found
+    return list(found)

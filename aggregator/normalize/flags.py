@@ -70,8 +70,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
+# YEARS_PHRASE starts with a plain \d (not \d{1,2}) so the regex engine skips to digits.
 YEARS_PHRASE = (
-    "\\d{1,2}(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
+    "\\d\\d?(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
     "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
     "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
 )

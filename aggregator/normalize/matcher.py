@@ -28,19 +28,18 @@ from aggregator.normalize.phrases import (
 
 T = TypeVar("T")
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2011": "-",
-        "\u2010": "-",
-        "\u2014": " - ",
-        "\u00a0": " ",
-        "\u200b": "",
-    }
+# Typographic characters replaced for matching (none is ASCII, no replacement holds one).
+_REPLACE = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u2013", "-"),
+    ("\u2011", "-"),
+    ("\u2010", "-"),
+    ("\u2014", " - "),
+    ("\u00a0", " "),
+    ("\u200b", ""),
 )
 # Whole words: a match ending with a word character must not touch another one (the start
 # check is in phrases.build_tree).
@@ -51,18 +50,29 @@ DROP_AFTER = 400
 _SENTENCE_ENDS = (". ", ".\n", "\n\n")
 
 
-def prepare(text: str | None, limit: int | None = None, drop: re.Pattern[str] | None = None) -> str:
+def prepare(
+    text: str | None,
+    limit: int | None = None,
+    drop: re.Pattern[str] | None = None,
+    drop_words: tuple[str, ...] | None = None,
+) -> str:
     """Lower-case ``text`` and normalize spaces, quotes and dashes for matching.
 
     ``drop`` finds boilerplate markers (lower case); the sentence around each one is left
     out (at most DROP_BEFORE characters before and DROP_AFTER after the marker).
+    ``drop_words`` (optional) holds a word of each marker: ``drop`` is searched only in
+    text that contains one of them (a plain substring test is much faster).
     """
     if not text or not isinstance(text, str):
         return ""
     if limit is not None and len(text) > limit:
         text = text[:limit]
-    text = text.translate(_TRANSLATE).lower()
-    if drop is not None:
+    if not text.isascii():  # a few substring tests beat a per-character translate
+        for char, replacement in _REPLACE:
+            if char in text:
+                text = text.replace(char, replacement)
+    text = text.lower()
+    if drop is not None and (drop_words is None or any(w in text for w in drop_words)):
         text = _drop_sentences(text, drop)
     return " ".join(text.split())
 
@@ -187,21 +197,28 @@ class PhraseMatcher(Generic[T]):
         hits: list[tuple[int, str, tuple[T, ...]]] = []
         pattern = self.pattern
         if pattern is not None:
+            memo = self._memo
             targets_of = self.targets_of
+            inherit = self._inherit
+            find = text.find
             for m in pattern.finditer(text):
+                matched = m.group()
                 start, end = m.span()
-                outer = targets_of(text, start, end)
-                hits.append((start, m.group(), outer))
+                known = memo.get(matched)  # used as is unless a phrase looks around
+                outer = targets_of(text, start, end) if known is None or known[1] else known[0]
+                hits.append((start, matched, outer))
                 # Phrases that start at a later word inside this match count too.
-                space = text.find(" ", start, end)
+                if " " not in matched:
+                    continue
+                space = find(" ", start, end)
                 while space != -1:
                     inner = pattern.match(text, space + 1)
                     if inner is not None:
                         inner_targets = targets_of(text, *inner.span())
-                        kept = tuple(t for t in inner_targets if self._inherit(outer, t))
+                        kept = tuple(t for t in inner_targets if inherit(outer, t))
                         if kept:
                             hits.append((space + 1, inner.group(), kept))
-                    space = text.find(" ", space + 1, end)
+                    space = find(" ", space + 1, end)
         for general, found_targets in self.general:
             found = compiled(general).finditer(text)
             hits.extend(

@@ -51,11 +51,19 @@ class Signal(NamedTuple):
 
 
 class Scan:
-    """Hits of one posting as (field, phrase, signal), deduplicated."""
+    """Hits of one posting as (field, phrase, signal), deduplicated, in order of discovery."""
 
     def __init__(self) -> None:
-        self.signals: list[tuple[str, str, Signal]] = []
-        self._seen: set[tuple[str, str, Signal]] = set()
+        # An insertion-ordered dict as an ordered set: re-adding a key keeps its place.
+        self._seen: dict[tuple[str, str, Signal], None] = {}
+        self._signals: list[tuple[str, str, Signal]] | None = None
+        self._by_kind: dict[str, list[tuple[str, str, Signal]]] | None = None
+
+    @property
+    def signals(self) -> list[tuple[str, str, Signal]]:
+        if self._signals is None:
+            self._signals = list(self._seen)
+        return self._signals
 
     def add(
         self,
@@ -65,15 +73,33 @@ class Scan:
         tail_factor: float = 1.0,
     ) -> None:
         """Record hits; role weights of hits from ``tail`` on are scaled by ``tail_factor``."""
+        self._signals = self._by_kind = None
+        if tail is None:
+            self._seen.update(
+                dict.fromkeys(
+                    (field_name, phrase, t) for _, phrase, targets in hits for t in targets
+                )
+            )
+            return
         for start, phrase, targets in hits:
             for target in targets:
-                if tail is not None and start >= tail and target.kind == "role":
+                if start >= tail and target.kind == "role":
                     target = target._replace(weight=target.weight * tail_factor)
-                key = (field_name, phrase, target)
-                if key not in self._seen:
-                    self._seen.add(key)
-                    self.signals.append(key)
+                self._seen.setdefault((field_name, phrase, target))
+
+    def of_kind(self, kind: str) -> list[tuple[str, str, Signal]]:
+        """The hits of one signal kind, in order (do not modify the list)."""
+        if self._by_kind is None:
+            by_kind: dict[str, list[tuple[str, str, Signal]]] = {}
+            for hit in self.signals:
+                kind_hits = by_kind.get(hit[2].kind)
+                if kind_hits is None:
+                    by_kind[hit[2].kind] = [hit]
+                else:
+                    kind_hits.append(hit)
+            self._by_kind = by_kind
+        return self._by_kind.get(kind, [])
 
     def flags(self, kind: str) -> list[tuple[str, str, str]]:
         """(value, field, phrase) of the flag hits of one kind, in order."""
-        return [(s.name, f, p) for f, p, s in self.signals if s.kind == kind]
+        return [(s.name, f, p) for f, p, s in self.of_kind(kind)]
