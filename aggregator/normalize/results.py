@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -90,13 +91,9 @@ class Scan:
     def of_kind(self, kind: str) -> list[tuple[str, str, Signal]]:
         """The hits of one signal kind, in order (do not modify the list)."""
         if self._by_kind is None:
-            by_kind: dict[str, list[tuple[str, str, Signal]]] = {}
+            by_kind: defaultdict[str, list[tuple[str, str, Signal]]] = defaultdict(list)
             for hit in self.signals:
-                kind_hits = by_kind.get(hit[2].kind)
-                if kind_hits is None:
-                    by_kind[hit[2].kind] = [hit]
-                else:
-                    kind_hits.append(hit)
+                by_kind[hit[2].kind].append(hit)
             self._by_kind = by_kind
         return self._by_kind.get(kind, [])
 
