@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
 from aggregator.digest.build import History, digest_message, make_view, plan
@@ -232,3 +233,36 @@ def test_ranking_matches_a_brute_force_score() -> None:
         expected = [p.id for p in ranked if score(p, profile)[0] <= 0]
         ids, total = index.top_ids(profile, 30)
         assert total == len(expected) and ids == expected[:30]
+
+
+def test_item_loop_join_matches_jinja_and_escapes_why() -> None:
+    from jinja2 import Environment
+
+    from aggregator.digest.render import Item, ItemLoop, Section
+
+    source = (
+        "{% for s in x %}<h2>{{ s }}</h2>\n{% for item in section.items %}\n"
+        '<div class="item">{{ item.slot }}\n<p>Why: {{ item.why }}</p>\n</div>\n{% endfor %}'
+        "{% endfor %}"
+    )
+    loop = ItemLoop(source, escape=True, trim_blocks=False)
+    items = [Item(1, 'a < b & "c"'), Item(2, "plain")]
+    slots = {1: "<h3>One</h3>", 2: "<h3>Two</h3>"}
+    env = Environment(autoescape=True)
+    jinja_items = [Item(i.posting_id, i.why, Markup(slots[i.posting_id])) for i in items]
+    expected = env.from_string(
+        "{% for item in section.items %}\n"
+        '<div class="item">{{ item.slot }}\n<p>Why: {{ item.why }}</p>\n</div>\n{% endfor %}'
+    ).render(section=Section("t", jinja_items))
+    assert loop.join(slots, items) == expected
+    assert "a &lt; b &amp; &#34;c&#34;" in loop.join(slots, items)
+    assert "{{ section.body }}" in loop.source and "item.why" not in loop.source
+    text = ItemLoop("{% for item in section.items %}{{ item.slot }}  Why: {{ item.why }}\n\n"
+                    "{% endfor %}", escape=False, trim_blocks=True)  # fmt: skip
+    assert text.join({1: "One\n"}, [Item(1, "a < b")]) == "One\n  Why: a < b\n\n"
+    with pytest.raises(ValueError):
+        ItemLoop("{% for item in section.items %}{{ item.why }}{% endfor %}", escape=True,
+                 trim_blocks=False)  # fmt: skip
+    with pytest.raises(ValueError):
+        ItemLoop("{% for item in section.items %}{{ item.slot }}{{ item.why }}{{ item.x }}"
+                 "{% endfor %}", escape=True, trim_blocks=False)  # fmt: skip

@@ -18,7 +18,7 @@ from typing import Any
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from aggregator.db.models import Posting, Subscriber
 from aggregator.mail.message import build_message, clean_header
@@ -84,13 +84,17 @@ def inline_source(source: str, *, fragment: bool) -> str:
     return _HOLE.sub(lambda m: held[int(m.group(1))], inlined)
 
 
+def template_source(name: str, *, html: bool) -> str:
+    env = _environments()[0 if html else 1]
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
+
+
 @lru_cache(maxsize=8)
 def inlined_template(name: str, fragment: bool = False) -> Template:
     """The autoescaped HTML template ``name`` with the stylesheet already inlined."""
-    env = _environments()[0]
-    assert env.loader is not None
-    source = env.loader.get_source(env, name)[0]
-    return env.from_string(inline_source(source, fragment=fragment))
+    source = template_source(name, html=True)
+    return _environments()[0].from_string(inline_source(source, fragment=fragment))
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
@@ -173,6 +177,43 @@ class Item:
 class Section:
     title: str
     items: list[Item]
+    body: Any = ""  # the items, joined by the Renderer (see ItemLoop)
+
+
+_ITEM_LOOP = re.compile(
+    r"\{%-?\s*for item in section\.items\s*-?%\}(.*?)\{%-?\s*endfor\s*-?%\}", re.S
+)
+_ITEM_SLOTS = re.compile(r"\{\{\s*item\.slot\s*\}\}|\{\{\s*item\.why\s*\}\}")
+
+
+class ItemLoop:
+    """A template's ``{% for item in section.items %}`` loop done as a string join.
+
+    The loop body (already CSS-inlined) is split around ``{{ item.slot }}`` and
+    ``{{ item.why }}``; the loop in the source becomes ``{{ section.body }}``. The
+    output is the same as Jinja's, at a fraction of the cost per item."""
+
+    def __init__(self, source: str, *, escape: bool, trim_blocks: bool):
+        m = _ITEM_LOOP.search(source)
+        if m is None:
+            raise ValueError("template has no {% for item in section.items %} loop")
+        body = m.group(1)
+        if trim_blocks and body.startswith("\n"):
+            body = body[1:]
+        names = [x.group(0).strip("{} ").removeprefix("item.") for x in _ITEM_SLOTS.finditer(body)]
+        if names != ["slot", "why"] or "{" in _ITEM_SLOTS.sub("", body):
+            raise ValueError("item loop must hold only {{ item.slot }} then {{ item.why }}")
+        self.a, self.b, self.c = _ITEM_SLOTS.split(body)
+        self.escape = escape
+        self.source = source[: m.start()] + "{{ section.body }}" + source[m.end() :]
+
+    def join(self, slots: Mapping[int, str], items: list[Item]) -> str:
+        a, b, c = self.a, self.b, self.c
+        if self.escape:
+            return Markup(
+                "".join([a + slots[i.posting_id] + b + str(escape(i.why)) + c for i in items])
+            )
+        return "".join([a + slots[i.posting_id] + b + i.why + c for i in items])
 
 
 @dataclass
@@ -201,11 +242,18 @@ class Renderer:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._html = inlined_template("digest.html.j2")
-        self._text = text_template("digest.txt.j2")
+        html_env, text_env = _environments()
+        html_source = inline_source(template_source("digest.html.j2", html=True), fragment=False)
+        self._html_loop = ItemLoop(html_source, escape=True, trim_blocks=html_env.trim_blocks)
+        self._html = html_env.from_string(self._html_loop.source)
+        text_source = template_source("digest.txt.j2", html=False)
+        self._text_loop = ItemLoop(text_source, escape=False, trim_blocks=text_env.trim_blocks)
+        self._text = text_env.from_string(self._text_loop.source)
         self._item_html = inlined_template("_item.html.j2", fragment=True)
         self._item_text = text_template("_item.txt.j2")
         self.cache: dict[int, tuple[Markup, str]] = {}
+        self._html_slots: dict[int, str] = {}
+        self._text_slots: dict[int, str] = {}
 
     def fragments(self, posting: Posting) -> tuple[Markup, str]:
         cached = self.cache.get(posting.id)
@@ -213,6 +261,7 @@ class Renderer:
             values = posting_fields(self.settings, posting)
             cached = (Markup(self._item_html.render(p=values)), self._item_text.render(p=values))
             self.cache[posting.id] = cached
+            self._html_slots[posting.id], self._text_slots[posting.id] = str(cached[0]), cached[1]
         return cached
 
     def render(
@@ -224,11 +273,11 @@ class Renderer:
         if postings is not None:
             for item in items:
                 self.fragments(postings[item.posting_id])
-        for item in items:
-            item.slot = self.cache[item.posting_id][0]
+        for section in view.sections:
+            section.body = self._html_loop.join(self._html_slots, section.items)
         html = self._html.render(d=view)
-        for item in items:
-            item.slot = self.cache[item.posting_id][1]
+        for section in view.sections:
+            section.body = self._text_loop.join(self._text_slots, section.items)
         return html, self._text.render(d=view)
 
 
