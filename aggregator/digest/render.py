@@ -205,14 +205,19 @@ class ItemLoop:
             raise ValueError("item loop must hold only {{ item.slot }} then {{ item.why }}")
         self.a, self.b, self.c = _ITEM_SLOTS.split(body)
         self.escape = escape
+        self._escaped: dict[str, str] = {}
         self.source = source[: m.start()] + "{{ section.body }}" + source[m.end() :]
 
     def join(self, slots: Mapping[int, str], items: list[Item]) -> str:
         a, b, c = self.a, self.b, self.c
         if self.escape:
-            return Markup(
-                "".join([a + slots[i.posting_id] + b + str(escape(i.why)) + c for i in items])
-            )
+            whys = self._escaped
+            if len(whys) > 10_000:  # the same few reasons recur across subscribers
+                whys.clear()
+            for i in items:
+                if i.why not in whys:
+                    whys[i.why] = str(escape(i.why))
+            return Markup("".join([a + slots[i.posting_id] + b + whys[i.why] + c for i in items]))
         return "".join([a + slots[i.posting_id] + b + i.why + c for i in items])
 
 
@@ -269,10 +274,12 @@ class Renderer:
     ) -> tuple[str, str]:
         """(html, text) of a digest; fragments come from the cache (rendered first from
         ``postings`` when given)."""
-        items = [item for section in view.sections for item in section.items]
         if postings is not None:
-            for item in items:
-                self.fragments(postings[item.posting_id])
+            known = self._html_slots
+            for section in view.sections:
+                for item in section.items:
+                    if item.posting_id not in known:
+                        self.fragments(postings[item.posting_id])
         for section in view.sections:
             section.body = self._html_loop.join(self._html_slots, section.items)
         html = self._html.render(d=view)
