@@ -121,6 +121,7 @@ class PostingIndex:
         self._all = self._closing = 0
         self._closing_ids: set[int] = set()
         self._cache: dict[tuple[str, Any], int] = {}
+        self._explained: dict[_Wanted, dict[int, Match]] = {}  # profiles recur: reuse
         for posting in postings:
             self.add(posting)
 
@@ -152,7 +153,7 @@ class PostingIndex:
         self._by = {k: dict(v) for k, v in by.items()}
         self._all, self._closing = (1 << len(order)) - 1, closing
         self._closing_ids = {order[pos].id for pos in lowest_bits(closing, len(order))}
-        self._cache = {}
+        self._cache, self._explained = {}, {}
         self._built = True
 
     @classmethod
@@ -349,7 +350,19 @@ class PostingIndex:
         if not self._built:
             self._build()
         wanted = _Wanted.of(profile)
-        return [self._explain(self.candidates[i], wanted) for i in ids if i in self.candidates]
+        if len(self._explained) > 5_000:
+            self._explained.clear()
+        done = self._explained.setdefault(wanted, {})
+        out = []
+        for i in ids:
+            match = done.get(i)
+            if match is None:
+                c = self.candidates.get(i)
+                if c is None:
+                    continue
+                match = done[i] = self._explain(c, wanted)
+            out.append(match)
+        return out
 
     def _explain(self, c: Candidate, w: _Wanted) -> Match:
         reasons = []

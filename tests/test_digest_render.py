@@ -266,3 +266,25 @@ def test_item_loop_join_matches_jinja_and_escapes_why() -> None:
     with pytest.raises(ValueError):
         ItemLoop("{% for item in section.items %}{{ item.slot }}{{ item.why }}{{ item.x }}"
                  "{% endfor %}", escape=True, trim_blocks=False)  # fmt: skip
+
+
+def test_explain_many_reuses_matches_per_profile_and_forgets_them_on_change() -> None:
+    index = PostingIndex(postings(), now=NOW)
+    profile = ProfileInput(roles=["research_engineer"], skills=["interpretability"])
+    first = index.explain_many([1, 2, 999], profile)
+    again = index.explain_many([2, 1], ProfileInput(roles=["research_engineer"],
+                                                    skills=["interpretability"]))  # fmt: skip
+    assert [m.posting_id for m in first] == [1, 2] and again == [first[1], first[0]]
+    other = index.explain_many([1], ProfileInput(roles=["research_engineer"]))
+    assert other[0].why != first[0].why
+    index.add(make_posting(id=77, title="Research Engineer", first_seen_at=NOW))
+    assert [m.posting_id for m in index.explain_many([77, 1], profile)] == [77, 1]
+
+
+def test_long_ascii_lines_go_base64() -> None:
+    from aggregator.mail.message import _encoded
+
+    assert b"7bit" in _encoded("short\nlines", "plain")
+    assert b"7bit" in _encoded("x" * 998, "plain")
+    assert b"base64" in _encoded("x" * 999, "plain")
+    assert b"base64" in _encoded("ok\n" + "y" * 2000 + "\nok", "html")
