@@ -54,9 +54,6 @@ def _address_header(value: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
-_LONG_LINE = re.compile(rb"[^\n]{999}")
-
-
 def _encoded(body: str, subtype: str) -> bytes:
     """One MIME part (headers + CRLF body) of text. ASCII with short lines goes as it is
     (7bit: nothing to encode or decode; HTML gets there by turning non-ASCII characters
@@ -64,7 +61,7 @@ def _encoded(body: str, subtype: str) -> bytes:
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     html = subtype == "html"
     data = text.encode("ascii", "xmlcharrefreplace") if html else text.encode("utf-8")
-    if data.isascii() and _LONG_LINE.search(data) is None:
+    if data.isascii() and max(map(len, data.split(b"\n"))) <= 998:
         payload, encoding = data.replace(b"\n", b"\r\n"), b"7bit"
     else:
         b64 = base64.b64encode(data)
