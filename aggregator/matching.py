@@ -18,92 +18,28 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.bitsets import counter, equal, lowest_bits
+from aggregator.candidates import (
+    CLOSING_SCORE,
+    CLOSING_SOON_DAYS,
+    FACETS,
+    KEYWORD_SCORE,
+    SENIORITY_ALIASES,
+    SKILL_SCORE,
+    Candidate,
+    Match,
+    ProfileLike,
+    Wanted,
+    candidate,
+    explain,
+)
 from aggregator.db.models import Posting, PostingSource, utcnow
-
-CLOSING_SOON_DAYS = 14
-PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
-# Ranking: a matched role and a followed organization are the same for every match of a
-# profile; these bonuses order the matches (newest first within equal scores).
-ROLE_SCORE, ORG_SCORE, SKILL_SCORE, KEYWORD_SCORE, CLOSING_SCORE = 10, 4, 3, 1, 5
-FACETS = ("role", "skill", "country", "org", "seniority", "remote")
-# Seniority names older profiles may hold → what the classifier emits.
-SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
-
-
-class ProfileLike(Protocol):
-    roles: Any
-    skills: Any
-    locations: Any
-    remote_only: Any
-    include_orgs: Any
-    exclude_orgs: Any
-    keywords: Any
-    exclude_keywords: Any
-    seniority: Any
-    min_salary: Any
-
-
-def label(value: str) -> str:
-    """``research_engineer`` → ``research engineer``."""
-    return value.replace("_", " ")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """What matching needs of one posting, precomputed once."""
-
-    id: int
-    role: str  # the primary role
-    roles: frozenset[str]
-    skills: frozenset[str]
-    countries: frozenset[str]
-    orgs: frozenset[str]  # lowercased slug and name
-    remote: str
-    seniority: str
-    salary: float | None
-    text: str  # lowercased title, org and description
-    first_seen_at: datetime
-    deadline: datetime | None
-
-
-@dataclass(frozen=True)
-class Match:
-    posting_id: int
-    score: float
-    why: str
-    closing_soon: bool
-
-
-def candidate(posting: Posting) -> Candidate:
-    roles = {posting.role} | {t.value for t in posting.tags if t.kind == "role"}
-    countries = {t.value.upper() for t in posting.tags if t.kind == "country"}
-    countries |= {str(c).upper() for c in posting.countries or []}
-    orgs = {(posting.org_name or "").lower()}
-    if posting.organization is not None:
-        orgs.add(posting.organization.slug.lower())
-    salary = posting.salary_max if posting.salary_max is not None else posting.salary_min
-    return Candidate(
-        id=posting.id,
-        role=posting.role,
-        roles=frozenset(roles),
-        skills=frozenset(t.value for t in posting.tags if t.kind == "skill"),
-        countries=frozenset(countries),
-        orgs=frozenset(orgs),
-        remote=posting.remote,
-        seniority=SENIORITY_ALIASES.get(posting.seniority, posting.seniority),
-        salary=salary,
-        text=" ".join((posting.title, posting.org_name, posting.description_text or "")).lower(),
-        first_seen_at=posting.first_seen_at,
-        deadline=posting.deadline,
-    )
 
 
 class PostingIndex:
@@ -121,7 +57,7 @@ class PostingIndex:
         self._all = self._closing = 0
         self._closing_ids: set[int] = set()
         self._cache: dict[tuple[str, Any], int] = {}
-        self._explained: dict[_Wanted, dict[int, Match]] = {}  # profiles recur: reuse
+        self._explained: dict[Wanted, dict[int, Match]] = {}  # profiles recur: reuse
         for posting in postings:
             self.add(posting)
 
@@ -349,7 +285,7 @@ class PostingIndex:
         """Why ``profile`` matches each posting of ``ids`` that this index holds."""
         if not self._built:
             self._build()
-        wanted = _Wanted.of(profile)
+        wanted = Wanted.of(profile)
         if len(self._explained) > 5_000:
             self._explained.clear()
         done = self._explained.setdefault(wanted, {})
@@ -360,60 +296,6 @@ class PostingIndex:
                 c = self.candidates.get(i)
                 if c is None:
                     continue
-                match = done[i] = self._explain(c, wanted)
+                match = done[i] = explain(c, wanted, c.id in self._closing_ids)
             out.append(match)
         return out
-
-    def _explain(self, c: Candidate, w: _Wanted) -> Match:
-        reasons = []
-        score = 0.0
-        roles = c.roles & w.roles
-        if roles:
-            score += ROLE_SCORE
-            names = [label(r) for r in roles if r == c.role]
-            names += [label(r) + " (secondary)" for r in sorted(roles) if r != c.role]
-            reasons.append("role: " + ", ".join(names))
-        skills = c.skills & w.skills
-        if skills:
-            score += SKILL_SCORE * len(skills)
-            reasons.append("skills: " + ", ".join(sorted(label(s) for s in skills)))
-        if w.follows_orgs:
-            score += ORG_SCORE
-            reasons.append("organization you follow")
-        if w.countries:
-            reasons.append("location: " + ", ".join(sorted(c.countries & w.countries)))
-        if w.remote_only:
-            reasons.append("remote")
-        if w.keywords:
-            hits = [k for k in w.keywords if k in c.text]
-            if hits:
-                score += KEYWORD_SCORE * len(hits)
-                reasons.append("keywords: " + ", ".join(hits))
-        closing = c.id in self._closing_ids
-        if closing:
-            score += CLOSING_SCORE
-            reasons.append("deadline soon")
-        return Match(c.id, score, "; ".join(reasons) or "new posting", closing)
-
-
-@dataclass(frozen=True)
-class _Wanted:
-    """A profile prepared once for explaining many matches."""
-
-    roles: frozenset[str]
-    skills: frozenset[str]
-    countries: frozenset[str]
-    keywords: tuple[str, ...]
-    follows_orgs: bool
-    remote_only: bool
-
-    @classmethod
-    def of(cls, p: ProfileLike) -> _Wanted:
-        return cls(
-            roles=frozenset(p.roles or ()),
-            skills=frozenset(p.skills or ()),
-            countries=frozenset(v.upper() for v in p.locations or ()),
-            keywords=tuple(k.lower() for k in p.keywords or ()),
-            follows_orgs=bool(p.include_orgs),
-            remote_only=bool(p.remote_only),
-        )

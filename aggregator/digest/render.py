@@ -20,9 +20,9 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from aggregator.candidates import label
 from aggregator.db.models import Posting, Subscriber
 from aggregator.mail.message import build_message, clean_header
-from aggregator.matching import label
 from aggregator.paths import data_folder
 from aggregator.settings import Settings
 from aggregator.subscriptions import SEMANTICS, ProfileInput, describe_profile
