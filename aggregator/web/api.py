@@ -10,10 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from aggregator.db.models import PostingSource, Source
 from aggregator.search import (
     MAX_ID,
     PostingFilter,
@@ -27,6 +25,7 @@ from aggregator.search import get_posting as load_posting
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
 from aggregator.web.filters import posting_filter
+from aggregator.web.health import sources_with_counts
 
 
 class ErrorOut(BaseModel):
@@ -241,16 +240,7 @@ def get_facets(f: FilterDep, session: SessionDep) -> Any:
 
 @router.get("/sources", response_model=list[SourceOut], summary="Every source and its health")
 def list_sources(session: SessionDep) -> list[dict[str, Any]]:
-    counts = dict(
-        session.execute(
-            select(PostingSource.source_id, func.count())
-            .where(PostingSource.removed_at.is_(None))
-            .group_by(PostingSource.source_id)
-        ).all()
-    )
-    sources = session.scalars(
-        select(Source).options(selectinload(Source.organization)).order_by(Source.key)
-    )
+    sources, counts = sources_with_counts(session)
     return [
         {
             "key": s.key,
@@ -262,7 +252,7 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
             "last_item_count": s.last_item_count,
             "consecutive_failures": s.consecutive_failures,
             "last_error": s.last_error,
-            "postings": int(counts.get(s.id, 0)),
+            "postings": counts.get(s.id, 0),
         }
         for s in sources
     ]

@@ -8,14 +8,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from aggregator.db.models import CrawlRun, Organization, Posting, PostingSource, Source
+from aggregator.db.models import CrawlRun, Organization, Posting, Source
 from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
 from aggregator.web.filters import posting_filter
+from aggregator.web.health import sources_with_counts
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -109,18 +110,7 @@ def org_page(
 def sources_page(
     request: Request, session: Annotated[Session, Depends(db_session)]
 ) -> HTMLResponse:
-    counts = dict(
-        session.execute(
-            select(PostingSource.source_id, func.count())
-            .where(PostingSource.removed_at.is_(None))
-            .group_by(PostingSource.source_id)
-        ).all()
-    )
-    sources = list(
-        session.scalars(
-            select(Source).options(selectinload(Source.organization)).order_by(Source.key)
-        )
-    )
+    sources, counts = sources_with_counts(session)
     last_runs = {
         run.source_id: run
         for run in session.scalars(
