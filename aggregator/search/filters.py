@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.errors import UserError
+from aggregator.normalize.locations import REMOTE_MODES
 from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
 
 SORTS = ("newest", "deadline", "relevance")
-REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
 DENSE = 0.02  # tag facets matching at least this share of postings are checked per row
