@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from aggregator.normalize.matcher import PhraseMatcher, prepare
+from aggregator.normalize.matcher import PhraseMatcher
 from aggregator.normalize.phrases import (
     expand,
     literal_prefix,
@@ -14,6 +14,7 @@ from aggregator.normalize.phrases import (
     pattern_error,
     sample_text,
 )
+from aggregator.normalize.prepared import prepare
 
 
 @pytest.mark.parametrize(
@@ -69,9 +70,12 @@ def test_prepare_drops_boilerplate_only_when_a_marker_word_is_there() -> None:
     drop = re.compile(r"equal\s+opportunity\s+employer")
     text = "Build evals. We are an Equal\nOpportunity Employer. Train models."
     assert prepare(text, drop=drop) == "build evals. train models."
-    assert prepare(text, drop=drop, drop_words=("opportunity",)) == "build evals. train models."
-    # No marker word: the text is kept whole (the pattern is not even searched).
-    assert prepare(text, drop=drop, drop_words=("accommodations",)) == (
+    assert (
+        prepare(text, drop=drop, drop_words=(("opportunity", "equal"),))
+        == "build evals. train models."
+    )
+    # No marker has all its words there: the text is kept whole (the pattern is not even searched).
+    assert prepare(text, drop=drop, drop_words=(("accommodations",), ("equal", "employers"))) == (
         "build evals. we are an equal opportunity employer. train models."
     )
 

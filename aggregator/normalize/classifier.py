@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from aggregator.normalize import compile_cache, flags
-from aggregator.normalize.matcher import PhraseMatcher, prepare
+from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import Classification, Evidence, RoleScore, Scan, Signal
 from aggregator.normalize.taxonomy import Taxonomy, load_taxonomy
 
@@ -53,9 +54,13 @@ def _boilerplate(taxonomy: Taxonomy) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=8)
-def _boilerplate_words(taxonomy: Taxonomy) -> tuple[str, ...]:
-    """The longest word of each marker: text holding none of them has no boilerplate."""
-    return tuple(max(m.split(), key=len) for m in taxonomy.boilerplate if m.split())
+def _boilerplate_words(taxonomy: Taxonomy) -> tuple[tuple[str, ...], ...]:
+    """The words of each marker, longest first: text lacking one of each has no boilerplate."""
+    return tuple(
+        tuple(sorted(set(m.split()), key=len, reverse=True))
+        for m in taxonomy.boilerplate
+        if m.split()
+    )
 
 
 @lru_cache(maxsize=8)

@@ -4,10 +4,11 @@ Phrases are matched on whole words of *prepared* text (lower case, one space bet
 words, plain quotes and dashes). Phrases are expanded so they start with literal text
 (``(?:a|b)c`` -> ``ac``, ``bc``) and compiled into one prefix tree, so the regex engine
 can jump between candidate first characters and try only the phrases that can start
-there. At each word the longest phrase starting there wins; a phrase listed for several
-targets counts for all of them. The
-few phrases that cannot start with a literal (``\\d+ years``, look-behinds) are scanned
-separately.
+there. On ASCII text (nearly all) the engine skips to the next non-word character and
+tries the tree right after it, instead of testing for a word start at every character.
+At each word the longest phrase starting there wins; a phrase listed for several targets
+counts for all of them. The few phrases that cannot start with a literal (``\\d+ years``,
+look-behinds) are scanned separately.
 """
 
 from __future__ import annotations
@@ -18,88 +19,35 @@ from collections.abc import Callable, Iterable
 from typing import Generic, NamedTuple, TypeVar
 
 from aggregator.normalize.phrases import (
+    WORD_START,
     build_tree,
     compiled,
     expand,
     literal_prefix,
     lower_pattern,
+    pattern_width,
     sample_text,
 )
 
 T = TypeVar("T")
 
-# Typographic characters replaced for matching (none is ASCII, no replacement holds one).
-_REPLACE = (
-    ("\u2019", "'"),
-    ("\u2018", "'"),
-    ("\u201c", '"'),
-    ("\u201d", '"'),
-    ("\u2013", "-"),
-    ("\u2011", "-"),
-    ("\u2010", "-"),
-    ("\u2014", " - "),
-    ("\u00a0", " "),
-    ("\u200b", ""),
-)
 # Whole words: a match ending with a word character must not touch another one (the start
 # check is in phrases.build_tree).
 _END = r"(?:(?<!\w)|(?!\w))"
+_WORDS = "(?:" + WORD_START  # a tree that starts so holds only phrases starting a word
 MEMO_SIZE = 50_000
-DROP_BEFORE = 300
-DROP_AFTER = 400
-_SENTENCE_ENDS = (". ", ".\n", "\n\n")
-
-
-def prepare(
-    text: str | None,
-    limit: int | None = None,
-    drop: re.Pattern[str] | None = None,
-    drop_words: tuple[str, ...] | None = None,
-) -> str:
-    """Lower-case ``text`` and normalize spaces, quotes and dashes for matching.
-
-    ``drop`` finds boilerplate markers (lower case); the sentence around each one is left
-    out (at most DROP_BEFORE characters before and DROP_AFTER after the marker).
-    ``drop_words`` (optional) holds a word of each marker: ``drop`` is searched only in
-    text that contains one of them (a plain substring test is much faster).
-    """
-    if not text or not isinstance(text, str):
-        return ""
-    if limit is not None and len(text) > limit:
-        text = text[:limit]
-    if not text.isascii():  # a few substring tests beat a per-character translate
-        for char, replacement in _REPLACE:
-            if char in text:
-                text = text.replace(char, replacement)
-    text = text.lower()
-    if drop is not None and (drop_words is None or any(w in text for w in drop_words)):
-        text = _drop_sentences(text, drop)
-    return " ".join(text.split())
-
-
-def _drop_sentences(text: str, drop: re.Pattern[str]) -> str:
-    kept: list[str] = []
-    done = 0
-    for marker in drop.finditer(text):
-        begin, finish = marker.span()
-        if begin < done:
-            continue
-        low = max(begin - DROP_BEFORE, done)
-        start = max(low, text.rfind(". ", low, begin) + 1, text.rfind("\n", low, begin))
-        ends = [i for i in (text.find(end, finish) for end in _SENTENCE_ENDS) if i != -1]
-        end = min([*ends, finish + DROP_AFTER, len(text)])
-        kept.append(text[done:start])
-        done = end + 1
-    if not kept:
-        return text
-    kept.append(text[done:])
-    return "\n".join(kept)
 
 
 class _Phrase(NamedTuple, Generic[T]):
     prefix: str
     variant: str  # compiled on first use (``phrases.compiled`` caches it)
     targets: tuple[T, ...]
+
+
+class _Known(NamedTuple, Generic[T]):
+    targets: tuple[T, ...]  # of the phrases without look-arounds that match the text
+    contextual: tuple[_Phrase[T], ...]  # phrases with look-arounds that might match it
+    words: tuple[int, ...]  # offsets of the words after the first
 
 
 class PhraseMatcher(Generic[T]):
@@ -145,9 +93,10 @@ class PhraseMatcher(Generic[T]):
             entry = _Phrase(variant[:cut], variant, tuple(targets))
             lookaround = any(x in variant for x in ("(?=", "(?!", "(?<=", "(?<!"))
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
-        self._memo: dict[str, tuple[tuple[T, ...], tuple[_Phrase[T], ...]]] = {}
+        self._memo: dict[str, _Known[T]] = {}
         self._tree = "(?:" + build_tree(items, top=True) + ")" + _END if items else None
         self._pattern: re.Pattern[str] | None = None
+        self._ascii: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -156,77 +105,135 @@ class PhraseMatcher(Generic[T]):
             self._pattern = re.compile(self._tree)
         return self._pattern
 
+    def _ascii_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """For ASCII text: the tree, and a non-word character followed by the tree.
+
+        re.ASCII changes nothing on ASCII text but makes each ``\\w`` test a table lookup.
+        The second pattern lets the engine skip to the next non-word character with a fast
+        character-class scan instead of trying the tree's start check at every position
+        (the whole tree then runs only where a word starts). Only when every phrase starts
+        with a word character (else None).
+        """
+        if self._ascii is None and self._tree is not None and self._tree.startswith(_WORDS):
+            after_break = r"(?:\W" + self._tree[len(_WORDS) :]
+            self._ascii = (re.compile(self._tree, re.ASCII), re.compile(after_break, re.ASCII))
+        return self._ascii
+
     def __getstate__(self) -> dict[str, object]:
         """Pickled without compiled patterns or memo (see ``compile_cache``)."""
-        return {**self.__dict__, "_pattern": None, "_memo": {}}
+        return {**self.__dict__, "_pattern": None, "_ascii": None, "_memo": {}}
+
+    def _known(self, matched: str) -> _Known[T]:
+        """What a matched text maps to, memoized: the plain phrases' targets, the phrases
+        with look-arounds to check in context, and where inner words start."""
+        known = self._memo.get(matched)
+        if known is not None:
+            return known
+        union: list[T] = []
+        for phrase in self._plain.get(matched[:1], ()):
+            if matched.startswith(phrase.prefix) and (
+                phrase.variant == matched
+                if len(phrase.prefix) == len(phrase.variant)  # plain text
+                else compiled(phrase.variant).fullmatch(matched)
+            ):
+                union.extend(t for t in phrase.targets if t not in union)
+        size = len(matched)
+        candidates = tuple(  # a phrase that cannot be this long cannot match it
+            p
+            for p in self._contextual.get(matched[:1], ())
+            if matched.startswith(p.prefix)
+            and pattern_width(p.variant)[0] <= size
+            and size <= pattern_width(p.variant)[1]
+        )
+        words = tuple(i + 1 for i, char in enumerate(matched) if char == " ")
+        known = _Known(tuple(union), candidates, words)
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.clear()
+        self._memo[matched] = known
+        return known
 
     def targets_of(self, text: str, start: int, end: int) -> tuple[T, ...]:
         """Targets of every phrase that matches exactly ``text[start:end]`` there."""
-        matched = text[start:end]
-        memo = self._memo.get(matched)
-        if memo is None:
-            union: list[T] = []
-            for phrase in self._plain.get(matched[:1], ()):
-                if matched.startswith(phrase.prefix) and (
-                    phrase.variant == matched
-                    if len(phrase.prefix) == len(phrase.variant)  # plain text
-                    else compiled(phrase.variant).fullmatch(matched)
-                ):
-                    union.extend(t for t in phrase.targets if t not in union)
-            candidates = tuple(
-                p for p in self._contextual.get(matched[:1], ()) if matched.startswith(p.prefix)
-            )
-            memo = (tuple(union), candidates)
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.clear()
-            self._memo[matched] = memo
-        found, candidates = memo
-        if candidates:
-            extra = list(found)
-            for phrase in candidates:
-                m = compiled(phrase.variant).match(text, start)
-                if m is not None and m.end() == end:
-                    extra.extend(t for t in phrase.targets if t not in extra)
-            found = tuple(extra)
-        return found
+        return self._targets(self._known(text[start:end]), text, start, end)
+
+    @staticmethod
+    def _targets(known: _Known[T], text: str, start: int, end: int) -> tuple[T, ...]:
+        if not known.contextual:
+            return known.targets
+        found = list(known.targets)
+        for phrase in known.contextual:
+            m = compiled(phrase.variant).match(text, start)
+            if m is not None and m.end() == end:
+                found.extend(t for t in phrase.targets if t not in found)
+        return tuple(found)
 
     def scan(self, text: str) -> list[tuple[int, str, tuple[T, ...]]]:
         """(start, phrase, targets) of every phrase occurrence in prepared ``text``."""
         if not text:
             return []
         hits: list[tuple[int, str, tuple[T, ...]]] = []
-        pattern = self.pattern
-        if pattern is not None:
-            memo = self._memo
-            targets_of = self.targets_of
-            inherit = self._inherit
-            find = text.find
-            for m in pattern.finditer(text):
-                matched = m.group()
-                start, end = m.span()
-                known = memo.get(matched)  # used as is unless a phrase looks around
-                outer = targets_of(text, start, end) if known is None or known[1] else known[0]
-                hits.append((start, matched, outer))
-                # Phrases that start at a later word inside this match count too.
-                if " " not in matched:
-                    continue
-                space = find(" ", start, end)
-                while space != -1:
-                    inner = pattern.match(text, space + 1)
-                    if inner is not None:
-                        inner_targets = targets_of(text, *inner.span())
-                        kept = tuple(t for t in inner_targets if inherit(outer, t))
-                        if kept:
-                            hits.append((space + 1, inner.group(), kept))
-                    space = find(" ", space + 1, end)
+        is_ascii = text.isascii()
+        ascii_patterns = self._ascii_patterns() if is_ascii else None
+        if ascii_patterns is not None:
+            tree = ascii_patterns[0]
+            spans = _spans_after_breaks(tree, ascii_patterns[1], text)
+        elif (pattern := self.pattern) is not None:
+            tree = pattern
+            spans = [m.span() for m in tree.finditer(text)]
+        else:
+            spans = []
+        memo_get = self._memo.get
+        known_of = self._known
+        targets = self._targets
+        inherit = self._inherit
+        match = tree.match if spans else None
+        for start, end in spans:
+            matched = text[start:end]
+            known = memo_get(matched) or known_of(matched)
+            outer = targets(known, text, start, end) if known.contextual else known.targets
+            hits.append((start, matched, outer))
+            # Phrases that start at a later word inside this match count too.
+            for offset in known.words:
+                inner = match(text, start + offset)  # type: ignore[misc]
+                if inner is not None:
+                    inner_start, inner_end = inner.span()
+                    inner_text = text[inner_start:inner_end]
+                    inner_known = memo_get(inner_text) or known_of(inner_text)
+                    kept = tuple(
+                        t
+                        for t in targets(inner_known, text, inner_start, inner_end)
+                        if inherit(outer, t)
+                    )
+                    if kept:
+                        hits.append((inner_start, inner_text, kept))
         for general, found_targets in self.general:
-            found = compiled(general).finditer(text)
+            found = compiled(general, re.ASCII if is_ascii else 0).finditer(text)
             hits.extend(
                 (m.start(), m.group(), found_targets)
                 for m in found
                 if _starts_word(text, m.start())
             )
         return hits
+
+
+def _spans_after_breaks(
+    tree: re.Pattern[str], after_break: re.Pattern[str], text: str
+) -> list[tuple[int, int]]:
+    """The spans ``tree.finditer(text)`` gives, found with ``after_break`` (a non-word
+    character, then the tree) past the start of the text."""
+    spans = []
+    first = tree.match(text)
+    resume = 0
+    if first is not None:
+        spans.append(first.span())
+        resume = first.end() - 1
+    search = after_break.search
+    found = search(text, max(resume, 0))
+    while found is not None:  # the next phrase may start right where this one ends
+        start, end = found.span()
+        spans.append((start + 1, end))
+        found = search(text, end - 1)
+    return spans
 
 
 def _always(outer: tuple[object, ...], target: object) -> bool:

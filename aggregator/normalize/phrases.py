@@ -18,7 +18,7 @@ from typing import Any
 
 # Start-of-word check, once in front of every phrase that starts with a word character:
 # the engine rejects a position inside a word with one test instead of walking the tree.
-_WORD_START = r"(?<!\w)"
+WORD_START = r"(?<!\w)"
 
 
 def lower_pattern(pattern: str) -> str:
@@ -175,15 +175,22 @@ def build_tree(items: list[tuple[int, str, str]], top: bool = False) -> str:
         )
     if words:  # alternatives of different first characters: their order does not matter
         words.sort(key=lambda item: -item[0])
-        alternatives.append((0, _WORD_START + "(?:" + "|".join(t for _, t in words) + ")"))
+        alternatives.append((0, WORD_START + "(?:" + "|".join(t for _, t in words) + ")"))
     alternatives.sort(key=lambda item: -item[0])
     return "|".join(text for _, text in alternatives)
 
 
 @cache
-def compiled(pattern: str) -> re.Pattern[str]:
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile`` with an unbounded cache (phrases repeat across fields)."""
-    return re.compile(pattern)
+    return re.compile(pattern, flags)
+
+
+@cache
+def pattern_width(pattern: str) -> tuple[int, int]:
+    """Least and most characters a match of ``pattern`` spans (look-arounds span none)."""
+    low, high = sre_parse.parse(pattern).getwidth()
+    return low, high
 
 
 @cache
