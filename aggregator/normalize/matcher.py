@@ -13,6 +13,7 @@ look-behinds) are scanned separately.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from aggregator.normalize.phrases import (
     build_tree,
     compiled,
     expand,
+    inherit_targets,
     literal_prefix,
     lower_pattern,
     pattern_width,
@@ -78,7 +80,7 @@ class PhraseMatcher(Generic[T]):
                 if target not in bucket[variant]:
                     bucket[variant].append(target)
         if inherit is not None:
-            _inherit(by_variant, inherit)
+            inherit_targets(by_variant, inherit)
         self._inherit: Callable[[tuple[T, ...], T], bool] = inherit or _always
         self.general = [(f"(?:{v}){_END}", tuple(t)) for v, t in general.items()]
         # The combined pattern has no groups (thousands of groups make every match slow);
@@ -97,6 +99,8 @@ class PhraseMatcher(Generic[T]):
         self._tree = "(?:" + build_tree(items, top=True) + ")" + _END if items else None
         self._pattern: re.Pattern[str] | None = None
         self._ascii: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        self._prefixes: tuple[list[str], frozenset[str]] | None = None
+        self._kept: dict[tuple[str, str], tuple[T, ...]] = {}
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -121,7 +125,21 @@ class PhraseMatcher(Generic[T]):
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without compiled patterns or memo (see ``compile_cache``)."""
-        return {**self.__dict__, "_pattern": None, "_ascii": None, "_memo": {}}
+        unset: dict[str, object] = {"_pattern": None, "_ascii": None, "_prefixes": None}
+        return {**self.__dict__, **unset, "_memo": {}, "_kept": {}}
+
+    def _may_start_phrase(self, text: str) -> bool:
+        """False when no phrase of the tree can match at the start of ``text`` whatever
+        follows it: none of their literal prefixes agrees with it."""
+        if self._prefixes is None:
+            phrases = [*self._plain.values(), *self._contextual.values()]
+            every = {phrase.prefix for group in phrases for phrase in group}
+            self._prefixes = (sorted(every), frozenset(every))
+        ordered, prefixes = self._prefixes
+        at = bisect.bisect_left(ordered, text)
+        if at < len(ordered) and ordered[at].startswith(text):
+            return True  # text is the start of a prefix
+        return any(text[:size] in prefixes for size in range(1, len(text) + 1))
 
     def _known(self, matched: str) -> _Known[T]:
         """What a matched text maps to, memoized: the plain phrases' targets, the phrases
@@ -145,10 +163,15 @@ class PhraseMatcher(Generic[T]):
             and pattern_width(p.variant)[0] <= size
             and size <= pattern_width(p.variant)[1]
         )
-        words = tuple(i + 1 for i, char in enumerate(matched) if char == " ")
+        words = tuple(  # later words inside the match where a phrase may start
+            i + 1
+            for i, char in enumerate(matched)
+            if char == " " and self._may_start_phrase(matched[i + 1 :])
+        )
         known = _Known(tuple(union), candidates, words)
         if len(self._memo) > MEMO_SIZE:
             self._memo.clear()
+            self._kept.clear()
         self._memo[matched] = known
         return known
 
@@ -186,6 +209,7 @@ class PhraseMatcher(Generic[T]):
         known_of = self._known
         targets = self._targets
         inherit = self._inherit
+        kept_memo = self._kept
         match = tree.match if spans else None
         for start, end in spans:
             matched = text[start:end]
@@ -199,11 +223,13 @@ class PhraseMatcher(Generic[T]):
                     inner_start, inner_end = inner.span()
                     inner_text = text[inner_start:inner_end]
                     inner_known = memo_get(inner_text) or known_of(inner_text)
-                    kept = tuple(
-                        t
-                        for t in targets(inner_known, text, inner_start, inner_end)
-                        if inherit(outer, t)
-                    )
+                    pair = (matched, inner_text)
+                    kept = kept_memo.get(pair)  # memoized when no look-around is involved
+                    if kept is None:
+                        inner_targets = targets(inner_known, text, inner_start, inner_end)
+                        kept = tuple(t for t in inner_targets if inherit(outer, t))
+                        if not known.contextual and not inner_known.contextual:
+                            kept_memo[pair] = kept
                     if kept:
                         hits.append((inner_start, inner_text, kept))
         for general, found_targets in self.general:
@@ -243,32 +269,3 @@ def _always(outer: tuple[object, ...], target: object) -> bool:
 def _starts_word(text: str, start: int) -> bool:
     before = text[start - 1] if start else " "
     return not (text[start].isalnum() and (before.isalnum() or before == "_"))
-
-
-def _inherit(by_variant: dict[str, list[T]], inherit: Callable[[tuple[T, ...], T], bool]) -> None:
-    """Give each phrase the inheritable targets of shorter phrases it begins with."""
-    by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for variant in by_variant:
-        cut = literal_prefix(variant)
-        if cut:
-            by_head[variant[0]].append((variant, variant[:cut]))
-    extra: dict[str, list[T]] = defaultdict(list)
-    for variant in by_variant:
-        sample = sample_text(variant)
-        if not sample or compiled(variant).fullmatch(sample) is None:
-            continue
-        outer = tuple(by_variant[variant])
-        for other, prefix in by_head.get(sample[0], ()):
-            if other == variant or not sample.startswith(prefix):
-                continue
-            match = compiled(other).match(sample)
-            if match is not None and _ends_word(sample, match.end()):
-                extra[variant].extend(t for t in by_variant[other] if inherit(outer, t))
-    for variant, targets in extra.items():
-        for target in targets:
-            if target not in by_variant[variant]:
-                by_variant[variant].append(target)
-
-
-def _ends_word(text: str, end: int) -> bool:
-    return end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum())

@@ -2,8 +2,9 @@
 
 Taxonomy phrases are regular expressions. ``expand`` rewrites them into equivalent
 alternatives that start with literal text, ``build_tree`` compiles many of those into one
-prefix-tree alternation, and ``sample_text`` gives the shortest simple text a phrase
-matches (used to find which shorter phrases a longer one starts with).
+prefix-tree alternation, ``sample_text`` gives the shortest simple text a phrase
+matches, and ``inherit_targets`` uses it to find which shorter phrases a longer one
+starts with.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import itertools
 import re
 import re._parser as sre_parse
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Start-of-word check, once in front of every phrase that starts with a word character:
 # the engine rejects a position inside a word with one test instead of walking the tree.
@@ -235,3 +238,34 @@ def _sample(items: list[Any]) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+def inherit_targets(
+    by_variant: dict[str, list[T]], inherit: Callable[[tuple[T, ...], T], bool]
+) -> None:
+    """Give each phrase the inheritable targets of shorter phrases it begins with."""
+    by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for variant in by_variant:
+        cut = literal_prefix(variant)
+        if cut:
+            by_head[variant[0]].append((variant, variant[:cut]))
+    extra: dict[str, list[T]] = defaultdict(list)
+    for variant in by_variant:
+        sample = sample_text(variant)
+        if not sample or compiled(variant).fullmatch(sample) is None:
+            continue
+        outer = tuple(by_variant[variant])
+        for other, prefix in by_head.get(sample[0], ()):
+            if other == variant or not sample.startswith(prefix):
+                continue
+            match = compiled(other).match(sample)
+            if match is not None and _ends_word(sample, match.end()):
+                extra[variant].extend(t for t in by_variant[other] if inherit(outer, t))
+    for variant, targets in extra.items():
+        for target in targets:
+            if target not in by_variant[variant]:
+                by_variant[variant].append(target)
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum())
