@@ -227,3 +227,34 @@ def test_worker_processes_compose_each_digest_once(
         assert 'style="' in html and msg["List-Unsubscribe-Post"]
         assert str(msg["Message-ID"]).startswith("<digest.")
     assert not list((Path(settings.data_dir) / "digest-journal").glob("*.log"))
+
+
+def test_wider_window_while_workers_compose_loses_nothing(
+    session: Session, settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next batch is claimed while the workers compose the current one; when it
+    needs an older window, the busy pool finishes its batch and a new pool takes over."""
+    from aggregator.digest import compose
+
+    make_posting(session, title="Recent", first_seen_at=NOW - timedelta(days=1))
+    make_posting(session, title="Older", first_seen_at=NOW - timedelta(days=5))
+    subs = [make_subscriber(session, f"w{i}@example.org", roles=["research_engineer"])
+            for i in range(320)]  # fmt: skip
+    session.flush()
+    for sub in subs[:160]:  # these got a digest two days ago: a narrower window
+        session.add(Digest(subscriber_id=sub.id, period="2026-W47", status="sent",
+                           posting_ids=[], created_at=NOW - timedelta(days=2)))  # fmt: skip
+    session.commit()
+    stops: list[Any] = []
+    real_stop = compose._stop
+    monkeypatch.setattr(compose, "_stop", lambda pool: (stops.append(pool), real_stop(pool)))
+    received: list[str] = []
+
+    class Recording(NullTransport):
+        def send(self, msg: Any) -> None:
+            received.append(str(msg["To"]))
+
+    cfg = replace(settings, digest_processes=2)
+    summary = send_digests(cfg, engine, now=NOW, transport=Recording())
+    assert summary.sent == 320 and sorted(received) == sorted(s.email for s in subs)
+    assert len(set(stops)) == 2  # the narrow window's pool, then the wide one's

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import ChainMap
+from collections import ChainMap, Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,25 +144,36 @@ class Composer:
         self.renderer = Renderer(settings)
         self.processes = process_count(settings)
         self._pool: Any = None
+        self._retired: list[Any] = []  # pools holding an older window, still finishing
+        self._batches: Counter[Any] = Counter()  # batches each pool is composing
         self._snapshot: set[int] = set()  # posting ids the workers hold
 
     def cover(self, since: datetime) -> None:
-        if self.run.cover(since):
-            self.close()  # workers hold the old window
+        if self.run.cover(since) and self._pool is not None:
+            # the workers hold the old window: batches already given to them finish
+            # there; later batches go to a new pool
+            self._retired.append(self._pool)
+            self._pool = None
 
     def compose(self, jobs: list[Job]) -> Iterator[Outcome]:
-        """Outcomes in job order, streamed as they are ready."""
+        """Outcomes in job order, streamed as they are ready. The pooled jobs are handed
+        to the workers at once, so the caller can prepare the next batch meanwhile."""
         for job in jobs:
             self.run.ensure(job.posting_ids + [pid for pid, _ in job.notes])
         pooled = [j for j in jobs if self._poolable(j)] if len(jobs) >= POOL_MIN_JOBS else []
         if pooled and self._pool is None:
             self._start_pool()
-        results: Iterator[list[tuple[int, bytes | None, Any]]] = iter(())
-        if pooled and self._pool is not None:
-            chunks = [pooled[i : i + CHUNK] for i in range(0, len(pooled), CHUNK)]
-            results = self._pool.imap(_work, chunks)
+        pool = self._pool
+        if not pooled or pool is None:
+            return (_compose_one(self.settings, self.renderer, self.run, j) for j in jobs)
+        chunks = [pooled[i : i + CHUNK] for i in range(0, len(pooled), CHUNK)]
+        self._batches[pool] += 1
+        return self._collect(jobs, {j.digest_id for j in pooled}, pool, pool.imap(_work, chunks))
+
+    def _collect(
+        self, jobs: list[Job], in_pool: set[int], pool: Any, results: Iterator[list[Any]]
+    ) -> Iterator[Outcome]:
         ready: dict[int, Outcome] = {}
-        in_pool = {j.digest_id for j in pooled} if self._pool is not None else set()
         for job in jobs:
             while job.digest_id in in_pool and job.digest_id not in ready:
                 for digest_id, raw, extra in next(results):
@@ -174,6 +185,10 @@ class Composer:
                 yield ready.pop(job.digest_id)
             else:
                 yield _compose_one(self.settings, self.renderer, self.run, job)
+        self._batches[pool] -= 1
+        if pool in self._retired and not self._batches[pool]:  # its last batch is done
+            self._retired.remove(pool)
+            _stop(pool)
 
     def _poolable(self, job: Job) -> bool:
         if self.processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -191,7 +206,13 @@ class Composer:
         self._pool = multiprocessing.get_context("fork").Pool(self.processes)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        for pool in [*self._retired, self._pool]:
+            if pool is not None:
+                _stop(pool)
+        self._pool, self._retired = None, []
+        self._batches.clear()
+
+
+def _stop(pool: Any) -> None:
+    pool.terminate()
+    pool.join()

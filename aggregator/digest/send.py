@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -110,7 +111,7 @@ def send_claimed(
     journal = Journal(settings, worker)
     composer: Composer | None = None  # built after the first claim: claims come first
     pool = SendPool(transport, settings.smtp_connections)
-    batch, failures = 10, 0
+    size, failures = 10, 0
     try:
         with session_factory(engine)() as session:
             writer = RowWriter(session, worker)
@@ -136,34 +137,34 @@ def send_claimed(
                 if writer.due():
                     writer.flush()
 
-            while not summary.stopped:
+            def prepare() -> _Batch | None:
+                """Claim the next batch and hand it to the composer."""
+                nonlocal size, composer
                 now_ = now or utcnow()
-                ids = claim(session, worker, now_, batch)
+                ids = claim(session, worker, now_, size)
                 if not ids:
-                    break
-                batch = min(batch * 2, 500)
+                    return None
+                size = min(size * 2, 500)
                 composer = composer or Composer(settings, engine, now or utcnow())
                 jobs, inactive = load_jobs(session, composer, ids)
-                attempts: dict[int, int] = {
-                    row[0]: row[1]
-                    for row in session.execute(
-                        select(Digest.id, Digest.attempts).where(Digest.id.in_(ids))
-                    )
-                }
                 for digest_id, status in inactive.items():
                     skip = {"status": "skipped", "last_error": f"subscriber is {status}"}
                     writer.add(digest_id, skip, False)
                     summary.skipped += 1
-                subscriber_of = {j.digest_id: j.subscriber_id for j in jobs}
-                done: set[int] = set(inactive)
-                for digest_id, msg, error in composer.compose(jobs):
+                rows = session.execute(select(Digest.id, Digest.attempts).where(Digest.id.in_(ids)))
+                attempts = {row[0]: row[1] for row in rows}
+                return _Batch(ids, now_, {j.digest_id: j.subscriber_id for j in jobs},
+                              attempts, set(inactive), composer.compose(jobs))  # fmt: skip
+
+            def send_batch(b: _Batch) -> None:
+                for digest_id, msg, error in b.outcomes:
                     # after a failure, one message at a time until one goes through
                     while len(inflight) >= (pool.size if failures == 0 else 1):
                         settle()
                     if summary.stopped:
                         break
-                    done.add(digest_id)
-                    sub = subscriber_of[digest_id]
+                    b.done.add(digest_id)
+                    sub = b.subscriber_of[digest_id]
                     if msg is None:
                         log(logger, logging.ERROR, "digest_render_failed", digest=digest_id,
                             error=error)  # fmt: skip
@@ -172,19 +173,48 @@ def send_claimed(
                         inflight.append((digest_id, sub, False, finished(failed)))
                         continue
                     journal.write(digest_id)  # before the transport sees it
-                    send = partial(_outcome, settings, msg, attempts[digest_id] + 1, now=now_)
+                    send = partial(_outcome, settings, msg, b.attempts[digest_id] + 1, now=b.now)
                     inflight.append((digest_id, sub, True, pool.submit(send)))
                 while inflight:
                     settle()
-                for digest_id in set(ids) - done:  # not tried: back to the queue
-                    writer.add(digest_id, {"status": "pending", "claimed_by": None}, False)
+
+            # Two batches at a time: the workers compose the next while this one is sent.
+            batches: deque[_Batch] = deque()
+            drained = False
+            while not summary.stopped:
+                while len(batches) < 2 and not drained:
+                    prepared = prepare()
+                    drained = prepared is None
+                    if prepared is not None:
+                        batches.append(prepared)
+                if not batches:
+                    break
+                send_batch(batches[0])
+                if not summary.stopped:
+                    batches.popleft()
                 writer.flush()
+            for b in batches:  # stopped: the rows not tried go back to the queue
+                for digest_id in set(b.ids) - b.done:
+                    writer.add(digest_id, {"status": "pending", "claimed_by": None}, False)
+            writer.flush()
     finally:
         pool.close()
         if composer is not None:
             composer.close()
     journal.remove()
     return summary
+
+
+@dataclass
+class _Batch:
+    """A claimed batch: its rows and the stream of its composed messages."""
+
+    ids: list[int]
+    now: datetime
+    subscriber_of: dict[int, int]
+    attempts: dict[int, int]
+    done: set[int]  # rows recorded already (inactive subscribers, sent or failed)
+    outcomes: Iterator[tuple[int, PreparedMessage | None, str | None]]
 
 
 def pending_count(session: Session) -> int:
