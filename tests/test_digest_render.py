@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
@@ -288,3 +290,24 @@ def test_long_ascii_lines_go_base64() -> None:
     assert b"7bit" in _encoded("x" * 998, "plain")
     assert b"base64" in _encoded("x" * 999, "plain")
     assert b"base64" in _encoded("ok\n" + "y" * 2000 + "\nok", "html")
+
+
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=12), st.integers(1, 40))
+def test_short_lines_agrees_with_measuring_every_line(lengths: list[int], limit: int) -> None:
+    from aggregator.mail.message import _short_lines
+
+    data = b"\n".join(b"x" * n for n in lengths)
+    assert _short_lines(data, limit) == (max(lengths) <= limit)
+
+
+def test_html_is_ascii_before_encoding(settings: Settings) -> None:
+    """Fragments, reasons and the template's literal text carry non-ASCII characters
+    as character references already, so encoding the body is a plain copy."""
+    renderer = Renderer(settings)
+    index = PostingIndex(postings(), now=NOW)
+    profile = ProfileInput(roles=["research_engineer"])
+    p = plan(index, profile, NOW - timedelta(days=7), History(), {}, 30)
+    view = make_view(settings, subscriber(roles=["research_engineer"]), "2026-W48", p,
+                     index.postings)  # fmt: skip
+    body, _ = renderer.render(view, index.postings)
+    assert body.isascii() and "&#183;" in body

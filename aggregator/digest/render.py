@@ -186,6 +186,22 @@ _ITEM_LOOP = re.compile(
 _ITEM_SLOTS = re.compile(r"\{\{\s*item\.slot\s*\}\}|\{\{\s*item\.why\s*\}\}")
 
 
+def ascii_html(html: str) -> str:
+    """HTML with non-ASCII characters as character references, as the message will
+    carry it (see mail.message): done once per fragment here, so the whole body is
+    usually ASCII and its encoding a plain copy."""
+    return html if html.isascii() else html.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _ascii_outside_tags(source: str) -> str:
+    """A template source whose literal HTML (not its Jinja tags) is ASCII."""
+    parts, last = [], 0
+    for m in _JINJA.finditer(source):
+        parts += [ascii_html(source[last : m.start()]), m.group(0)]
+        last = m.end()
+    return "".join([*parts, ascii_html(source[last:])])
+
+
 class ItemLoop:
     """A template's ``{% for item in section.items %}`` loop done as a string join.
 
@@ -203,7 +219,7 @@ class ItemLoop:
         names = [x.group(0).strip("{} ").removeprefix("item.") for x in _ITEM_SLOTS.finditer(body)]
         if names != ["slot", "why"] or "{" in _ITEM_SLOTS.sub("", body):
             raise ValueError("item loop must hold only {{ item.slot }} then {{ item.why }}")
-        self.a, self.b, self.c = _ITEM_SLOTS.split(body)
+        self.a, self.b, self.c = (ascii_html(x) if escape else x for x in _ITEM_SLOTS.split(body))
         self.escape = escape
         self._escaped: dict[str, str] = {}
         self.source = source[: m.start()] + "{{ section.body }}" + source[m.end() :]
@@ -216,7 +232,7 @@ class ItemLoop:
                 whys.clear()
             for i in items:
                 if i.why not in whys:
-                    whys[i.why] = str(escape(i.why))
+                    whys[i.why] = ascii_html(str(escape(i.why)))
             return Markup("".join([a + slots[i.posting_id] + b + whys[i.why] + c for i in items]))
         return "".join([a + slots[i.posting_id] + b + i.why + c for i in items])
 
@@ -250,7 +266,7 @@ class Renderer:
         html_env, text_env = _environments()
         html_source = inline_source(template_source("digest.html.j2", html=True), fragment=False)
         self._html_loop = ItemLoop(html_source, escape=True, trim_blocks=html_env.trim_blocks)
-        self._html = html_env.from_string(self._html_loop.source)
+        self._html = html_env.from_string(_ascii_outside_tags(self._html_loop.source))
         text_source = template_source("digest.txt.j2", html=False)
         self._text_loop = ItemLoop(text_source, escape=False, trim_blocks=text_env.trim_blocks)
         self._text = text_env.from_string(self._text_loop.source)
@@ -266,7 +282,8 @@ class Renderer:
             values = posting_fields(self.settings, posting)
             cached = (Markup(self._item_html.render(p=values)), self._item_text.render(p=values))
             self.cache[posting.id] = cached
-            self._html_slots[posting.id], self._text_slots[posting.id] = str(cached[0]), cached[1]
+            self._html_slots[posting.id] = ascii_html(str(cached[0]))
+            self._text_slots[posting.id] = cached[1]
         return cached
 
     def render(

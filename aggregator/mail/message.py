@@ -54,14 +54,32 @@ def _address_header(value: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
+def _short_lines(data: bytes, limit: int = 998) -> bool:
+    """Whether every line has at most ``limit`` bytes (RFC 5322), without splitting the
+    data into lines: it is read in blocks of (limit + 2) / 2 bytes from a line start;
+    a longer line fills a whole block, so only a block without a newline needs its
+    line measured."""
+    block, i, size = (limit + 2) // 2, 0, len(data)
+    while i + block <= size:
+        if data.find(b"\n", i, i + block) >= 0:
+            i += block
+            continue
+        start, end = data.rfind(b"\n", 0, i) + 1, data.find(b"\n", i + block)
+        end = size if end < 0 else end
+        if end - start > limit:
+            return False
+        i = end + 1
+    return True
+
+
 def _encoded(body: str, subtype: str) -> bytes:
     """One MIME part (headers + CRLF body) of text. ASCII with short lines goes as it is
     (7bit: nothing to encode or decode; HTML gets there by turning non-ASCII characters
     into character references); anything else is base64 (C-fast)."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
     html = subtype == "html"
     data = text.encode("ascii", "xmlcharrefreplace") if html else text.encode("utf-8")
-    if data.isascii() and max(map(len, data.split(b"\n"))) <= 998:
+    if data.isascii() and _short_lines(data):
         payload, encoding = data.replace(b"\n", b"\r\n"), b"7bit"
     else:
         b64 = base64.b64encode(data)
