@@ -3,13 +3,15 @@ the jobs of claimed rows (see aggregator.digest.send)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import String, Table, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,11 +48,28 @@ class Summary:
 
 
 _PROFILE_FIELDS = [f.name for f in fields(ProfileInput)]
-_PROFILE = [getattr(SubscriberProfile, name) for name in _PROFILE_FIELDS]
+_LIST_FIELDS = {f.name for f in fields(ProfileInput) if f.type == "list[str]"}
+# The list columns are read as their JSON text (SQLite; PostgreSQL's driver hands over
+# lists): a run meets the same few texts ("[]", '["evals"]') thousands of times.
+_PROFILE = [
+    type_coerce(getattr(SubscriberProfile, name), String)
+    if name in _LIST_FIELDS
+    else getattr(SubscriberProfile, name)
+    for name in _PROFILE_FIELDS
+]
+
+
+@lru_cache(maxsize=4096)
+def _json_list(text: str) -> tuple[Any, ...]:
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else ()
 
 
 def _profile(values: Iterable[Any]) -> ProfileInput:
-    given = {n: v for n, v in zip(_PROFILE_FIELDS, values, strict=True) if v is not None}
+    given: dict[str, Any] = {}
+    for name, value in zip(_PROFILE_FIELDS, values, strict=True):
+        if value is not None:
+            given[name] = list(_json_list(value)) if isinstance(value, str) else value
     return ProfileInput(**given)
 
 
