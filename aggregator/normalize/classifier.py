@@ -13,10 +13,17 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from aggregator.normalize import compile_cache, flags
+from aggregator.normalize import compile_cache, flags, relevance
 from aggregator.normalize.matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
-from aggregator.normalize.results import Classification, Evidence, RoleScore, Scan, Signal
+from aggregator.normalize.results import (
+    Classification,
+    Evidence,
+    RoleScore,
+    Scan,
+    Signal,
+    evidence_of,
+)
 from aggregator.normalize.taxonomy import Taxonomy, load_taxonomy
 
 TITLE_CLEAR = 8.0  # a title role score at least this high decides the role
@@ -137,7 +144,7 @@ def classify(
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     phd = flags.decide_flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
-    relevance = flags.decide_relevance(tax, scan, texts, evidence)
+    safety_relevance = relevance.decide_relevance(tax, scan, texts, evidence)
     return Classification(
         role=roles[0].role,
         roles=roles,
@@ -145,7 +152,7 @@ def classify(
         seniority=seniority,
         phd_required=phd,
         ml_experience_required=ml,
-        safety_relevance=relevance,
+        safety_relevance=safety_relevance,
         evidence=evidence,
         taxonomy_version=tax.version,
     )
@@ -157,19 +164,21 @@ def _role_order(taxonomy: Taxonomy) -> dict[str, int]:
 
 
 def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[RoleScore]:
-    per_field: dict[str, dict[str, float]] = {}
-    reasons: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    per_field: dict[str, defaultdict[str, float]] = {}
+    reasons: defaultdict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    current = None
+    scores: defaultdict[str, float] = defaultdict(float)
     for field_name, phrase, (_, role, weight) in scan.of_kind("role"):
-        scores = per_field.get(field_name)
-        if scores is None:
-            scores = per_field[field_name] = {}
-        scores[role] = scores.get(role, 0.0) + weight
+        if field_name != current:  # hits come field by field
+            current = field_name
+            scores = per_field.setdefault(field_name, defaultdict(float))
+        scores[role] += weight
         reasons[role].append((weight, field_name, phrase))
     title = per_field.get("title")
     body_factor = BODY_DAMPING if title and max(title.values()) >= TITLE_CLEAR else 1.0
     totals: dict[str, float] = {}
-    for field_name, scores in per_field.items():
-        for role, score in scores.items():
+    for field_name, field_scores in per_field.items():
+        for role, score in field_scores.items():
             if field_name == "body":
                 score = min(score, BODY_CAP) * body_factor
             totals[role] = totals.get(role, 0.0) + score
@@ -180,7 +189,7 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
     )
     scoring = tax.scoring
     if not ranked or ranked[0][0] < scoring.min_score:
-        evidence.append(Evidence("role", "other", "default", "no clear role signal"))
+        evidence.append(evidence_of("role", "other", "default", "no clear role signal"))
         return [RoleScore("other", 0.3)]
     top = ranked[0][0]
     chosen = [ranked[0]] + [
@@ -194,7 +203,7 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
         result.append(RoleScore(role, round(min(score / denominator + 0.05, 0.99), 2)))
         for weight, field_name, phrase in sorted(reasons[role], key=lambda r: -r[0])[:3]:
             if weight > 0:
-                evidence.append(Evidence("role", role, field_name, phrase))
+                evidence.append(evidence_of("role", role, field_name, phrase))
     return result
 
 
@@ -203,5 +212,5 @@ def _skills(scan: Scan, evidence: list[Evidence]) -> list[str]:
     for field_name, phrase, signal in scan.of_kind("skill"):
         if signal.name not in found:
             found[signal.name] = None
-            evidence.append(Evidence("skill", signal.name, field_name, phrase))
+            evidence.append(evidence_of("skill", signal.name, field_name, phrase))
     return list(found)

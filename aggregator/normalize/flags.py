@@ -1,4 +1,4 @@
-"""Requirement flags and safety relevance: seniority, PhD, ML experience, relevance.
+"""Requirement flags: seniority, PhD, ML experience (safety relevance: ``relevance``).
 
 The phrases live here (not in the taxonomy file) because they encode grammar rather
 than vocabulary. Each decision returns the value and the hit that decided it.
@@ -7,11 +7,8 @@ than vocabulary. Each decision returns the value and the hit that decided it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from aggregator.normalize.phrases import lower_pattern
-from aggregator.normalize.results import Evidence, Scan
-from aggregator.normalize.taxonomy import Taxonomy
+from aggregator.normalize.results import Evidence, Scan, evidence_of
 
 SENIORITY_LEVELS = ("intern", "entry", "mid", "senior", "lead", "unspecified")
 PHD_VALUES = ("yes", "preferred", "no", "unspecified")
@@ -215,11 +212,11 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
         levels["title"].append(("intern", "role", role))
     value = pick_seniority([v for v, _, _ in levels["title"]], [v for v, _, _ in levels["body"]])
     if value is None:
-        evidence.append(Evidence("seniority", "unspecified", "default", "no seniority phrase"))
+        evidence.append(evidence_of("seniority", "unspecified", "default", "no seniority phrase"))
         return "unspecified"
     source = levels["title"] if any(v == value for v, _, _ in levels["title"]) else levels["body"]
     _, field_name, phrase = next(item for item in source if item[0] == value)
-    evidence.append(Evidence("seniority", value, field_name, phrase))
+    evidence.append(evidence_of("seniority", value, field_name, phrase))
     return value
 
 
@@ -229,72 +226,8 @@ def decide_flag(
     hits = scan.flags(kind)
     value = pick_flag([v for v, _, _ in hits], order)
     if value is None:
-        evidence.append(Evidence(label, "unspecified", "default", f"no {label} phrase"))
+        evidence.append(evidence_of(label, "unspecified", "default", f"no {label} phrase"))
         return "unspecified"
     _, field_name, phrase = next(item for item in hits if item[0] == value)
-    evidence.append(Evidence(label, value, field_name, phrase))
+    evidence.append(evidence_of(label, value, field_name, phrase))
     return value
-
-
-@lru_cache(maxsize=8)
-def _ai_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
-    """One search for "is this about AI at all" (stops at the first hit)."""
-    phrases = [lower_pattern(p) for p in taxonomy.relevance.ai]
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)") if phrases else None
-
-
-def _ai_mention(tax: Taxonomy, texts: dict[str, str]) -> tuple[str, str] | None:
-    pattern = _ai_pattern(tax)
-    for field_name in ("title", "department", "body"):
-        found = pattern.search(texts[field_name]) if pattern else None
-        if found:
-            return field_name, found.group()
-    return None
-
-
-def decide_relevance(
-    tax: Taxonomy, scan: Scan, texts: dict[str, str], evidence: list[Evidence]
-) -> str:
-    rel = tax.relevance
-    org_type = texts["org_type"]
-    strong: list[tuple[str, str]] = []  # core cues in title, department or org
-    body_score = 0.0
-    body_first: tuple[str, str] | None = None
-    moderation: tuple[str, str] | None = None
-    ai: tuple[str, str] | None = None
-    for field_name, phrase, signal in scan.signals:
-        is_core = signal.kind == "core" or (
-            signal.kind == "skill" and tax.skill_defs[signal.name].core
-        )
-        if signal.kind == "skill" and ai is None:
-            ai = (field_name, phrase)
-        if signal.kind == "moderation" and field_name in ("title", "department"):
-            moderation = moderation or (field_name, phrase)
-        if not is_core:
-            continue
-        if field_name == "body":
-            body_score += signal.weight
-            body_first = body_first or (field_name, phrase)
-        else:
-            strong.append((field_name, phrase))
-
-    def decide(value: str, field_name: str, phrase: str) -> str:
-        evidence.append(Evidence("safety_relevance", value, field_name, phrase))
-        return value
-
-    if moderation is not None:
-        if org_type in rel.ai_org_types or strong or body_score >= 1:
-            return decide("adjacent", *moderation)
-        return decide("none", *moderation)
-    if org_type and org_type in rel.safety_org_types:
-        return decide("core", "org_type", org_type)
-    if strong:
-        return decide("core", *strong[0])
-    if body_score >= rel.core_body_threshold and body_first:
-        return decide("core", *body_first)
-    if org_type in rel.ai_org_types:
-        return decide("adjacent", "org_type", org_type)
-    ai = ai or _ai_mention(tax, texts)
-    if ai is not None:
-        return decide("adjacent", *ai)
-    return decide("none", "default", "no AI or AI-safety content")

@@ -23,6 +23,22 @@ class Evidence:
     phrase: str
 
 
+_SHARED_EVIDENCE: dict[tuple[str, str, str, str], Evidence] = {}
+MAX_SHARED_EVIDENCE = 20_000
+
+
+def evidence_of(label: str, value: str, field_name: str, phrase: str) -> Evidence:
+    """``Evidence(label, value, field_name, phrase)``, shared between classifications: it
+    is immutable, most repeat, and a dict lookup costs a fraction of a frozen init."""
+    key = (label, value, field_name, phrase)
+    found = _SHARED_EVIDENCE.get(key)
+    if found is None:
+        if len(_SHARED_EVIDENCE) >= MAX_SHARED_EVIDENCE:
+            _SHARED_EVIDENCE.clear()
+        found = _SHARED_EVIDENCE[key] = Evidence(*key)
+    return found
+
+
 @dataclass(frozen=True)
 class Classification:
     role: str
