@@ -2,10 +2,10 @@
 
 Source hints win (Ashby/Lever ``workplaceType``, Teamtailor ``remoteStatus``, JSON-LD
 ``TELECOMMUTE``), then the location strings, then explicit description phrases. Onsite
-is never inferred from silence: without evidence the mode is ``unspecified``. Countries
-come from pycountry names and codes, a table of local names (``Deutschland``) and
-aliases (``UK``, ``USA``), US states, and a table of the field's hub cities. Nothing
-here raises.
+is never inferred from silence: without evidence the mode is ``unspecified`` (the mode
+rules are in ``remote``). Countries come from pycountry names and codes, a table of local
+names (``Deutschland``) and aliases (``UK``, ``USA``), US states, and a table of the
+field's hub cities. Nothing here raises.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pycountry
+
+from aggregator.normalize.remote import mode_of_strings, remote_from_description, remote_from_hint
 
 REMOTE_MODES = ("remote", "hybrid", "onsite", "unspecified")
 MAX_LOCATIONS = 50
@@ -85,14 +87,6 @@ REGIONS = frozenset(
      "worldwide", "anywhere", "international", "eu/uk", "european union", "nordics"}
 )  # fmt: skip
 
-_REMOTE_WORD = re.compile(
-    r"\b(?:remote|anywhere|worldwide|work from home|wfh|distributed|telecommut\w*)\b", re.I
-)
-_NOT_REMOTE = re.compile(r"\b(?:not|no|non)[\s-]remote\b", re.I)
-_HYBRID_WORD = re.compile(r"\bhybrid\b", re.I)
-_ONSITE_WORD = re.compile(
-    r"\b(?:on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based)\b", re.I
-)
 _MODE_WORDS = re.compile(
     r"\b(?:fully|100%|remote|hybrid|on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based"
     r"|only|based|friendly|first|ok|possible|optional|within|from|work from home|wfh"
@@ -101,32 +95,6 @@ _MODE_WORDS = re.compile(
 )
 _SEGMENT_SPLIT = re.compile(r"[;|/\n·•]|\s+or\s+|\s+&\s+|\s+and\s+", re.I)
 _COMPONENT_SPLIT = re.compile(r"[,()\[\]:]|\s[-–—]\s|\s[-–—]|[-–—]\s|^[-–—]|[-–—]$")
-
-HINTS = {
-    "remote": "remote", "fully": "remote", "fully_remote": "remote", "telecommute": "remote",
-    "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite", "on_site": "onsite",
-    "on site": "onsite", "in_office": "onsite", "in office": "onsite", "office": "onsite",
-    "temporary": "hybrid",
-}  # fmt: skip
-
-_DESCRIPTION_PHRASES: list[tuple[str, re.Pattern[str]]] = [
-    ("onsite", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+not\s+remote"
-                          r"|(?:not|isn't)\s+(?:a\s+)?remote\s+(?:role|position))\b", re.I)),
-    ("hybrid", re.compile(r"\bin[\s-]office\s+(?:[1-4]|one|two|three|four)\s*(?:-\s*\d\s*)?"
-                          r"days?\b|\b(?:[1-4]|one|two|three|four)\s*(?:-\s*\d\s*)?days?\s+"
-                          r"(?:a|per|each)\s+week\s+(?:in|at|from)\s+(?:the|our)\s+office"
-                          r"|\bhybrid\s+(?:role|position|working|work|schedule|model|"
-                          r"arrangement|setup|policy)\b|\b(?:role|position|job)\s+is\s+hybrid\b",
-                          re.I)),
-    ("remote", re.compile(r"\b(?:this|the)\s+(?:role|position|job)\s+is\s+(?:fully\s+|100%\s+)?"
-                          r"remote\b|\bfully[\s-]remote\b|\b100%\s+remote\b|\bremote[\s-]first\b"
-                          r"|\bwork\s+(?:fully\s+)?remotely\b|\bremote\s+(?:role|position|job)\b",
-                          re.I)),
-    ("onsite", re.compile(r"\b(?:this\s+(?:role|position|job)\s+is\s+(?:fully\s+)?(?:based\s+)?"
-                          r"(?:on[\s-]?site|in[\s-]person|in[\s-]office)|fully\s+on[\s-]?site"
-                          r"|in[\s-]office\s+(?:5|five)\s+days|in[\s-]person\s+(?:role|position))"
-                          r"\b", re.I)),
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,39 +127,6 @@ def country_code(name: str) -> str | None:
     except LookupError:
         return None
     return str(country.alpha_2)
-
-
-def remote_from_hint(hint: str | None) -> str | None:
-    if not hint or not isinstance(hint, str):
-        return None
-    key = hint.strip().casefold()
-    for variant in (key, key.replace("_", "-"), key.replace("-", ""), key.replace("-", "_")):
-        if variant in HINTS:
-            return HINTS[variant]
-    if key in ("none", "unspecified", "unknown", ""):
-        return None
-    return _mode_of_strings([hint[:MAX_LOCATION_CHARS]])  # e.g. 80k "Remote, USA"
-
-
-def _mode_of_strings(locations: list[str]) -> str | None:
-    text = " ; ".join(locations)
-    if _NOT_REMOTE.search(text):
-        text = _NOT_REMOTE.sub(" onsite ", text)
-    if _REMOTE_WORD.search(text):
-        return "remote"
-    if _HYBRID_WORD.search(text):
-        return "hybrid"
-    if _ONSITE_WORD.search(text):
-        return "onsite"
-    return None
-
-
-def remote_from_description(text: str) -> str | None:
-    sample = text[:50_000]
-    for mode, regex in _DESCRIPTION_PHRASES:
-        if regex.search(sample):
-            return mode
-    return None
 
 
 @dataclass
@@ -290,7 +225,7 @@ def parse_locations(
     countries = [code for _, code in found.cities] + found.countries + hints
     mode = (
         remote_from_hint(remote_hint)
-        or _mode_of_strings(strings)
+        or mode_of_strings(strings)
         or remote_from_description(description_text)
         or "unspecified"
     )
