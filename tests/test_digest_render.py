@@ -191,11 +191,12 @@ def test_link_maker_makes_the_same_links(settings: Settings) -> None:
     from aggregator.tokens import link, link_maker, read_token
 
     for cfg in (settings, replace(settings, secret_key="old-key,new-key")):
-        sub = Subscriber(id=7, token_version=3)
-        for purpose in ("manage", "unsubscribe"):
-            url = link_maker(cfg, purpose)(7, 3)
-            assert url == link(cfg, purpose, sub)
-            assert read_token(cfg, purpose, url.rsplit("/", 1)[1]) == 7
+        for sid, version in ((7, 3), (1, 1), (123_456_789_012, 40_000)):
+            sub = Subscriber(id=sid, token_version=version)
+            for purpose in ("manage", "unsubscribe"):
+                url = link_maker(cfg, purpose)(sid, version)
+                assert url == link(cfg, purpose, sub)
+                assert read_token(cfg, purpose, url.rsplit("/", 1)[1]) == sid
     with pytest.raises(ValueError):
         link_maker(settings, "confirm")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,7 +60,8 @@ class RunIndex:
         self.others = PostingIndex([], now=now)
         self.covered: datetime | None = None
         self.changes: dict[int, list[PostingChange]] = {}
-        self.postings: ChainMap[int, Posting] = ChainMap(self.window.postings, self.others.postings)
+        # the window's postings, then the others: one plain dict (many lookups per digest)
+        self.postings: dict[int, Posting] = {}
         self._links: tuple[Callable[[int, int], str], Callable[[int, int], str]] | None = None
 
     def cover(self, since: datetime) -> bool:
@@ -72,7 +73,7 @@ class RunIndex:
             self.window = PostingIndex.load(session, since=since, now=self.now)
             self.changes = load_changes(session, since)
         self.covered = since
-        self.postings.maps[0] = self.window.postings
+        self.postings = {**self.others.postings, **self.window.postings}
         return True
 
     def ensure(self, ids: Iterable[int]) -> None:
@@ -82,6 +83,7 @@ class RunIndex:
             with session_factory(self.engine)() as session:
                 for p in PostingIndex.load(session, ids=missing, now=self.now).postings.values():
                     self.others.add(p)
+                    self.postings[p.id] = p
 
     def compose(self, settings: Settings, renderer: Renderer, job: Job) -> PreparedMessage:
         sub = Subscriber(id=job.subscriber_id, email=job.email, token_version=job.token_version,
