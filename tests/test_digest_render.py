@@ -241,7 +241,8 @@ def test_ranking_matches_a_brute_force_score() -> None:
 def test_item_loop_join_matches_jinja_and_escapes_why() -> None:
     from jinja2 import Environment
 
-    from aggregator.digest.render import Item, ItemLoop, Section
+    from aggregator.digest.render import Section
+    from aggregator.digest.templates import Item, ItemLoop
 
     source = (
         "{% for s in x %}<h2>{{ s }}</h2>\n{% for item in section.items %}\n"
