@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from aggregator.normalize import compile_cache, flags, relevance
@@ -183,14 +184,13 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
                 score = min(score, BODY_CAP) * body_factor
             totals[role] = totals.get(role, 0.0) + score
     order = _role_order(tax)
-    ranked = sorted(
-        ((score, role) for role, score in totals.items() if score > 0),
-        key=lambda item: (-item[0], order[item[1]]),
-    )
+    # Highest score first, ties in taxonomy order (tuples sort without a key function).
+    by_rank = sorted((-score, order[role], role) for role, score in totals.items() if score > 0)
+    ranked = [(-negated, role) for negated, _, role in by_rank]
     scoring = tax.scoring
     if not ranked or ranked[0][0] < scoring.min_score:
         evidence.append(evidence_of("role", "other", "default", "no clear role signal"))
-        return [RoleScore("other", 0.3)]
+        return [_role_score("other", 0.3)]
     top = ranked[0][0]
     chosen = [ranked[0]] + [
         (score, role)
@@ -200,11 +200,19 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
     denominator = sum(score for score, _ in ranked[:3]) + 3.0
     result = []
     for score, role in chosen:
-        result.append(RoleScore(role, round(min(score / denominator + 0.05, 0.99), 2)))
-        for weight, field_name, phrase in sorted(reasons[role], key=lambda r: -r[0])[:3]:
+        result.append(_role_score(role, round(min(score / denominator + 0.05, 0.99), 2)))
+        for weight, field_name, phrase in sorted(reasons[role], key=itemgetter(0), reverse=True)[
+            :3
+        ]:
             if weight > 0:
                 evidence.append(evidence_of("role", role, field_name, phrase))
     return result
+
+
+@lru_cache(maxsize=4096)
+def _role_score(role: str, confidence: float) -> RoleScore:
+    """Shared: immutable, and few (role, confidence) pairs exist."""
+    return RoleScore(role, confidence)
 
 
 def _skills(scan: Scan, evidence: list[Evidence]) -> list[str]:

@@ -216,6 +216,8 @@ class PhraseMatcher(Generic[T]):
             known = memo_get(matched) or known_of(matched)
             outer = targets(known, text, start, end) if known.contextual else known.targets
             hits.append((start, matched, outer))
+            if not known.words:
+                continue
             # Phrases that start at a later word inside this match count too.
             for offset in known.words:
                 inner = match(text, start + offset)  # type: ignore[misc]

@@ -91,25 +91,24 @@ class Scan:
     ) -> None:
         """Record hits; role weights of hits from ``tail`` on are scaled by ``tail_factor``."""
         self._signals = self._by_kind = None
+        seen = self._seen  # storing a key again keeps its place
         if tail is None:
-            self._seen.update(
-                dict.fromkeys(
-                    (field_name, phrase, t) for _, phrase, targets in hits for t in targets
-                )
-            )
+            for _, phrase, targets in hits:
+                for target in targets:
+                    seen[field_name, phrase, target] = None
             return
         for start, phrase, targets in hits:
             for target in targets:
                 if start >= tail and target.kind == "role":
                     target = target._replace(weight=target.weight * tail_factor)
-                self._seen.setdefault((field_name, phrase, target))
+                seen[field_name, phrase, target] = None
 
     def of_kind(self, kind: str) -> list[tuple[str, str, Signal]]:
         """The hits of one signal kind, in order (do not modify the list)."""
         if self._by_kind is None:
             by_kind: defaultdict[str, list[tuple[str, str, Signal]]] = defaultdict(list)
             for hit in self.signals:
-                by_kind[hit[2].kind].append(hit)
+                by_kind[hit[2][0]].append(hit)  # [0]: the kind
             self._by_kind = by_kind
         return self._by_kind.get(kind, [])
 
