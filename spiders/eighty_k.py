@@ -32,8 +32,8 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from aggregator.items import RawPosting
-from spiders.base import (
-    PlatformSpider,
+from spiders.base import PlatformSpider
+from spiders.fields import (
     as_list,
     epoch_to_iso,
     opt_text,

@@ -31,7 +31,8 @@ import httpx
 from lxml import etree
 
 from aggregator.items import RawPosting
-from spiders.base import FetchPlatform, text, unique
+from spiders.base import FetchPlatform
+from spiders.fields import text, unique
 from spiders.forum_org import hiring_org
 
 OPPORTUNITY = re.compile(

@@ -15,8 +15,8 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import (
-    PlatformSpider,
+from spiders.base import PlatformSpider
+from spiders.fields import (
     as_dict,
     as_list,
     opt_text,

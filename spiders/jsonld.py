@@ -22,8 +22,8 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from aggregator.items import RawPosting
-from spiders.base import (
-    PlatformSpider,
+from spiders.base import PlatformSpider
+from spiders.fields import (
     as_dict,
     as_list,
     opt_text,

@@ -17,8 +17,8 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import (
-    PlatformSpider,
+from spiders.base import PlatformSpider
+from spiders.fields import (
     as_dict,
     as_list,
     epoch_to_iso,
