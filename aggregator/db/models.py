@@ -1,70 +1,38 @@
 """The data model: organizations, sources, crawl runs, postings, subscribers, digests.
 
-Times are stored as naive UTC and come back timezone-aware (see :class:`UTCDateTime`),
-so SQLite and PostgreSQL behave alike. Role, skill and country filters go through the
-indexed ``posting_tags`` table, never through JSON text.
+Times are stored as naive UTC and come back timezone-aware (see
+:class:`aggregator.db.base.UTCDateTime`), so SQLite and PostgreSQL behave alike. Role,
+skill and country filters go through the indexed ``posting_tags`` table, never through
+JSON text.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+# Re-exported: callers and migration 0001 (``aggregator.db.models.UTCDateTime()``) use them.
+from aggregator.db.base import NAMING_CONVENTION as NAMING_CONVENTION
+from aggregator.db.base import Base as Base
+from aggregator.db.base import UTCDateTime as UTCDateTime
+from aggregator.db.base import utcnow as utcnow
 
 ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
 SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
 DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
 RUN_STATUSES = ("running", "success", "partial", "failed", "timeout")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores naive UTC; returns aware UTC. Naive inputs are taken to be UTC."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Organization(Base):

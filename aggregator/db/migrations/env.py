@@ -15,6 +15,8 @@ with engine.begin() as connection:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=include_name,
+        # UTCDateTime lives in aggregator.db.base; revisions import aggregator.db.models.
+        user_module_prefix="aggregator.db.models.",
     )
     with context.begin_transaction():
         context.run_migrations()
