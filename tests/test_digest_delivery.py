@@ -202,7 +202,11 @@ def test_dead_sender_journal_returns_untried_rows(
 
 
 def test_worker_processes_compose_each_digest_once(
-    session: Session, settings: Settings, engine: Engine
+    session: Session,
+    settings: Settings,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from email import message_from_bytes
     from email.policy import default
@@ -217,10 +221,15 @@ def test_worker_processes_compose_each_digest_once(
         def send(self, msg: Any) -> None:
             received.append(message_from_bytes(msg.as_bytes(), policy=default))
 
+    spool = tmp_path / "shm"
+    spool.mkdir()
+    monkeypatch.setattr(compose, "_SHM", str(spool))  # the workers' messages pass here
     cfg = replace(settings, digest_processes=2)
     summary = send_digests(cfg, engine, now=NOW, transport=Recording())
     assert summary.sent == 230 and len(received) == 230
+    assert not list(spool.iterdir())  # every spool file read, the folder removed
     assert compose._WORKER is not None  # the forked workers were used
+    assert compose._WORKER[3].startswith(str(spool))
     assert len({str(m["To"]) for m in received}) == 230
     for msg in received[::40]:
         html = msg.get_body(("html",)).get_content()

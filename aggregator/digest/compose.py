@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -113,7 +115,11 @@ class RunIndex:
 
 
 Outcome = tuple[int, PreparedMessage | None, str | None]  # digest id, message, error
-_WORKER: tuple[Settings, Renderer, RunIndex] | None = None
+# (digest id, (offset, length) of its message in the chunk's spool file, headers), or
+# (digest id, None, error)
+Spooled = tuple[int, tuple[int, int] | None, Any]
+_SHM = "/dev/shm"  # memory-backed, where the system has it
+_WORKER: tuple[Settings, Renderer, RunIndex, str] | None = None
 
 
 def _compose_one(settings: Settings, renderer: Renderer, run: RunIndex, job: Job) -> Outcome:
@@ -123,12 +129,38 @@ def _compose_one(settings: Settings, renderer: Renderer, run: RunIndex, job: Job
         return job.digest_id, None, f"render: {type(exc).__name__}: {exc}"[:2000]
 
 
-def _work(jobs: list[Job]) -> list[tuple[int, bytes | None, Any]]:
+def _work(jobs: list[Job]) -> tuple[str, list[Spooled]]:
+    """Compose a chunk in a worker. The messages go to one spool file and only their
+    places and headers through the pool's pipe, which would copy each ~50 KB message
+    several times (pickle, pipe, buffer, unpickle) in the busy parent."""
     assert _WORKER is not None
-    out: list[tuple[int, bytes | None, Any]] = []
-    for digest_id, msg, error in (_compose_one(*_WORKER, job) for job in jobs):
-        out.append((digest_id, msg.raw, msg.fields) if msg else (digest_id, None, error))
-    return out
+    settings, renderer, run, spool = _WORKER
+    out: list[Spooled] = []
+    fd, path = tempfile.mkstemp(dir=spool)
+    with os.fdopen(fd, "wb") as f:
+        offset = 0
+        for digest_id, msg, error in (_compose_one(settings, renderer, run, j) for j in jobs):
+            if msg is None:
+                out.append((digest_id, None, error))
+                continue
+            f.write(msg.raw)
+            out.append((digest_id, (offset, len(msg.raw)), msg.fields))
+            offset += len(msg.raw)
+    return path, out
+
+
+def _unspool(path: str, chunk: list[Spooled]) -> Iterator[Outcome]:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    finally:
+        os.unlink(path)
+    for digest_id, place, extra in chunk:
+        if place is None:
+            yield digest_id, None, extra
+        else:
+            start, length = place
+            yield digest_id, PreparedMessage(data[start : start + length], extra), None
 
 
 def process_count(settings: Settings) -> int:
@@ -149,6 +181,7 @@ class Composer:
         self._retired: list[Any] = []  # pools holding an older window, still finishing
         self._batches: Counter[Any] = Counter()  # batches each pool is composing
         self._snapshot: set[int] = set()  # posting ids the workers hold
+        self._spool: str | None = None  # folder of the workers' spool files
 
     def cover(self, since: datetime) -> None:
         if self.run.cover(since) and self._pool is not None:
@@ -173,16 +206,17 @@ class Composer:
         return self._collect(jobs, {j.digest_id for j in pooled}, pool, pool.imap(_work, chunks))
 
     def _collect(
-        self, jobs: list[Job], in_pool: set[int], pool: Any, results: Iterator[list[Any]]
+        self,
+        jobs: list[Job],
+        in_pool: set[int],
+        pool: Any,
+        results: Iterator[tuple[str, list[Spooled]]],
     ) -> Iterator[Outcome]:
         ready: dict[int, Outcome] = {}
         for job in jobs:
             while job.digest_id in in_pool and job.digest_id not in ready:
-                for digest_id, raw, extra in next(results):
-                    if raw is None:
-                        ready[digest_id] = (digest_id, None, extra)
-                    else:
-                        ready[digest_id] = (digest_id, PreparedMessage(raw, extra), None)
+                for outcome in _unspool(*next(results)):
+                    ready[outcome[0]] = outcome
             if job.digest_id in ready:
                 yield ready.pop(job.digest_id)
             else:
@@ -196,7 +230,7 @@ class Composer:
         if self.processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return False
         ids = job.posting_ids + [pid for pid, _ in job.notes]
-        return self._pool is None or all(i in self._snapshot for i in ids)
+        return self._pool is None or self._snapshot.issuperset(ids)
 
     def _start_pool(self) -> None:
         """Fork workers that inherit the run's postings and their rendered fragments."""
@@ -204,7 +238,10 @@ class Composer:
         for posting in self.run.postings.values():
             self.renderer.fragments(posting)
         self._snapshot = set(self.run.postings)
-        _WORKER = (self.settings, self.renderer, self.run)
+        if self._spool is None:
+            shm = _SHM if os.access(_SHM, os.W_OK) else None
+            self._spool = tempfile.mkdtemp(prefix="aisafety-jobs-digests-", dir=shm)
+        _WORKER = (self.settings, self.renderer, self.run, self._spool)
         self._pool = multiprocessing.get_context("fork").Pool(self.processes)
 
     def close(self) -> None:
@@ -213,6 +250,9 @@ class Composer:
                 _stop(pool)
         self._pool, self._retired = None, []
         self._batches.clear()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
 
 
 def _stop(pool: Any) -> None:
