@@ -22,7 +22,7 @@ def test_pickled_matcher_matches_like_the_original() -> None:
     original = PhraseMatcher(ENTRIES)
     before = _scan(original)
     copy = pickle.loads(pickle.dumps(original))
-    assert copy._pattern is None  # compiled lazily, not stored
+    assert copy._compiled == {}  # compiled lazily, not stored
     assert _scan(copy) == before
     assert [p for _, p, _ in before] == ["research engineers", "5 years", "python"]
 

@@ -52,6 +52,15 @@ class _Known(NamedTuple, Generic[T]):
     words: tuple[int, ...]  # offsets of the words after the first
 
 
+class _Compiled(NamedTuple):
+    tree: re.Pattern[str]
+    search: Callable[[str, int], re.Match[str] | None]  # the next match from a position
+    break_width: int  # 1 when a match includes the non-word character before the phrase
+
+
+_Hit = tuple[int, str, tuple[T, ...]]
+
+
 class PhraseMatcher(Generic[T]):
     """Finds phrases in prepared text; each phrase carries one or more targets.
 
@@ -97,36 +106,35 @@ class PhraseMatcher(Generic[T]):
             (self._contextual if lookaround else self._plain)[variant[0]].append(entry)
         self._memo: dict[str, _Known[T]] = {}
         self._tree = "(?:" + build_tree(items, top=True) + ")" + _END if items else None
-        self._pattern: re.Pattern[str] | None = None
-        self._ascii: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        self._compiled: dict[bool, _Compiled] = {}  # by "is the text ASCII"
         self._prefixes: tuple[list[str], frozenset[str]] | None = None
         self._kept: dict[tuple[str, str], tuple[T, ...]] = {}
 
-    @property
-    def pattern(self) -> re.Pattern[str] | None:
-        """The combined prefix-tree pattern, compiled on first use."""
-        if self._pattern is None and self._tree is not None:
-            self._pattern = re.compile(self._tree)
-        return self._pattern
+    def _patterns(self, is_ascii: bool) -> _Compiled | None:
+        """The tree and how to find its next match, compiled on first use.
 
-    def _ascii_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-        """For ASCII text: the tree, and a non-word character followed by the tree.
-
-        re.ASCII changes nothing on ASCII text but makes each ``\\w`` test a table lookup.
-        The second pattern lets the engine skip to the next non-word character with a fast
-        character-class scan instead of trying the tree's start check at every position
-        (the whole tree then runs only where a word starts). Only when every phrase starts
-        with a word character (else None).
+        When every phrase starts with a word character, the next match is searched as a
+        non-word character followed by the tree: the engine skips to such characters with
+        a fast character-class scan instead of testing for a word start at every position.
+        On ASCII text re.ASCII changes nothing but makes each ``\\w`` test a table lookup.
         """
-        if self._ascii is None and self._tree is not None and self._tree.startswith(_WORDS):
-            after_break = r"(?:\W" + self._tree[len(_WORDS) :]
-            self._ascii = (re.compile(self._tree, re.ASCII), re.compile(after_break, re.ASCII))
-        return self._ascii
+        if self._tree is None:
+            return None
+        found = self._compiled.get(is_ascii)
+        if found is None:
+            flags = re.ASCII if is_ascii else 0
+            tree = re.compile(self._tree, flags)
+            if self._tree.startswith(_WORDS):
+                after_break = re.compile(r"(?:\W" + self._tree[len(_WORDS) :], flags)
+                found = _Compiled(tree, after_break.search, 1)
+            else:
+                found = _Compiled(tree, tree.search, 0)
+            self._compiled[is_ascii] = found
+        return found
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled without compiled patterns or memo (see ``compile_cache``)."""
-        unset: dict[str, object] = {"_pattern": None, "_ascii": None, "_prefixes": None}
-        return {**self.__dict__, **unset, "_memo": {}, "_kept": {}}
+        return {**self.__dict__, "_compiled": {}, "_prefixes": None, "_memo": {}, "_kept": {}}
 
     def _may_start_phrase(self, text: str) -> bool:
         """False when no phrase of the tree can match at the start of ``text`` whatever
@@ -190,37 +198,39 @@ class PhraseMatcher(Generic[T]):
                 found.extend(t for t in phrase.targets if t not in found)
         return tuple(found)
 
-    def scan(self, text: str) -> list[tuple[int, str, tuple[T, ...]]]:
+    def scan(self, text: str) -> list[_Hit[T]]:
         """(start, phrase, targets) of every phrase occurrence in prepared ``text``."""
         if not text:
             return []
-        hits: list[tuple[int, str, tuple[T, ...]]] = []
+        hits: list[_Hit[T]] = []
         is_ascii = text.isascii()
-        ascii_patterns = self._ascii_patterns() if is_ascii else None
-        if ascii_patterns is not None:
-            tree = ascii_patterns[0]
-            spans = _spans_after_breaks(tree, ascii_patterns[1], text)
-        elif (pattern := self.pattern) is not None:
-            tree = pattern
-            spans = [m.span() for m in tree.finditer(text)]
-        else:
-            spans = []
+        patterns = self._patterns(is_ascii)
+        if patterns is not None:
+            self._scan_tree(text, patterns, hits)
+        for general, found_targets in self.general:
+            found = compiled(general, re.ASCII if is_ascii else 0).finditer(text)
+            hits.extend(
+                (m.start(), m.group(), found_targets)
+                for m in found
+                if _starts_word(text, m.start())
+            )
+        return hits
+
+    def _scan_tree(self, text: str, patterns: _Compiled, hits: list[_Hit[T]]) -> None:
         memo_get = self._memo.get
         known_of = self._known
         targets = self._targets
         inherit = self._inherit
         kept_memo = self._kept
-        match = tree.match if spans else None
-        for start, end in spans:
+        match = patterns.tree.match
+        for start, end in _spans(text, patterns):
             matched = text[start:end]
             known = memo_get(matched) or known_of(matched)
             outer = targets(known, text, start, end) if known.contextual else known.targets
             hits.append((start, matched, outer))
-            if not known.words:
-                continue
             # Phrases that start at a later word inside this match count too.
             for offset in known.words:
-                inner = match(text, start + offset)  # type: ignore[misc]
+                inner = match(text, start + offset)
                 if inner is not None:
                     inner_start, inner_end = inner.span()
                     inner_text = text[inner_start:inner_end]
@@ -234,33 +244,21 @@ class PhraseMatcher(Generic[T]):
                             kept_memo[pair] = kept
                     if kept:
                         hits.append((inner_start, inner_text, kept))
-        for general, found_targets in self.general:
-            found = compiled(general, re.ASCII if is_ascii else 0).finditer(text)
-            hits.extend(
-                (m.start(), m.group(), found_targets)
-                for m in found
-                if _starts_word(text, m.start())
-            )
-        return hits
 
 
-def _spans_after_breaks(
-    tree: re.Pattern[str], after_break: re.Pattern[str], text: str
-) -> list[tuple[int, int]]:
-    """The spans ``tree.finditer(text)`` gives, found with ``after_break`` (a non-word
-    character, then the tree) past the start of the text."""
+def _spans(text: str, patterns: _Compiled) -> list[tuple[int, int]]:
+    """Where the tree matches, as ``tree.finditer`` would find them (all regex calls in
+    one tight loop: interleaved with the processing of each match they run slower)."""
+    tree, search, break_width = patterns
     spans = []
-    first = tree.match(text)
-    resume = 0
-    if first is not None:
-        spans.append(first.span())
-        resume = first.end() - 1
-    search = after_break.search
-    found = search(text, max(resume, 0))
-    while found is not None:  # the next phrase may start right where this one ends
+    found = first = tree.match(text)  # a phrase at the very start has no break before it
+    if first is None:
+        found = search(text, 0)
+    while found is not None:
         start, end = found.span()
-        spans.append((start + 1, end))
-        found = search(text, end - 1)
+        spans.append((start + break_width if found is not first else start, end))
+        # The next phrase may start right where this one ends (after "phd in ").
+        found = search(text, end - break_width)
     return spans
 
 
