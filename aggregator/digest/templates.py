@@ -145,5 +145,11 @@ class ItemLoop:
             for i in items:
                 if i.why not in whys:
                     whys[i.why] = ascii_html(str(escape(i.why)))
-            return Markup("".join([a + slots[i.posting_id] + b + whys[i.why] + c for i in items]))
-        return "".join([a + slots[i.posting_id] + b + i.why + c for i in items])
+        else:
+            whys = {i.why: i.why for i in items}  # text: the reasons as they are
+        parts: list[str] = []
+        add = parts.extend
+        for i in items:  # one join of all pieces: no growing intermediate strings
+            add((a, slots[i.posting_id], b, whys[i.why], c))
+        text = "".join(parts)
+        return Markup(text) if self.escape else text
