@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from markupsafe import Markup
 
 from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
@@ -283,23 +281,6 @@ def test_explain_many_reuses_matches_per_profile_and_forgets_them_on_change() ->
     assert other[0].why != first[0].why
     index.add(make_posting(id=77, title="Research Engineer", first_seen_at=NOW))
     assert [m.posting_id for m in index.explain_many([77, 1], profile)] == [77, 1]
-
-
-def test_long_ascii_lines_go_base64() -> None:
-    from aggregator.mail.message import _encoded
-
-    assert b"7bit" in _encoded("short\nlines", "plain")
-    assert b"7bit" in _encoded("x" * 998, "plain")
-    assert b"base64" in _encoded("x" * 999, "plain")
-    assert b"base64" in _encoded("ok\n" + "y" * 2000 + "\nok", "html")
-
-
-@given(st.lists(st.integers(0, 60), min_size=1, max_size=12), st.integers(1, 40))
-def test_short_lines_agrees_with_measuring_every_line(lengths: list[int], limit: int) -> None:
-    from aggregator.mail.message import _short_lines
-
-    data = b"\n".join(b"x" * n for n in lengths)
-    assert _short_lines(data, limit) == (max(lengths) <= limit)
 
 
 def test_html_is_ascii_before_encoding(settings: Settings) -> None:

@@ -51,6 +51,11 @@ class Job:
     sent_ids: frozenset[int]
     notes: list[tuple[int, str]]
 
+    @property
+    def referenced_ids(self) -> list[int]:
+        """The postings composing this job reads: matches and updated ones."""
+        return self.posting_ids + [pid for pid, _ in self.notes]
+
 
 class RunIndex:
     """The postings a send run needs: the open postings of the widest window seen so
@@ -194,7 +199,7 @@ class Composer:
         """Outcomes in job order, streamed as they are ready. The pooled jobs are handed
         to the workers at once, so the caller can prepare the next batch meanwhile."""
         for job in jobs:
-            self.run.ensure(job.posting_ids + [pid for pid, _ in job.notes])
+            self.run.ensure(job.referenced_ids)
         pooled = [j for j in jobs if self._poolable(j)] if len(jobs) >= POOL_MIN_JOBS else []
         if pooled and self._pool is None:
             self._start_pool()
@@ -229,8 +234,7 @@ class Composer:
     def _poolable(self, job: Job) -> bool:
         if self.processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return False
-        ids = job.posting_ids + [pid for pid, _ in job.notes]
-        return self._pool is None or self._snapshot.issuperset(ids)
+        return self._pool is None or self._snapshot.issuperset(job.referenced_ids)
 
     def _start_pool(self) -> None:
         """Fork workers that inherit the run's postings and their rendered fragments."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, Table, select, type_coerce
+from sqlalchemy import JSON, String, Table, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -48,14 +48,11 @@ class Summary:
 
 
 _PROFILE_FIELDS = [f.name for f in fields(ProfileInput)]
-_LIST_FIELDS = {f.name for f in fields(ProfileInput) if f.type == "list[str]"}
-# The list columns are read as their JSON text (SQLite; PostgreSQL's driver hands over
+# The JSON list columns are read as their text (SQLite; PostgreSQL's driver hands over
 # lists): a run meets the same few texts ("[]", '["evals"]') thousands of times.
 _PROFILE = [
-    type_coerce(getattr(SubscriberProfile, name), String)
-    if name in _LIST_FIELDS
-    else getattr(SubscriberProfile, name)
-    for name in _PROFILE_FIELDS
+    type_coerce(column, String) if isinstance(column.type, JSON) else column
+    for column in (getattr(SubscriberProfile, name) for name in _PROFILE_FIELDS)
 ]
 
 

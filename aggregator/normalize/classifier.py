@@ -201,9 +201,8 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
     result = []
     for score, role in chosen:
         result.append(_role_score(role, round(min(score / denominator + 0.05, 0.99), 2)))
-        for weight, field_name, phrase in sorted(reasons[role], key=itemgetter(0), reverse=True)[
-            :3
-        ]:
+        strongest = sorted(reasons[role], key=itemgetter(0), reverse=True)[:3]
+        for weight, field_name, phrase in strongest:
             if weight > 0:
                 evidence.append(evidence_of("role", role, field_name, phrase))
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 
@@ -23,20 +24,11 @@ class Evidence:
     phrase: str
 
 
-_SHARED_EVIDENCE: dict[tuple[str, str, str, str], Evidence] = {}
-MAX_SHARED_EVIDENCE = 20_000
-
-
+@lru_cache(maxsize=20_000)
 def evidence_of(label: str, value: str, field_name: str, phrase: str) -> Evidence:
     """``Evidence(label, value, field_name, phrase)``, shared between classifications: it
-    is immutable, most repeat, and a dict lookup costs a fraction of a frozen init."""
-    key = (label, value, field_name, phrase)
-    found = _SHARED_EVIDENCE.get(key)
-    if found is None:
-        if len(_SHARED_EVIDENCE) >= MAX_SHARED_EVIDENCE:
-            _SHARED_EVIDENCE.clear()
-        found = _SHARED_EVIDENCE[key] = Evidence(*key)
-    return found
+    is immutable, most repeat, and a cache lookup costs a fraction of a frozen init."""
+    return Evidence(label, value, field_name, phrase)
 
 
 @dataclass(frozen=True)
