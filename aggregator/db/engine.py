@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,15 +14,35 @@ from aggregator.errors import DatabaseError
 from aggregator.settings import Settings, ensure_data_dir
 
 _upgraded: set[str] = set()
+# Execution option naming how a SQLite transaction begins: "DEFERRED" (the default: a
+# reader takes no lock) or "IMMEDIATE" (a writer takes the write lock at BEGIN, where the
+# busy timeout can wait for it, instead of failing on the first write after a read).
+SQLITE_BEGIN = "sqlite_begin"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Python 3.11's sqlite3 begins a transaction only before INSERT/UPDATE/DELETE, so a
+    # SAVEPOINT after a SELECT runs outside any transaction and its RELEASE commits for
+    # good, whatever rollback follows. SQLAlchemy's recipe: the driver emits no BEGIN,
+    # _sqlite_begin does (the driver still emits COMMIT and ROLLBACK).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    # Leaving AUTOCOMMIT resets the driver to its own BEGIN handling: undo that.
+    conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]
+    mode = "IMMEDIATE" if options.get(SQLITE_BEGIN) == "IMMEDIATE" else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -48,8 +68,16 @@ def make_engine(url: str) -> Engine:
         hint = " (install the [postgres] extra)" if backend == "postgresql" else ""
         raise DatabaseError(f"no driver for {parsed.drivername}{hint}: {exc}") from None
     if backend == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (another writer held the lock past the busy
+    timeout): the transaction can be retried from its start."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
 
 
 def check_connection(engine: Engine) -> None:
@@ -78,7 +106,11 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+def session_factory(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``writer=True`` for short transactions that write (on
+    SQLite they take the write lock at BEGIN, waiting up to the busy timeout for it)."""
+    if writer and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     return sessionmaker(engine, expire_on_commit=False)
 
 
