@@ -15,7 +15,7 @@ from aggregator.db.models import Organization, PostingSource, Source, Subscriber
 from aggregator.digest.build import History, digest_message, make_view, plan
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import parsed
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
 from tests.factories import make_posting

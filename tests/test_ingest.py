@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingChange, PostingSource, Source
-from aggregator.ingest import ingest_items, reclassify
 from aggregator.items import RawPosting
+from aggregator.store.ingest import ingest_items, reclassify
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
@@ -225,7 +225,7 @@ def test_reclassify_applies_a_new_taxonomy(
 def test_a_storage_failure_only_loses_that_item(
     session: Session, acme: Source, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aggregator import changes
+    from aggregator.store import changes
 
     real_apply = changes.apply
 

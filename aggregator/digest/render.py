@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from aggregator.candidates import label
 from aggregator.db.models import Posting
 from aggregator.mail.message import clean_header
 from aggregator.mail.templates import (
@@ -28,6 +27,7 @@ from aggregator.mail.templates import (
     template_source,
     text_template,
 )
+from aggregator.matching.candidates import label
 from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import object_session
 
 from aggregator.db.models import Posting, PostingChange
 from aggregator.normalize.posting import NormalizedPosting
-from aggregator.tags import sync_tags
+from aggregator.store.tags import sync_tags
 
 # Fields copied onto Posting (roles and skills live in posting_tags).
 POSTING_FIELDS = tuple(
