@@ -109,7 +109,7 @@ def test_updates_are_logged(session: Session, acme: Source) -> None:
         ("2027-01-15T23:59:59+00:00", "2027-02-01T23:59:59+00:00")
     ]
     assert changes(session, "title") == [("Research Engineer", "Senior Research Engineer")]
-    assert changes(session, "salary") == [(None, "150000-200000 USD/YEAR")]
+    assert changes(session, "salary") == [(None, "$150,000–$200,000 a year")]
     assert postings(session)[0].seniority == "senior"
 
 
