@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from aggregator.crawl.platforms import board_platforms
 from aggregator.db.models import (
     Organization,
     Posting,
@@ -30,7 +31,6 @@ from aggregator.logs import log
 from aggregator.normalize.posting import NormalizedPosting, content_hash, normalize
 
 logger = logging.getLogger(__name__)
-BOARD_PLATFORMS = frozenset({"eighty_k", "feed", "rss"})
 # Fields copied onto Posting (roles and skills live in posting_tags).
 POSTING_FIELDS = tuple(
     name for name in NormalizedPosting.__dataclass_fields__ if name not in ("roles", "skills")
@@ -52,7 +52,7 @@ TAG_VALUE_MAX = 80
 def is_board(source: Source) -> bool:
     """A second-hand source (job board or feed) rather than the employer's own ATS."""
     org = source.organization
-    return source.platform in BOARD_PLATFORMS or (org is not None and org.org_type == "board")
+    return source.platform in board_platforms() or (org is not None and org.org_type == "board")
 
 
 def org_key(name: str) -> str:
