@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.phrases import (
     PhraseError,
-    PhraseMatcher,
     check_phrase,
     expand,
     lower_pattern,

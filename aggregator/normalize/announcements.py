@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from aggregator.normalize.phrases import PhraseMatcher
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 
 THRESHOLD = 3.0

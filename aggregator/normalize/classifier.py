@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from aggregator.normalize import flags, relevance
-from aggregator.normalize.phrases import PhraseMatcher
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import (
     Classification,

@@ -1,40 +1,26 @@
-"""Taxonomy phrases: checked when the taxonomy loads, then matched on whole words.
+"""Taxonomy phrase syntax: checks when the taxonomy loads, and expansion to literal texts.
 
 A phrase is a small regular expression over *prepared* text (lower case, one space
 between words, plain quotes and dashes). Nearly all phrases only spell out alternatives
-("research engineers?", "(?:ml|machine learning) engineers?", "red[- ]?team"): those are
-expanded into their literal texts and found in one pass by an Aho-Corasick automaton
-(pyahocorasick). Look-arounds around plain text ("rust(?! belt)") keep the literal core in
-the automaton and are checked with Python's ``re`` only where the core was found; they
-may not repeat anything, so that check is cheap. The few phrases that need a real
-regular expression ("\\d+ years", "[^.;]{1,80}") run on google-re2, whose matching time
-is linear in the text: a maintainer's "(?:a+)+$" cannot hang the classifier.
+("research engineers?", "(?:ml|machine learning) engineers?", "red[- ]?team"): ``expand``
+turns those into their literal texts, keeping look-arounds around plain text
+("rust(?! belt)") beside the text they guard. Phrases that need a real regular
+expression ("\\d+ years", "[^.;]{1,80}") are compiled by ``compile_linear`` for
+google-re2, whose matching time is linear in the text. ``phrase_matcher`` finds them.
 
-Only public APIs are used (no ``re._parser``): the expansion below parses the small
-subset of syntax it expands and leaves everything else to the regex engines.
+Only public APIs are used (no ``re._parser``): ``_Parser`` reads the small subset of
+syntax it expands and leaves everything else to the regex engines.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Generic, TypeVar
 
-import ahocorasick
 import re2
 
-T = TypeVar("T")
 MAX_VARIANTS = 1024  # a phrase spelling out more literal texts is matched as a pattern
-MEMO_SIZE = 10_000  # (outer, inner) target pairs whose inherited targets are kept
-# Characters a word can follow: each literal starting with a word character is stored
-# once behind each of them, so the automaton only reports matches at a word start.
-_BREAKS = " ([{/\"'-,.;:!?*+&|<>=~#@$%^`\\_\n\t"
-_BREAKS = _BREAKS.replace("_", "")  # "_" is a word character
-_WORD = re.compile(r"\w")
 _REPEAT_IN_LOOKAROUND = re.compile(r"(?<!\\)[*+{]")
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
 
@@ -178,7 +164,7 @@ def expand(pattern: str) -> tuple[_Variant, ...] | None:
     except (_NotLiteral, IndexError):
         return None
     merged = [_merge(v) for v in variants]
-    if any(not _core(v) for v in merged):
+    if any(not core_text(v) for v in merged):
         return None  # an alternative that is empty or only look-arounds
     return tuple(dict.fromkeys(merged))
 
@@ -194,11 +180,11 @@ def _merge(variant: _Variant) -> _Variant:
     return tuple(out)
 
 
-def _core(variant: _Variant) -> str:
+def core_text(variant: _Variant) -> str:
     return "".join(p for p in variant if isinstance(p, str))
 
 
-def _context_source(variant: _Variant) -> str | None:
+def context_source(variant: _Variant) -> str | None:
     """A regex matching the variant with its look-arounds, or None when it has none."""
     if all(isinstance(p, str) for p in variant):
         return None
@@ -237,160 +223,13 @@ def check_phrase(phrase: str) -> None:
             "repeats (*, +, {n,m}) or uses classes such as \\d"
         )
     try:
-        _re2(phrase)
+        compile_linear(phrase)
     except re2.error as exc:
         raise PhraseError(f"not supported by the linear-time engine ({exc})") from None
 
 
 @cache
-def _re2(pattern: str) -> re2._Regexp:
+def compile_linear(pattern: str) -> re2._Regexp:
+    """``pattern`` compiled for google-re2 (no backtracking: linear time in the text)."""
     logging.getLogger("absl").setLevel(logging.ERROR)
     return re2.compile(pattern)
-
-
-# ---------------------------------------------------------------------------------------
-# Matching
-# ---------------------------------------------------------------------------------------
-
-
-_Hit = tuple[int, str, tuple[T, ...]]
-
-
-class PhraseMatcher(Generic[T]):
-    """Finds phrases on whole words of prepared text; each phrase carries targets.
-
-    ``scan`` returns (start, matched text, targets). Where a phrase lies inside a longer
-    one, ``inherit(outer_targets, target)`` says whether its target still counts (without
-    ``inherit`` all do): a skill inside a longer role phrase ("training large language
-    models") counts, a role phrase inside a longer phrase of the same role does not.
-    """
-
-    def __init__(
-        self,
-        entries: Iterable[tuple[str, T]],
-        inherit: Callable[[tuple[T, ...], T], bool] | None = None,
-    ) -> None:
-        literals: dict[tuple[str, str | None], list[T]] = defaultdict(list)
-        patterns: dict[str, list[T]] = defaultdict(list)
-        for phrase, target in entries:
-            lowered = lower_pattern(phrase)
-            check_phrase(lowered)
-            variants = expand(lowered)
-            if variants is None:
-                if target not in patterns[lowered]:
-                    patterns[lowered].append(target)
-                continue
-            for variant in variants:
-                bucket = literals[_core(variant), _context_source(variant)]
-                if target not in bucket:
-                    bucket.append(target)
-        self._inherit = inherit or _always
-        self._kept: dict[tuple[tuple[T, ...], tuple[T, ...]], tuple[T, ...]] = {}
-        by_text: dict[str, tuple[list[T], list[tuple[re.Pattern[str], tuple[T, ...]]]]] = {}
-        for (text, context), targets in literals.items():
-            plain, contextual = by_text.setdefault(text, ([], []))
-            if context is None:
-                plain.extend(targets)
-            else:
-                contextual.append((re.compile(context), tuple(targets)))
-        self._automaton: ahocorasick.Automaton | None = None
-        if by_text:
-            automaton = ahocorasick.Automaton()
-            for text, (plain, contextual) in by_text.items():
-                # (length, does it end with a word character, targets, look-around checks)
-                value = (len(text), _is_word(text[-1]), tuple(plain), tuple(contextual))
-                if _WORD.match(text[0]):
-                    for before in _BREAKS:
-                        automaton.add_word(before + text, value)
-                else:
-                    automaton.add_word(text, value)
-            automaton.make_automaton()
-            self._automaton = automaton
-        sources = [("\\b" if _WORD.match(p[0]) else "") + p for p in patterns]
-        self._pattern_targets = [tuple(t) for t in patterns.values()]
-        # One pass over all pattern phrases; the group that matched names the phrase (at
-        # one place the first phrase listed wins).
-        self._any = _re2("|".join(f"({p})" for p in sources)) if sources else None
-
-    def scan(self, text: str, deadline: float | None = None) -> list[_Hit[T]]:
-        """(start, phrase, targets) of every phrase occurrence in prepared ``text``.
-
-        ``deadline`` (a ``time.perf_counter()`` value) stops the pattern phrases once
-        passed; literal matching is linear and always completes.
-        """
-        if not text:
-            return []
-        found: list[tuple[int, int, tuple[T, ...]]] = []
-        padded = " " + text  # a phrase at the very start follows a break too
-        size = len(padded)
-        if self._automaton is not None:
-            for last, (length, word_end, plain, contextual) in self._automaton.iter(padded):
-                if word_end and last + 1 < size:
-                    after = padded[last + 1]
-                    if after.isalnum() or after == "_":
-                        continue  # the phrase ends inside a word
-                start = last + 1 - length - 1  # in ``text``
-                if plain:
-                    found.append((start, last, plain))
-                for context, targets in contextual:
-                    if context.match(text, start) is not None:
-                        found.append((start, last, targets))
-        if self._any is not None:
-            self._scan_patterns(text, found, deadline)
-        return self._resolve(text, found)
-
-    def _scan_patterns(
-        self, text: str, found: list[tuple[int, int, tuple[T, ...]]], deadline: float | None
-    ) -> None:
-        assert self._any is not None
-        # On ASCII text byte offsets are character offsets: one encoding, not one per call.
-        subject: str | bytes = text.encode("ascii") if text.isascii() else text
-        for match in self._any.finditer(subject):
-            if deadline is not None and time.perf_counter() > deadline:
-                return
-            start, end = match.span()
-            if match.lastindex is not None and _whole_word(text, start, end):
-                found.append((start, end, self._pattern_targets[match.lastindex - 1]))
-
-    def _resolve(self, text: str, found: list[tuple[int, int, tuple[T, ...]]]) -> list[_Hit[T]]:
-        """Longest match first at each start; a match inside a longer one keeps only the
-        targets ``inherit`` allows."""
-        found.sort(key=_START_LONGEST)
-        hits: list[_Hit[T]] = []
-        outer_end = -1
-        outer: tuple[T, ...] = ()
-        kept_memo = self._kept
-        for start, end, targets in found:
-            if end <= outer_end:
-                kept = kept_memo.get((outer, targets))
-                if kept is None:
-                    kept = tuple(t for t in targets if self._inherit(outer, t))
-                    if len(kept_memo) < MEMO_SIZE:
-                        kept_memo[outer, targets] = kept
-                if kept:
-                    hits.append((start, text[start:end], kept))
-                continue
-            outer_end, outer = end, targets
-            hits.append((start, text[start:end], targets))
-        return hits
-
-
-def _start_longest(hit: tuple[int, int, object]) -> tuple[int, int]:
-    return hit[0], -hit[1]
-
-
-_START_LONGEST = _start_longest
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _whole_word(text: str, start: int, end: int) -> bool:
-    if start > 0 and _is_word(text[start]) and _is_word(text[start - 1]):
-        return False
-    return not (end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]))
-
-
-def _always(outer: tuple[object, ...], target: object) -> bool:
-    return True
