@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from typing import Any, Literal
 
 import feedparser
 import httpx
 from lxml import etree
 
 from aggregator.items import RawPosting
-from spiders.base import FetchPlatform
+from spiders.base import FetchPlatform, PlatformOptions
 from spiders.fields import text, unique
 from spiders.forum_org import hiring_org
 
@@ -51,11 +51,22 @@ def is_opportunity(title: str) -> bool:
     return bool(OPPORTUNITY.search(title))
 
 
+class FeedOptions(PlatformOptions):
+    #: ``ats`` lists a whole board (closes postings); ``forum`` is a window of posts
+    feed_type: Literal["ats", "forum"] | None = None
+    #: keep only hiring/fellowship/grant announcements (implies ``feed_type = "forum"``)
+    filter: Literal["opportunities"] | None = None
+
+
 class FeedPlatform(FetchPlatform):
     name = "feed"
+    is_board = True
     requires_url = True
-    options = ("feed_type", "filter")
-    endpoint_doc = "(none: url is the feed)"
+    Options = FeedOptions
+    url_replaces = (
+        "no default: `url` **is** the RSS/Atom feed (conditional GET; Teamtailor `tt:` "
+        "locations read)."
+    )
 
     @property
     def feed_type(self) -> str:
