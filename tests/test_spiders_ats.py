@@ -147,7 +147,7 @@ def test_personio_feed() -> None:
 )
 def test_personio_redirect_page_or_garbage_fails(body: bytes) -> None:
     spider = PersonioSpider(source=source(token="nope"))
-    (req,) = spider.first_requests()
+    list(spider.first_requests())
     assert list(spider.parse_feed(response(body, "https://www.personio.de/"))) == []
     assert spider.failure and "not a Personio" in spider.failure
 
