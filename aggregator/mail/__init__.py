@@ -11,6 +11,7 @@ from aggregator.mail.transports import (
     SmtpTransport,
     TemporaryFailure,
     Transport,
+    UncertainDelivery,
     transport_from_url,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "SmtpTransport",
     "TemporaryFailure",
     "Transport",
+    "UncertainDelivery",
     "build_message",
     "clean_header",
     "transport_from_url",
