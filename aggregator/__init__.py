@@ -10,7 +10,7 @@ through :mod:`.mail`). :mod:`.cli` and :mod:`.scheduler` drive it all.
 Layers, top first (enforced by ``lint-imports``, see ``[tool.importlinter]`` in
 pyproject.toml): cli; scheduler, demo; web, digest; crawl, subscriptions; store,
 profiles, presentation.schema; search, matching, mail, tokens; presentation.labels and
-.salary; normalize, db, spiders; locks; settings, items, logs, paths; errors. A module
+.salary; db, spiders; normalize; locks; settings, items, logs, paths; errors. A module
 imports only from its own layer's package and from layers below it.
 """
 

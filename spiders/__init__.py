@@ -2,6 +2,6 @@
 (and value helpers in :mod:`.fields`). Each yields :class:`aggregator.items.RawPosting`
 items exactly as the source gave them; spiders never classify or store.
 
-May import only ``aggregator.items`` (and Scrapy, feedparser...). Never the database,
-store, normalize or anything above them (``lint-imports`` checks).
+May import ``aggregator.items``, ``aggregator.normalize`` (pure text helpers) and the
+foundations. Never the database, store or anything above them (``lint-imports`` checks).
 """

@@ -7,5 +7,5 @@
 validates, :mod:`.taxonomy_model` holds it; phrases found by :mod:`.phrase_matcher`).
 
 Pure functions of their input: may import only ``aggregator.items`` and the
-foundations (logs, paths, errors). Never db, store, web, digest or spiders.
+foundations (logs, paths, errors). Never db, spiders, store, web or digest.
 """
