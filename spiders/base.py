@@ -190,6 +190,29 @@ class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
             )
             return None
 
+    def json_list(self, response: Response, what: str, key: str | None = None) -> list[Any] | None:
+        """The JSON body's list (``body[key]``, or the body itself), else fail clearly."""
+        data = self.load_json(response, what)
+        if data is None:
+            return None
+        records = data.get(key) if key is not None and isinstance(data, dict) else data
+        if not isinstance(records, list):
+            shape = f"has no {key!r} list" if key is not None else "is not a JSON array"
+            self.fail(f"{what} at {response.url} {shape}")
+            return None
+        return records
+
+    def fail_if_empty(self, records: list[Any], what: str) -> bool:
+        """For platforms answering 200 for unknown tenants: an empty listing fails the
+        run unless the source sets ``allow_empty = true``. True when it failed."""
+        if records or self.opts.get("allow_empty"):
+            return False
+        self.fail(
+            f"{what} answered with no postings for {self.token or self.url_override!r}: "
+            "unknown or empty board (set allow_empty = true if it is really empty); nothing closed"
+        )
+        return True
+
 
 class FetchPlatform(PlatformMixin, RunOutcome):
     """A platform read without Scrapy (e.g. feeds over httpx), in the crawl subprocess.

@@ -124,7 +124,10 @@ def _literal(value: Any) -> str:
 
 
 def _option_text(name: str, info: FieldInfo) -> str:
-    shown = "" if info.default is None else f", default `{_literal(info.default)}`"
+    if info.is_required():
+        shown = ", required"
+    else:
+        shown = "" if info.default is None else f", default `{_literal(info.default)}`"
     return f"`{name}` ({_type_text(info.annotation)}{shown})"
 
 
