@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from aggregator import clock
 from aggregator.db.models import (
     Organization,
     Posting,
@@ -216,7 +217,7 @@ def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None =
     Applies a changed taxonomy (or improved parsers) everywhere. No change rows are
     written (nothing happened at the source). The caller commits.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     changed = 0
     last_id = 0
     orgs = load_orgs(session)

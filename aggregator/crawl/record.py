@@ -9,11 +9,12 @@ success that changes nothing.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.db.models import CrawlRun, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
-    run = CrawlRun(source=source, started_at=now or datetime.now(UTC), status="running")
+    run = CrawlRun(source=source, started_at=now or clock.now(), status="running")
     session.add(run)
     session.commit()
     return run
@@ -50,7 +51,7 @@ def record_result(
     """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
     from aggregator.ingest import ingest_items
 
-    now = datetime.now(UTC)
+    now = clock.now()
     status = str(result.get("status") or "failed")
     message = result.get("message")
     complete = bool(result.get("complete")) and status == "success"

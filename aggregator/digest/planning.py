@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from aggregator import expiry
 from aggregator.db.models import Digest, Subscriber, SubscriberProfile, utcnow
 from aggregator.digest.build import (
     History,
@@ -108,6 +109,8 @@ def plan_digests(
 ) -> Summary:
     """Create the rows of every due digest: pending (something to send) or skipped."""
     now = now or utcnow()
+    if record:
+        expiry.sweep(session, now, settings.stale_after_days)
     due = due_subscribers(session, settings, now, period)
     summary = Summary()
     if not due:

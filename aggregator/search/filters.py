@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.errors import UserError
+from aggregator.expiry import STATUSES, status_clause
 from aggregator.normalize.locations import REMOTE_MODES
 from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
@@ -49,7 +50,7 @@ class PostingFilter:
     deadline_within: int | None = None  # days
     has_salary: bool | None = None
     min_salary: float | None = None
-    status: str = "open"  # open | closed | all
+    status: str = "open"  # open | closed | expired | all
     sort: str = "newest"
 
     def is_empty(self) -> bool:
@@ -141,10 +142,10 @@ def filter_clauses(
     ``text=False`` leaves the text condition to the caller (relevance joins the index)."""
     now = now or utcnow()
     clauses: list[Any] = []
-    if f.status in ("open", "closed"):
-        clauses.append(Posting.status == f.status)
+    if f.status in STATUSES:
+        clauses.append(status_clause(f.status, now))
     elif f.status != "all":
-        raise InvalidQuery(f"unknown status {f.status!r}: use open, closed or all")
+        raise InvalidQuery(f"unknown status {f.status!r}: use open, closed, expired or all")
     if tag_ids is not None:
         clauses.append(tag_ids)
     else:

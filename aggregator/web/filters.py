@@ -20,7 +20,7 @@ from aggregator.subscriptions import FALLBACK_ROLES
 
 MAX_VALUES = 20
 MAX_Q = 200
-STATUSES = ("open", "closed", "all")
+STATUSES = ("open", "closed", "expired", "all")
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +197,7 @@ def posting_filter(
     deadline_within: Days = None,
     has_salary: bool | None = None,
     min_salary: Annotated[float | None, Query(ge=0, le=1e9)] = None,
-    status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
+    status: Annotated[Literal["open", "closed", "expired", "all"], Query()] = "open",
     sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup
 
+from aggregator import clock
 from aggregator.normalize.taxonomy import display_label
 from aggregator.normalize.text import sanitize_html
 from aggregator.search import PostingFilter
@@ -56,7 +57,7 @@ def day(value: datetime | None) -> str:
 def ago(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
-    delta = (now or datetime.now(UTC)) - value
+    delta = (now or clock.now()) - value
     days = delta.days
     if days < 1:
         return "today"
@@ -70,7 +71,7 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
 def days_left(value: datetime | None, now: datetime | None = None) -> int | None:
     if value is None:
         return None
-    return (value - (now or datetime.now(UTC))).days
+    return (value - (now or clock.now())).days
 
 
 def salary(p: Any) -> str:
