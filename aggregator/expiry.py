@@ -20,7 +20,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import Posting, PostingSource
-from aggregator.lifecycle import is_board, set_status
+from aggregator.employers import is_board
+from aggregator.lifecycle import set_status
 
 STATUSES = ("open", "closed", "expired")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.normalize import compile_cache
-from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 
 ENTRIES = [("research engineers?", "re"), ("python", "py"), ("\\d+ years", "years")]
 TEXT = "research engineers with 5 years of python"

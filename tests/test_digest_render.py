@@ -16,8 +16,8 @@ from aggregator.digest.build import History, digest_message, make_view, plan
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import parsed
 from aggregator.matching import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 from tests.factories import make_posting
 
 GOLDEN = Path(__file__).parent / "data" / "digest"
@@ -240,7 +240,7 @@ def test_item_loop_join_matches_jinja_and_escapes_why() -> None:
     from jinja2 import Environment
 
     from aggregator.digest.render import Section
-    from aggregator.digest.templates import Item, ItemLoop
+    from aggregator.mail.templates import Item, ItemLoop
 
     source = (
         "{% for s in x %}<h2>{{ s }}</h2>\n{% for item in section.items %}\n"

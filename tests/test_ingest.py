@@ -225,16 +225,16 @@ def test_reclassify_applies_a_new_taxonomy(
 def test_a_storage_failure_only_loses_that_item(
     session: Session, acme: Source, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aggregator import lifecycle
+    from aggregator import changes
 
-    real_apply = lifecycle.apply
+    real_apply = changes.apply
 
     def failing_apply(posting: Posting, data: object, **kwargs: object) -> bool:
         if getattr(data, "title", "") == "Boom":
             raise RuntimeError("database said no")
         return real_apply(posting, data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(lifecycle, "apply", failing_apply)
+    monkeypatch.setattr(changes, "apply", failing_apply)
     items = [ats_item(str(i), title=f"Role {i}") for i in range(5)]
     items.insert(2, ats_item("boom", title="Boom"))
     result = ingest_items(session, acme, items, complete=True, now=NOW)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.phrases import (
     expand,
     literal_prefix,

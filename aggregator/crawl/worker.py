@@ -49,8 +49,8 @@ def prenormalize(source: dict[str, Any], items: list[dict[str, Any]]) -> list[An
     the parent then normalizes it and reports the problem)."""
     from dataclasses import replace
 
+    from aggregator.employers import BOARD_PLATFORMS
     from aggregator.items import RawPosting
-    from aggregator.lifecycle import BOARD_PLATFORMS
     from aggregator.normalize.posting import normalize
 
     board = source.get("platform") in BOARD_PLATFORMS or source.get("org_type") == "board"

@@ -23,8 +23,8 @@ from aggregator.digest.periods import first_window
 from aggregator.digest.render import DigestView, Item, Renderer, Section, unsubscribe_headers
 from aggregator.mail.message import build_message, clean_header, domain_of, list_id
 from aggregator.matching import PostingIndex
+from aggregator.profiles import FALLBACK_ROLES, ProfileInput, describe_profile, profile_filter
 from aggregator.settings import Settings
-from aggregator.subscriptions import FALLBACK_ROLES, ProfileInput, describe_profile, profile_filter
 from aggregator.tokens import link
 
 MAX_WINDOW = timedelta(days=28)

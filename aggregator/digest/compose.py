@@ -27,8 +27,8 @@ from aggregator.digest.build import Plan, digest_message, load_changes, make_vie
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import PreparedMessage
 from aggregator.matching import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 from aggregator.tokens import link_maker
 
 POOL_MIN_JOBS = 64  # fewer jobs than this are composed in the parent process

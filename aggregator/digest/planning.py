@@ -29,8 +29,8 @@ from aggregator.digest.compose import Composer, Job
 from aggregator.digest.periods import frequency_of, is_due
 from aggregator.logs import log
 from aggregator.matching import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 
 logger = logging.getLogger(__name__)
 

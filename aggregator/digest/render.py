@@ -1,6 +1,6 @@
-"""Jinja2 rendering of digests and confirmation emails (HTML with inlined CSS + text).
+"""Jinja2 rendering of digests (HTML with inlined CSS + text).
 
-The templates are prepared once per process (aggregator.digest.templates); each
+The templates are prepared once per process (aggregator.mail.templates); each
 posting's HTML and text fragments are rendered once per run and reused in every digest
 that lists them, so a message costs only Jinja joins.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Any
 
 from markupsafe import Markup
 
 from aggregator.candidates import label
-from aggregator.db.models import Posting, Subscriber
-from aggregator.digest.templates import (
+from aggregator.db.models import Posting
+from aggregator.mail.message import clean_header
+from aggregator.mail.templates import (
     Item,
     ItemLoop,
     ascii_html,
@@ -28,10 +28,8 @@ from aggregator.digest.templates import (
     template_source,
     text_template,
 )
-from aggregator.mail.message import build_message, clean_header
+from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
-from aggregator.subscriptions import SEMANTICS, ProfileInput, describe_profile
-from aggregator.tokens import link
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
@@ -185,29 +183,3 @@ def unsubscribe_headers(settings: Settings, unsubscribe_url: str) -> dict[str, s
         "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-
-
-def confirmation_message(settings: Settings, subscriber: Subscriber) -> EmailMessage:
-    from email.utils import make_msgid
-
-    from aggregator.mail.message import domain_of
-
-    values = {
-        "email": subscriber.email,
-        "frequency": subscriber.frequency,
-        "profile": describe_profile(ProfileInput.of(subscriber.profile)),
-        "semantics": SEMANTICS,
-        "confirm_url": link(settings, "confirm", subscriber),
-        "hours": settings.confirm_max_age_hours,
-    }
-    html = inlined_template("confirm.html.j2").render(**values)
-    text = text_template("confirm.txt.j2").render(**values)
-    message_id = make_msgid(idstring=f"confirm.{subscriber.id}", domain=domain_of(settings))
-    return build_message(
-        settings,
-        to=subscriber.email,
-        subject="Confirm your AI safety jobs digest",
-        text=text,
-        html=html,
-        message_id=message_id,
-    )

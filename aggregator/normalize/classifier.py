@@ -15,7 +15,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from aggregator.normalize import compile_cache, flags, relevance
-from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import (
     Classification,

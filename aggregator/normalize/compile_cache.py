@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from aggregator.logs import log
-from aggregator.normalize import matcher, phrases
+from aggregator.normalize import phrase_matcher, phrases
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,7 +45,7 @@ def cache_folder() -> Path | None:
 @cache
 def _code_digest() -> bytes:
     digest = hashlib.sha256(FORMAT)
-    for module in (matcher, phrases):
+    for module in (phrase_matcher, phrases):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.digest()
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from aggregator.errors import ConfigError
 from aggregator.normalize.phrases import lower_pattern, pattern_error
-from aggregator.normalize.taxonomy import (
-    _NAME,
+from aggregator.normalize.taxonomy_model import (
     FIELDS,
     MAX_WEIGHT,
+    NAME_PATTERN,
     ROLE_NAMES,
     SKILL_KINDS,
     Relevance,
@@ -20,7 +20,7 @@ from aggregator.normalize.taxonomy import (
     Scoring,
     Skill,
     Taxonomy,
-    _key,
+    name_key,
 )
 
 
@@ -125,7 +125,7 @@ class _Builder:
         skills: dict[str, Skill] = {}
         for name, raw in data.items():
             where = f"skills.{name}"
-            if not _NAME.match(name):
+            if not NAME_PATTERN.match(name):
                 raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
             spec = self.table(raw, where)
             unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms"}
@@ -156,7 +156,7 @@ class _Builder:
         table: dict[str, str] = {}
         for name, item in items.items():
             for alias in item.aliases:
-                key = _key(alias)
+                key = name_key(alias)
                 if key in items and key != name:
                     raise self.fail(f"{name}.aliases", f"alias {alias!r} is another entry's name")
                 if table.get(key, name) != name:
