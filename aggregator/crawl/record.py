@@ -12,10 +12,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from aggregator import clock
-from aggregator.db.models import CrawlRun, Source
+from aggregator.db.models import CrawlRun, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
 
@@ -96,6 +97,12 @@ def record_result(
         source.last_error = message if status == "partial" else None
         if not result.get("not_modified"):
             source.last_item_count = counts["items"]
+        elif status == "success":  # unchanged: the source still lists what it listed
+            session.execute(
+                update(PostingSource)
+                .where(PostingSource.source_id == source.id, PostingSource.removed_at.is_(None))
+                .values(last_seen_at=now)
+            )
         if isinstance(result.get("state"), dict):
             source.state = dict(result["state"])
     else:

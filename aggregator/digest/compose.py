@@ -25,6 +25,7 @@ from aggregator.db.engine import session_factory
 from aggregator.db.models import Posting, PostingChange, Subscriber
 from aggregator.digest.build import Plan, digest_message, load_changes, make_view
 from aggregator.digest.render import Renderer
+from aggregator.expiry import current_status
 from aggregator.mail.message import PreparedMessage
 from aggregator.matching import PostingIndex
 from aggregator.profiles import ProfileInput
@@ -102,6 +103,10 @@ class RunIndex:
                 (m.posting_id, m) for m in self.others.explain_many(job.posting_ids, job.profile)
             )
             matches = [found[i] for i in job.posting_ids if i in found]
+        # planned earlier: leave out what closed or expired since
+        matches = [
+            m for m in matches if current_status(self.postings[m.posting_id], self.now) == "open"
+        ]
         total = len(matches)
         if total >= settings.digest_max_items:  # capped: count every match for "see all N"
             count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)

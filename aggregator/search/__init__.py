@@ -4,13 +4,16 @@ feeds. :mod:`.filters` (the filter and its conditions), :mod:`.text` (full-text 
 (tags, sources, organization slug of a page)."""
 
 from aggregator.search.filters import (
+    DEFAULT_RELEVANCE,
     MAX_DAYS,
     MAX_ID,
+    RELEVANCE,
     REMOTE_MODES,
     SORTS,
     InvalidQuery,
     PostingFilter,
     filter_clauses,
+    relevance_values,
 )
 from aggregator.search.query import (
     LIST_COLUMNS,
@@ -23,9 +26,11 @@ from aggregator.search.query import (
 from aggregator.search.related import Related, related_values, source_keys, tag_values
 
 __all__ = [
+    "DEFAULT_RELEVANCE",
     "LIST_COLUMNS",
     "MAX_DAYS",
     "MAX_ID",
+    "RELEVANCE",
     "REMOTE_MODES",
     "SORTS",
     "InvalidQuery",
@@ -36,6 +41,7 @@ __all__ = [
     "filter_clauses",
     "get_posting",
     "related_values",
+    "relevance_values",
     "search_postings",
     "search_rows",
     "source_keys",

@@ -22,6 +22,9 @@ from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
 
 SORTS = ("newest", "deadline", "relevance")
+RELEVANCE = ("core", "adjacent", "none")
+# What lists, counts, feeds and digests show unless asked otherwise; "all" widens.
+DEFAULT_RELEVANCE = ("core", "adjacent")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
 DENSE = 0.02  # tag facets matching at least this share of postings are checked per row
@@ -45,6 +48,7 @@ class PostingFilter:
     remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
     seniority: list[str] = field(default_factory=list)
     source: list[str] = field(default_factory=list)  # source key
+    relevance: list[str] = field(default_factory=list)  # empty: DEFAULT_RELEVANCE; or "all"
     q: str = ""
     posted_within: int | None = None  # days
     deadline_within: int | None = None  # days
@@ -71,6 +75,17 @@ class PostingFilter:
             else:
                 params.append((f.name, str(value)))
         return params
+
+
+def relevance_values(values: list[str] | tuple[str, ...]) -> tuple[str, ...] | None:
+    """The safety relevance levels a filter or profile asks for; None means any."""
+    if "all" in values:
+        return None
+    chosen = tuple(v for v in RELEVANCE if v in values)
+    if len(chosen) != len(set(values)):
+        bad = sorted(set(values) - set(RELEVANCE))[0]
+        raise InvalidQuery(f"unknown relevance {bad!r}: use core, adjacent, none or all")
+    return chosen or DEFAULT_RELEVANCE
 
 
 def _tag_clause(kind: str, values: list[str]) -> Any:
@@ -146,6 +161,9 @@ def filter_clauses(
         clauses.append(status_clause(f.status, now))
     elif f.status != "all":
         raise InvalidQuery(f"unknown status {f.status!r}: use open, closed, expired or all")
+    wanted = relevance_values(f.relevance)
+    if wanted is not None:
+        clauses.append(Posting.safety_relevance.in_(wanted))
     if tag_ids is not None:
         clauses.append(tag_ids)
     else:
