@@ -1,8 +1,8 @@
 """Employers: which organization a listing belongs to, and boards versus employers' own ATSs.
 
-A source run by an employer (its ATS) names its own organization; a board (``eighty_k``,
-``feed``, or an organization of type ``board``) names the employer in each record, looked
-up here by a normalized name or slug.
+A source run by an employer (its ATS) names its own organization; a board (a platform
+declaring ``is_board`` such as ``eighty_k`` or ``feed``, or an organization of type
+``board``) names the employer in each record, looked up here by a normalized name or slug.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aggregator.crawl.platforms import board_platforms
 from aggregator.db.models import Organization, Source
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
-
-BOARD_PLATFORMS = frozenset({"eighty_k", "feed", "rss"})
 
 
 def is_board(source: Source) -> bool:
     """A second-hand source (job board or feed) rather than the employer's own ATS."""
     org = source.organization
-    return source.platform in BOARD_PLATFORMS or (org is not None and org.org_type == "board")
+    return source.platform in board_platforms() or (org is not None and org.org_type == "board")
 
 
 def org_key(name: str) -> str:

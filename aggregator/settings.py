@@ -91,6 +91,15 @@ class Settings:
         "aisafety-jobs/0.1 (+https://github.com/aisafety-jobs/aisafety-jobs)",
         "User agent of every request, with a contact URL.",
     )
+    usajobs_api_key: str = setting(
+        "",
+        "USAJOBS Search API key (free, from developer.usajobs.gov); without it the usajobs "
+        "platform's sources are skipped.",
+        secret=True,
+    )
+    usajobs_email: str = setting(
+        "", "Contact email USAJOBS asks for as the User-Agent of its API (with the key)."
+    )
     download_delay: float = setting(1.0, "Seconds between requests to one host.")
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")

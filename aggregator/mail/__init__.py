@@ -8,6 +8,7 @@ from aggregator.mail.transports import (
     SmtpTransport,
     TemporaryFailure,
     Transport,
+    UncertainDelivery,
     transport_from_url,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "SmtpTransport",
     "TemporaryFailure",
     "Transport",
+    "UncertainDelivery",
     "build_message",
     "clean_header",
     "transport_from_url",

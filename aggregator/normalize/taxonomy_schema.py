@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.errors import ConfigError
-from aggregator.normalize.phrases import lower_pattern, pattern_error
+from aggregator.normalize.phrases import PhraseError, check_phrase, lower_pattern
 from aggregator.normalize.taxonomy_model import (
     FIELDS,
     MAX_WEIGHT,
@@ -54,9 +54,10 @@ class _Builder:
         return tuple(value)
 
     def phrase(self, phrase: str, where: str) -> str:
-        problem = pattern_error(lower_pattern(phrase))
-        if problem:
-            raise self.fail(where, f"bad phrase {phrase!r}: {problem}")
+        try:
+            check_phrase(lower_pattern(phrase))
+        except PhraseError as exc:
+            raise self.fail(where, f"bad phrase {phrase!r}: {exc}") from None
         return phrase
 
     def weight(self, value: Any, where: str) -> float:
