@@ -13,18 +13,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aggregator.candidates import SENIORITY_ALIASES
 from aggregator.db.models import SubscriberProfile
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.errors import UserError
 from aggregator.mail.message import clean_header
+from aggregator.matching.candidates import SENIORITY_ALIASES
 from aggregator.normalize.flags import SENIORITY_LEVELS  # exactly what the classifier emits
-from aggregator.search import (
-    DEFAULT_RELEVANCE,
-    RELEVANCE,
-    InvalidQuery,
-    PostingFilter,
-    relevance_values,
-)
+from aggregator.search import PostingFilter
 
 FREQUENCIES = ("weekly", "daily")
 FALLBACK_ROLES = (
@@ -148,10 +143,7 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
             raise UserError(f"minimum salary must be a number, got {p.min_salary!r}") from None
         if not math.isfinite(min_salary) or min_salary < 0:
             raise UserError("minimum salary must be a positive number")
-    try:
-        levels = relevance_values([_slug(v) for v in p.relevance])
-    except InvalidQuery as exc:
-        raise UserError(str(exc)) from None
+    levels = relevance_values([_slug(v) for v in p.relevance])
     return ProfileInput(
         roles=_unique([_canonical("role", r, taxonomy) for r in _texts(p.roles, "roles")]),
         skills=_unique([_canonical("skill", s, taxonomy) for s in _texts(p.skills, "skills")]),

@@ -23,12 +23,12 @@ from sqlalchemy.engine import Engine
 
 from aggregator.db.engine import session_factory
 from aggregator.db.models import Posting, PostingChange, Subscriber
+from aggregator.db.visibility import current_status
 from aggregator.debris import owned_folder, remove_orphans
 from aggregator.digest.build import Plan, digest_message, load_changes, make_view
 from aggregator.digest.render import Renderer
-from aggregator.expiry import current_status
 from aggregator.mail.message import PreparedMessage
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
 from aggregator.tokens import link_maker

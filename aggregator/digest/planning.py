@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from aggregator import expiry
 from aggregator.db.models import Digest, Subscriber, SubscriberProfile, utcnow
 from aggregator.digest.build import (
     History,
@@ -28,9 +27,10 @@ from aggregator.digest.build import (
 from aggregator.digest.compose import Composer, Job
 from aggregator.digest.periods import frequency_of, is_due
 from aggregator.logs import log
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
+from aggregator.store import expiry
 
 logger = logging.getLogger(__name__)
 

@@ -15,16 +15,17 @@ from sqlalchemy import and_, exists, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.db.visibility import (
+    STATUSES,
+    relevance_values,
+    status_clause,
+)
 from aggregator.errors import UserError
-from aggregator.expiry import STATUSES, status_clause
 from aggregator.normalize.locations import REMOTE_MODES
 from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
 
 SORTS = ("newest", "deadline", "relevance")
-RELEVANCE = ("core", "adjacent", "none")
-# What lists, counts, feeds and digests show unless asked otherwise; "all" widens.
-DEFAULT_RELEVANCE = ("core", "adjacent")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
 DENSE = 0.02  # tag facets matching at least this share of postings are checked per row
@@ -75,17 +76,6 @@ class PostingFilter:
             else:
                 params.append((f.name, str(value)))
         return params
-
-
-def relevance_values(values: list[str] | tuple[str, ...]) -> tuple[str, ...] | None:
-    """The safety relevance levels a filter or profile asks for; None means any."""
-    if "all" in values:
-        return None
-    chosen = tuple(v for v in RELEVANCE if v in values)
-    if len(chosen) != len(set(values)):
-        bad = sorted(set(values) - set(RELEVANCE))[0]
-        raise InvalidQuery(f"unknown relevance {bad!r}: use core, adjacent, none or all")
-    return chosen or DEFAULT_RELEVANCE
 
 
 def _tag_clause(kind: str, values: list[str]) -> Any:

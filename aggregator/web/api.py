@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import utcnow
-from aggregator.expiry import current_status
+from aggregator.db.visibility import current_status
 from aggregator.search import (
     MAX_ID,
     PostingFilter,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
-from aggregator.expiry import current_status
+from aggregator.db.visibility import current_status
 from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session

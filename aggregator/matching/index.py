@@ -24,8 +24,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.bitsets import counter, equal, lowest_bits
-from aggregator.candidates import (
+from aggregator.db.models import Posting, PostingSource, utcnow
+from aggregator.db.visibility import live, relevance_values
+from aggregator.matching.bitsets import counter, equal, lowest_bits
+from aggregator.matching.candidates import (
     CLOSING_SCORE,
     CLOSING_SOON_DAYS,
     FACETS,
@@ -39,9 +41,6 @@ from aggregator.candidates import (
     candidate,
     explain,
 )
-from aggregator.db.models import Posting, PostingSource, utcnow
-from aggregator.expiry import live
-from aggregator.search import relevance_values
 
 
 class PostingIndex:

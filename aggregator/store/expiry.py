@@ -1,69 +1,24 @@
-"""Whether a posting is still open by its dates: passed deadlines and stale announcements.
+"""Expiry stored: postings past their deadline and stale announcements become ``expired``.
 
-A posting is ``expired`` once its deadline has passed, unless applications are rolling.
-Deadlines are stored in UTC: a time with a zone from the source is that moment, a bare
-date the end of that day UTC (:mod:`aggregator.normalize.dates`). Lists decide this when
-they are queried (:func:`status_clause`), so a posting leaves them the moment its deadline
-passes whether or not anything ran since; :func:`sweep` then stores the status with a
-change row (digests, the change log) and expires stale postings: seen only on forums or
-boards, with no deadline, older than ``stale_after_days`` and no longer listed by any of
-their sources' latest runs. A later deadline, or a source listing a stale posting again,
+Lists already leave out a posting past its deadline when they are queried
+(:mod:`aggregator.db.visibility`); :func:`sweep` stores the status with a change row (for
+digests and the change log) and expires stale postings: seen only on forums or boards,
+with no deadline, older than ``stale_after_days`` and not listed by any of their sources'
+latest successful runs. A later deadline, or a source listing a stale posting again,
 reopens it (:func:`settle`), and the change log says so.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import Posting, PostingSource
-from aggregator.employers import is_board
-from aggregator.lifecycle import set_status
-
-STATUSES = ("open", "closed", "expired")
-
-
-def past_deadline(now: datetime) -> Any:
-    """SQL: the posting's deadline has passed and applications are not rolling."""
-    return and_(
-        Posting.deadline.is_not(None), Posting.deadline < now, Posting.deadline_rolling.is_(False)
-    )
-
-
-def live(now: datetime) -> Any:
-    """SQL: open at ``now`` (status open and the deadline not passed)."""
-    return and_(
-        Posting.status == "open",
-        or_(
-            Posting.deadline.is_(None), Posting.deadline >= now, Posting.deadline_rolling.is_(True)
-        ),
-    )
-
-
-def status_clause(status: str, now: datetime) -> Any:
-    """SQL for one status value as lists see it at ``now``; None for ``all``."""
-    if status == "open":
-        return live(now)
-    if status == "expired":
-        return or_(Posting.status == "expired", and_(Posting.status == "open", past_deadline(now)))
-    if status == "closed":
-        return Posting.status == "closed"
-    return None
-
-
-def deadline_passed(posting: Any, now: datetime) -> bool:
-    deadline = posting.deadline
-    return deadline is not None and not posting.deadline_rolling and deadline < now
-
-
-def current_status(posting: Any, now: datetime) -> str:
-    """The status lists show at ``now`` (an open posting past its deadline is expired)."""
-    if posting.status == "open" and deadline_passed(posting, now):
-        return "expired"
-    return str(posting.status)
+from aggregator.db.visibility import deadline_passed, past_deadline
+from aggregator.store.employers import is_board
+from aggregator.store.lifecycle import set_status
 
 
 def still_listed(ps: PostingSource) -> bool:
