@@ -20,12 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from aggregator import clock, expiry
+from aggregator import clock
 from aggregator.db.models import Organization, Posting, PostingChange, Source
 from aggregator.digest.send import send_digests
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
 from aggregator.settings import Settings
+from aggregator.store import expiry
+from aggregator.store.ingest import ingest_items
 from aggregator.web.app import create_app
 from tests.factories import make_posting, make_subscriber
 

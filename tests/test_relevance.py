@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from aggregator.cli.main import app as cli
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput, profile_filter, validate_profile
 from aggregator.search import PostingFilter, search_postings
 from aggregator.settings import Settings
