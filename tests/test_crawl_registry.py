@@ -279,3 +279,9 @@ def test_board_platforms_come_from_the_classes() -> None:
 
     assert {"eighty_k", "feed"} <= board_platforms()
     assert "greenhouse" not in board_platforms()
+
+
+def test_platforms_reading_html_pages_obey_robots_txt() -> None:
+    platforms = discover_platforms()
+    for name in ("jsonld", "mats", "govai", "redwood", "google_careers", "eighty_k"):
+        assert platforms[name].custom_settings.get("ROBOTSTXT_OBEY") is True, name
