@@ -79,11 +79,11 @@ def test_nested_quantifiers_cannot_hang(pattern: str) -> None:
     """Issue 14 point 9: classic catastrophic patterns run in linear time (google-re2)."""
     check_phrase(pattern)
     matcher = PhraseMatcher([(pattern, "t")])
-    began = time.perf_counter()
+    began = time.process_time()
     for size in (29, 33, 5_000, 40_000):
         matcher.scan("a" * size)
         matcher.scan("a " * (size // 2) + "!")
-    assert time.perf_counter() - began < 2.0
+    assert time.process_time() - began < 2.0
 
 
 def test_prepare_normalizes_case_space_and_punctuation() -> None:
