@@ -106,6 +106,11 @@ class Settings:
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
+    trusted_proxies: str = setting(
+        "",
+        "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto headers are believed; empty: none (the peer is the client).",
+    )
     crawl_batch_size: int = setting(
         10,
         "Sources crawled by one crawl subprocess (each still succeeds or fails on its own); "

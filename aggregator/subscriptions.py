@@ -22,7 +22,7 @@ from aggregator.logs import log
 from aggregator.mail import PermanentFailure, TemporaryFailure, transport_from_url
 from aggregator.mail.message import build_message, clean_header, domain_of, valid_address
 from aggregator.mail.templates import inlined_template, text_template
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import (
     FALLBACK_ROLES,
     FREQUENCIES,
@@ -159,12 +159,9 @@ def unsubscribe(
     """Unsubscribe by signed token or by address; idempotent and silent on unknown ones."""
     subscriber: Subscriber | None = None
     if token is not None:
-        try:
-            subscriber = subscriber_from_token(session, settings, "unsubscribe", token)
-        except InvalidToken:
-            # A stale but genuine link (older token version) is silently ignored.
-            decode_token(settings, "unsubscribe", token)
-            return
+        # Any unsubscribe link ever sent unsubscribes the address, whichever subscription
+        # (token version) it was sent for: a page saying "unsubscribed" must be true.
+        subscriber = session.get(Subscriber, decode_token(settings, "unsubscribe", token)[0])
     elif email is not None:
         subscriber = find_subscriber(session, email.strip())
     if subscriber is None or subscriber.status == "unsubscribed":
