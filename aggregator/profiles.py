@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.db.models import SubscriberProfile
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.errors import UserError
 from aggregator.mail.message import clean_header
 from aggregator.presentation.labels import label
@@ -49,6 +50,7 @@ class ProfileInput:
     exclude_keywords: list[str] = field(default_factory=list)
     seniority: list[str] = field(default_factory=list)
     min_salary: float | None = None
+    relevance: list[str] = field(default_factory=list)  # empty: core and adjacent
 
     @classmethod
     def of(cls, profile: SubscriberProfile | None) -> ProfileInput:
@@ -83,6 +85,7 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
             raise UserError(f"minimum salary must be a number, got {p.min_salary!r}") from None
         if not math.isfinite(min_salary) or min_salary < 0:
             raise UserError("minimum salary must be a positive number")
+    levels = relevance_values(_canonical("relevance", p.relevance, "relevance levels"))
     return ProfileInput(
         roles=_canonical("role", p.roles, "roles"),
         skills=_canonical("skill", p.skills, "skills"),
@@ -94,6 +97,7 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
         exclude_keywords=_texts(p.exclude_keywords, "keywords"),
         seniority=_canonical("seniority", p.seniority, "seniority levels"),
         min_salary=min_salary,
+        relevance=[] if levels == DEFAULT_RELEVANCE else list(levels or RELEVANCE),
     )
 
 
@@ -120,6 +124,10 @@ def describe_profile(p: ProfileInput) -> list[str]:
         lines.append("not from: " + ", ".join(p.exclude_orgs))
     if p.exclude_keywords:
         lines.append("without: " + ", ".join(p.exclude_keywords))
+    if p.relevance and tuple(p.relevance) != DEFAULT_RELEVANCE:
+        levels = tuple(p.relevance)
+        named = " OR ".join(label(v, "relevance") for v in levels)
+        lines.append("relevance: " + ("any" if levels == RELEVANCE else named))
     return lines or ["everything (no filters)"]
 
 
@@ -149,4 +157,5 @@ def profile_filter(profile: ProfileInput | SubscriberProfile) -> PostingFilter:
         seniority=list(profile.seniority or []),
         q=profile.keywords[0] if profile.keywords and len(profile.keywords) == 1 else "",
         min_salary=profile.min_salary,
+        relevance=list(profile.relevance or []),
     )

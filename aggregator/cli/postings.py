@@ -75,6 +75,12 @@ def register(app: typer.Typer) -> None:
         status: str | None = typer.Option(
             None, "--status", help="open, closed or all (default open; --all is --status all)."
         ),
+        relevance: list[str] = typer.Option(
+            [],
+            "--relevance",
+            help="AI-safety relevance: core, adjacent, none or all (repeatable; "
+            "default core and adjacent).",
+        ),
         open_only: bool = typer.Option(True, "--open/--all", help="Open postings or all."),
         limit: int = typer.Option(50, "--limit", min=1, max=MAX_LIMIT, help="Most rows."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
@@ -97,6 +103,7 @@ def register(app: typer.Typer) -> None:
             min_salary=min_salary,
             status=status or ("open" if open_only else "all"),
             sort=sort,
+            relevance=relevance,
         )
         with context.session() as session:
             if as_json:

@@ -15,6 +15,7 @@ from dataclasses import fields
 from typing import Any
 
 from aggregator.db.models import ORG_TYPES
+from aggregator.db.visibility import STATUSES as VISIBLE_STATUSES
 from aggregator.normalize.flags import (
     ML_VALUES,
     PHD_VALUES,
@@ -30,7 +31,7 @@ MAX_VALUES = 20
 MAX_TEXT = 80
 MAX_Q = 200
 MAX_SALARY = 1e9
-STATUSES = ("open", "closed", "all")
+STATUSES = (*VISIBLE_STATUSES, "all")
 # Fixed vocabularies of list facets (roles and skills come from the taxonomy; org, source
 # and country take any bounded text, countries checked as such).
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -39,7 +40,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "seniority": SENIORITY_LEVELS,
     "phd_required": PHD_VALUES,
     "ml_experience_required": ML_VALUES,
-    "relevance": RELEVANCE_VALUES,
+    "relevance": (*RELEVANCE_VALUES, "all"),  # none given: core and adjacent
 }
 ALIASES: dict[str, dict[str, str]] = {
     "seniority": SENIORITY_ALIASES,

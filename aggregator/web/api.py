@@ -77,6 +77,7 @@ class FacetsOut(BaseModel):
     org_type: list[FacetValueOut]
     remote: list[FacetValueOut]
     seniority: list[FacetValueOut]
+    relevance: list[FacetValueOut]
     posted_within: list[FacetValueOut]
     deadline_within: list[FacetValueOut]
     has_salary: int

@@ -31,6 +31,13 @@ OrgTypeParam = Annotated[list[str], _list_query("Organization type.", choices("o
 RemoteParam = Annotated[list[str], _list_query("Work mode.", choices("remote"))]
 OrgParam = Annotated[list[str], _list_query("Organization slug or name.", None)]
 SourceParam = Annotated[list[str], _list_query("Source key.", None)]
+RelevanceParam = Annotated[
+    list[str],
+    _list_query(
+        "AI-safety relevance (repeat for OR); default core and adjacent, 'all' for every posting.",
+        choices("relevance"),
+    ),
+]
 SeniorityParam = Annotated[list[str], _list_query("Seniority level.", choices("seniority"))]
 CountryParam = Annotated[
     list[str],
@@ -52,6 +59,7 @@ def posting_filter(
     remote: RemoteParam = [],  # noqa: B006
     seniority: SeniorityParam = [],  # noqa: B006
     source: SourceParam = [],  # noqa: B006
+    relevance: RelevanceParam = [],  # noqa: B006
     q: Annotated[
         str, Query(max_length=MAX_Q, pattern=TEXT, description="Words that must all appear.")
     ] = "",
@@ -59,7 +67,7 @@ def posting_filter(
     deadline_within: Days = None,
     has_salary: bool | None = None,
     min_salary: Annotated[float | None, Query(ge=0, le=1e9)] = None,
-    status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
+    status: Annotated[Literal["open", "closed", "expired", "all"], Query()] = "open",
     sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
@@ -72,6 +80,7 @@ def posting_filter(
         remote=remote,
         seniority=seniority,
         source=source,
+        relevance=relevance,
         q=q,
         posted_within=posted_within,
         deadline_within=deadline_within,
