@@ -22,7 +22,7 @@ from aggregator.logs import log
 from aggregator.mail import PermanentFailure, TemporaryFailure, transport_from_url
 from aggregator.mail.message import build_message, clean_header, domain_of, valid_address
 from aggregator.mail.templates import inlined_template, text_template
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import (
     FALLBACK_ROLES,
     FREQUENCIES,

@@ -110,7 +110,7 @@ def test_end_to_end_mime(session: Session, settings: Settings, engine: Engine, s
     assert "https://jobs.example.org/manage/" in html
     assert "https://jobs.example.org/unsubscribe/" in html
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Why: role: research engineer" in text and "via alpha" not in text
+    assert "Why: role: Research engineer" in text and "via alpha" not in text
     assert "Via: alpha" in text
 
 

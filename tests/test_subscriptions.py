@@ -82,7 +82,6 @@ def test_unknown_role_suggests(session: Session) -> None:
 
 
 def test_unknown_skill_suggests() -> None:
-    pytest.importorskip("aggregator.normalize.taxonomy")
     with pytest.raises(UserError, match="did you mean"):
         validate_profile(ProfileInput(skills=["interpretabilty"]))
 

@@ -127,6 +127,8 @@ def _bundled_with(replace: str, by: str) -> str:
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
+        ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
+        ('onsite = "On-site"', 'onsite = ""', "labels.remote.onsite: must be a non-empty string"),
     ],
 )
 def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:

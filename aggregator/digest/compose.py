@@ -27,7 +27,7 @@ from aggregator.debris import owned_folder, remove_orphans
 from aggregator.digest.build import Plan, digest_message, load_changes, make_view
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import PreparedMessage
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
 from aggregator.tokens import link_maker

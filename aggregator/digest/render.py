@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from aggregator.candidates import label
 from aggregator.db.models import Posting
 from aggregator.mail.message import clean_header
 from aggregator.mail.templates import (
@@ -28,30 +27,14 @@ from aggregator.mail.templates import (
     template_source,
     text_template,
 )
+from aggregator.presentation.labels import label
+from aggregator.presentation.salary import posting_salary
 from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
     return clean_header(value or "", limit)
-
-
-def _salary(p: Posting) -> str:
-    if p.salary_text:
-        return _one_line(p.salary_text, 120)
-    if p.salary_min is None and p.salary_max is None:
-        return ""
-    low, high = p.salary_min, p.salary_max
-    amount = f"{low:,.0f}–{high:,.0f}" if low and high and low != high else f"{(high or low):,.0f}"
-    return " ".join(
-        x
-        for x in (
-            amount,
-            p.salary_currency or "",
-            f"per {p.salary_period}" if p.salary_period else "",
-        )
-        if x
-    )
 
 
 _REMOTE_ONLY = {"remote", "fully remote", "remote only", "100% remote", "anywhere"}
@@ -89,12 +72,12 @@ def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
         "org": _one_line(p.org_name, 200),
         "location": location,
         "remote": remote,
-        "salary": _salary(p),
+        "salary": posting_salary(p),
         "deadline": p.deadline.date().isoformat()
         if p.deadline
         else ("rolling" if p.deadline_rolling else ""),
         "posted": (p.posted_at or p.first_seen_at).date().isoformat(),
-        "tags": [label(p.role), *(label(s) for s in skills)],
+        "tags": [label(p.role, "role"), *(label(s, "skill") for s in skills)],
         "url": f"{settings.base_url.rstrip('/')}/postings/{p.id}",
         "apply_url": p.apply_url or p.url,
         "sources": ", ".join(sources),

@@ -1,4 +1,7 @@
-"""Outgoing mail: message building and the transports (outbox, SMTP, null)."""
+"""Outgoing mail: message building, the email templates and the transports (outbox, SMTP, null).
+
+May import only the foundations (settings, paths, errors, logs).
+"""
 
 from aggregator.mail.message import build_message, clean_header
 from aggregator.mail.transports import (

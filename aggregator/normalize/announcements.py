@@ -15,40 +15,48 @@ from functools import cache
 from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 
-THRESHOLD = 3.0
+THRESHOLD = 2.5
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
 
 TITLE_CUES: dict[str, float] = {
     "(?:we(?:'re| are) |is |are |now )?hiring": 3,
     "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
     "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?": 2,
-    "apply|applications?|applicants": 2,
+    "apply|applicants": 2,
+    "applications?": 1,
+    "accepting (?:applications|proposals|submissions|applicants)": 3,
+    "call for [a-z]+": 3,
+    "needs? (?:great |more |good )?(?:engineers|researchers|people|help|contributors)": 2,
+    "contest|competition|prizes?|(?:next|new|final) round|round \\d": 2,
     "applications? (?:are |is )?(?:now )?open": 3,
     "call for (?:applications|proposals|mentees|mentors|participants|papers|project leads)": 3,
     "(?:request|requests) for (?:proposals|projects|applications)|rfps?": 3,
     "fellowships?|fellows?|scholars?|scholarships?|residenc(?:y|ies)|internships?|interns?": 2,
-    "grants?|funding|fund is open|regrants?|prize|bounty": 1,
-    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|reading group|mentors?": 1,
+    "grants?|funding|fund is open|regrants?|bounty": 1,
+    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|practicum": 1,
+    "reading group|mentors?": 1,
     "seeking|seeks|looking for|wanted|invited": 2,
     "deadline|apply by|due by|closing": 2,
     "announcing|launching|introducing": 1,
     "retrospective|results|winners|summary|report|reflections|lessons|review|critique": -4,
-    "what i learned|my experience|i applied|post-mortem|postmortem|ama": -3,
-    "\\?$": -1,
+    "what i learned|my experience|i applied|post-mortem|postmortem|ama|recommendations": -3,
+    "update|updates": -2,
+    "\\?$": -2,
 }
 BODY_CUES: dict[str, float] = {
     "applications? (?:are |is )?(?:now )?(?:open|being accepted)": 3,
     "(?:now )?accepting (?:applications|proposals|submissions)": 3,
     "(?:you can |please )?apply (?:here|now|online|by|before|via|through|at|using|on our)": 3,
     "apply to (?:join|be|become|participate|the)": 2,
-    "(?:application|applications) (?:deadline|close|closes|due|form|process)": 3,
+    "(?:application|applications) (?:deadline|close|closes|due|form)": 3,
+    "application process": 1,
     "deadline (?:to apply|for applications|is)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:hiring|recruiting)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:looking for|seeking)": 2,
     "(?:stipend|salary|compensation)s?": 1,
     "(?:submit|send) (?:an |your )?(?:application|proposal|cv|resume)": 2,
     "express(?:ion of)? interest|expression of interest form": 2,
-    "(?:sign|signing) up|register (?:here|now|by)": 1,
+    "(?:sign|signing) up|register (?:here|now|by)": 1.5,
     "(?:we|you) (?:invite|encourage) (?:you |people |applicants )?to apply": 3,
     "(?:applications?|apply|deadline)": 1,
     "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,

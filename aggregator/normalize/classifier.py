@@ -39,10 +39,10 @@ TITLE_TAIL = 0.6
 
 ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 _VOCABULARIES = {  # field -> what besides role signals is matched there
-    "title": ("skills", "cues", "title_flags"),
+    "title": ("skills", "cues", "title_flags", "orgs"),
     "department": ("skills", "cues"),
     "body": ("skills", "cues", "body_flags"),
-    "org": ("cues",),
+    "org": ("cues", "orgs"),
 }
 
 
@@ -83,6 +83,8 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
+    vocab["title_flags"] += [(p, Signal("commercial", "commercial", 1.0)) for p in rel.commercial]
+    vocab["orgs"] += [(p, Signal("org", kind, 1.0)) for p, kind in rel.orgs]
     for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),
@@ -137,7 +139,7 @@ def classify(
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     phd = flags.decide_flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
-    safety_relevance = relevance.decide_relevance(tax, scan, texts, evidence)
+    safety_relevance = relevance.decide_relevance(tax, scan, texts, roles[0].role, evidence)
     return Classification(
         role=roles[0].role,
         roles=roles,

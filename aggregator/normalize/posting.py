@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
@@ -27,6 +27,8 @@ from aggregator.normalize.fields import (
 )
 from aggregator.normalize.locations import parse_locations
 from aggregator.normalize.salary import parse_salary
+from aggregator.normalize.taxonomy import load_taxonomy
+from aggregator.normalize.taxonomy_model import Taxonomy
 from aggregator.normalize.text import (
     clean_line,
     html_to_text,
@@ -35,9 +37,6 @@ from aggregator.normalize.text import (
     text_to_html,
 )
 from aggregator.normalize.urls import canonical_url
-
-if TYPE_CHECKING:
-    from aggregator.normalize.taxonomy_model import Taxonomy
 
 
 class InvalidItem(UserError):
@@ -249,9 +248,5 @@ def normalize(
     return posting
 
 
-def _default_taxonomy() -> Any:
-    try:
-        from aggregator.normalize.taxonomy import load_taxonomy
-    except ImportError:  # the taxonomy module is optional for the parsers
-        return None
+def _default_taxonomy() -> Taxonomy:
     return load_taxonomy()

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from aggregator.errors import ConfigError
@@ -20,7 +20,6 @@ __all__ = [
     "Taxonomy",
     "clear_taxonomy_cache",
     "default_taxonomy_path",
-    "display_label",
     "load_taxonomy",
 ]
 
@@ -61,17 +60,3 @@ def clear_taxonomy_cache() -> None:
     """Forget loaded taxonomies (after editing a taxonomy file in a long-running process)."""
     _load_cached.cache_clear()
     _load_default.cache_clear()
-    _display_labels.cache_clear()
-
-
-@cache
-def _display_labels() -> dict[str, str]:
-    taxonomy = load_taxonomy()
-    labels = {name: taxonomy.label("skill", name) for name in taxonomy.skills}
-    labels.update({name: taxonomy.label("role", name) for name in taxonomy.roles})
-    return labels
-
-
-def display_label(name: str) -> str | None:
-    """The taxonomy's human label of a role or skill name (``pytorch`` → "PyTorch")."""
-    return _display_labels().get(name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 ROLE_NAMES = (
@@ -27,7 +28,10 @@ ROLE_NAMES = (
 )
 FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 SKILL_KINDS = ("research_area", "tool")
+# Vocabularies labelled by the taxonomy's [labels.<kind>] tables (roles and skills by their own).
+LABEL_KINDS = ("seniority", "remote", "org_type", "employment_type", "relevance", "status")
 MAX_WEIGHT = 50.0
+ORG_CLASSES = ("safety", "lab", "x_risk")  # [relevance.orgs]: what an employer's name says
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -66,6 +70,11 @@ class Relevance:
     core: tuple[tuple[str, float], ...]
     moderation: tuple[str, ...]
     ai: tuple[str, ...]
+    # Organisation names (phrases) -> "safety" | "lab" | "x_risk"; title phrases of
+    # commercial functions (sales, marketing, finance...).
+    orgs: tuple[tuple[str, str], ...] = ()
+    commercial: tuple[str, ...] = ()
+    lab_core_skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +88,7 @@ class Taxonomy:
     scoring: Scoring
     relevance: Relevance
     boilerplate: tuple[str, ...] = ()
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> slug -> label
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -121,6 +131,25 @@ class Taxonomy:
         if kind == "role":
             return self.role_defs[name].label
         return self.skill_defs[name].label
+
+    @cached_property
+    def _labels_by_kind(self) -> dict[str | None, dict[str, str]]:
+        by_kind: dict[str | None, dict[str, str]] = {
+            "role": {name: r.label for name, r in self.role_defs.items()},
+            "skill": {name: s.label for name, s in self.skill_defs.items()},
+        }
+        by_kind.update(self.labels)
+        anything: dict[str, str] = {}
+        for names in by_kind.values():
+            for name, text in names.items():
+                anything.setdefault(name, text)
+        by_kind[None] = anything
+        return by_kind
+
+    def display_label(self, name: str, kind: str | None = None) -> str | None:
+        """The label of ``name`` as a ``kind`` (role, skill or one of LABEL_KINDS), or
+        as the first kind that knows it when None; None when unknown."""
+        return self._labels_by_kind.get(kind, {}).get(name)
 
 
 def name_key(value: str) -> str:

@@ -11,8 +11,10 @@ from aggregator.errors import ConfigError
 from aggregator.normalize.phrases import PhraseError, check_phrase, lower_pattern
 from aggregator.normalize.taxonomy_model import (
     FIELDS,
+    LABEL_KINDS,
     MAX_WEIGHT,
     NAME_PATTERN,
+    ORG_CLASSES,
     ROLE_NAMES,
     SKILL_KINDS,
     Relevance,
@@ -68,7 +70,7 @@ class _Builder:
         return float(value)
 
     def build(self, data: dict[str, Any]) -> Taxonomy:
-        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate"}
+        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate", "labels"}
         for key in data:
             if key not in known:
                 raise self.fail(key, f"unknown section; expected one of {sorted(known)}")
@@ -86,6 +88,7 @@ class _Builder:
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
             relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
             boilerplate=self.boilerplate(data),
+            labels=self.labels(self.table(data.get("labels", {}), "labels")),
             _aliases=aliases,
         )
 
@@ -177,6 +180,17 @@ class _Builder:
             values[key] = number
         return Scoring(**values)
 
+    def labels(self, data: dict[str, Any]) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for kind, names in data.items():
+            if kind not in LABEL_KINDS:
+                close = difflib.get_close_matches(kind, LABEL_KINDS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"one of {list(LABEL_KINDS)}"
+                raise self.fail(f"labels.{kind}", f"unknown vocabulary; {hint}")
+            table = self.table(names, f"labels.{kind}")
+            out[kind] = {name: self.text(table, name, f"labels.{kind}") for name in table}
+        return out
+
     def boilerplate(self, data: dict[str, Any]) -> tuple[str, ...]:
         markers = self.names(data, "boilerplate", "boilerplate")
         for marker in markers:
@@ -199,4 +213,15 @@ class _Builder:
             ),
             moderation=tuple(self.phrase(p, "relevance.moderation") for p in phrases("moderation")),
             ai=tuple(self.phrase(p, "relevance.ai") for p in phrases("ai")),
+            orgs=tuple(
+                (self.phrase(p, "relevance.orgs"), self.org_class(c, f"relevance.orgs.{p!r}"))
+                for p, c in phrases("orgs").items()
+            ),
+            commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
+            lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
         )
+
+    def org_class(self, value: Any, where: str) -> str:
+        if value not in ORG_CLASSES:
+            raise self.fail(where, f"{value!r} is not one of {ORG_CLASSES}")
+        return str(value)

@@ -12,20 +12,13 @@ from sqlalchemy.orm import object_session
 
 from aggregator.db.models import Posting, PostingChange
 from aggregator.normalize.posting import NormalizedPosting
-from aggregator.tags import sync_tags
+from aggregator.presentation.salary import posting_salary
+from aggregator.store.tags import sync_tags
 
 # Fields copied onto Posting (roles and skills live in posting_tags).
 POSTING_FIELDS = tuple(
     name for name in NormalizedPosting.__dataclass_fields__ if name not in ("roles", "skills")
 )
-
-
-def _salary(p: Posting | NormalizedPosting) -> str | None:
-    if p.salary_min is None and p.salary_max is None:
-        return None
-    low = "" if p.salary_min is None else f"{p.salary_min:g}"
-    high = "" if p.salary_max is None else f"{p.salary_max:g}"
-    return f"{low}-{high} {p.salary_currency or ''}/{p.salary_period or ''}".strip()
 
 
 def _deadline(p: Posting | NormalizedPosting) -> str | None:
@@ -37,7 +30,7 @@ def _deadline(p: Posting | NormalizedPosting) -> str | None:
 TRACKED = {
     "title": lambda p: p.title,
     "deadline": _deadline,
-    "salary": _salary,
+    "salary": lambda p: posting_salary(p) if p.salary_min or p.salary_max else None,
     "locations": lambda p: "; ".join(p.locations or []) or None,
 }
 

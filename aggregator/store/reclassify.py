@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.changes import apply
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting
-from aggregator.employers import is_board, load_orgs, normalize_for
 from aggregator.items import RawPosting
 from aggregator.logs import log
-from aggregator.merge import merge
+from aggregator.store.changes import apply
+from aggregator.store.employers import is_board, load_orgs, normalize_for
+from aggregator.store.merge import merge
 
 logger = logging.getLogger(__name__)
 

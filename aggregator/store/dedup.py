@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting
-from aggregator.employers import org_key
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting
 from aggregator.normalize.urls import canonical_url
+from aggregator.store.employers import org_key
 
 CHUNK = 500
 Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]

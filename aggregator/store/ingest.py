@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator import changes, employers, lifecycle, merge
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting, PostingSource, Source
-from aggregator.dedup import Matcher, Prepared
 from aggregator.items import RawPosting
 from aggregator.logs import log
 from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
-from aggregator.reclassify import reclassify
+from aggregator.store import changes, employers, lifecycle, merge
+from aggregator.store.dedup import Matcher, Prepared
+from aggregator.store.reclassify import reclassify
 
 __all__ = ["IngestResult", "ingest_items", "reclassify"]
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aggregator.changes import record_change
 from aggregator.db.models import Posting, PostingSource
+from aggregator.store.changes import record_change
 
 
 def set_status(posting: Posting, status: str, now: datetime) -> None:
