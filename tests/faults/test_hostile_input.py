@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
 from aggregator.db.models import Organization, Source
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
 from aggregator.settings import Settings
+from aggregator.store.ingest import ingest_items
 from spiders.base import describe_failure
 from tests.factories import make_posting
 from tests.faults.conftest import run_cli
