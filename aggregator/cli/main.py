@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from aggregator import __version__, logs
+from aggregator import __version__, clock, logs
 from aggregator.cli.context import AppContext, app_context
 from aggregator.cli.output import console, styled
 from aggregator.errors import UserError
@@ -50,6 +50,7 @@ def root(
     _state["verbose"] = verbose
     logs.configure(verbose)
     settings = load_settings(config, overrides={"database_url": db})
+    clock.set_fixed(settings.fixed_now)
     ctx.obj = AppContext(settings=settings, verbose=verbose)
 
 
