@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Posting
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
@@ -117,10 +117,10 @@ def register(app: typer.Typer) -> None:
             if not items:
                 typer.echo("no postings match")
                 return
-            console = Console()
-            if not console.is_terminal:  # piped: do not fold titles to 80 columns
-                console = Console(width=200)
-            console.print(_table(items))
+            out = console()
+            if not out.is_terminal:  # piped: do not fold titles to 80 columns
+                out = console(width=200)
+            out.print(_table(items))
 
 
 def _pages(
