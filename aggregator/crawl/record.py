@@ -14,14 +14,15 @@ are marked failed by :func:`recover_interrupted_runs` when the next crawl starts
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.db.engine import is_locked
-from aggregator.db.models import CrawlRun, Source
+from aggregator.db.models import CrawlRun, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
 
@@ -34,7 +35,7 @@ INTERRUPTED = "interrupted: the crawl process ended before this run was recorded
 def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
     """A ``running`` run of ``source``, not committed: :func:`record_result` commits it
     together with what the run stored."""
-    run = CrawlRun(source=source, started_at=now or datetime.now(UTC), status="running")
+    run = CrawlRun(source=source, started_at=now or clock.now(), status="running")
     session.add(run)
     return run
 
@@ -42,7 +43,7 @@ def start_run(session: Session, source: Source, now: datetime | None = None) -> 
 def recover_interrupted_runs(session: Session, older_than: timedelta) -> int:
     """Mark runs still ``running`` after ``older_than`` as failed; how many. The caller
     commits. No live run is that old: a run is committed only once it is recorded."""
-    now = datetime.now(UTC)
+    now = clock.now()
     result = session.execute(
         update(CrawlRun)
         .where(CrawlRun.status == "running", CrawlRun.started_at < now - older_than)
@@ -65,6 +66,7 @@ def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting],
             items.append(RawPosting.from_dict(data))
         except (TypeError, ValueError, AttributeError) as exc:
             errors.append(f"malformed item from the crawl subprocess: {exc}")
+            log(logger, logging.WARNING, "item_dropped", reason=errors[-1])
             continue
         normalized.append(pre[index] if index < len(pre) else None)
     return items, normalized
@@ -74,9 +76,9 @@ def record_result(
     session: Session, source: Source, run: CrawlRun, result: dict[str, Any], seconds: float
 ) -> dict[str, Any]:
     """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
-    from aggregator.ingest import ingest_items
+    from aggregator.store.ingest import ingest_items
 
-    now = datetime.now(UTC)
+    now = clock.now()
     status = str(result.get("status") or "failed")
     message = result.get("message")
     complete = bool(result.get("complete")) and status == "success"
@@ -124,6 +126,12 @@ def record_result(
         source.last_error = message if status == "partial" else None
         if not result.get("not_modified"):
             source.last_item_count = counts["items"]
+        elif status == "success":  # unchanged: the source still lists what it listed
+            session.execute(
+                update(PostingSource)
+                .where(PostingSource.source_id == source.id, PostingSource.removed_at.is_(None))
+                .values(last_seen_at=now)
+            )
         if isinstance(result.get("state"), dict):
             source.state = dict(result["state"])
     else:

@@ -12,10 +12,9 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 
-from aggregator.normalize import compile_cache, flags, relevance
-from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize import flags, relevance
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import (
     Classification,
@@ -40,10 +39,10 @@ TITLE_TAIL = 0.6
 
 ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 _VOCABULARIES = {  # field -> what besides role signals is matched there
-    "title": ("skills", "cues", "title_flags"),
+    "title": ("skills", "cues", "title_flags", "orgs"),
     "department": ("skills", "cues"),
     "body": ("skills", "cues", "body_flags"),
-    "org": ("cues",),
+    "org": ("cues", "orgs"),
 }
 
 
@@ -84,6 +83,8 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
+    vocab["title_flags"] += [(p, Signal("commercial", "commercial", 1.0)) for p in rel.commercial]
+    vocab["orgs"] += [(p, Signal("org", kind, 1.0)) for p, kind in rel.orgs]
     for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),
@@ -95,14 +96,7 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
         for extra in _VOCABULARIES.get(field_name, ()):
             fields[field_name] += vocab[extra]
 
-    def build() -> dict[str, PhraseMatcher[Signal]]:
-        return {
-            name: PhraseMatcher(entries, inherit=_inheritable) for name, entries in fields.items()
-        }
-
-    # The key covers this module too: _inheritable decides what the matchers hold.
-    key = compile_cache.cache_key((sorted(fields.items()), Path(__file__).read_bytes()))
-    return compile_cache.cached(key, build)
+    return {name: PhraseMatcher(entries, inherit=_inheritable) for name, entries in fields.items()}
 
 
 def classify(
@@ -145,7 +139,7 @@ def classify(
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     phd = flags.decide_flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
-    safety_relevance = relevance.decide_relevance(tax, scan, texts, evidence)
+    safety_relevance = relevance.decide_relevance(tax, scan, texts, roles[0].role, evidence)
     return Classification(
         role=roles[0].role,
         roles=roles,
