@@ -6,8 +6,8 @@ subprocesses hand them to the parent; last, a raw SQLite insert of the same rows
 postings, listings and tags the first crawl stored, copied by ``executemany`` in one
 transaction into an empty copy of the schema, and the ratio of the pre-normalized crawl
 to it). Rates are per CPU second of this process (the machine may be shared); wall
-times are printed too. It asserts nothing. Issue 15's target: >= 2,500 postings/s pre-normalized, and
->= 1/20 of the raw insert.
+times are printed too. It asserts nothing. Issue 15's target: >= 2,500 postings/s
+pre-normalized, and >= 1/20 of the raw insert.
 Run: .venv/bin/python bench/ingest.py [sources] [per_source]
 """
 
