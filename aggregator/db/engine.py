@@ -14,19 +14,16 @@ from aggregator.errors import DatabaseError
 from aggregator.settings import Settings, ensure_data_dir
 
 _upgraded: set[str] = set()
-# Execution option naming how a SQLite transaction begins: "DEFERRED" (the default: a
-# reader takes no lock) or "IMMEDIATE" (a writer takes the write lock at BEGIN, where the
-# busy timeout can wait for it, instead of failing on the first write after a read).
+# Execution option: "IMMEDIATE" makes every transaction of a connection (a writer's
+# session, see session_factory) begin with BEGIN IMMEDIATE: the write lock is taken at
+# BEGIN, where the busy timeout waits for it, and everything up to COMMIT is one
+# transaction. Other connections keep the driver's own handling (reads outside a
+# transaction, BEGIN before the first write).
 SQLITE_BEGIN = "sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Python 3.11's sqlite3 begins a transaction only before INSERT/UPDATE/DELETE, so a
-    # SAVEPOINT after a SELECT runs outside any transaction and its RELEASE commits for
-    # good, whatever rollback follows. SQLAlchemy's recipe: the driver emits no BEGIN,
-    # _sqlite_begin does (the driver still emits COMMIT and ROLLBACK).
-    dbapi_connection.isolation_level = None
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -35,14 +32,24 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+def _in_transaction(conn: Connection) -> bool:
+    return bool(conn.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+
 def _sqlite_begin(conn: Connection) -> None:
     options = conn.get_execution_options()
-    if options.get("isolation_level") == "AUTOCOMMIT":
-        return
-    # Leaving AUTOCOMMIT resets the driver to its own BEGIN handling: undo that.
-    conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]
-    mode = "IMMEDIATE" if options.get(SQLITE_BEGIN) == "IMMEDIATE" else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if options.get(SQLITE_BEGIN) == "IMMEDIATE" and not _in_transaction(conn):
+        # The driver sees the open transaction and adds no BEGIN of its own.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_savepoint(conn: Connection, _name: str) -> None:
+    # Python 3.11's sqlite3 begins a transaction only before INSERT/UPDATE/DELETE, so a
+    # SAVEPOINT after a SELECT would run outside any transaction and its RELEASE commit
+    # for good, whatever rollback follows (issue 14, point 1): begin one first.
+    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    if not autocommit and not _in_transaction(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -68,8 +75,9 @@ def make_engine(url: str) -> Engine:
         hint = " (install the [postgres] extra)" if backend == "postgresql" else ""
         raise DatabaseError(f"no driver for {parsed.drivername}{hint}: {exc}") from None
     if backend == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
 
 

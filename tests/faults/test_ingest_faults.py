@@ -72,7 +72,7 @@ def registry(tmp_path: Path, base: str, boards: int) -> str:
 
 
 def postings_per_source(session: Session) -> dict[str, int]:
-    session.rollback()  # end the read snapshot: see what the subprocesses committed
+    session.rollback()  # end any read transaction: see what the subprocesses committed
     rows = session.execute(
         select(Source.key, func.count(PostingSource.id))
         .join(PostingSource, PostingSource.source_id == Source.id)
