@@ -137,7 +137,10 @@ def classify(
     roles = _score_roles(tax, scan, evidence)
     skills = _skills(scan, evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
-    phd = flags.decide_flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
+    implied = (flags.phd_implied(roles[0].role, texts["title"]), roles[0].role)
+    phd = flags.decide_flag(
+        scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence, implied
+    )
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
     safety_relevance = relevance.decide_relevance(tax, scan, texts, roles[0].role, evidence)
     return Classification(
