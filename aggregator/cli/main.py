@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from aggregator import __version__, logs
+from aggregator import __version__, clock, logs
 from aggregator.cli.context import AppContext, app_context
 from aggregator.errors import UserError
 from aggregator.settings import load_settings
@@ -50,6 +50,7 @@ def root(
     _state["verbose"] = verbose
     logs.configure(verbose)
     settings = load_settings(config, overrides={"database_url": db})
+    clock.set_fixed(settings.fixed_now)
     ctx.obj = AppContext(settings=settings, verbose=verbose)
 
 

@@ -117,6 +117,12 @@ def register(app: typer.Typer) -> None:
         remote: bool = typer.Option(False, "--remote", help="Only remote postings."),
         country: list[str] = typer.Option([], "--country", help="ISO country code or name."),
         q: str = typer.Option("", "--q", help="Words that must all appear."),
+        relevance: list[str] = typer.Option(
+            [],
+            "--relevance",
+            help="AI-safety relevance: core, adjacent, none or all (repeatable; "
+            "default core and adjacent).",
+        ),
         open_only: bool = typer.Option(True, "--open/--all", help="Open postings or all."),
         limit: int = typer.Option(50, "--limit", min=1, max=MAX_LIMIT, help="Most rows."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
@@ -132,6 +138,7 @@ def register(app: typer.Typer) -> None:
             remote=["remote"] if remote else [],
             source=source,
             q=q[:200],
+            relevance=[r.strip().lower() for r in relevance],
             status="open" if open_only else "all",
         )
         items: list[Posting] = []

@@ -1,5 +1,5 @@
 """``aisafety-jobs sources list`` (registry with health), ``sources check KEY`` and
-``sources platforms`` (what each platform declares)."""
+``sources platforms`` (what each platform declares) and ``sources probe NAME``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from aggregator.cli.context import app_context
 from aggregator.crawl.platforms import discover_platforms, platform_table
+from aggregator.crawl.probe import probe, probe_platforms, registry_snippet
 from aggregator.crawl.registry import load_registry, registry_path
 from aggregator.crawl.runner import fetch_sources, select_sources
 from aggregator.db.models import Source
@@ -98,6 +99,64 @@ def register(app: typer.Typer) -> None:
     def platforms() -> None:
         """The registered platforms as the Markdown table of docs/adding-a-source.md."""
         typer.echo(platform_table(), nl=False)
+
+    @group.command("probe")
+    def probe_command(
+        ctx: typer.Context,
+        name: str = typer.Argument(..., help="The organisation's name, e.g. 'Example AI Lab'."),
+        slug: list[str] = typer.Option([], "--slug", help="Extra slug to try (repeatable)."),
+        platform: list[str] = typer.Option(
+            [], "--platform", help="Only these platforms (repeatable; default: all)."
+        ),
+        endpoint: list[str] = typer.Option(
+            [],
+            "--endpoint",
+            metavar="PLATFORM=URL",
+            help="Replace a platform's endpoint by a URL template with {token} (mirrors, tests).",
+        ),
+        show_all: bool = typer.Option(False, "--all", help="Also list candidates that failed."),
+    ) -> None:
+        """Try an organisation's likely boards on each platform with slug variants; print
+        which answer with postings and a registry entry for the best one."""
+        context = app_context(ctx)
+        platforms = discover_platforms()
+        candidates = probe_platforms(platforms)
+        unknown = [p for p in platform if p not in candidates]
+        if unknown:
+            raise typer.BadParameter(
+                f"cannot probe {', '.join(unknown)}; probe-able: {', '.join(candidates)}"
+            )
+        endpoints: dict[str, str] = {}
+        for item in endpoint:
+            key, sep, template = item.partition("=")
+            if not sep or "{token}" not in template:
+                raise typer.BadParameter(
+                    f"--endpoint {item!r}: expected PLATFORM=URL with {{token}}"
+                )
+            endpoints[key] = template
+        results = probe(
+            context.settings,
+            name,
+            platforms,
+            only=platform or None,
+            slugs=slug,
+            endpoints=endpoints,
+        )
+        hits = sorted((r for r in results if r.found), key=lambda r: -r.postings)
+        table = Table(title=f"{name}: {len(hits)} board(s) with postings of {len(results)} tried")
+        for column in ("platform", "slug", "status", "postings", "first posting"):
+            table.add_column(column)
+        for r in results if show_all else hits:
+            table.add_row(
+                r.platform, r.slug, r.status, str(r.postings), r.sample or r.message or ""
+            )
+        console = Console()
+        console.print(table)
+        if not hits:
+            console.print("no board answered with postings; try --slug with the board's name")
+            raise typer.Exit(1)
+        console.print("add to config/sources.toml (check homepage and org_type):")
+        console.print(registry_snippet(name, hits[0]), highlight=False, markup=False)
 
     @group.command("check")
     def check(
