@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from aggregator.cli.classify import taxonomy_for
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Posting
 from aggregator.errors import UserError
 from aggregator.normalize.locations import country_code
@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
             if not items:
                 typer.echo("no postings match")
                 return
-            console = Console()
-            if not console.is_terminal:  # piped: do not fold titles to 80 columns
-                console = Console(width=200)
-            console.print(_table(items))
+            out = console()
+            if not out.is_terminal:  # piped: do not fold titles to 80 columns
+                out = console(width=200)
+            out.print(_table(items))

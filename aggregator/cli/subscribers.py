@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Subscriber
 from aggregator.subscriptions import (
     SEMANTICS,
@@ -97,4 +97,4 @@ def register(app: typer.Typer) -> None:
                     "; ".join(describe_profile(ProfileInput.of(sub.profile))),
                     sub.created_at.date().isoformat(),
                 )  # fmt: skip
-        Console(soft_wrap=True).print(table)
+        console(soft_wrap=True).print(table)

@@ -41,6 +41,7 @@ def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting],
             items.append(RawPosting.from_dict(data))
         except (TypeError, ValueError, AttributeError) as exc:
             errors.append(f"malformed item from the crawl subprocess: {exc}")
+            log(logger, logging.WARNING, "item_dropped", reason=errors[-1])
             continue
         normalized.append(pre[index] if index < len(pre) else None)
     return items, normalized

@@ -47,9 +47,11 @@ class IngestResult:
     error_messages: list[str] = field(default_factory=list)
 
     def error(self, message: str) -> None:
+        """An item dropped: counted, and its reason logged (the first few per run)."""
         self.errors += 1
         if len(self.error_messages) < MAX_ERROR_MESSAGES:
             self.error_messages.append(message)
+            log(logger, logging.WARNING, "item_dropped", reason=message)
 
 
 class _Ingest:
