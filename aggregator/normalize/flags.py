@@ -14,6 +14,8 @@ SENIORITY_LEVELS = ("intern", "entry", "mid", "senior", "lead", "unspecified")
 PHD_VALUES = ("yes", "preferred", "no", "unspecified")
 ML_VALUES = ("yes", "no", "unspecified")
 RELEVANCE_VALUES = ("core", "adjacent", "none")
+# Seniority names people (and older profiles) use -> what the classifier emits.
+SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
 # Seniority words in a title: value -> phrases.
 TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
