@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.db.models import SubscriberProfile
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.errors import UserError
 from aggregator.mail.message import clean_header
 from aggregator.matching.candidates import SENIORITY_ALIASES
@@ -42,6 +43,7 @@ class ProfileInput:
     exclude_keywords: list[str] = field(default_factory=list)
     seniority: list[str] = field(default_factory=list)
     min_salary: float | None = None
+    relevance: list[str] = field(default_factory=list)  # empty: core and adjacent
 
     @classmethod
     def of(cls, profile: SubscriberProfile | None) -> ProfileInput:
@@ -141,6 +143,7 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
             raise UserError(f"minimum salary must be a number, got {p.min_salary!r}") from None
         if not math.isfinite(min_salary) or min_salary < 0:
             raise UserError("minimum salary must be a positive number")
+    levels = relevance_values([_slug(v) for v in p.relevance])
     return ProfileInput(
         roles=_unique([_canonical("role", r, taxonomy) for r in _texts(p.roles, "roles")]),
         skills=_unique([_canonical("skill", s, taxonomy) for s in _texts(p.skills, "skills")]),
@@ -152,6 +155,7 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
         exclude_keywords=_texts(p.exclude_keywords, "keywords"),
         seniority=_unique(seniority),
         min_salary=min_salary,
+        relevance=[] if levels == DEFAULT_RELEVANCE else list(levels or RELEVANCE),
     )
 
 
@@ -176,6 +180,9 @@ def describe_profile(p: ProfileInput) -> list[str]:
         lines.append("not from: " + ", ".join(p.exclude_orgs))
     if p.exclude_keywords:
         lines.append("without: " + ", ".join(p.exclude_keywords))
+    if p.relevance and tuple(p.relevance) != DEFAULT_RELEVANCE:
+        levels = tuple(p.relevance)
+        lines.append("relevance: " + ("any" if levels == RELEVANCE else " OR ".join(levels)))
     return lines or ["everything (no filters)"]
 
 
@@ -205,4 +212,5 @@ def profile_filter(profile: ProfileInput | SubscriberProfile) -> PostingFilter:
         seniority=list(profile.seniority or []),
         q=profile.keywords[0] if profile.keywords and len(profile.keywords) == 1 else "",
         min_salary=profile.min_salary,
+        relevance=list(profile.relevance or []),
     )

@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 import scrapy
 from pydantic import BaseModel, ConfigDict
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -274,5 +275,9 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {response.status} from {response.url}"
     request = getattr(failure, "request", None)
     where = f" ({request.url})" if request is not None else ""
+    if isinstance(exc, DownloadCancelledError) and not str(exc):
+        # what Scrapy raises, without a word, when a body without Content-Length (chunked)
+        # grows past DOWNLOAD_MAXSIZE
+        return f"download cancelled: the response grew past the size limit{where}"[:500]
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}{where}"[:500]

@@ -39,6 +39,7 @@ def make_posting(
     n = fields.get("id") or next(_seq)  # an explicit id keeps URLs deterministic
     now = first_seen_at or utcnow() - timedelta(hours=1)
     url = fields.pop("url", f"https://jobs.example.com/{n}")
+    fields.setdefault("safety_relevance", "adjacent")  # the column default, also unsaved
     posting = Posting(
         org_name=org,
         title=title,

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from aggregator.cli.classify import taxonomy_for
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Posting
 from aggregator.errors import UserError
 from aggregator.normalize.locations import country_code
@@ -117,6 +117,12 @@ def register(app: typer.Typer) -> None:
         remote: bool = typer.Option(False, "--remote", help="Only remote postings."),
         country: list[str] = typer.Option([], "--country", help="ISO country code or name."),
         q: str = typer.Option("", "--q", help="Words that must all appear."),
+        relevance: list[str] = typer.Option(
+            [],
+            "--relevance",
+            help="AI-safety relevance: core, adjacent, none or all (repeatable; "
+            "default core and adjacent).",
+        ),
         open_only: bool = typer.Option(True, "--open/--all", help="Open postings or all."),
         limit: int = typer.Option(50, "--limit", min=1, max=MAX_LIMIT, help="Most rows."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
@@ -132,6 +138,7 @@ def register(app: typer.Typer) -> None:
             remote=["remote"] if remote else [],
             source=source,
             q=q[:200],
+            relevance=[r.strip().lower() for r in relevance],
             status="open" if open_only else "all",
         )
         items: list[Posting] = []
@@ -152,7 +159,7 @@ def register(app: typer.Typer) -> None:
             if not items:
                 typer.echo("no postings match")
                 return
-            console = Console()
-            if not console.is_terminal:  # piped: do not fold titles to 80 columns
-                console = Console(width=200)
-            console.print(_table(items))
+            out = console()
+            if not out.is_terminal:  # piped: do not fold titles to 80 columns
+                out = console(width=200)
+            out.print(_table(items))

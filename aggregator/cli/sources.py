@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console, styled
 from aggregator.crawl.platforms import discover_platforms, platform_table
 from aggregator.crawl.probe import probe, probe_platforms, registry_snippet
 from aggregator.crawl.registry import load_registry, registry_path
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
                 "-" if r["last_item_count"] is None else str(r["last_item_count"]),
                 (r["last_error"] or "")[:80],
             )
-        Console().print(table)
+        console().print(table)
 
     @group.command("platforms")
     def platforms() -> None:
@@ -171,19 +171,18 @@ def register(app: typer.Typer) -> None:
         configs = load_registry(registry_path(context.settings, sources_file), platforms)
         (config,) = select_sources(configs, [key])
         result = fetch_sources(context.settings, [config], platforms=platforms)[key]
-        console = Console()
+        out = console()
         items = result.get("items") or []
-        console.print(
+        out.print(
             f"{key}: {result.get('status')} - {len(items)} item(s) in "
-            f"{result.get('seconds', 0):.1f} s",
-            highlight=False,
+            f"{result.get('seconds', 0):.1f} s"
         )
         for message in result.get("error_messages") or (
             [result["message"]] if result.get("message") else []
         ):
-            console.print(f"  [yellow]{message}[/]", highlight=False, soft_wrap=True)
+            out.print(styled("  ", (str(message), "yellow")), soft_wrap=True)
         for item in items[:show]:
-            console.print(
+            out.print(
                 f"- {item.get('title')} | {', '.join(item.get('locations') or [])} | "
                 f"{item.get('url')}",
                 highlight=False,
@@ -195,6 +194,6 @@ def register(app: typer.Typer) -> None:
         for name, filled in COVERAGE.items():
             count = sum(1 for i in items if filled(i))
             table.add_row(name, f"{count}/{len(items)}")
-        console.print(table)
+        out.print(table)
         if result.get("status") not in ("success", "partial"):
             raise typer.Exit(1)

@@ -248,6 +248,8 @@ class SubscriberProfile(Base):
     exclude_keywords: Mapped[list[Any]] = mapped_column(default=list)
     seniority: Mapped[list[Any]] = mapped_column(default=list)
     min_salary: Mapped[float | None] = mapped_column(Float)
+    # core / adjacent / none; empty means the default (core and adjacent)
+    relevance: Mapped[list[Any]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="profile")

@@ -12,6 +12,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from aggregator.db.models import utcnow
+from aggregator.db.visibility import current_status
 from aggregator.search import (
     MAX_ID,
     PostingFilter,
@@ -109,6 +111,7 @@ class FacetsOut(BaseModel):
     org_type: list[FacetValueOut]
     remote: list[FacetValueOut]
     seniority: list[FacetValueOut]
+    relevance: list[FacetValueOut]
     posted_within: list[FacetValueOut]
     deadline_within: list[FacetValueOut]
     has_salary: int
@@ -167,7 +170,7 @@ def posting_out(p: Any, base_url: str, rel: Related | None = None) -> dict[str, 
         "deadline_rolling": p.deadline_rolling,
         "posted_at": p.posted_at,
         "first_seen_at": p.first_seen_at,
-        "status": p.status,
+        "status": current_status(p, utcnow()),
         "sources": rel.sources,
     }
 

@@ -106,6 +106,9 @@ async def manage_post(
         exclude_keywords=_split(form.get("exclude_keywords")),
         seniority=[str(v) for v in form.getlist("seniority")][:20],
         min_salary=salary or None,  # type: ignore[arg-type]  # validate_profile converts
+        relevance=[str(v) for v in form.getlist("relevance")][:5]
+        if "relevance" in form
+        else list(subscriber.profile.relevance if subscriber.profile else []),
     )
     try:
         subs.update_subscription(

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import CrawlRun, Organization, Posting, Source
+from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
+from aggregator.db.visibility import current_status
 from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
@@ -85,6 +86,7 @@ def posting_page(
         raise HTTPException(404, "This posting does not exist (it may have been merged).")
     context = {
         "p": posting,
+        "status": current_status(posting, utcnow()),
         "roles": _classified(posting, "role"),
         "skills": _classified(posting, "skill"),
         "f": PostingFilter(),

@@ -16,11 +16,18 @@ from fastapi import Query
 
 from aggregator.db.models import ORG_TYPES
 from aggregator.profiles import FALLBACK_ROLES
-from aggregator.search import MAX_DAYS, REMOTE_MODES, SORTS, InvalidQuery, PostingFilter
+from aggregator.search import (
+    MAX_DAYS,
+    RELEVANCE,
+    REMOTE_MODES,
+    SORTS,
+    InvalidQuery,
+    PostingFilter,
+)
 
 MAX_VALUES = 20
 MAX_Q = 200
-STATUSES = ("open", "closed", "all")
+STATUSES = ("open", "closed", "expired", "all")
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +121,7 @@ def build_filter(
     remote: list[str] | None = None,
     seniority: list[str] | None = None,
     source: list[str] | None = None,
+    relevance: list[str] | None = None,
     q: str = "",
     posted_within: int | None = None,
     deadline_within: int | None = None,
@@ -142,6 +150,7 @@ def build_filter(
         remote=_check_list("remote", remote or [], REMOTE_MODES),
         seniority=_check_list("seniority", seniority or []),
         source=_check_list("source", source or []),
+        relevance=_check_list("relevance", relevance or [], (*RELEVANCE, "all")),
         q=q,
         posted_within=_days("posted_within", posted_within),
         deadline_within=_days("deadline_within", deadline_within),
@@ -169,6 +178,13 @@ OrgTypeParam = Annotated[list[str], _list_query("Organization type.", ORG_TYPES)
 RemoteParam = Annotated[list[str], _list_query("Work mode.", REMOTE_MODES)]
 OrgParam = Annotated[list[str], _list_query("Organization slug or name.", None)]
 SourceParam = Annotated[list[str], _list_query("Source key.", None)]
+RelevanceParam = Annotated[
+    list[str],
+    _list_query(
+        "AI-safety relevance (repeat for OR); default core and adjacent, 'all' for every posting.",
+        (*RELEVANCE, "all"),
+    ),
+]
 SeniorityParam = Annotated[list[str], _list_query("Seniority level.", None)]
 CountryParam = Annotated[
     list[str],
@@ -190,6 +206,7 @@ def posting_filter(
     remote: RemoteParam = [],  # noqa: B006
     seniority: SeniorityParam = [],  # noqa: B006
     source: SourceParam = [],  # noqa: B006
+    relevance: RelevanceParam = [],  # noqa: B006
     q: Annotated[
         str, Query(max_length=MAX_Q, pattern=TEXT, description="Words that must all appear.")
     ] = "",
@@ -197,7 +214,7 @@ def posting_filter(
     deadline_within: Days = None,
     has_salary: bool | None = None,
     min_salary: Annotated[float | None, Query(ge=0, le=1e9)] = None,
-    status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
+    status: Annotated[Literal["open", "closed", "expired", "all"], Query()] = "open",
     sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
@@ -210,6 +227,7 @@ def posting_filter(
         remote=remote,
         seniority=seniority,
         source=source,
+        relevance=relevance,
         q=q,
         posted_within=posted_within,
         deadline_within=deadline_within,

@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 TokenParam = Annotated[str, Path(max_length=500)]
 SessionDep = Annotated[Session, Depends(db_session)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-LIST_FIELDS = ("role", "skill", "org", "org_type", "country", "remote", "seniority", "source")
+LIST_FIELDS = (
+    "role", "skill", "org", "org_type", "country", "remote", "seniority", "source", "relevance",
+)  # fmt: skip
 INVALID_LINK = "This link is not valid any more. Links from older emails stop working after you unsubscribe or subscribe again."  # noqa: E501
 
 
@@ -56,6 +58,7 @@ def profile_of(f: PostingFilter) -> subs.ProfileInput:
         keywords=[f.q] if f.q else [],
         seniority=list(f.seniority),
         min_salary=f.min_salary,
+        relevance=list(f.relevance),
     )
 
 
