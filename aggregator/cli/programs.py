@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Program
 from aggregator.programs.check import check_programs
 from aggregator.programs.status import program_status
@@ -31,16 +31,16 @@ def register(app: typer.Typer) -> None:
         context = app_context(ctx)
         with context.session() as session:
             report = check_programs(context.settings, session, programs_file, pages=not no_pages)
-        console = Console()
-        console.print(
+        out = console()
+        out.print(
             f"{report.programs} programs, {report.pages_read} pages read, "
             f"{len(report.pages_changed)} changed, {len(report.new_cycles)} new cycle(s)",
             highlight=False,
         )
         for line in report.new_cycles:
-            console.print(f"  new cycle: {line}", highlight=False)
+            out.print(f"  new cycle: {line}")
         for key, message in report.page_errors.items():
-            console.print(f"  [yellow]{key}: {message}[/]", highlight=False)
+            out.print(f"  {key}: {message}")
 
     @group.command("list")
     def list_programs(ctx: typer.Context) -> None:
@@ -62,4 +62,4 @@ def register(app: typer.Typer) -> None:
                 elif status.expected_month is not None:
                     when = f"from {status.expected_month:%B %Y}"
                 table.add_row(program.key, program.name, status.state, when, status.usually())
-        Console().print(table)
+        console().print(table)

@@ -1,7 +1,7 @@
 """programs and their cycles (config/programs.toml, page fingerprints, detected calls)
 
 Revision ID: 0005_programs
-Revises: 0002
+Revises: 0003_profile_relevance
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import aggregator.db.models
 
 revision: str = "0005_programs"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_profile_relevance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
