@@ -150,13 +150,13 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 r.platform, r.slug, r.status, str(r.postings), r.sample or r.message or ""
             )
-        console = Console()
-        console.print(table)
+        out = console()
+        out.print(table)
         if not hits:
-            console.print("no board answered with postings; try --slug with the board's name")
+            out.print("no board answered with postings; try --slug with the board's name")
             raise typer.Exit(1)
-        console.print("add to config/sources.toml (check homepage and org_type):")
-        console.print(registry_snippet(name, hits[0]), highlight=False, markup=False)
+        out.print("add to config/sources.toml (check homepage and org_type):")
+        out.print(registry_snippet(name, hits[0]))
 
     @group.command("check")
     def check(
