@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
             out.print("no board answered with postings; try --slug with the board's name")
             raise typer.Exit(1)
         out.print("add to config/sources.toml (check homepage and org_type):")
-        out.print(registry_snippet(name, hits[0]))
+        out.print(registry_snippet(name, hits[0]), highlight=False, markup=False)
 
     @group.command("check")
     def check(

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from aggregator.db.models import Posting
+from aggregator.normalize.flags import SENIORITY_ALIASES
 from aggregator.presentation.labels import label
 
 CLOSING_SOON_DAYS = 14
@@ -16,8 +17,6 @@ PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
 # profile; these bonuses order the matches (newest first within equal scores).
 ROLE_SCORE, ORG_SCORE, SKILL_SCORE, KEYWORD_SCORE, CLOSING_SCORE = 10, 4, 3, 1, 5
 FACETS = ("role", "skill", "country", "org", "seniority", "remote", "relevance")
-# Seniority names older profiles may hold → what the classifier emits.
-SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
 
 class ProfileLike(Protocol):

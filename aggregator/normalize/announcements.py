@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
 
 from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
@@ -97,3 +101,41 @@ def is_opportunity(title: str, body: str = "") -> Decision:
         sorted(((f, p, w) for (f, p), w in cues.items()), key=lambda cue: -abs(cue[2]))
     )
     return Decision(score >= THRESHOLD, score, evidence[:5])
+
+
+# Links in a post that are not the employer's or program's own page: the forums themselves,
+# social media, papers and video. Suffix match: "x.com" also covers "www.x.com".
+NOT_EMPLOYER_HOSTS = (
+    "effectivealtruism.org", "lesswrong.com", "alignmentforum.org", "greaterwrong.com",
+    "twitter.com", "x.com", "facebook.com", "instagram.com", "youtube.com", "youtu.be",
+    "linkedin.com", "substack.com", "medium.com", "wikipedia.org", "arxiv.org", "doi.org",
+    "github.com", "discord.gg", "discord.com", "slack.com", "t.me", "bit.ly",
+)  # fmt: skip
+
+
+def _employer_host(host: str, post_host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if not host or host == post_host:
+        return False
+    return not any(host == h or host.endswith("." + h) for h in NOT_EMPLOYER_HOSTS)
+
+
+def apply_link(body_html: str, post_url: str = "") -> str | None:
+    """The first link in a post's body to an employer's or program's own page (where
+    a reader applies), or None. Links to forums, social media and papers are skipped."""
+    if not body_html or "href" not in body_html:
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    post_host = (urlsplit(post_url).hostname or "").lower()
+    for href in root.xpath("//a/@href"):
+        link = str(href).strip()
+        try:
+            parts = urlsplit(link)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and _employer_host(parts.hostname or "", post_host):
+            return link
+    return None

@@ -214,6 +214,11 @@ def normalize(
     )
     labels = _classification_fields(result)
     normalized_title = normalize_title(title)
+    apply_url = http_url(raw.apply_url)
+    # A forum announcement stands for the page it points to: deduplicated by that page, it
+    # merges with the employer's own posting whichever of the two is crawled first.
+    announced = isinstance(raw.extras, dict) and raw.extras.get("feed_type") == "forum"
+    dedup_url = apply_url if announced and apply_url else url
     posting = NormalizedPosting(
         org_name=org,
         org_type=org_type,
@@ -221,8 +226,8 @@ def normalize(
         normalized_title=normalized_title[:500],
         dedup_key=f"{normalized_title}|{location_key(place.cities, place.countries)}"[:700],
         url=url or "",
-        canonical_url=canonical_url(url)[:MAX_URL] if url else "",
-        apply_url=http_url(raw.apply_url),
+        canonical_url=canonical_url(dedup_url)[:MAX_URL] if dedup_url else "",
+        apply_url=apply_url,
         description_html=description_html,
         description_text=description_text,
         locations=locations,

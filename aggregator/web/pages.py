@@ -75,6 +75,20 @@ def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:
     ]
 
 
+def announced_on(posting: Posting) -> list[tuple[str, str]]:
+    """(forum name, post URL) of each forum post announcing ``posting``."""
+    out = []
+    for ps in posting.sources:
+        extras = (ps.raw or {}).get("extras") or {}
+        if (
+            isinstance(extras, dict)
+            and extras.get("feed_type") == "forum"
+            and ps.removed_at is None
+        ):
+            out.append((str(extras.get("via") or ps.source.key), ps.url))
+    return out
+
+
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)
 def posting_page(
     request: Request,
@@ -87,6 +101,7 @@ def posting_page(
     context = {
         "p": posting,
         "status": current_status(posting, utcnow()),
+        "announced": announced_on(posting),
         "roles": _classified(posting, "role"),
         "skills": _classified(posting, "skill"),
         "f": PostingFilter(),

@@ -23,11 +23,12 @@ from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import valid_address
 from aggregator.search import PostingFilter
+from aggregator.search.validate import build_filter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
-from aggregator.web.query_params import build_filter, posting_filter
+from aggregator.web.query_params import posting_filter
 from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
 
 router = APIRouter(include_in_schema=False)
