@@ -153,6 +153,7 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert f"sources crawled: {sources} ({sources} succeeded)" in out
     assert "duplicates merged: 6 postings" in out
     assert "digest files written: 3" in out
+    assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
         assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
     web_url = re.search(
