@@ -8,8 +8,9 @@ real ``aisafety-jobs digest send`` as a subprocess against the misbehaving SMTP 
 of tests/faults (on 127.0.0.1, counting messages per recipient) and kills it with
 SIGKILL: odd rounds the moment the server stores a random n-th message (before its
 reply), even rounds a random moment after the first message arrived (any phase of a
-busy run: claiming, composing, sending, writing rows). Then a second run recovers — as another host after the one-hour stale
-window on odd rounds, on the same host at once on even rounds — and sends the rest.
+busy run: claiming, composing, sending, writing rows). Then a second run recovers — as
+another host after the one-hour stale window on odd rounds, on the same host at once on
+even rounds — and sends the rest.
 Printed per round and in total: recipients with no message (lost), with more than one
 (doubled), rows ``unknown`` (in flight at the kill; never resent) and whether those
 were in fact delivered.
