@@ -125,6 +125,14 @@ class Settings:
         "Days after which a posting seen only on a forum or board, with no deadline, counts "
         "as expired unless its source still lists it.",
     )
+    empty_runs_to_close: int = setting(
+        2,
+        "Complete crawls in a row answering an empty list (where the source listed postings) "
+        "before its postings close; the earlier ones are marked suspect and close nothing.",
+    )
+    empty_run_gap_hours: float = setting(
+        24.0, "Hours between the first and the last of those empty runs, at least."
+    )
     fixed_now: str = setting(
         "",
         "Fixed current time (ISO 8601, e.g. 2026-12-20T09:00:00Z) for demos and tests; "
@@ -251,6 +259,7 @@ def _validate(settings: Settings) -> None:
             ) from None
     for name in (
         "stale_after_days",
+        "empty_runs_to_close",
         "digest_max_items",
         "crawl_concurrency",
         "crawl_timeout_seconds",

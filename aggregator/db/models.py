@@ -32,7 +32,7 @@ from aggregator.db.base import utcnow as utcnow
 ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
 SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
 DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
-RUN_STATUSES = ("running", "success", "partial", "failed", "timeout")
+RUN_STATUSES = ("running", "success", "partial", "suspect", "failed", "timeout")
 
 
 class Organization(Base):
