@@ -184,3 +184,25 @@ def test_follow_form_needs_csrf_and_is_rate_limited(
         client.post("/unfollow/not-a-token", data={"List-Unsubscribe": "One-Click"}).status_code
         == 400
     )
+
+
+def test_deadlines_calendar_filtered_to_followed_programs(
+    tmp_path: Path, session: Session, client: TestClient
+) -> None:
+    from icalendar import Calendar
+
+    rows = sync_programs(session, load_programs(write(tmp_path)))
+    soon = datetime.now(UTC).date() + timedelta(days=10)
+    for key in ("mats", "spar"):
+        rows[key].cycles.append(ProgramCycle(label="Next", deadline=soon, origin="config"))
+    session.commit()
+    both = Calendar.from_ical(client.get("/feeds/programs.ics").content)
+    assert sorted(str(e["summary"]) for e in both.walk("VEVENT")) == [
+        "Deadline: MATS (Next)",
+        "Deadline: SPAR (Next)",
+    ]
+    one = client.get("/feeds/programs.ics?program=spar&program=../bad")
+    assert one.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(one.content).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Deadline: SPAR (Next)"]
+    assert events[0]["dtstart"].dt == soon

@@ -6,15 +6,18 @@ the follow links (``/follow/{token}`` confirms, ``/unfollow/{token}`` stops; one
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.db.models import Program
+from aggregator.db.models import Program, ProgramFollow
 from aggregator.logs import log
 from aggregator.mail.message import valid_address
 from aggregator.programs import follows
@@ -30,7 +33,8 @@ from aggregator.web.subscribe import SessionDep, SettingsDep, TokenParam
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
 SOON = timedelta(days=62)
-KeyParam = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9][a-z0-9_]*$")]
+KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,119}$")
+KeyParam = Annotated[str, Path(max_length=120, pattern=KEY.pattern)]
 
 
 def _today() -> date:
@@ -158,7 +162,15 @@ async def follow_confirm_post(
         row = follows.confirm_follow(session, settings, token)
     except InvalidToken as exc:
         return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
-    return render.page(request, "followed.html", {"follow": row, "f": PostingFilter()})
+    followed = session.scalars(
+        select(Program.key)
+        .join(ProgramFollow, ProgramFollow.program_id == Program.id)
+        .where(ProgramFollow.email == row.email, ProgramFollow.status == "active")
+        .order_by(Program.key)
+    )
+    calendar = "/feeds/programs.ics?" + urlencode([("program", k) for k in followed])
+    context = {"follow": row, "calendar": calendar, "f": PostingFilter()}
+    return render.page(request, "followed.html", context)
 
 
 @router.get("/unfollow/{token}", response_class=HTMLResponse)
@@ -179,3 +191,51 @@ async def unfollow_post(
     except InvalidToken:
         return PlainTextResponse("This link is not valid.", status_code=400)
     return PlainTextResponse("You will get no more emails about this program.")
+
+
+# -- the deadlines calendar ---------------------------------------------------------------
+
+
+def program_calendar(programs: list[Program], base: str, now: datetime) -> bytes:
+    """Every known cycle deadline of ``programs`` (from 30 days ago on) as iCalendar."""
+    cal = Calendar()
+    cal.add("prodid", "-//aisafety-jobs//program deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "AI safety program deadlines")
+    host = urlsplit(base).hostname or "localhost"
+    since = now.date() - timedelta(days=30)
+    for program in programs:
+        page = f"{base}/programs/{program.key}"
+        for cycle in program.cycles:
+            if cycle.deadline is None or cycle.deadline < since:
+                continue
+            event = Event()
+            event.add("uid", f"program-cycle-{cycle.id}@{host}")
+            event.add("dtstamp", now)
+            event.add("dtstart", cycle.deadline)
+            event.add("dtend", cycle.deadline + timedelta(days=1))
+            event.add("summary", f"Deadline: {program.name} ({cycle.label})")
+            event.add("url", page)
+            event.add("description", f"{program.org_name}. Apply: {program.url}\n{page}")
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+@router.get("/feeds/programs.ics")
+def programs_ics(
+    request: Request,
+    session: Annotated[Session, Depends(db_session)],
+    program: Annotated[
+        list[str], Query(max_length=50, description="program keys (repeatable); none: all")
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+) -> Response:
+    keys = [k for k in program if KEY.match(k)][:50]
+    chosen = [p for p in _programs(session) if not keys or p.key in keys]
+    base = str(request.app.state.settings.base_url).rstrip("/")
+    body = program_calendar(chosen, base, datetime.now(UTC))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="program-deadlines.ics"'},
+    )
