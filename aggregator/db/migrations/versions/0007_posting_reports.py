@@ -1,8 +1,8 @@
 """visitors report problems with postings; two reports of an expired posting or a broken
 link hide it until a maintainer decides
 
-Revision ID: 0006_posting_reports
-Revises: 0005_programs
+Revision ID: 0007_posting_reports
+Revises: 0006_program_follows
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 import aggregator.db.models
 
-revision: str = "0006_posting_reports"
-down_revision: str | None = "0005_programs"
+revision: str = "0007_posting_reports"
+down_revision: str | None = "0006_program_follows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
