@@ -331,7 +331,6 @@ class ProgramCycle(Base):
     program: Mapped[Program] = relationship(back_populates="cycles")
 
 
-<<<<<<< HEAD
 REPORT_KINDS = ("expired", "wrong_tags", "not_ai_safety", "broken_link")
 # Reports of these kinds from two different visitors hide a posting until a maintainer decides.
 HIDING_KINDS = ("expired", "broken_link")
@@ -353,7 +352,8 @@ class PostingReport(Base):
     resolution: Mapped[str | None] = mapped_column(String(20))
 
     posting: Mapped[Posting] = relationship()
-=======
+
+
 class ProgramFollow(Base):
     """A visitor asking to be told when a program opens (double opt-in, like alerts)."""
 
@@ -398,4 +398,3 @@ class ProgramNotice(Base):
 
     follow: Mapped[ProgramFollow] = relationship()
     cycle: Mapped[ProgramCycle] = relationship()
->>>>>>> main
