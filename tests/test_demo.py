@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import discover_platforms
 from aggregator.crawl.registry import parse_registry
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, Subscriber
 from aggregator.demo.run import PERSONAS, reset_data_dir
 from aggregator.demo.server import DemoServer, data_dir, render
+from spiders.platforms import discover_platforms
 
 NOW = datetime(2027, 3, 1, 10, tzinfo=UTC)
 

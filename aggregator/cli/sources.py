@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from aggregator.cli.context import app_context
 from aggregator.cli.output import console, styled
-from aggregator.crawl.platforms import discover_platforms, platform_table
 from aggregator.crawl.probe import probe, probe_platforms, registry_snippet
 from aggregator.crawl.registry import load_registry, registry_path
 from aggregator.crawl.runner import fetch_sources, select_sources
 from aggregator.db.models import CrawlRun, Source
+from spiders.platforms import discover_platforms, platform_table
 
 COVERAGE: dict[str, Callable[[dict[str, Any]], bool]] = {
     "title": lambda i: bool(i.get("title")),

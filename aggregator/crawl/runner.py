@@ -28,12 +28,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from aggregator import clock
-from aggregator.crawl.platforms import discover_platforms, platform_path
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
 from aggregator.errors import UserError
 from aggregator.settings import Settings
 from aggregator.store import expiry
+from spiders.platforms import discover_platforms, platform_path
 
 
 @dataclass
