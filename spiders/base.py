@@ -73,6 +73,8 @@ class PlatformMixin:
     min_interval_hours: ClassVar[float | None] = None
     url_replaces: ClassVar[str] = ""
     needs_settings: ClassVar[tuple[str, ...]] = ()
+    #: False for platforms that read something other than postings (program pages)
+    registry_source: ClassVar[bool] = True
 
 
 class RunOutcome:

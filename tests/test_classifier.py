@@ -92,10 +92,12 @@ ROLE_CASES = [
         "Review user reports and enforce policies.",
         None,
         None,
-        "operations",
+        "other",  # trust & safety work is its own field (corpus labels)
         None,
     ),
-    ("Policy Enforcement Analyst", "", "lab", "Trust & Safety", "operations", None),
+    ("Policy Enforcement Analyst", "", "lab", "Trust & Safety", "other", None),
+    ("Privacy Counsel", "", "lab", None, "operations", None),  # legal: GUIDELINE.md
+    ("Data Scientist, Marketing", "", "lab", None, "other", None),
     ("We're hiring a research engineer!", "", None, None, "research_engineer", None),
     ("Grants Associate", "", "funder", None, "operations", None),
     ("Executive Assistant to the CEO", "", "lab", None, "operations", None),

@@ -103,7 +103,8 @@ def test_profile_relevance_is_validated_and_described() -> None:
     assert validate_profile(ProfileInput(relevance=["all"])).relevance == [
         "core", "adjacent", "none",
     ]  # fmt: skip
-    assert "relevance: core" in describe_profile(validate_profile(ProfileInput(relevance=["Core"])))
+    described = describe_profile(validate_profile(ProfileInput(relevance=["Core"])))
+    assert described == ["relevance: Core AI safety"]
     with pytest.raises(UserError, match="unknown relevance 'maybe'"):
         validate_profile(ProfileInput(relevance=["maybe"]))
     assert PostingFilter().relevance == []

@@ -8,7 +8,7 @@ JSON text.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -32,7 +32,7 @@ from aggregator.db.base import utcnow as utcnow
 ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
 SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
 DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
-RUN_STATUSES = ("running", "success", "partial", "failed", "timeout")
+RUN_STATUSES = ("running", "success", "partial", "suspect", "failed", "timeout")
 
 
 class Organization(Base):
@@ -137,6 +137,8 @@ class Posting(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Hidden from every list and digest while visitors' reports await a maintainer.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
     organization: Mapped[Organization | None] = relationship()
@@ -279,3 +281,120 @@ class Digest(Base):
     sent_at: Mapped[datetime | None]
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="digests")
+
+
+class Program(Base):
+    """A fellowship, course or grant round that opens in cycles (``config/programs.toml``)."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    usual_open_months: Mapped[list[Any]] = mapped_column(default=list)
+    # The key-dates section of the program's page, as last read, and when it changed.
+    page_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    page_dates_text: Mapped[str | None] = mapped_column(Text)
+    page_checked_at: Mapped[datetime | None]
+    page_changed_at: Mapped[datetime | None]
+
+    cycles: Mapped[list[ProgramCycle]] = relationship(
+        back_populates="program", cascade="all, delete-orphan", order_by="ProgramCycle.id"
+    )
+
+
+class ProgramCycle(Base):
+    """One cycle of a program: when applications open and close, when it starts.
+
+    ``origin`` says who told us: ``config`` (maintained), ``page`` (a change of the
+    program's key-dates section), ``posting`` or ``forum`` (a listing the classifier
+    marked as this program's call).
+    """
+
+    __tablename__ = "program_cycles"
+    __table_args__ = (UniqueConstraint("program_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(120))
+    opens_on: Mapped[date | None]
+    deadline: Mapped[date | None]
+    starts_on: Mapped[date | None]
+    origin: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(500))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    program: Mapped[Program] = relationship(back_populates="cycles")
+
+
+REPORT_KINDS = ("expired", "wrong_tags", "not_ai_safety", "broken_link")
+# Reports of these kinds from two different visitors hide a posting until a maintainer decides.
+HIDING_KINDS = ("expired", "broken_link")
+
+
+class PostingReport(Base):
+    """A visitor's report of a problem with a posting, queued for maintainers."""
+
+    __tablename__ = "posting_reports"
+    __table_args__ = (Index("ix_posting_reports_open", "resolved_at", "posting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # A keyed hash of the visitor's address: tells visitors apart without storing it.
+    visitor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+    posting: Mapped[Posting] = relationship()
+
+
+class ProgramFollow(Base):
+    """A visitor asking to be told when a program opens (double opt-in, like alerts)."""
+
+    __tablename__ = "program_follows"
+    __table_args__ = (UniqueConstraint("program_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|stopped
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship()
+
+
+class ProgramNotice(Base):
+    """One "now open" or deadline-reminder email of one cycle to one follower.
+
+    The row exists before the email is sent (unique per follow, cycle and kind), so
+    each is sent at most once: ``pending`` → ``sending`` (claimed) → ``sent``; a
+    ``sending`` left by a crash becomes ``unknown`` and is never sent again.
+    """
+
+    __tablename__ = "program_notices"
+    __table_args__ = (
+        UniqueConstraint("follow_id", "cycle_id", "kind"),
+        Index("ix_program_notices_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_id: Mapped[int] = mapped_column(ForeignKey("program_follows.id", ondelete="CASCADE"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("program_cycles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # opened | reminder_7 | reminder_1
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    follow: Mapped[ProgramFollow] = relationship()
+    cycle: Mapped[ProgramCycle] = relationship()
