@@ -141,3 +141,11 @@ def test_matcher_lookarounds_are_checked_in_context() -> None:
     assert matcher.scan("go") == []
     assert [t for _, _, t in matcher.scan("deep rl work")] == [("rl",)]
     assert matcher.scan("deep rl") == []
+
+
+def test_a_passed_deadline_stops_pattern_phrases_not_literals() -> None:
+    matcher = PhraseMatcher([("\\d+ years", "years"), ("python", "python")])
+    text = "python and 5 years"
+    assert {t for _, _, ts in matcher.scan(text) for t in ts} == {"years", "python"}
+    late = time.perf_counter() - 1.0
+    assert {t for _, _, ts in matcher.scan(text, late) for t in ts} == {"python"}
