@@ -15,16 +15,28 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import board_platforms
 from aggregator.db.models import Organization, Source
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
+from spiders.platforms import board_platforms
 
 
 def is_board(source: Source) -> bool:
     """A second-hand source (job board or feed) rather than the employer's own ATS."""
     org = source.organization
     return source.platform in board_platforms() or (org is not None and org.org_type == "board")
+
+
+def source_name(source: Source) -> str:
+    """How readers know a source: "EA Forum", "80,000 Hours job board", "FAR.AI careers";
+    its key only when it has no organization."""
+    org = source.organization
+    if org is None:
+        return source.key
+    config = source.config or {}
+    if config.get("feed_type") == "forum" or config.get("filter") == "opportunities":
+        return org.name
+    return f"{org.name} job board" if is_board(source) else f"{org.name} careers"
 
 
 def org_key(name: str) -> str:
