@@ -94,6 +94,14 @@ class Settings:
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")
     web_port: int = setting(8000, "Port the web UI listens on.")
+    web_workers: int = setting(
+        2,
+        "Web server processes in 'serve' and 'run' (0: one per CPU core), so that one slow "
+        "request never holds up the rest.",
+    )
+    web_threads: int = setting(
+        16, "Requests one web server process works on at once (each with a database connection)."
+    )
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
@@ -213,11 +221,14 @@ def load_settings(
 
 
 def _validate(settings: Settings) -> None:
+    if settings.web_workers < 0:
+        raise ConfigError("setting 'web_workers' must be 0 (one per CPU core) or more")
     if settings.digest_weekday not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
         raise ConfigError("setting 'digest_weekday' must be one of mon, tue, ..., sun")
     if not 0 <= settings.digest_hour <= 23:
         raise ConfigError("setting 'digest_hour' must be between 0 and 23")
     for name in (
+        "web_threads",
         "digest_max_items",
         "crawl_concurrency",
         "crawl_timeout_seconds",

@@ -17,21 +17,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the web UI, the JSON API and the feeds."""
-        import uvicorn
+        from aggregator.web.server import run_web, worker_count
 
-        from aggregator.web.app import create_app
-
-        context = app_context(ctx)
-        settings = context.settings
-        application = create_app(settings)
+        settings = app_context(ctx).settings
         bind_host = host or settings.web_host
         bind_port = port or settings.web_port
-        typer.echo(f"serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-        # Keep-alive longer than uvicorn's 5 s so busy clients do not reuse closed sockets.
-        uvicorn.run(
-            application,
-            host=bind_host,
-            port=bind_port,
-            log_level="warning",
-            timeout_keep_alive=30,
+        workers = worker_count(settings)
+        typer.echo(
+            f"serving on http://{bind_host}:{bind_port} with {workers} "
+            f"{'process' if workers == 1 else 'processes'} (Ctrl+C to stop)"
         )
+        run_web(settings, bind_host, bind_port)

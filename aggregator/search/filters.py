@@ -21,6 +21,8 @@ from aggregator.search.estimates import cached_count
 from aggregator.search.text import text_clause
 
 SORTS = ("newest", "deadline", "relevance")
+PHD_LEVELS = ("yes", "preferred", "no", "unspecified")
+ML_LEVELS = ("yes", "no", "unspecified")
 MAX_DAYS = 3650
 MAX_ID = 2**31 - 1
 DENSE = 0.02  # tag facets matching at least this share of postings are checked per row
@@ -43,6 +45,8 @@ class PostingFilter:
     country: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
     remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
     seniority: list[str] = field(default_factory=list)
+    phd_required: list[str] = field(default_factory=list)  # yes | preferred | no | unspecified
+    ml_experience_required: list[str] = field(default_factory=list)  # yes | no | unspecified
     source: list[str] = field(default_factory=list)  # source key
     q: str = ""
     posted_within: int | None = None  # days
@@ -167,6 +171,10 @@ def filter_clauses(
         clauses.append(Posting.remote.in_(f.remote))
     if f.seniority:
         clauses.append(Posting.seniority.in_(f.seniority))
+    if f.phd_required:
+        clauses.append(Posting.phd_required.in_(f.phd_required))
+    if f.ml_experience_required:
+        clauses.append(Posting.ml_experience_required.in_(f.ml_experience_required))
     if f.source:
         clauses.append(
             exists().where(

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import Posting, utcnow
+from aggregator.search.counts import count_index
 from aggregator.web.render import label
 
 PALETTE = (
@@ -51,32 +50,29 @@ def _week_start(when: datetime) -> datetime:
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def roles_per_week(rows: list[tuple[datetime, str]], now: datetime) -> Chart:
-    """Stacked bars: new postings per week, split by role, over the last WEEKS weeks."""
+def roles_per_week(counts: dict[tuple[int, str], int], now: datetime) -> Chart:
+    """Stacked bars: new postings per week, split by role, over the last WEEKS weeks;
+    ``counts`` maps (week index, role) to postings."""
     first = _week_start(now) - timedelta(weeks=WEEKS - 1)
     weeks = [first + timedelta(weeks=i) for i in range(WEEKS)]
-    counts: Counter[tuple[int, str]] = Counter()
     totals: Counter[str] = Counter()
-    for when, role in rows:
-        index = (when - first).days // 7
-        if 0 <= index < WEEKS:
-            counts[(index, role)] += 1
-            totals[role] += 1
+    for (_, role), n in counts.items():
+        totals[role] += n
     chart = Chart(empty=not totals)
     roles = [r for r, _ in totals.most_common()]
     colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(roles)}
-    peak = max((sum(counts[(i, r)] for r in roles) for i in range(WEEKS)), default=0) or 1
+    peak = max((sum(counts.get((i, r), 0) for r in roles) for i in range(WEEKS)), default=0) or 1
     left, bottom, plot_h = 40.0, HEIGHT - 30.0, HEIGHT - 50.0
     slot = (WIDTH - left - 10) / WEEKS
     for i, week in enumerate(weeks):
         y = bottom
         for role in roles:
-            n = counts[(i, role)]
+            n = counts.get((i, role), 0)
             if not n:
                 continue
             h = plot_h * n / peak
             y -= h
-            title = f"{role}: {n} in the week of {week:%d %b}"
+            title = f"{label(role)}: {n} in the week of {week:%d %b}"
             chart.rects.append(Rect(left + i * slot + 4, y, slot - 8, h, colors[role], title))
         if i % 2 == 0:
             x = left + i * slot + slot / 2
@@ -119,27 +115,23 @@ def share_bar(counts: list[tuple[str, int]]) -> Chart:
     return chart
 
 
-def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]:
-    now = now or utcnow()
-    since = _week_start(now) - timedelta(weeks=WEEKS - 1)
-    rows = session.execute(
-        select(Posting.first_seen_at, Posting.role).where(Posting.first_seen_at >= since)
-    ).all()
-    open_ = Posting.status == "open"
-
-    def grouped(column: Any) -> list[tuple[str, int]]:
-        stmt = select(column, func.count()).where(open_).group_by(column)
-        return [(str(v or "unknown"), int(n)) for v, n in session.execute(stmt).all()]
-
-    by_type = grouped(Posting.org_type)
-    remote = grouped(Posting.remote)
+def build_stats(session: Session) -> dict[str, Any]:
+    """The stats page's figures, counted like the list's filters (one counting index)."""
+    index = count_index(session)
+    now = index.built_at
+    open_ = index.by.get("status", {}).get("open", 0)
+    first = _week_start(now) - timedelta(weeks=WEEKS - 1)
+    starts = [index.seen_since(first + timedelta(weeks=i)) for i in range(WEEKS)]
+    weekly: dict[tuple[int, str], int] = {}
+    for i, start in enumerate(starts):
+        week = start & ~starts[i + 1] if i + 1 < WEEKS else start
+        for role, n in index.value_counts("role", week):
+            weekly[(i, role)] = n
     return {
-        "open": sum(n for _, n in remote),
-        "new_this_week": sum(1 for when, _ in rows if when >= _week_start(now)),
-        "roles_per_week": roles_per_week([(w, str(r)) for w, r in rows], now),
-        "by_org_type": horizontal_bars(by_type),
-        "remote_share": share_bar(remote),
-        "orgs": int(
-            session.scalar(select(func.count(func.distinct(Posting.org_name))).where(open_)) or 0
-        ),
+        "open": open_.bit_count(),
+        "new_this_week": index.seen_since(_week_start(now)).bit_count(),
+        "roles_per_week": roles_per_week(weekly, now),
+        "by_org_type": horizontal_bars(index.value_counts("org_type", open_)),
+        "remote_share": share_bar(index.value_counts("remote", open_)),
+        "orgs": len(index.value_counts("org", open_)),
     }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
 from aggregator.normalize.text import sanitize_html
-from aggregator.search import PostingFilter, search_postings
+from aggregator.search import PostingFilter, search_postings, search_rows
 from aggregator.web.deps import db_session
 from aggregator.web.filters import posting_filter
 from aggregator.web.render import filter_url, label, safe_url
@@ -85,7 +86,7 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-def deadline_calendar(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
+def deadline_calendar(items: Sequence[Any], f: PostingFilter, base: str, now: datetime) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//aisafety-jobs//deadlines//EN")
     cal.add("version", "2.0")
@@ -129,7 +130,7 @@ def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Respon
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
-    items = search_postings(session, upcoming, limit=200).items
+    items = search_rows(session, upcoming, limit=200).items  # plain rows: no descriptions
     body = deadline_calendar(items, f, _base(request), now)
     return Response(
         body,

@@ -16,6 +16,7 @@ from fastapi import Query
 
 from aggregator.db.models import ORG_TYPES
 from aggregator.search import MAX_DAYS, REMOTE_MODES, SORTS, InvalidQuery, PostingFilter
+from aggregator.search.filters import ML_LEVELS, PHD_LEVELS
 from aggregator.subscriptions import FALLBACK_ROLES
 
 MAX_VALUES = 20
@@ -113,6 +114,8 @@ def build_filter(
     country: list[str] | None = None,
     remote: list[str] | None = None,
     seniority: list[str] | None = None,
+    phd_required: list[str] | None = None,
+    ml_experience_required: list[str] | None = None,
     source: list[str] | None = None,
     q: str = "",
     posted_within: int | None = None,
@@ -141,6 +144,10 @@ def build_filter(
         country=countries,
         remote=_check_list("remote", remote or [], REMOTE_MODES),
         seniority=_check_list("seniority", seniority or []),
+        phd_required=_check_list("phd_required", phd_required or [], PHD_LEVELS),
+        ml_experience_required=_check_list(
+            "ml_experience_required", ml_experience_required or [], ML_LEVELS
+        ),
         source=_check_list("source", source or []),
         q=q,
         posted_within=_days("posted_within", posted_within),
@@ -170,6 +177,12 @@ RemoteParam = Annotated[list[str], _list_query("Work mode.", REMOTE_MODES)]
 OrgParam = Annotated[list[str], _list_query("Organization slug or name.", None)]
 SourceParam = Annotated[list[str], _list_query("Source key.", None)]
 SeniorityParam = Annotated[list[str], _list_query("Seniority level.", None)]
+PhdParam = Annotated[
+    list[str], _list_query("Whether a PhD is asked for (repeat for OR).", PHD_LEVELS)
+]
+MlParam = Annotated[
+    list[str], _list_query("Whether ML experience is asked for (repeat for OR).", ML_LEVELS)
+]
 CountryParam = Annotated[
     list[str],
     Query(
@@ -189,6 +202,8 @@ def posting_filter(
     country: CountryParam = [],  # noqa: B006
     remote: RemoteParam = [],  # noqa: B006
     seniority: SeniorityParam = [],  # noqa: B006
+    phd_required: PhdParam = [],  # noqa: B006
+    ml_experience_required: MlParam = [],  # noqa: B006
     source: SourceParam = [],  # noqa: B006
     q: Annotated[
         str, Query(max_length=MAX_Q, pattern=TEXT, description="Words that must all appear.")
@@ -209,6 +224,8 @@ def posting_filter(
         country=country,
         remote=remote,
         seniority=seniority,
+        phd_required=phd_required,
+        ml_experience_required=ml_experience_required,
         source=source,
         q=q,
         posted_within=posted_within,

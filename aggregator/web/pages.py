@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import CrawlRun, Organization, Posting, Source
-from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
+from aggregator.search import MAX_ID, PostingFilter, get_posting, search_postings
+from aggregator.search.counts import facet_counts
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
-from aggregator.web.facets import facet_counts
 from aggregator.web.filters import posting_filter
 from aggregator.web.health import sources_with_counts
 
@@ -31,12 +31,13 @@ def postings_list(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     page = search_postings(session, f, limit=PAGE_SIZE, cursor=cursor, details=False)
+    facets = facet_counts(session, f)
     context: dict[str, Any] = {
         "f": f,
         "page": page,
         "cursor": cursor,
-        "total": count_postings(session, f),
-        "facets": facet_counts(session, f),
+        "total": facets.total,
+        "facets": facets,
         "active": f.to_params(),
     }
     response = render.page(request, "list.html", context)
