@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from aggregator import clock
 from aggregator.errors import ConfigError
 
 ENV_PREFIX = "AISAFETY_JOBS_"
@@ -90,6 +91,15 @@ class Settings:
         "aisafety-jobs/0.1 (+https://github.com/aisafety-jobs/aisafety-jobs)",
         "User agent of every request, with a contact URL.",
     )
+    usajobs_api_key: str = setting(
+        "",
+        "USAJOBS Search API key (free, from developer.usajobs.gov); without it the usajobs "
+        "platform's sources are skipped.",
+        secret=True,
+    )
+    usajobs_email: str = setting(
+        "", "Contact email USAJOBS asks for as the User-Agent of its API (with the key)."
+    )
     download_delay: float = setting(1.0, "Seconds between requests to one host.")
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")
@@ -105,6 +115,11 @@ class Settings:
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
+    trusted_proxies: str = setting(
+        "",
+        "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto headers are believed; empty: none (the peer is the client).",
+    )
     crawl_batch_size: int = setting(
         10,
         "Sources crawled by one crawl subprocess (each still succeeds or fails on its own); "
@@ -112,6 +127,16 @@ class Settings:
     )
     download_timeout_seconds: float = setting(
         30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
+    )
+    stale_after_days: int = setting(
+        60,
+        "Days after which a posting seen only on a forum or board, with no deadline, counts "
+        "as expired unless its source still lists it.",
+    )
+    fixed_now: str = setting(
+        "",
+        "Fixed current time (ISO 8601, e.g. 2026-12-20T09:00:00Z) for demos and tests; "
+        "empty means the real clock.",
     )
 
     # -- derived values -------------------------------------------------------------
@@ -227,8 +252,16 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("setting 'digest_weekday' must be one of mon, tue, ..., sun")
     if not 0 <= settings.digest_hour <= 23:
         raise ConfigError("setting 'digest_hour' must be between 0 and 23")
+    if settings.fixed_now:
+        try:
+            clock.parse(settings.fixed_now)
+        except ValueError:
+            raise ConfigError(
+                f"setting 'fixed_now' must be an ISO 8601 time, got {settings.fixed_now!r}"
+            ) from None
     for name in (
         "web_threads",
+        "stale_after_days",
         "digest_max_items",
         "crawl_concurrency",
         "crawl_timeout_seconds",

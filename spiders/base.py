@@ -3,9 +3,17 @@
 A *platform* is a class with a ``name`` (the ``platform = "..."`` value in
 ``config/sources.toml``) and a few class attributes the registry reads:
 
+* ``is_board`` – a second-hand listing of many employers (a job board, a feed)
+  rather than one employer's own ATS: its items name their employer, and an
+  employer's own source wins over it when both list a posting;
 * ``requires_token`` – the source must give a ``token`` (board slug);
 * ``requires_url`` – the source must give a ``url`` (no default endpoint);
-* ``options`` – names of the platform options a source may set;
+* ``Options`` – a :class:`PlatformOptions` model declaring the typed options a
+  source may set; the registry validates them when it loads;
+* ``url_replaces`` – what a source's ``url`` replaces (the docs' platform table
+  is generated from it);
+* ``needs_settings`` – settings that must be non-empty for the platform to run
+  (an API key); without them its sources are skipped;
 * ``min_interval_hours`` – the scheduler never crawls such a source more often;
 * ``kind`` – ``"scrapy"`` (a Scrapy spider run in the crawl subprocess) or
   ``"fetch"`` (a plain callable run in the same subprocess, e.g. feeds over httpx).
@@ -20,17 +28,37 @@ then closes nothing.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlencode
 
 import scrapy
+from pydantic import BaseModel, ConfigDict
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from aggregator.items import RawPosting
 
 MAX_ERROR_MESSAGES = 20
+logger = logging.getLogger(__name__)
+
+
+class PlatformOptions(BaseModel):
+    """The options a source may set for a platform: subclasses declare typed fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AllowEmptyOptions(PlatformOptions):
+    #: an empty listing is healthy (else it fails the run: unknown board or redesign)
+    allow_empty: bool = False
+
+
+class HostOptions(PlatformOptions):
+    #: the tenant's region (EU tenants of Greenhouse and Lever are absent from the US host)
+    host: Literal["us", "eu"] = "us"
 
 
 class PlatformMixin:
@@ -38,12 +66,15 @@ class PlatformMixin:
 
     name: ClassVar[str] = ""
     kind: ClassVar[str] = "scrapy"
+    is_board: ClassVar[bool] = False
     requires_token: ClassVar[bool] = False
     requires_url: ClassVar[bool] = False
-    options: ClassVar[tuple[str, ...]] = ()
+    Options: ClassVar[type[PlatformOptions]] = PlatformOptions
     min_interval_hours: ClassVar[float | None] = None
-    #: the URL a source's ``url`` replaces (for docs and ``sources list``)
-    endpoint_doc: ClassVar[str] = ""
+    url_replaces: ClassVar[str] = ""
+    needs_settings: ClassVar[tuple[str, ...]] = ()
+    #: False for platforms that read something other than postings (program pages)
+    registry_source: ClassVar[bool] = True
 
 
 class RunOutcome:
@@ -64,9 +95,13 @@ class RunOutcome:
         self.token: str = str(source.get("token") or "")
         self.url_override: str = str(source.get("url") or "")
         self.opts: dict[str, Any] = dict(source.get("options") or {})
+        #: values of the platform's ``needs_settings`` (given by the crawl runner)
+        self.settings_values: dict[str, Any] = dict(source.get("settings") or {})
         self.failure: str | None = None
         self.partial_reasons: list[str] = []
         self.record_errors = 0
+        #: records a parser failed on with something other than ValueError (bugs)
+        self.parser_bugs = 0
         self.error_messages: list[str] = []
 
     def fail(self, message: str) -> None:
@@ -98,12 +133,22 @@ class RunOutcome:
     def emit(
         self, records: Iterable[Any], parse: Callable[[Any], RawPosting | None]
     ) -> Iterator[RawPosting]:
-        """Parse each record; garbage is skipped and counted, never raised."""
+        """Parse each record; garbage is skipped and counted, never raised.
+
+        A parser refuses garbage with ValueError. Any other exception is a parser bug: the
+        record is still skipped (one record never stops a crawl), but it is counted in
+        ``parser_bugs`` and logged with its traceback, so tests and logs see it.
+        """
         for record in records:
             try:
                 item = parse(record)
+            except ValueError as exc:
+                self.record_error(f"unreadable record skipped: {exc}")
+                continue
             except Exception as exc:
-                self.record_error(f"unreadable record skipped: {type(exc).__name__}: {exc}")
+                self.parser_bugs += 1
+                logger.exception("parser bug in %s, record skipped", self.source_key)
+                self.record_error(f"record skipped (parser bug): {type(exc).__name__}: {exc}")
                 continue
             if item is not None:
                 yield item
@@ -162,6 +207,29 @@ class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
             )
             return None
 
+    def json_list(self, response: Response, what: str, key: str | None = None) -> list[Any] | None:
+        """The JSON body's list (``body[key]``, or the body itself), else fail clearly."""
+        data = self.load_json(response, what)
+        if data is None:
+            return None
+        records = data.get(key) if key is not None and isinstance(data, dict) else data
+        if not isinstance(records, list):
+            shape = f"has no {key!r} list" if key is not None else "is not a JSON array"
+            self.fail(f"{what} at {response.url} {shape}")
+            return None
+        return records
+
+    def fail_if_empty(self, records: list[Any], what: str) -> bool:
+        """For platforms answering 200 for unknown tenants: an empty listing fails the
+        run unless the source sets ``allow_empty = true``. True when it failed."""
+        if records or self.opts.get("allow_empty"):
+            return False
+        self.fail(
+            f"{what} answered with no postings for {self.token or self.url_override!r}: "
+            "unknown or empty board (set allow_empty = true if it is really empty); nothing closed"
+        )
+        return True
+
 
 class FetchPlatform(PlatformMixin, RunOutcome):
     """A platform read without Scrapy (e.g. feeds over httpx), in the crawl subprocess.
@@ -207,5 +275,9 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {response.status} from {response.url}"
     request = getattr(failure, "request", None)
     where = f" ({request.url})" if request is not None else ""
+    if isinstance(exc, DownloadCancelledError) and not str(exc):
+        # what Scrapy raises, without a word, when a body without Content-Length (chunked)
+        # grows past DOWNLOAD_MAXSIZE
+        return f"download cancelled: the response grew past the size limit{where}"[:500]
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}{where}"[:500]

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from aggregator.cli.main import app
 from aggregator.db.models import Organization, Posting, Source
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
+from aggregator.store.ingest import ingest_items
 
 runner = CliRunner()
 
@@ -39,7 +39,6 @@ REQUIRED = (
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AISAFETY_JOBS_DATA_DIR", str(tmp_path / "var"))
-    classifier_stub.install(monkeypatch, always=False)
 
 
 def _run(text: str, *args: str) -> tuple[int, list[dict[str, object]]]:

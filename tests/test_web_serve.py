@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from aggregator.cli.main import app
 from aggregator.settings import Settings
-from aggregator.web.server import SETTINGS_ENV, app_from_environment
+from aggregator.web.serving import SETTINGS_ENV, app_from_environment
 
 runner = CliRunner()
 
@@ -55,7 +55,7 @@ def test_serve_starts_worker_processes_with_the_same_settings(
     result = runner.invoke(app, ["--db", settings.database_url, "serve", "--port", "8124"])
     assert result.exit_code == 0, result.output
     target, kwargs = calls[0]
-    assert target == "aggregator.web.server:app_from_environment"
+    assert target == "aggregator.web.serving:app_from_environment"
     assert kwargs["factory"] is True and kwargs["workers"] == 2
     assert "2 processes" in result.output
     worker_settings = apps[0].state.settings

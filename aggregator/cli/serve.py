@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the web UI, the JSON API and the feeds."""
-        from aggregator.web.server import run_web, worker_count
+        from aggregator.web.serving import serve as serve_app
+        from aggregator.web.serving import worker_count
 
         settings = app_context(ctx).settings
         bind_host = host or settings.web_host
@@ -27,4 +28,4 @@ def register(app: typer.Typer) -> None:
             f"serving on http://{bind_host}:{bind_port} with {workers} "
             f"{'process' if workers == 1 else 'processes'} (Ctrl+C to stop)"
         )
-        run_web(settings, bind_host, bind_port)
+        serve_app(settings, bind_host, bind_port)

@@ -21,17 +21,19 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.crawl.platforms import discover_platforms, platform_path
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
 from aggregator.errors import UserError
 from aggregator.settings import Settings
+from aggregator.store import expiry
 
 
 @dataclass
@@ -66,6 +68,11 @@ def select_sources(configs: list[SourceConfig], keys: list[str] | None) -> list[
     return [by_key[k] for k in dict.fromkeys(keys)]
 
 
+def missing_settings(settings: Settings, platform: type[Any]) -> list[str]:
+    """The settings a platform needs (``needs_settings``) that are empty."""
+    return [name for name in platform.needs_settings if not getattr(settings, name, "")]
+
+
 def build_job(
     settings: Settings,
     configs: list[SourceConfig],
@@ -84,7 +91,13 @@ def build_job(
         },
         "sources": [
             {
-                "source": c.job_source(),
+                "source": {
+                    **c.job_source(),
+                    "settings": {
+                        name: getattr(settings, name)
+                        for name in platforms[c.platform].needs_settings
+                    },
+                },
                 "platform": platform_path(platforms[c.platform]),
                 "kind": getattr(platforms[c.platform], "kind", "scrapy"),
                 "state": states.get(c.key) or {},
@@ -219,6 +232,8 @@ def crawl_sources(
     platforms = discover_platforms()
     configs = load_registry(registry_path(settings, sources_file), platforms)
     chosen = select_sources(configs, keys)
+    if not keys:  # a platform without its key (USAJOBS) is off until the setting is given
+        chosen = [c for c in chosen if not missing_settings(settings, platforms[c.platform])]
     engine = open_database(settings)
     Session_ = session_factory(engine)
     with Session_() as session:
@@ -234,6 +249,9 @@ def crawl_sources(
 
     with _progress(progress, len(chosen)) as advance:
         fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
+    with Session_() as session:
+        expiry.sweep(session, clock.now(), settings.stale_after_days)
+        session.commit()
     return [results[c.key] for c in chosen]
 
 
@@ -248,7 +266,7 @@ def _record_one(
     seconds = float(result.get("seconds") or 0.0)
     with session_maker() as session:
         source = session.scalars(select(Source).where(Source.key == config.key)).one()
-        run = start_run(session, source, datetime.now(UTC) - timedelta(seconds=seconds))
+        run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
         counts = record_result(session, source, run, result, seconds)
     return SourceResult(
         key=config.key,

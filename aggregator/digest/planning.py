@@ -27,9 +27,10 @@ from aggregator.digest.build import (
 from aggregator.digest.compose import Composer, Job
 from aggregator.digest.periods import frequency_of, is_due
 from aggregator.logs import log
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
+from aggregator.store import expiry
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def plan_digests(
 ) -> Summary:
     """Create the rows of every due digest: pending (something to send) or skipped."""
     now = now or utcnow()
+    if record:
+        expiry.sweep(session, now, settings.stale_after_days)
     due = due_subscribers(session, settings, now, period)
     summary = Summary()
     if not due:

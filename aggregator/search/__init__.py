@@ -1,8 +1,13 @@
 """Filtering stored postings: the one query layer behind the CLI, the web UI, the API and
 feeds. :mod:`.filters` (the filter and its conditions), :mod:`.text` (full-text search),
 :mod:`.keyset` (sorting and cursors), :mod:`.query` (pages, counts), :mod:`.related`
-(tags, sources, organization slug of a page)."""
+(tags, sources, organization slug of a page).
 
+May import: ``aggregator.normalize``, ``aggregator.db`` and the foundations. Never web,
+digest, store or the CLI.
+"""
+
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.search.filters import (
     MAX_DAYS,
     MAX_ID,
@@ -23,9 +28,11 @@ from aggregator.search.query import (
 from aggregator.search.related import Related, related_values, source_keys, tag_values
 
 __all__ = [
+    "DEFAULT_RELEVANCE",
     "LIST_COLUMNS",
     "MAX_DAYS",
     "MAX_ID",
+    "RELEVANCE",
     "REMOTE_MODES",
     "SORTS",
     "InvalidQuery",
@@ -36,6 +43,7 @@ __all__ = [
     "filter_clauses",
     "get_posting",
     "related_values",
+    "relevance_values",
     "search_postings",
     "search_rows",
     "source_keys",

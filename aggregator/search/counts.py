@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.db.visibility import RELEVANCE, relevance_values
 from aggregator.search.filters import PostingFilter
 from aggregator.search.fresh import Fresh
 from aggregator.search.text import text_clause
@@ -63,6 +64,7 @@ class Facets:
     seniority: list[FacetValue]
     phd_required: list[FacetValue]
     ml_experience_required: list[FacetValue]
+    relevance: list[FacetValue]
     posted_within: list[FacetValue]
     deadline_within: list[FacetValue]
     has_salary: int
@@ -92,6 +94,7 @@ class CountIndex:
     deadlines: list[tuple[datetime, int]] = field(default_factory=list)
     salaries: list[tuple[float, int]] = field(default_factory=list)  # (max or min, id) sorted
     salaried: int = 0
+    rolling: int = 0  # applications rolling: a passed deadline does not expire these
     _memo: dict[tuple[Any, ...], int] = field(default_factory=dict)
     _text: OrderedDict[str, int] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -121,6 +124,23 @@ class CountIndex:
             ("seen_at", when),
             lambda: _mask(i for _, i in self.seen[bisect_left(self.seen, (when, -1)) :]),
         )
+
+    def status_mask(self, status: str, now: datetime) -> int:
+        """Postings of ``status`` as lists see it at ``now``: an open posting whose
+        deadline passed (not rolling) is expired (see ``db.visibility``)."""
+        minute = now.replace(second=0, microsecond=0)
+        start = bisect_left(self.deadlines, (minute, -1))
+        # Deadlines before this minute once per minute; this minute's few exactly.
+        passed = self._memoized(
+            ("passed", minute), lambda: _mask(i for _, i in self.deadlines[:start])
+        ) | _mask(i for _, i in self.deadlines[start : bisect_left(self.deadlines, (now, -1))])
+        by = self.by.get("status", {})
+        if status == "closed":
+            return by.get("closed", 0)
+        past = by.get("open", 0) & passed & ~self.rolling
+        if status == "open":
+            return by.get("open", 0) & ~past
+        return by.get("expired", 0) | past
 
     def deadline_mask(self, days: int) -> int:
         """Postings whose deadline falls within the next ``days``."""
@@ -162,10 +182,10 @@ class CountIndex:
         """The mask of every active part of ``f``, by facet name (absent: any)."""
         out: dict[str, int] = {}
         if f.status != "all":
-            out["status"] = self.by.get("status", {}).get(f.status, 0)
-        relevance = getattr(f, "relevance", None)
-        if relevance and "all" not in relevance:
-            out["relevance"] = self._union("relevance", relevance)
+            out["status"] = self.status_mask(f.status, utcnow())
+        wanted = relevance_values(f.relevance)
+        if wanted is not None:
+            out["relevance"] = self._union("relevance", wanted)
         for facet in LIST_FACETS:
             values: list[str] = list(getattr(f, facet, None) or [])
             if not values:
@@ -218,6 +238,8 @@ class CountIndex:
         def listed(facet: str) -> list[FacetValue]:
             rest = self.combine(parts, universe, facet)
             chosen = list(getattr(f, facet) or [])
+            if facet == "relevance":
+                chosen = list(relevance_values(f.relevance) or RELEVANCE)
             if facet == "org":
                 chosen = [self.slug_names.get(c.lower(), c.lower()) for c in chosen]
             elif facet == "country":
@@ -251,6 +273,7 @@ class CountIndex:
             seniority=listed("seniority"),
             phd_required=listed("phd_required"),
             ml_experience_required=listed("ml_experience_required"),
+            relevance=listed("relevance"),
             posted_within=buckets("posted_within", POSTED_WITHIN, self.since_mask),
             deadline_within=buckets("deadline_within", DEADLINE_WITHIN, self.deadline_mask),
             has_salary=(self.combine(parts, universe, "has_salary") & self.salaried).bit_count(),
@@ -262,15 +285,14 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
     now = now or utcnow()
     index = CountIndex(built_at=now)
     ids: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    relevance_col = getattr(Posting, "safety_relevance", None)
+    rolling: list[int] = []
     columns: list[Any] = [
         Posting.id, Posting.status, Posting.org_name, Organization.slug, Posting.org_type,
         Posting.remote, Posting.seniority, Posting.phd_required,
         Posting.ml_experience_required, Posting.first_seen_at, Posting.deadline,
-        func.coalesce(Posting.salary_max, Posting.salary_min),
+        func.coalesce(Posting.salary_max, Posting.salary_min), Posting.safety_relevance,
+        Posting.deadline_rolling,
     ]  # fmt: skip
-    if relevance_col is not None:
-        columns.append(relevance_col)
     stmt = select(*columns).outerjoin(Organization, Organization.id == Posting.organization_id)
     every: list[int] = []
     for row in session.execute(stmt):
@@ -295,8 +317,9 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
             index.deadlines.append((row[10], pid))
         if row[11] is not None:
             index.salaries.append((float(row[11]), pid))
-        if relevance_col is not None and row[12] is not None:
-            ids["relevance"][str(row[12])].append(pid)
+        ids["relevance"][str(row[12])].append(pid)
+        if row[13]:
+            rolling.append(pid)
     tags = select(PostingTag.kind, PostingTag.value, PostingTag.posting_id).where(
         PostingTag.kind.in_(TAG_KINDS)
     )
@@ -318,6 +341,7 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
     index.deadlines.sort()
     index.salaries.sort()
     index.salaried = _mask(i for _, i in index.salaries)
+    index.rolling = _mask(rolling)
     return index
 
 

@@ -24,7 +24,8 @@ T = TypeVar("T")
 _SQLITE_FINGERPRINT = text(
     "SELECT (SELECT count(*) FROM postings), (SELECT max(id) FROM postings),"
     " (SELECT max(rowid) FROM posting_tags), (SELECT max(id) FROM posting_changes),"
-    " (SELECT max(id) FROM posting_sources)"
+    " (SELECT max(id) FROM posting_sources),"
+    " (SELECT count(*) FROM postings WHERE status = 'open')"
 )
 # PostgreSQL: the row counts of inserts, updates and deletes (reported at commit, about
 # a second late) besides what new rows show at once.
@@ -32,13 +33,14 @@ _PG_FINGERPRINT = text(
     "SELECT (SELECT count(*) FROM postings), (SELECT max(id) FROM postings),"
     " (SELECT max(id) FROM posting_changes), (SELECT max(id) FROM posting_sources),"
     " (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables"
-    "  WHERE relname IN ('postings', 'posting_tags', 'posting_sources', 'organizations'))"
+    "  WHERE relname IN ('postings', 'posting_tags', 'posting_sources', 'organizations')),"
+    " (SELECT count(*) FROM postings WHERE status = 'open')"
 )
 
 
 def fingerprint(session: Session) -> tuple[Any, ...]:
     """Cheap signs that postings changed, each read from an index or a statistic: new
-    postings, tags, listings and tracked changes (status, title, deadline, ...)."""
+    postings, tags, listings, tracked changes (title, deadline, ...) and open postings."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     row = session.execute(_SQLITE_FINGERPRINT if sqlite else _PG_FINGERPRINT).one()
     return tuple(row)

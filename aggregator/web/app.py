@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aggregator import __version__
+from aggregator import __version__, clock
 from aggregator.db import open_database, session_factory
 from aggregator.errors import UserError
 from aggregator.logs import log
@@ -77,6 +77,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
+    if settings.fixed_now:
+        clock.set_fixed(settings.fixed_now)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aggregator.search import PostingFilter
 from aggregator.search.counts import count_index
 from aggregator.web.render import label
 
@@ -116,10 +117,11 @@ def share_bar(counts: list[tuple[str, int]]) -> Chart:
 
 
 def build_stats(session: Session) -> dict[str, Any]:
-    """The stats page's figures, counted like the list's filters (one counting index)."""
+    """The stats page's figures, counted like the list (one counting index); "open" is
+    the list's default filter: open now, core and adjacent relevance."""
     index = count_index(session)
     now = index.built_at
-    open_ = index.by.get("status", {}).get("open", 0)
+    open_ = index.combine(index.parts(session, PostingFilter()), index.universe)
     first = _week_start(now) - timedelta(weeks=WEEKS - 1)
     starts = [index.seen_since(first + timedelta(weeks=i)) for i in range(WEEKS)]
     weekly: dict[tuple[int, str], int] = {}

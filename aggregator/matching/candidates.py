@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from aggregator.db.models import Posting
+from aggregator.normalize.flags import SENIORITY_ALIASES
+from aggregator.presentation.labels import label
 
 CLOSING_SOON_DAYS = 14
 PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
 # Ranking: a matched role and a followed organization are the same for every match of a
 # profile; these bonuses order the matches (newest first within equal scores).
 ROLE_SCORE, ORG_SCORE, SKILL_SCORE, KEYWORD_SCORE, CLOSING_SCORE = 10, 4, 3, 1, 5
-FACETS = ("role", "skill", "country", "org", "seniority", "remote")
-# Seniority names older profiles may hold → what the classifier emits.
-SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
+FACETS = ("role", "skill", "country", "org", "seniority", "remote", "relevance")
 
 
 class ProfileLike(Protocol):
@@ -30,11 +30,7 @@ class ProfileLike(Protocol):
     exclude_keywords: Any
     seniority: Any
     min_salary: Any
-
-
-def label(value: str) -> str:
-    """``research_engineer`` → ``research engineer``."""
-    return value.replace("_", " ")
+    relevance: Any
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,7 @@ class Candidate:
     orgs: frozenset[str]  # lowercased slug and name
     remote: str
     seniority: str
+    relevance: str
     salary: float | None
     text: str  # lowercased title, org and description
     first_seen_at: datetime
@@ -80,6 +77,7 @@ def candidate(posting: Posting) -> Candidate:
         orgs=frozenset(orgs),
         remote=posting.remote,
         seniority=SENIORITY_ALIASES.get(posting.seniority, posting.seniority),
+        relevance=posting.safety_relevance,
         salary=salary,
         text=" ".join((posting.title, posting.org_name, posting.description_text or "")).lower(),
         first_seen_at=posting.first_seen_at,
@@ -117,13 +115,13 @@ def explain(c: Candidate, w: Wanted, closing: bool) -> Match:
     roles = c.roles & w.roles
     if roles:
         score += ROLE_SCORE
-        names = [label(r) for r in roles if r == c.role]
-        names += [label(r) + " (secondary)" for r in sorted(roles) if r != c.role]
+        names = [label(r, "role") for r in roles if r == c.role]
+        names += [label(r, "role") + " (secondary)" for r in sorted(roles) if r != c.role]
         reasons.append("role: " + ", ".join(names))
     skills = c.skills & w.skills
     if skills:
         score += SKILL_SCORE * len(skills)
-        reasons.append("skills: " + ", ".join(sorted(label(s) for s in skills)))
+        reasons.append("skills: " + ", ".join(sorted(label(s, "skill") for s in skills)))
     if w.follows_orgs:
         score += ORG_SCORE
         reasons.append("organization you follow")

@@ -12,20 +12,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator import lifecycle
+from aggregator import clock
+from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting, PostingSource, Source
-from aggregator.ingest_match import Matcher, Prepared
 from aggregator.items import RawPosting
-from aggregator.lifecycle import reclassify
 from aggregator.logs import log
 from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
+from aggregator.store import changes, employers, expiry, lifecycle, merge
+from aggregator.store.dedup import Matcher, Prepared
+from aggregator.store.reclassify import reclassify
 
 __all__ = ["IngestResult", "ingest_items", "reclassify"]
 logger = logging.getLogger(__name__)
@@ -45,9 +47,11 @@ class IngestResult:
     error_messages: list[str] = field(default_factory=list)
 
     def error(self, message: str) -> None:
+        """An item dropped: counted, and its reason logged (the first few per run)."""
         self.errors += 1
         if len(self.error_messages) < MAX_ERROR_MESSAGES:
             self.error_messages.append(message)
+            log(logger, logging.WARNING, "item_dropped", reason=message)
 
 
 class _Ingest:
@@ -55,7 +59,7 @@ class _Ingest:
         self.session = session
         self.source = source
         self.now = now
-        self.orgs = lifecycle.load_orgs(session)
+        self.orgs = employers.load_orgs(session)
         self.cache: dict[int, NormalizedPosting | None] = {}
 
     def candidates(self, posting: Posting, current: PostingSource, data: NormalizedPosting) -> list:
@@ -72,7 +76,7 @@ class _Ingest:
                 # The employer's ATS first; an older listing of this same source (a
                 # re-post's old id) after the current one; then the oldest listing.
                 older_here = ps is not current and ps.source is current.source
-                ranked.append(((lifecycle.is_board(ps.source), older_here, ps.id or 0), item))
+                ranked.append(((employers.is_board(ps.source), older_here, ps.id or 0), item))
         ranked.sort(key=lambda pair: pair[0])
         return [item for _, item in ranked] or [data]
 
@@ -81,7 +85,7 @@ class _Ingest:
             return self.cache[ps.id]
         try:
             raw = RawPosting.from_dict(ps.raw)
-            item, _ = lifecycle.normalize_for(
+            item, _ = employers.normalize_for(
                 ps.source, raw, self.orgs, now=self.now, taxonomy=taxonomy
             )
         except Exception as exc:  # a stored record that no longer normalizes
@@ -108,7 +112,7 @@ def ingest_items(
     ``aggregator.crawl.worker.prenormalize``); it is used only when it was made for the
     org name, org type and taxonomy version this process would use.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     result = IngestResult()
     run = _Ingest(session, source, now)
     existing = {
@@ -116,7 +120,7 @@ def ingest_items(
         for ps in session.scalars(
             select(PostingSource)
             .where(PostingSource.source_id == source.id)
-            .options(selectinload(PostingSource.posting).options(*lifecycle.posting_load_options()))
+            .options(selectinload(PostingSource.posting).options(*posting_load_options()))
         )
     }
     version = _taxonomy_version()
@@ -136,6 +140,7 @@ def ingest_items(
                 and known.raw == raw.to_dict()
             ):  # fast path: nothing changed at the source
                 outcome = lifecycle.seen_again(known, now)
+                expiry.settle(known.posting, now)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
             pre = normalized[index] if normalized and index < len(normalized) else None
@@ -239,15 +244,20 @@ def _store(
     ps.removed_at = None
     if posting.organization_id is None and org is not None:
         posting.organization_id = org.id
-    merged = lifecycle.merge(run.candidates(posting, ps, data))
-    changed = lifecycle.apply(posting, merged, now=now, record_changes=outcome != "new")
+    merged = merge.merge(run.candidates(posting, ps, data))
+    changed = changes.apply(posting, merged, now=now, record_changes=outcome != "new")
     posting.last_seen_at = now
     if outcome != "new":
+        was = posting.status
         if posting.status == "closed":
             lifecycle.set_status(posting, "open", now)
+        expiry.settle(posting, now)
+        if was != "open" and posting.status == "open":
             outcome = "reopened"
         elif changed:
             outcome = "updated"
+    else:
+        expiry.settle(posting, now, new=True)
     claimed.setdefault(id(posting), ext)
     if outcome == "new":
         matcher.add(posting)
@@ -259,7 +269,7 @@ def _normalize(
 ) -> tuple[NormalizedPosting, Organization | None]:
     """The item normalized for ``run.source``: the subprocess's result when it fits."""
     if isinstance(pre, dict) and isinstance(pre.get("data"), dict):
-        org = lifecycle.employer(run.source, raw, run.orgs)
+        org = employers.employer(run.source, raw, run.orgs)
         wanted = (org.name, org.org_type) if org is not None else (raw.org, None)
         data = pre["data"]
         if (pre.get("org"), pre.get("org_type")) == wanted and (
@@ -269,7 +279,7 @@ def _normalize(
                 return NormalizedPosting.from_dict(data), org
             except (TypeError, ValueError):
                 pass  # malformed: normalize here
-    return lifecycle.normalize_for(run.source, raw, run.orgs, now=run.now)
+    return employers.normalize_for(run.source, raw, run.orgs, now=run.now)
 
 
 def _taxonomy_version() -> str | None:
