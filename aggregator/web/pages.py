@@ -16,6 +16,7 @@ from aggregator.search import MAX_ID, PostingFilter, get_posting, search_posting
 from aggregator.search.counts import facet_counts
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
+from aggregator.web.filter_groups import KINDS, grouped
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
 
@@ -39,6 +40,7 @@ def postings_list(
         "cursor": cursor,
         "total": facets.total,
         "facets": facets,
+        "groups": {kind: grouped(kind, getattr(facets, kind)) for kind in KINDS},
         "active": f.to_params(),
     }
     response = render.page(request, "list.html", context)
