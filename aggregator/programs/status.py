@@ -47,13 +47,15 @@ def usual_months(configured: Iterable[int], cycles: Iterable[Any]) -> tuple[int,
     return tuple(months)
 
 
-def next_month(months: tuple[int, ...], today: date) -> date | None:
-    """The first day of the next month in ``months`` after this one (this one if today
-    is its first day)."""
+def next_month(
+    months: tuple[int, ...], today: date, opened: frozenset[tuple[int, int]] = frozenset()
+) -> date | None:
+    """The first day of the next usual month from this one on, skipping months in which a
+    cycle already opened (``opened`` holds their (year, month))."""
     for offset in range(13):
         year, month = divmod(today.month - 1 + offset, 12)
         first = date(today.year + year, month + 1, 1)
-        if first.month in months and first >= today:
+        if first.month in months and (first.year, first.month) not in opened:
             return first
     return None
 
@@ -71,7 +73,8 @@ def program_status(program: Any, today: date) -> ProgramStatus:
         return ProgramStatus(
             "expected", cycle=first, expected_month=first.opens_on, usual_months=months
         )
-    expected = next_month(months, today) if months else None
+    opened = frozenset((c.opens_on.year, c.opens_on.month) for c in cycles if c.opens_on)
+    expected = next_month(months, today, opened) if months else None
     if expected is not None:
         return ProgramStatus("expected", expected_month=expected, usual_months=months)
     return ProgramStatus("closed", usual_months=months)

@@ -22,12 +22,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.db.models import (
+    CrawlRun,
+    Organization,
+    Posting,
+    PostingSource,
+    PostingTag,
+    Source,
+    utcnow,
+)
 from aggregator.db.visibility import RELEVANCE, relevance_values
-from aggregator.search.filters import PostingFilter
+from aggregator.search.filters import POSTED_DATE, PostingFilter
 from aggregator.search.fresh import Fresh
 from aggregator.search.text import text_clause
 
@@ -90,11 +98,12 @@ class CountIndex:
     by: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> mask
     org_names: dict[str, str] = field(default_factory=dict)  # lower-cased key -> display name
     slug_names: dict[str, str] = field(default_factory=dict)  # slug -> lower-cased name
-    seen: list[tuple[datetime, int]] = field(default_factory=list)  # (first_seen, id) sorted
+    seen: list[tuple[datetime, int]] = field(default_factory=list)  # (posted date, id) sorted
     deadlines: list[tuple[datetime, int]] = field(default_factory=list)
     salaries: list[tuple[float, int]] = field(default_factory=list)  # (max or min, id) sorted
     salaried: int = 0
     rolling: int = 0  # applications rolling: a passed deadline does not expire these
+    first_crawl: int = 0  # undated postings found by their source's first crawl
     _memo: dict[tuple[Any, ...], int] = field(default_factory=dict)
     _text: OrderedDict[str, int] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -115,11 +124,11 @@ class CountIndex:
         return mask
 
     def since_mask(self, days: int) -> int:
-        """Postings first seen within ``days`` of the index's time."""
+        """Postings posted (else first seen) within ``days`` of the index's time."""
         return self.seen_since(self.built_at - timedelta(days=days))
 
     def seen_since(self, when: datetime) -> int:
-        """Postings first seen at or after ``when``."""
+        """Postings posted (else first seen) at or after ``when``."""
         return self._memoized(
             ("seen_at", when),
             lambda: _mask(i for _, i in self.seen[bisect_left(self.seen, (when, -1)) :]),
@@ -280,6 +289,18 @@ class CountIndex:
         )
 
 
+def from_first_crawl() -> Any:
+    """SQL: an undated posting first seen by its source's first crawl (its source gave no
+    date, and the first crawl of a source finds what was there before, not what is new)."""
+    first_run = (
+        select(func.min(CrawlRun.finished_at))
+        .join(PostingSource, PostingSource.source_id == CrawlRun.source_id)
+        .where(PostingSource.posting_id == Posting.id)
+        .scalar_subquery()
+    )
+    return and_(Posting.posted_at.is_(None), Posting.first_seen_at <= first_run)
+
+
 def build_index(session: Session, now: datetime | None = None) -> CountIndex:
     """Load every posting's filterable values into a fresh :class:`CountIndex`."""
     now = now or utcnow()
@@ -289,7 +310,7 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
     columns: list[Any] = [
         Posting.id, Posting.status, Posting.org_name, Organization.slug, Posting.org_type,
         Posting.remote, Posting.seniority, Posting.phd_required,
-        Posting.ml_experience_required, Posting.first_seen_at, Posting.deadline,
+        Posting.ml_experience_required, POSTED_DATE, Posting.deadline,
         func.coalesce(Posting.salary_max, Posting.salary_min), Posting.safety_relevance,
         Posting.deadline_rolling,
     ]  # fmt: skip
@@ -342,6 +363,7 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
     index.salaries.sort()
     index.salaried = _mask(i for _, i in index.salaries)
     index.rolling = _mask(rolling)
+    index.first_crawl = _mask(session.scalars(select(Posting.id).where(from_first_crawl())))
     return index
 
 

@@ -73,7 +73,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, subscribe
+    from aggregator.web import api, feeds, manage, pages, programs, subscribe
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -135,4 +135,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(subscribe.router)
     app.include_router(manage.router)
     app.include_router(pages.router)
+    app.include_router(programs.router)
     return app

@@ -116,14 +116,16 @@ def share_bar(counts: list[tuple[str, int]]) -> Chart:
     return chart
 
 
-def build_stats(session: Session) -> dict[str, Any]:
+def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]:
     """The stats page's figures, counted like the list (one counting index); "open" is
-    the list's default filter: open now, core and adjacent relevance."""
+    the list's default filter: open now, core and adjacent relevance. New postings go by
+    their posted date; undated ones found by their source's first crawl are not new."""
     index = count_index(session)
-    now = index.built_at
+    now = now or index.built_at
     open_ = index.combine(index.parts(session, PostingFilter()), index.universe)
     first = _week_start(now) - timedelta(weeks=WEEKS - 1)
-    starts = [index.seen_since(first + timedelta(weeks=i)) for i in range(WEEKS)]
+    new = ~index.first_crawl
+    starts = [index.seen_since(first + timedelta(weeks=i)) & new for i in range(WEEKS)]
     weekly: dict[tuple[int, str], int] = {}
     for i, start in enumerate(starts):
         week = start & ~starts[i + 1] if i + 1 < WEEKS else start
@@ -131,7 +133,7 @@ def build_stats(session: Session) -> dict[str, Any]:
             weekly[(i, role)] = n
     return {
         "open": open_.bit_count(),
-        "new_this_week": index.seen_since(_week_start(now)).bit_count(),
+        "new_this_week": (index.seen_since(_week_start(now)) & new).bit_count(),
         "roles_per_week": roles_per_week(weekly, now),
         "by_org_type": horizontal_bars(index.value_counts("org_type", open_)),
         "remote_share": share_bar(index.value_counts("remote", open_)),

@@ -42,6 +42,7 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
     return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
 SETTINGS_ENV = "AISAFETY_JOBS_WORKER_SETTINGS"  # not a setting name: load_settings ignores it
 
 
@@ -80,8 +81,14 @@ def serve(settings: Settings, host: str, port: int) -> None:
         return
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
     try:
+        # A worker busy starting (imports on a loaded machine) or with a long request must
+        # not be taken for dead: uvicorn's 5 s health check would restart it forever.
         uvicorn.run(
-            "aggregator.web.serving:app_from_environment", factory=True, workers=workers, **options
+            "aggregator.web.serving:app_from_environment",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **options,
         )
     finally:
         os.environ.pop(SETTINGS_ENV, None)
