@@ -139,8 +139,9 @@ class JournalState:
 
 
 class Journal:
-    """A sender's append-only record of the digest ids it handed to the transport
-    (``id``) and of the server's answer (``+id`` accepted, ``-id`` refused).
+    """A sender's append-only record of the digest ids it handed over (``id``: over SMTP
+    just before DATA, from when the server may store it) and of the server's answer
+    (``+id`` accepted, ``-id`` refused).
 
     Claims come in batches and row updates are written in batches; if the sender dies,
     the journal tells recovery — on any host sharing the data folder — which claimed
@@ -168,7 +169,7 @@ class Journal:
         os.write(self._fd, line)  # O_APPEND: whole lines, also from the sending threads
 
     def write(self, digest_id: int) -> None:
-        """Before the transport sees the message."""
+        """The message may be delivered from now on."""
         self._append(b"%d\n" % digest_id)
 
     def delivered(self, digest_id: int) -> None:

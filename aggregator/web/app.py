@@ -73,7 +73,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, subscribe
+    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -103,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["csrf_token"] = csrf_token
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
+    app.state.report_limiter = RateLimiter(settings.report_rate_limit)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 
@@ -135,5 +136,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(subscribe.router)
     app.include_router(manage.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.include_router(programs.router)
     return app
