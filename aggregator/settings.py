@@ -117,6 +117,14 @@ class Settings:
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")
     web_port: int = setting(8000, "Port the web UI listens on.")
+    web_workers: Annotated[int, Field(ge=0)] = setting(
+        2,
+        "Web server processes in 'serve' and 'run' (0: one per CPU core), so that one slow "
+        "request never holds up the rest.",
+    )
+    web_threads: AtLeastOne = setting(
+        16, "Requests one web server process works on at once (each with a database connection)."
+    )
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
