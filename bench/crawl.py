@@ -45,7 +45,10 @@ ROLES = [
 CITIES = ["London, UK", "San Francisco, CA", "Remote", "Berkeley, CA", "Oxford, UK"]
 
 
-def board(index: int, postings: int) -> bytes:
+BODY = "Work on AI safety evaluations and interpretability. " * 20
+
+
+def board(index: int, postings: int, body: str = BODY) -> bytes:
     jobs = []
     for j in range(postings):
         jid = index * 100_000 + j
@@ -58,9 +61,7 @@ def board(index: int, postings: int) -> bytes:
                 "location": {"name": CITIES[(index + j) % len(CITIES)]},
                 "updated_at": "2026-10-01T10:00:00-04:00",
                 "first_published": "2026-09-01T10:00:00-04:00",
-                "content": "&lt;p&gt;"
-                + "Work on AI safety evaluations and interpretability. " * 20
-                + "&lt;/p&gt;",
+                "content": f"&lt;p&gt;{body}&lt;/p&gt;",
                 "departments": [{"id": 1, "name": "Research"}],
                 "offices": [],
             }
