@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +45,7 @@ from spiders.platforms import discover_platforms, platform_path
 logger = logging.getLogger(__name__)
 # Attempts to record one source when SQLite stays locked past its busy timeout.
 RECORD_ATTEMPTS = 4
+POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -129,48 +129,83 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+@dataclass
+class _Batch:
+    """One running batch subprocess and the folder it writes its results to."""
+
+    keys: list[str]
+    folder: tempfile.TemporaryDirectory[str]
+    proc: subprocess.Popen[bytes] | None
+    started: float
+    problem: tuple[str, str] | None = None
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.folder.name) / "out"
+
+
+def _start_batch(settings: Settings, job: dict[str, Any]) -> _Batch:
+    folder = tempfile.TemporaryDirectory(prefix="aisj-crawl-")
+    batch = _Batch([e["source"]["key"] for e in job["sources"]], folder, None, time.monotonic())
+    job_path = Path(folder.name) / "job.json"
+    batch.out_dir.mkdir()
+    job_path.write_text(json.dumps(job), encoding="utf-8")
+    command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(batch.out_dir)]
+    try:
+        with (Path(folder.name) / "stderr").open("wb") as stderr:
+            batch.proc = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=stderr, env=_child_env()
+            )
+    except OSError as exc:
+        batch.problem = ("failed", f"cannot start the crawl subprocess: {exc}")
+    return batch
+
+
+def _poll_batch(batch: _Batch, settings: Settings) -> bool:
+    """True once ``batch`` has ended (killed when past the hard timeout)."""
+    if batch.proc is None:
+        return True
+    code = batch.proc.poll()
+    if code is None:
+        if time.monotonic() - batch.started < settings.crawl_timeout_seconds:
+            return False
+        batch.proc.kill()
+        batch.proc.wait()
+        batch.problem = (
+            "timeout",
+            f"crawl subprocess killed after {settings.crawl_timeout_seconds} s "
+            "(setting crawl_timeout_seconds)",
+        )
+    elif code != 0:
+        err = (Path(batch.folder.name) / "stderr").read_bytes().decode("utf-8", "replace")
+        tail = err.strip().splitlines()[-1:] or ["?"]
+        batch.problem = ("failed", f"crawl subprocess exited with {code}: {tail[0]}")
+    return True
+
+
+def _batch_results(batch: _Batch) -> dict[str, dict[str, Any]]:
+    """A result for every source of an ended batch; removes its folder."""
+    results: dict[str, dict[str, Any]] = {}
+    for key in batch.keys:
+        try:
+            results[key] = json.loads((batch.out_dir / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            status, message = batch.problem or ("failed", "the crawl subprocess gave no result")
+            results[key] = {
+                "status": status,
+                "message": message,
+                "seconds": round(time.monotonic() - batch.started, 3),
+            }
+    batch.folder.cleanup()
+    return results
+
+
 def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Run one batch subprocess; a result for every source of the job (never raises)."""
-    keys = [e["source"]["key"] for e in job["sources"]]
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="aisj-crawl-") as tmp:
-        job_path, out_dir = Path(tmp) / "job.json", Path(tmp) / "out"
-        out_dir.mkdir()
-        job_path.write_text(json.dumps(job), encoding="utf-8")
-        command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(out_dir)]
-        problem: tuple[str, str] | None = None
-        try:
-            proc = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=settings.crawl_timeout_seconds,
-                env=_child_env(),
-                check=False,
-            )
-            if proc.returncode != 0:
-                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-                problem = ("failed", f"crawl subprocess exited with {proc.returncode}: {tail[0]}")
-        except subprocess.TimeoutExpired:
-            problem = (
-                "timeout",
-                f"crawl subprocess killed after {settings.crawl_timeout_seconds} s "
-                "(setting crawl_timeout_seconds)",
-            )
-        except OSError as exc:
-            problem = ("failed", f"cannot start the crawl subprocess: {exc}")
-        results: dict[str, dict[str, Any]] = {}
-        for key in keys:
-            path = out_dir / f"{key}.json"
-            try:
-                results[key] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                status, message = problem or ("failed", "the crawl subprocess gave no result")
-                results[key] = {
-                    "status": status,
-                    "message": message,
-                    "seconds": round(time.monotonic() - started, 3),
-                }
-        return results
+    batch = _start_batch(settings, job)
+    while not _poll_batch(batch, settings):
+        time.sleep(POLL_SECONDS)
+    return _batch_results(batch)
 
 
 def _batches(configs: list[SourceConfig], settings: Settings) -> list[list[SourceConfig]]:
@@ -196,14 +231,20 @@ def fetch_sources(
     """
     platforms = platforms or discover_platforms()
     out: dict[str, dict[str, Any]] = {}
-    batches = _batches(configs, settings)
-    with ThreadPoolExecutor(max_workers=max(1, settings.crawl_concurrency)) as pool:
-        futures = [
-            pool.submit(run_batch, settings, build_job(settings, b, platforms, states))
-            for b in batches
-        ]
-        for future in as_completed(futures):
-            results = future.result()
+    waiting = _batches(configs, settings)
+    running: list[_Batch] = []
+    # Subprocesses polled from this one thread: no thread of this process runs while
+    # on_batch stores (a crawl used to die with SIGSEGV storing while pool threads ran).
+    while waiting or running:
+        while waiting and len(running) < max(1, settings.crawl_concurrency):
+            job = build_job(settings, waiting.pop(0), platforms, states)
+            running.append(_start_batch(settings, job))
+        ended = [b for b in running if _poll_batch(b, settings)]
+        if not ended:
+            time.sleep(POLL_SECONDS)
+        for batch in ended:
+            running.remove(batch)
+            results = _batch_results(batch)
             out.update(results)
             if on_batch is not None:
                 on_batch(results)
