@@ -103,7 +103,12 @@ class Settings:
         "the hard timeout applies to the whole batch.",
     )
     download_timeout_seconds: float = setting(
-        30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
+        30.0, "Timeout of one HTTP request made by a crawl (the whole download)."
+    )
+    source_timeout_seconds: float = setting(
+        300.0,
+        "Total time one source may take in a crawl (every request, retry and wait); past it "
+        "the source is recorded as 'timeout' and the other sources of its batch go on.",
     )
 
     # -- derived values -------------------------------------------------------------
@@ -225,6 +230,8 @@ def _validate(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name!r} must be at least 1")
+    if settings.source_timeout_seconds <= 0:
+        raise ConfigError("setting 'source_timeout_seconds' must be positive")
 
 
 def ensure_data_dir(settings: Settings) -> Path:

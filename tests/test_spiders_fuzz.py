@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from spiders.ashby import AshbySpider
 from spiders.eighty_k import EightyKSpider, nuxt_credentials
-from spiders.feed import FeedPlatform
+from spiders.feed import FeedSpider
 from spiders.greenhouse import GreenhouseSpider
 from spiders.jsonld import job_postings, loads_sloppy, parse_job_posting
 from spiders.lever import LeverSpider
@@ -92,8 +92,8 @@ def test_text_readers_never_raise(text: str) -> None:
     job_postings(f'<script type="application/ld+json">{text}</script>')
     with contextlib.suppress(ValueError):
         loads_sloppy(text)
-    platform = FeedPlatform({**SRC, "options": {}})
-    platform.parse(text.encode("utf-8", "surrogatepass"))
+    platform = FeedSpider(source={**SRC, "options": {}})
+    platform.parse_body(text.encode("utf-8", "surrogatepass"))
 
 
 @settings(max_examples=100, deadline=None)
@@ -104,5 +104,5 @@ def test_feed_entries_with_garbage_are_counted(title: str, link: str, extra: Any
         f"<item><title>{title}</title><link>{link}</link><remoteStatus>{extra}</remoteStatus>"
         "</item></channel></rss>"
     )
-    platform = FeedPlatform({**SRC, "options": {}})
-    platform.parse(body.encode("utf-8", "surrogatepass"))
+    platform = FeedSpider(source={**SRC, "options": {}})
+    platform.parse_body(body.encode("utf-8", "surrogatepass"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aggregator.crawl.recovery import claim_run
 from aggregator.db.models import CrawlRun, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
     run = CrawlRun(source=source, started_at=now or datetime.now(UTC), status="running")
+    claim_run(run)
     session.add(run)
     session.commit()
     return run

@@ -4,8 +4,10 @@ Scrapy never runs in this process (the scheduler lives for months and a Twisted
 reactor cannot restart). Sources are split into batches of at most
 ``crawl_batch_size``; up to ``crawl_concurrency`` batch subprocesses run at once,
 each killed after ``crawl_timeout_seconds``; sources of a killed batch that had
-not finished are recorded as timed out. Each source is then ingested and
-recorded on its own (one transaction per source) in this process.
+not finished are recorded as timed out (each source also has its own, shorter
+deadline inside the batch: ``source_timeout_seconds``). Each source is then
+ingested and recorded on its own (one transaction per source) in this process.
+A crawl first clears what killed crawls left (:mod:`aggregator.crawl.recovery`).
 """
 
 from __future__ import annotations
@@ -13,23 +15,23 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from aggregator.crawl.platforms import discover_platforms, platform_path
+from aggregator.crawl.recovery import abort_stale_runs, make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
-from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
+from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
 from aggregator.settings import Settings
 
@@ -75,18 +77,13 @@ def build_job(
     states = states or {}
     return {
         "scrapy_settings": scrapy_settings(settings),
-        "http": {
-            "user_agent": settings.user_agent,
-            "timeout": settings.download_timeout_seconds,
-            "max_bytes": MAX_RESPONSE_BYTES,
-            "retries": 1,
-            "retry_after_max": 30.0,
-        },
+        # the worker ends itself if this process dies, and after the batch's hard limit
+        "parent_pid": os.getpid(),
+        "deadline_seconds": settings.crawl_timeout_seconds + 5,
         "sources": [
             {
                 "source": c.job_source(),
                 "platform": platform_path(platforms[c.platform]),
-                "kind": getattr(platforms[c.platform], "kind", "scrapy"),
                 "state": states.get(c.key) or {},
             }
             for c in configs
@@ -108,8 +105,9 @@ def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, An
     """Run one batch subprocess; a result for every source of the job (never raises)."""
     keys = [e["source"]["key"] for e in job["sources"]]
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="aisj-crawl-") as tmp:
-        job_path, out_dir = Path(tmp) / "job.json", Path(tmp) / "out"
+    tmp = make_batch_dir()
+    try:
+        job_path, out_dir = tmp / "job.json", tmp / "out"
         out_dir.mkdir()
         job_path.write_text(json.dumps(job), encoding="utf-8")
         command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(out_dir)]
@@ -146,6 +144,8 @@ def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, An
                     "seconds": round(time.monotonic() - started, 3),
                 }
         return results
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _batches(configs: list[SourceConfig], settings: Settings) -> list[list[SourceConfig]]:
@@ -170,6 +170,7 @@ def fetch_sources(
     Stores nothing. ``on_batch`` is called (in this thread) as each batch ends.
     """
     platforms = platforms or discover_platforms()
+    sweep_batch_dirs()
     out: dict[str, dict[str, Any]] = {}
     batches = _batches(configs, settings)
     with ThreadPoolExecutor(max_workers=max(1, settings.crawl_concurrency)) as pool:
@@ -222,6 +223,7 @@ def crawl_sources(
     engine = open_database(settings)
     Session_ = session_factory(engine)
     with Session_() as session:
+        abort_stale_runs(session, settings.crawl_timeout_seconds)
         rows = sync_registry(session, configs)
         states = {c.key: dict(rows[c.key].state or {}) for c in chosen}
     results: dict[str, SourceResult] = {}
