@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aggregator.candidates import SENIORITY_ALIASES
 from aggregator.db.models import SubscriberProfile
 from aggregator.errors import UserError
 from aggregator.mail.message import clean_header
+from aggregator.matching.candidates import SENIORITY_ALIASES
 from aggregator.normalize.flags import SENIORITY_LEVELS  # exactly what the classifier emits
 from aggregator.search import PostingFilter
 

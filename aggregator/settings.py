@@ -90,12 +90,26 @@ class Settings:
         "aisafety-jobs/0.1 (+https://github.com/aisafety-jobs/aisafety-jobs)",
         "User agent of every request, with a contact URL.",
     )
+    usajobs_api_key: str = setting(
+        "",
+        "USAJOBS Search API key (free, from developer.usajobs.gov); without it the usajobs "
+        "platform's sources are skipped.",
+        secret=True,
+    )
+    usajobs_email: str = setting(
+        "", "Contact email USAJOBS asks for as the User-Agent of its API (with the key)."
+    )
     download_delay: float = setting(1.0, "Seconds between requests to one host.")
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")
     web_port: int = setting(8000, "Port the web UI listens on.")
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
+    )
+    trusted_proxies: str = setting(
+        "",
+        "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto headers are believed; empty: none (the peer is the client).",
     )
     crawl_batch_size: int = setting(
         10,

@@ -1,4 +1,5 @@
-"""Subscriber lifecycle: double opt-in sign-up, confirmation, profile updates, unsubscribe.
+"""Subscriber lifecycle: double opt-in sign-up, the confirmation email, profile updates,
+unsubscribe.
 
 Profile semantics, everywhere (CLI, web, digests): values within one facet are OR,
 facets are AND, an empty facet means any. Every function here commits its own work.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import fields
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,7 +19,10 @@ from sqlalchemy.orm import Session
 from aggregator.db.models import Posting, Subscriber, SubscriberProfile, utcnow
 from aggregator.errors import UserError
 from aggregator.logs import log
-from aggregator.mail.message import clean_header, valid_address
+from aggregator.mail import PermanentFailure, TemporaryFailure, transport_from_url
+from aggregator.mail.message import build_message, clean_header, domain_of, valid_address
+from aggregator.mail.templates import inlined_template, text_template
+from aggregator.matching.index import PostingIndex
 from aggregator.profiles import (
     FALLBACK_ROLES,
     FREQUENCIES,
@@ -30,7 +36,7 @@ from aggregator.profiles import (
     validate_profile,
 )
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token
+from aggregator.tokens import InvalidToken, decode_token, link
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +118,6 @@ def subscribe(
 
 
 def send_confirmation(settings: Settings, subscriber: Subscriber) -> None:
-    from aggregator.digest.render import confirmation_message
-    from aggregator.mail import PermanentFailure, TemporaryFailure, transport_from_url
-
     transport = transport_from_url(
         settings.resolved_mail_url, timeout=settings.smtp_timeout_seconds
     )
@@ -156,12 +159,9 @@ def unsubscribe(
     """Unsubscribe by signed token or by address; idempotent and silent on unknown ones."""
     subscriber: Subscriber | None = None
     if token is not None:
-        try:
-            subscriber = subscriber_from_token(session, settings, "unsubscribe", token)
-        except InvalidToken:
-            # A stale but genuine link (older token version) is silently ignored.
-            decode_token(settings, "unsubscribe", token)
-            return
+        # Any unsubscribe link ever sent unsubscribes the address, whichever subscription
+        # (token version) it was sent for: a page saying "unsubscribed" must be true.
+        subscriber = session.get(Subscriber, decode_token(settings, "unsubscribe", token)[0])
     elif email is not None:
         subscriber = find_subscriber(session, email.strip())
     if subscriber is None or subscriber.status == "unsubscribed":
@@ -199,8 +199,6 @@ def preview(
     session: Session, profile: ProfileInput, *, weeks: int = 4, sample: int = 5
 ) -> tuple[int, list[Posting]]:
     """How many open postings of the last ``weeks`` the profile matches, and the best few."""
-    from aggregator.matching import PostingIndex
-
     profile = validate_profile(profile)
     now = utcnow()
     index = PostingIndex.load(session, since=now - timedelta(weeks=weeks), now=now)
@@ -220,3 +218,25 @@ def purge_expired_pending(session: Session, settings: Settings, now: datetime | 
     )
     session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def confirmation_message(settings: Settings, subscriber: Subscriber) -> EmailMessage:
+    values = {
+        "email": subscriber.email,
+        "frequency": subscriber.frequency,
+        "profile": describe_profile(ProfileInput.of(subscriber.profile)),
+        "semantics": SEMANTICS,
+        "confirm_url": link(settings, "confirm", subscriber),
+        "hours": settings.confirm_max_age_hours,
+    }
+    html = inlined_template("confirm.html.j2").render(**values)
+    text = text_template("confirm.txt.j2").render(**values)
+    message_id = make_msgid(idstring=f"confirm.{subscriber.id}", domain=domain_of(settings))
+    return build_message(
+        settings,
+        to=subscriber.email,
+        subject="Confirm your AI safety jobs digest",
+        text=text,
+        html=html,
+        message_id=message_id,
+    )

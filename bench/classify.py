@@ -1,98 +1,80 @@
-"""Classifier benchmark: accuracy on the labeled set and throughput on one core.
+"""Classifier benchmark: figures per split of the real corpus, the team's own set, speed.
 
-Run ``python bench/classify.py``. Prints role accuracy (exact primary role, and primary
-role within the acceptable roles), per-role precision and recall, skill precision and
-recall, the misclassified postings, and postings per second on a synthetic batch built
-from the labeled set (descriptions padded to about 3 KB).
+Run ``python bench/classify.py`` (``--splits train dev`` while developing: open ``test``
+once per change and report it as it comes out). For each split of ``../shared/corpus/``
+it prints role accuracy (primary or acceptable second reading; primary only) with a
+confusion matrix, skill precision and recall, safety relevance (how often labelled
+``none`` comes out ``none``, labelled ``core`` comes out ``none``), forum opportunity
+precision and recall, seniority and PhD accuracy where the label is stated (recall per
+value); then the team's set separately; then postings per second on one core.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from aggregator.normalize.classifier import classify  # noqa: E402
+from aggregator import evaluation  # noqa: E402
+from aggregator.evaluation import Figures  # noqa: E402
 from aggregator.normalize.taxonomy import load_taxonomy  # noqa: E402
 
-LABELED = ROOT / "tests" / "data" / "labeled_postings.jsonl"
+
+def _pct(value: float) -> str:
+    return "  n/a" if value != value else f"{value:5.1%}"  # NaN: nothing to measure
 
 
-def load_labeled(path: Path = LABELED) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def run(record: dict[str, Any]) -> Any:
-    return classify(
-        title=record["title"],
-        description_text=record.get("description", ""),
-        department=record.get("department"),
-        org_type=record.get("org_type"),
-        org=record.get("org"),
+def print_figures(name: str, figures: Figures, matrix: bool) -> None:
+    print(f"\n== {name}: {figures.n} records")
+    print(
+        f"role (primary or role2) {_pct(figures.role_accuracy)}   "
+        f"primary only {_pct(figures.primary_accuracy)}"
     )
-
-
-def evaluate(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Accuracy figures; ``role_accuracy`` counts a role in ``acceptable_roles`` as right."""
-    exact = lenient = 0
-    predicted: Counter[str] = Counter()
-    expected: Counter[str] = Counter()
-    correct: Counter[str] = Counter()
-    skill_tp = skill_fp = skill_fn = 0
-    errors: list[str] = []
-    for record in records:
-        result = run(record)
-        want = record["expected_role"]
-        ok = [want, *record.get("acceptable_roles", [])]
-        exact += result.role == want
-        lenient += result.role in ok
-        predicted[result.role] += 1
-        expected[want] += 1
-        correct[want] += result.role == want
-        if result.role not in ok:
-            errors.append(f"  {record['id']} {record['title'][:60]!r}: {result.role} != {want}")
-        got, gold = set(result.skills), set(record.get("expected_skills", []))
-        skill_tp += len(got & gold)
-        skill_fp += len(got - gold)
-        skill_fn += len(gold - got)
-    n = len(records)
-    per_role = {
-        role: (
-            correct[role] / predicted[role] if predicted[role] else 0.0,
-            correct[role] / expected[role] if expected[role] else 0.0,
-            expected[role],
+    print(f"skills precision {_pct(figures.skill_precision)}   recall {_pct(figures.skill_recall)}")
+    if figures.relevance:
+        print(
+            f"relevance: labelled none -> none {_pct(figures.relevance_rate('none', 'none'))}   "
+            f"core -> none {_pct(figures.relevance_rate('core', 'none'))}   "
+            f"adjacent -> adjacent {_pct(figures.relevance_rate('adjacent', 'adjacent'))}"
         )
-        for role in load_taxonomy().roles
-        if expected[role] or predicted[role]
-    }
-    return {
-        "n": n,
-        "role_accuracy": lenient / n,
-        "role_exact": exact / n,
-        "per_role": per_role,
-        "skill_precision": skill_tp / max(skill_tp + skill_fp, 1),
-        "skill_recall": skill_tp / max(skill_tp + skill_fn, 1),
-        "errors": errors,
-    }
-
-
-def calibration(records: list[dict[str, Any]]) -> float:
-    """Microseconds for a plain ``\\w+`` findall over 3 KB: relates figures across machines."""
-    text = " ".join(r["description"] for r in records)[:3000]
-    words = re.compile(r"\w+")
-    began = time.perf_counter()
-    for _ in range(200):
-        words.findall(text)
-    return (time.perf_counter() - began) / 200 * 1e6
+        for gold in ("core", "adjacent", "none"):
+            row = "  ".join(
+                f"{p}={figures.relevance[gold, p]:3d}" for p in ("core", "adjacent", "none")
+            )
+            print(f"  gold {gold:9s} {row}")
+    if figures.forum:
+        print(
+            f"forum opportunity precision {_pct(figures.forum_precision)}   "
+            f"recall {_pct(figures.forum_recall)}   (posts: {sum(figures.forum.values())})"
+        )
+    for label, table in (("seniority", figures.seniority), ("phd", figures.phd)):
+        if table:
+            per_value = "  ".join(
+                f"{value} {right}/{total}"
+                for value, (right, total) in figures.recall_by_value(table).items()
+            )
+            print(
+                f"{label} right where stated {_pct(figures.stated_accuracy(table))}   {per_value}"
+            )
+    if matrix:
+        roles = load_taxonomy().roles
+        used = [
+            r
+            for r in roles
+            if any(figures.confusion[r, p] or figures.confusion[p, r] for p in roles)
+        ]
+        print("confusion (rows: labelled primary role; columns: predicted)")
+        print(" " * 14 + " ".join(f"{r[:5]:>5s}" for r in used))
+        for gold in used:
+            cells = " ".join(f"{figures.confusion[gold, p] or '.':>5}" for p in used)
+            print(f"  {gold[:12]:12s}{cells}")
 
 
 def throughput(records: list[dict[str, Any]], count: int) -> tuple[float, float]:
@@ -107,40 +89,54 @@ def throughput(records: list[dict[str, Any]], count: int) -> tuple[float, float]
         record["description"] = record["description"] + " " + filler[start : start + 2600]
         record["title"] = f"{record['title']} {index}"
         batch.append(record)
-    run(batch[0])  # compile outside the timing
+    evaluation.run(batch[0])  # build the matchers outside the timing
     began, cpu = time.perf_counter(), time.process_time()
     for record in batch:
-        run(record)
+        evaluation.run(record)
     return count / (time.perf_counter() - began), count / (time.process_time() - cpu)
+
+
+def calibration(records: list[dict[str, Any]]) -> float:
+    """Microseconds for a plain ``\\w+`` findall over 3 KB: relates figures across machines."""
+    text = " ".join(r["description"] for r in records)[:3000]
+    words = re.compile(r"\w+")
+    began = time.perf_counter()
+    for _ in range(200):
+        words.findall(text)
+    return (time.perf_counter() - began) / 200 * 1e6
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5000, help="postings in the speed batch")
-    parser.add_argument("--errors", action="store_true", help="list misclassified postings")
-    args = parser.parse_args()
-    records = load_labeled()
-    figures = evaluate(records)
-    print(f"labeled postings: {figures['n']} (taxonomy {load_taxonomy().version})")
-    print(
-        f"role accuracy:    {figures['role_accuracy']:.1%} (exact primary role "
-        f"{figures['role_exact']:.1%})"
+    parser.add_argument(
+        "--splits", nargs="+", default=list(evaluation.SPLITS), choices=evaluation.SPLITS
     )
-    print("per role (precision / recall / n):")
-    for role, (precision, recall, n) in figures["per_role"].items():
-        print(f"  {role:20s} {precision:6.1%} {recall:6.1%} {n:4d}")
-    print(f"skill precision:  {figures['skill_precision']:.3f}")
-    print(f"skill recall:     {figures['skill_recall']:.3f}")
+    parser.add_argument("--count", type=int, default=3000, help="postings in the speed batch")
+    parser.add_argument("--errors", action="store_true", help="list wrong roles and relevance")
+    parser.add_argument("--no-matrix", action="store_true", help="leave out confusion matrices")
+    args = parser.parse_args()
+    print(f"taxonomy {load_taxonomy().version}")
+    folder = evaluation.corpus_folder()
+    if folder is None:
+        print("real corpus not found (../shared/corpus/): corpus figures skipped")
+    for split in args.splits if folder else ():
+        records = evaluation.load_corpus(folder, [split])
+        figures = evaluation.evaluate(records)
+        print_figures(f"corpus {split}", figures, not args.no_matrix)
+        if args.errors:
+            print("\n".join(figures.errors))
+    team = evaluation.load_jsonl(evaluation.TEAM_SET)
+    team_figures = evaluation.evaluate(team)
+    print_figures("team set (tests/data/labeled_postings.jsonl)", team_figures, False)
     if args.errors:
-        print("misclassified:")
-        print("\n".join(figures["errors"]) or "  none")
-    rate, cpu_rate = throughput(records, args.count)
-    base = calibration(records)
-    print(f"throughput:       {rate:,.0f} postings/s wall on one core (~3 KB descriptions)")
-    print(f"                  {cpu_rate:,.0f} postings per CPU second")
+        print("\n".join(team_figures.errors))
+    rate, cpu_rate = throughput(team, args.count)
+    base = calibration(team)
+    print(f"\nthroughput: {rate:,.0f} postings/s wall on one core (~3 KB descriptions)")
+    print(f"            {cpu_rate:,.0f} postings per CPU second")
     print(
-        f"calibration:      a \\w+ findall over 3 KB takes {base:.0f} us here; one classify() "
-        f"costs {1e6 / rate / base:.1f} of those"
+        f"calibration: a \\w+ findall over 3 KB takes {base:.0f} us here; "
+        f"one classify() costs {1e6 / rate / base:.1f} of those"
     )
 
 

@@ -39,8 +39,8 @@ from aggregator.db.models import Digest, Subscriber, SubscriberProfile
 from aggregator.digest.compose import process_count
 from aggregator.digest.send import send_claimed, send_digests
 from aggregator.mail import NullTransport, transport_from_url
+from aggregator.profiles import FALLBACK_ROLES
 from aggregator.settings import Settings, load_settings
-from aggregator.subscriptions import FALLBACK_ROLES
 from tests.factories import make_posting
 
 NOW = datetime.fromisoformat("2026-11-23T09:30:00+00:00")

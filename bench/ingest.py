@@ -21,9 +21,9 @@ from aggregator.crawl.worker import prenormalize
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
 from aggregator.db.models import Organization, Source
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import normalize
+from aggregator.store.ingest import ingest_items
 
 TITLES = ["Research Engineer", "Research Scientist, Interpretability", "Policy Analyst",
           "Operations Manager", "Software Engineer, Evals", "Program Manager"]  # fmt: skip

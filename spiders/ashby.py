@@ -17,7 +17,7 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import AllowEmptyOptions, PlatformSpider
 from spiders.fields import (
     as_dict,
     as_list,
@@ -32,8 +32,12 @@ from spiders.fields import (
 class AshbySpider(PlatformSpider):
     name = "ashby"
     requires_token = True
-    options = ("allow_empty",)
-    endpoint_doc = "https://api.ashbyhq.com/posting-api/job-board/{token}"
+    Options = AllowEmptyOptions
+    url_replaces = (
+        "`https://api.ashbyhq.com/posting-api/job-board/{token}`; `?includeCompensation=true` "
+        'appended. Serve `{"apiVersion": "1", "jobs": [...]}`. An empty board fails unless '
+        "`allow_empty = true` (Ashby answers 200 for unknown boards)."
+    )
 
     def first_requests(self) -> Iterable[scrapy.Request]:
         default = f"https://api.ashbyhq.com/posting-api/job-board/{self.token}"

@@ -3,9 +3,17 @@
 A *platform* is a class with a ``name`` (the ``platform = "..."`` value in
 ``config/sources.toml``) and a few class attributes the registry reads:
 
+* ``is_board`` – a second-hand listing of many employers (a job board, a feed)
+  rather than one employer's own ATS: its items name their employer, and an
+  employer's own source wins over it when both list a posting;
 * ``requires_token`` – the source must give a ``token`` (board slug);
 * ``requires_url`` – the source must give a ``url`` (no default endpoint);
-* ``options`` – names of the platform options a source may set;
+* ``Options`` – a :class:`PlatformOptions` model declaring the typed options a
+  source may set; the registry validates them when it loads;
+* ``url_replaces`` – what a source's ``url`` replaces (the docs' platform table
+  is generated from it);
+* ``needs_settings`` – settings that must be non-empty for the platform to run
+  (an API key); without them its sources are skipped;
 * ``min_interval_hours`` – the scheduler never crawls such a source more often.
 
 Every platform is a Scrapy spider, so every source goes through one HTTP stack with
@@ -23,10 +31,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlencode
 
 import scrapy
+from pydantic import BaseModel, ConfigDict
 from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -36,16 +45,33 @@ from aggregator.items import RawPosting
 MAX_ERROR_MESSAGES = 20
 
 
+class PlatformOptions(BaseModel):
+    """The options a source may set for a platform: subclasses declare typed fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AllowEmptyOptions(PlatformOptions):
+    #: an empty listing is healthy (else it fails the run: unknown board or redesign)
+    allow_empty: bool = False
+
+
+class HostOptions(PlatformOptions):
+    #: the tenant's region (EU tenants of Greenhouse and Lever are absent from the US host)
+    host: Literal["us", "eu"] = "us"
+
+
 class PlatformMixin:
     """Registry-facing metadata of a platform."""
 
     name: ClassVar[str] = ""
+    is_board: ClassVar[bool] = False
     requires_token: ClassVar[bool] = False
     requires_url: ClassVar[bool] = False
-    options: ClassVar[tuple[str, ...]] = ()
+    Options: ClassVar[type[PlatformOptions]] = PlatformOptions
     min_interval_hours: ClassVar[float | None] = None
-    #: the URL a source's ``url`` replaces (for docs and ``sources list``)
-    endpoint_doc: ClassVar[str] = ""
+    url_replaces: ClassVar[str] = ""
+    needs_settings: ClassVar[tuple[str, ...]] = ()
 
 
 class RunOutcome:
@@ -72,6 +98,8 @@ class RunOutcome:
         self.token: str = str(source.get("token") or "")
         self.url_override: str = str(source.get("url") or "")
         self.opts: dict[str, Any] = dict(source.get("options") or {})
+        #: values of the platform's ``needs_settings`` (given by the crawl runner)
+        self.settings_values: dict[str, Any] = dict(source.get("settings") or {})
         self.failure: str | None = None
         self.partial_reasons: list[str] = []
         self.record_errors = 0
@@ -192,6 +220,29 @@ class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
                 f"{what} at {response.url} is not JSON (Content-Type {ctype}, starts with {head!r})"
             )
             return None
+
+    def json_list(self, response: Response, what: str, key: str | None = None) -> list[Any] | None:
+        """The JSON body's list (``body[key]``, or the body itself), else fail clearly."""
+        data = self.load_json(response, what)
+        if data is None:
+            return None
+        records = data.get(key) if key is not None and isinstance(data, dict) else data
+        if not isinstance(records, list):
+            shape = f"has no {key!r} list" if key is not None else "is not a JSON array"
+            self.fail(f"{what} at {response.url} {shape}")
+            return None
+        return records
+
+    def fail_if_empty(self, records: list[Any], what: str) -> bool:
+        """For platforms answering 200 for unknown tenants: an empty listing fails the
+        run unless the source sets ``allow_empty = true``. True when it failed."""
+        if records or self.opts.get("allow_empty"):
+            return False
+        self.fail(
+            f"{what} answered with no postings for {self.token or self.url_override!r}: "
+            "unknown or empty board (set allow_empty = true if it is really empty); nothing closed"
+        )
+        return True
 
 
 # -- request helpers (pure functions; value helpers are in spiders.fields) ------------

@@ -32,7 +32,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import PlatformOptions, PlatformSpider
 from spiders.fields import (
     as_list,
     epoch_to_iso,
@@ -75,11 +75,28 @@ def nuxt_credentials(page: str) -> tuple[str | None, str | None]:
     return app_id, key
 
 
+class EightyKOptions(PlatformOptions):
+    #: Algolia credentials; with both, the board page is not fetched
+    app_id: str | None = None
+    api_key: str | None = None
+    index: str = DEFAULT_INDEX
+    #: the ``tags_area`` facet listed
+    area: str = DEFAULT_AREA
+
+
 class EightyKSpider(PlatformSpider):
     name = "eighty_k"
-    options = ("app_id", "api_key", "index", "area")
+    is_board = True
+    Options = EightyKOptions
     min_interval_hours = 24.0
-    endpoint_doc = "https://jobs.80000hours.org/ (key page) + Algolia query endpoint"
+    url_replaces = (
+        "board page `https://jobs.80000hours.org/` **and** the Algolia query endpoint. With "
+        "`url`: GET `{url}` is the board page (must contain `window.__NUXT__={config:{public:"
+        '{algoliaAppId:"…",algoliaSearchKey:"…"}}}`), and the query is **POSTed** to '
+        '`{url without trailing /}/1/indexes/{index}/query`, answered with `{"hits": [...], '
+        '"nbPages": 1}`. With options `app_id` and `api_key` the board page is not fetched. '
+        "Polled at most every 24 h."
+    )
 
     def first_requests(self) -> Iterable[scrapy.Request]:
         self.index = str(self.opts.get("index") or DEFAULT_INDEX)

@@ -11,8 +11,9 @@ Options: ``feed_type = "ats"`` (default) lists a whole board, so a successful ru
 is complete and closes postings it no longer lists; ``feed_type = "forum"``
 (ForumMagnum ``/feed.xml?view=...`` on the EA Forum, LessWrong, Alignment Forum)
 is a window of recent posts and never closes anything. ``filter = "opportunities"``
-keeps hiring, fellowship, residency, grant and programme announcements and drops
-ordinary posts (it implies ``feed_type = "forum"`` unless set).
+keeps posts that announce something to apply to, judged from title AND body
+(``aggregator.normalize.announcements``), and drops ordinary posts (it implies
+``feed_type = "forum"`` unless set).
 
 Teamtailor items: the posting id is the number in ``/jobs/<id>-slug``;
 ``remoteStatus`` is passed on as given; ``tt:locations/tt:location`` give the
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 import xml.sax
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import feedparser
 import scrapy
@@ -34,17 +35,12 @@ from lxml import etree
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from aggregator.normalize.announcements import is_opportunity as announcement
+from aggregator.normalize.text import html_to_text
+from spiders.base import PlatformOptions, PlatformSpider
 from spiders.fields import text, unique
 from spiders.forum_org import hiring_org
 
-OPPORTUNITY = re.compile(
-    r"\b(hiring|we'?re hiring|job|jobs|vacanc\w*|position|positions|role|roles|fellowships?|"
-    r"apply|applications?\s+(are\s+)?(now\s+)?open|internships?|residenc\w+|scholars?|"
-    r"scholarships?|funding|grants?|rfps?|request for proposals|deadline|programme|program|"
-    r"bootcamp|cohort|opportunit\w+|call for)\b",
-    re.I,
-)
 TT_NS = "https://teamtailor.com/locations"
 _TT_ID = re.compile(r"/jobs/(\d+)")
 #: stored state key -> (request header sent, response header kept)
@@ -54,15 +50,28 @@ VALIDATORS = {
 }
 
 
-def is_opportunity(title: str) -> bool:
-    return bool(OPPORTUNITY.search(title))
+def is_opportunity(title: str, body_html: str = "") -> bool:
+    """Whether a forum post announces something to apply to, by its title and body."""
+    body = html_to_text(body_html) if body_html else ""
+    return announcement(title, body).value
+
+
+class FeedOptions(PlatformOptions):
+    #: ``ats`` lists a whole board (closes postings); ``forum`` is a window of posts
+    feed_type: Literal["ats", "forum"] | None = None
+    #: keep only hiring/fellowship/grant announcements (implies ``feed_type = "forum"``)
+    filter: Literal["opportunities"] | None = None
 
 
 class FeedSpider(PlatformSpider):
     name = "feed"
+    is_board = True
     requires_url = True
-    options = ("feed_type", "filter")
-    endpoint_doc = "(none: url is the feed)"
+    Options = FeedOptions
+    url_replaces = (
+        "no default: `url` **is** the RSS/Atom feed (conditional GET; Teamtailor `tt:` "
+        "locations read)."
+    )
 
     @property
     def feed_type(self) -> str:
@@ -70,12 +79,6 @@ class FeedSpider(PlatformSpider):
         return str(self.opts.get("feed_type") or default)
 
     def first_requests(self) -> Iterable[scrapy.Request]:
-        if self.opts.get("filter") not in (None, "", "opportunities"):
-            self.fail(f"option filter must be 'opportunities', got {self.opts.get('filter')!r}")
-            return
-        if self.feed_type not in ("ats", "forum"):
-            self.fail(f"option feed_type must be 'ats' or 'forum', got {self.feed_type!r}")
-            return
         headers = {
             sent: str(self.state[key])
             for key, (sent, _) in VALIDATORS.items()
@@ -124,15 +127,15 @@ class FeedSpider(PlatformSpider):
         link = text(entry.get("link"))
         if not title or not link:
             raise ValueError("entry lacks a title or a link")
-        if self.opts.get("filter") == "opportunities" and not is_opportunity(title):
-            return None
-        match = _TT_ID.search(link)
-        external_id = (match.group(1) if match else "") or text(entry.get("id")) or link
-        updated = text(dict.get(entry, "updated"))  # plain get: no feedparser fallback
         summary = entry.get("summary") or ""
         content = entry.get("content")
         if isinstance(content, list) and content and isinstance(content[0], dict):
             summary = content[0].get("value") or summary
+        if self.opts.get("filter") == "opportunities" and not is_opportunity(title, summary):
+            return None
+        match = _TT_ID.search(link)
+        external_id = (match.group(1) if match else "") or text(entry.get("id")) or link
+        updated = text(dict.get(entry, "updated"))  # plain get: no feedparser fallback
         # A forum post names its employer in the title; the forum stays the source.
         org = (hiring_org(title) if self.feed_type == "forum" else None) or self.org
         return RawPosting(

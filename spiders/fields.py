@@ -111,3 +111,8 @@ def salary(minimum: Any, maximum: Any, currency: Any, period: str | None) -> dic
     if period:
         out["period"] = period
     return out
+
+
+def place(*parts: Any) -> str:
+    """ "City, Region, Country" from the non-empty text parts."""
+    return ", ".join(unique(text(p) for p in parts))

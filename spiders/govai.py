@@ -19,7 +19,10 @@ from spiders.html import HtmlListingSpider
 class GovaiSpider(HtmlListingSpider):
     name = "govai"
     default_url = "https://www.governance.ai/opportunities"
-    endpoint_doc = default_url
+    url_replaces = (
+        f"`{default_url}` (the HTML this spider expects is in its module docstring; "
+        "robots.txt is obeyed)"
+    )
     item_css = "article.job"
     title_css = ".job-title a::text"
     link_css = ".job-title a::attr(href)"

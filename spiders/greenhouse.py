@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import HostOptions, PlatformSpider
 from spiders.fields import (
     as_dict,
     as_list,
@@ -33,8 +33,12 @@ HOSTS = {"us": "boards-api.greenhouse.io", "eu": "boards-api.eu.greenhouse.io"}
 class GreenhouseSpider(PlatformSpider):
     name = "greenhouse"
     requires_token = True
-    options = ("host",)
-    endpoint_doc = "https://boards-api.greenhouse.io/v1/boards/{token}/jobs"
+    Options = HostOptions
+    url_replaces = (
+        "`https://boards-api.greenhouse.io/v1/boards/{token}/jobs` (EU: "
+        "`boards-api.eu.greenhouse.io`). `?content=true&pay_transparency=true` is appended. "
+        'Serve `{"jobs": [...], "meta": {...}}`.'
+    )
 
     def first_requests(self) -> Iterable[scrapy.Request]:
         host = HOSTS.get(str(self.opts.get("host", "us")).lower())

@@ -18,7 +18,7 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import AllowEmptyOptions, PlatformSpider
 
 
 class HtmlListingSpider(PlatformSpider):
@@ -30,7 +30,7 @@ class HtmlListingSpider(PlatformSpider):
     deadline_css: ClassVar[str] = ""
     type_css: ClassVar[str] = ""
     description_css: ClassVar[str] = ""
-    options = ("allow_empty",)
+    Options = AllowEmptyOptions
     custom_settings = {"ROBOTSTXT_OBEY": True}
 
     def first_requests(self) -> Iterable[scrapy.Request]:

@@ -19,10 +19,11 @@ from typing import Any
 
 import scrapy
 from parsel import Selector
+from pydantic import PositiveInt, field_validator
 from scrapy.http import Response, TextResponse
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import PlatformOptions, PlatformSpider
 from spiders.fields import (
     as_dict,
     as_list,
@@ -38,11 +39,33 @@ DEFAULT_LINK_PATTERN = r"/jobs?/"
 DEFAULT_MAX_PAGES = 300
 
 
+class JsonLdOptions(PlatformOptions):
+    #: regular expression the detail-page links match
+    link_pattern: str = DEFAULT_LINK_PATTERN
+    #: ``url`` is a sitemap XML whose ``<loc>`` entries are the detail pages
+    sitemap: bool = False
+    #: at most this many detail pages per run
+    max_pages: PositiveInt = DEFAULT_MAX_PAGES
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+
 class JsonLdSpider(PlatformSpider):
     name = "jsonld"
     requires_url = True
-    options = ("link_pattern", "sitemap", "max_pages")
-    endpoint_doc = "(none: url is the listing page or sitemap)"
+    Options = JsonLdOptions
+    url_replaces = (
+        "no default: `url` **is** the listing page (or sitemap XML). Links matching "
+        '`link_pattern` are fetched as detail pages; their `<script type="application/ld+json">` '
+        "`JobPosting`s are read. Serve `/robots.txt` or a 404 for it."
+    )
     custom_settings = {"ROBOTSTXT_OBEY": True}
 
     def first_requests(self) -> Iterable[scrapy.Request]:

@@ -17,7 +17,7 @@ import scrapy
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
-from spiders.base import PlatformSpider
+from spiders.base import HostOptions, PlatformSpider
 from spiders.fields import (
     as_dict,
     as_list,
@@ -37,8 +37,12 @@ MAX_PAGES = 50
 class LeverSpider(PlatformSpider):
     name = "lever"
     requires_token = True
-    options = ("host",)
-    endpoint_doc = "https://api.lever.co/v0/postings/{token}"
+    Options = HostOptions
+    url_replaces = (
+        "`https://api.lever.co/v0/postings/{token}` (EU: `api.eu.lever.co`). "
+        "`?mode=json&skip=N&limit=100` is appended; paging stops at a page shorter than 100 or "
+        "one repeating known ids, so one static JSON array works."
+    )
 
     def first_requests(self) -> Iterable[scrapy.Request]:
         host = HOSTS.get(str(self.opts.get("host", "us")).lower())

@@ -19,7 +19,10 @@ from spiders.html import HtmlListingSpider
 class MatsSpider(HtmlListingSpider):
     name = "mats"
     default_url = "https://www.matsprogram.org/apply"
-    endpoint_doc = default_url
+    url_replaces = (
+        f"`{default_url}` (the HTML this spider expects is in its module docstring; "
+        "robots.txt is obeyed)"
+    )
     item_css = "section.opportunity"
     title_css = ".opportunity-title a::text"
     link_css = ".opportunity-title a::attr(href)"

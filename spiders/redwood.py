@@ -19,7 +19,10 @@ from spiders.html import HtmlListingSpider
 class RedwoodSpider(HtmlListingSpider):
     name = "redwood"
     default_url = "https://www.redwoodresearch.org/careers"
-    endpoint_doc = default_url
+    url_replaces = (
+        f"`{default_url}` (the HTML this spider expects is in its module docstring; "
+        "robots.txt is obeyed)"
+    )
     item_css = "li.career"
     title_css = ".career-title::text"
     link_css = "a.career-link::attr(href)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from aggregator.bitsets import counter, equal, lowest_bits
+from aggregator.matching.bitsets import counter, equal, lowest_bits
 
 
 def test_bit_sliced_counts_agree_with_counting() -> None:

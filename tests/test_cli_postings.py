@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from aggregator.cli.main import app
 from aggregator.db.models import Organization, Source
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
+from aggregator.store.ingest import ingest_items
 
 runner = CliRunner()
 

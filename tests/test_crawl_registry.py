@@ -172,3 +172,91 @@ def test_sync_registry_creates_and_updates_rows(tmp_path: Path, session: Session
     assert len(session.scalars(select(Source)).all()) == 2
     (org,) = session.scalars(select(Organization)).all()
     assert org.homepage == "https://safe.ai" and org.org_type == "nonprofit"
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (
+            'platform = "greenhouse"\ntoken = "t"\nhost = "asia"',
+            "source 'a': field 'host': greenhouse option: Input should be 'us' or 'eu'",
+        ),
+        (
+            'platform = "jsonld"\nurl = "https://x.org/jobs"\nmax_pages = "many"',
+            "source 'a': field 'max_pages': jsonld option:",
+        ),
+        (
+            'platform = "jsonld"\nurl = "https://x.org/jobs"\nlink_pattern = "(["',
+            "source 'a': field 'link_pattern': jsonld option: not a regular expression",
+        ),
+        (
+            'platform = "ashby"\ntoken = "t"\nallow_empty = "yes please"',
+            "source 'a': field 'allow_empty': ashby option:",
+        ),
+        (
+            'platform = "ashby"\ntoken = "t"\nenabled = "no"',
+            "source 'a': field 'enabled':",
+        ),
+        (
+            'platform = "ashby"\ntoken = "t"\nconfidence = "sure"',
+            "source 'a': field 'confidence':",
+        ),
+        (
+            'platform = "ashby"\ntoken = "t"\nconfidence = "low"',
+            "source 'a': field 'enabled': a low-confidence source must be enabled = false",
+        ),
+    ],
+)
+def test_platform_options_are_typed_and_checked_at_load(
+    tmp_path: Path, body: str, fragment: str
+) -> None:
+    head = '[[sources]]\nkey = "a"\norg = "A"\norg_type = "lab"\n'
+    with pytest.raises(ConfigError) as info:
+        load_registry(write(tmp_path, head + body + "\n"))
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2 and fragment in lines[1], lines  # one line per problem
+
+
+def test_low_confidence_disabled_source_loads_with_its_evidence(tmp_path: Path) -> None:
+    (config,) = load_registry(
+        write(
+            tmp_path,
+            '[[sources]]\nkey = "a"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\n'
+            'token = "t"\nconfidence = "low"\nenabled = false\nevidence = "seen 2026-08"\n',
+        )
+    )
+    assert (config.confidence, config.evidence, config.enabled) == ("low", "seen 2026-08", False)
+    assert config.as_config()["evidence"] == "seen 2026-08"
+
+
+def test_duplicate_platform_names_are_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from aggregator.crawl import platforms as mod
+    from spiders.greenhouse import GreenhouseSpider
+
+    twin = type("Twin", (GreenhouseSpider,), {"name": "greenhouse", "__module__": "fake"})
+    module = types.ModuleType("fake")
+    module.Twin = twin  # type: ignore[attr-defined]
+    found = {"greenhouse": GreenhouseSpider}
+    with pytest.raises(ConfigError, match="platform name 'greenhouse' is declared twice"):
+        for cls in mod._platform_classes(module):
+            mod._add(found, cls)
+
+
+def test_docs_platform_table_matches_the_classes() -> None:
+    from aggregator.crawl.platforms import platform_table
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "adding-a-source.md").read_text()
+    begin, end = "<!-- platforms:begin -->\n", "<!-- platforms:end -->"
+    generated = docs[docs.index(begin) + len(begin) : docs.index(end)]
+    assert generated == platform_table(), (
+        "regenerate with: aisafety-jobs sources platforms --markdown"
+    )
+
+
+def test_board_platforms_come_from_the_classes() -> None:
+    from aggregator.crawl.platforms import board_platforms
+
+    assert {"eighty_k", "feed"} <= board_platforms()
+    assert "greenhouse" not in board_platforms()

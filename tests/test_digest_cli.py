@@ -58,9 +58,9 @@ def test_subscribe_send_once(session: Session, settings: Settings) -> None:
     assert msg["Message-ID"] == f"<digest.{sid}.2026-W48@jobs.example.org>"
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Research Engineer, Interpretability" in text
-    assert "interpretability, pytorch" in text
+    assert "Interpretability, PyTorch" in text
     assert "Policy Fellow" not in text and "RE evals" not in text
-    assert "Why: role: research engineer; skills: interpretability" in text
+    assert "Why: role: Research engineer; skills: Interpretability" in text
     out = run(settings, "digest", "send", "--now", NOW)
     assert "sent 0" in out
     assert len(list(Path(settings.data_dir, "outbox").glob("*.eml"))) == 1

@@ -15,9 +15,9 @@ from aggregator.db.models import Organization, PostingSource, Source, Subscriber
 from aggregator.digest.build import History, digest_message, make_view, plan
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import parsed
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 from tests.factories import make_posting
 
 GOLDEN = Path(__file__).parent / "data" / "digest"
@@ -115,7 +115,7 @@ def test_profile_semantics(settings: Settings) -> None:
     assert ids(min_salary=100000) == [1]
     ranked = index.match(ProfileInput(roles=["research_engineer"], skills=["interpretability"]))
     assert ranked[0].posting_id == 1
-    assert ranked[0].why == "role: research engineer; skills: interpretability"
+    assert ranked[0].why == "role: Research engineer; skills: Interpretability"
 
 
 def test_empty_plan_is_skipped() -> None:
@@ -151,8 +151,8 @@ def test_locations_shown_once_and_remote_mode_once() -> None:
 def test_secondary_role_is_named() -> None:
     index = PostingIndex(postings(), now=NOW)
     why = {m.posting_id: m.why for m in index.match(ProfileInput(roles=["research_engineer"]))}
-    assert why[1] == "role: research engineer"
-    assert why[2] == "role: research engineer (secondary); deadline soon"
+    assert why[1] == "role: Research engineer"
+    assert why[2] == "role: Research engineer (secondary); deadline soon"
 
 
 def test_top_matches_rank_like_a_full_sort() -> None:
@@ -240,7 +240,7 @@ def test_item_loop_join_matches_jinja_and_escapes_why() -> None:
     from jinja2 import Environment
 
     from aggregator.digest.render import Section
-    from aggregator.digest.templates import Item, ItemLoop
+    from aggregator.mail.templates import Item, ItemLoop
 
     source = (
         "{% for s in x %}<h2>{{ s }}</h2>\n{% for item in section.items %}\n"

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingChange, PostingSource, Source
-from aggregator.ingest import ingest_items, reclassify
 from aggregator.items import RawPosting
+from aggregator.store.ingest import ingest_items, reclassify
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
@@ -109,7 +109,7 @@ def test_updates_are_logged(session: Session, acme: Source) -> None:
         ("2027-01-15T23:59:59+00:00", "2027-02-01T23:59:59+00:00")
     ]
     assert changes(session, "title") == [("Research Engineer", "Senior Research Engineer")]
-    assert changes(session, "salary") == [(None, "150000-200000 USD/YEAR")]
+    assert changes(session, "salary") == [(None, "$150,000–$200,000 a year")]
     assert postings(session)[0].seniority == "senior"
 
 
@@ -225,16 +225,16 @@ def test_reclassify_applies_a_new_taxonomy(
 def test_a_storage_failure_only_loses_that_item(
     session: Session, acme: Source, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aggregator import lifecycle
+    from aggregator.store import changes
 
-    real_apply = lifecycle.apply
+    real_apply = changes.apply
 
     def failing_apply(posting: Posting, data: object, **kwargs: object) -> bool:
         if getattr(data, "title", "") == "Boom":
             raise RuntimeError("database said no")
         return real_apply(posting, data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(lifecycle, "apply", failing_apply)
+    monkeypatch.setattr(changes, "apply", failing_apply)
     items = [ats_item(str(i), title=f"Role {i}") for i in range(5)]
     items.insert(2, ats_item("boom", title="Boom"))
     result = ingest_items(session, acme, items, complete=True, now=NOW)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from aggregator.crawl.worker import prenormalize
 from aggregator.db.models import Posting, Source
-from aggregator.ingest import ingest_items
 from aggregator.items import RawPosting
+from aggregator.store.ingest import ingest_items
 from tests.test_ingest import _classifier, acme  # noqa: F401 (fixtures)
 
 SOURCE = {"key": "greenhouse:acme", "org": "Acme AI", "org_type": "lab", "platform": "greenhouse"}

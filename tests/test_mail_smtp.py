@@ -110,7 +110,7 @@ def test_end_to_end_mime(session: Session, settings: Settings, engine: Engine, s
     assert "https://jobs.example.org/manage/" in html
     assert "https://jobs.example.org/unsubscribe/" in html
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Why: role: research engineer" in text and "via alpha" not in text
+    assert "Why: role: Research engineer" in text and "via alpha" not in text
     assert "Via: alpha" in text
 
 
@@ -129,7 +129,7 @@ def test_421_then_250_retries_and_delivers_once(
     assert len(handler.messages) == 1
     d = session.scalars(select(Digest)).one()
     session.refresh(d)
-    assert (d.status, d.attempts) == ("sent", 2)
+    assert (d.status, d.attempts) == ("sent", 1)  # 421 with nothing sent: an outage, free
 
 
 def test_550_on_rcpt_marks_bounced(
@@ -146,12 +146,33 @@ def test_550_on_rcpt_marks_bounced(
 
 
 def test_temporary_failures_give_up_after_max_attempts(
-    session: Session, settings: Settings, engine: Engine
+    session: Session, settings: Settings, engine: Engine, smtp: Any
 ) -> None:
-    seed(session)
-    cfg = replace(settings, mail_url=f"smtp://127.0.0.1:{free_port()}", digest_max_attempts=2)
-    assert send_digests(cfg, engine, now=NOW).retrying == 1  # connection refused
-    assert send_digests(cfg, engine, now=NOW + timedelta(hours=1)).failed == 1
+    """A recipient refused with 4xx while others go through uses up its attempts; while
+    nothing goes through at all (an outage) attempts are not used up, and the digest is
+    given up only after OUTAGE_GIVE_UP."""
+    from aggregator.digest.send import OUTAGE_GIVE_UP
+
+    handler, port = smtp
+    sub = seed(session)
+    make_subscriber(session, roles=["research_engineer"])
+    session.commit()
+    handler.rcpt_replies[sub.email] = ["451 4.7.1 later"]
+    cfg = replace(smtp_settings(settings, port), digest_max_attempts=1)
+    summary = send_digests(cfg, engine, now=NOW)
+    assert (summary.sent, summary.failed) == (1, 1)
+
+    outage = replace(settings, mail_url=f"smtp://127.0.0.1:{free_port()}", digest_max_attempts=2)
+    lone = make_subscriber(session, roles=["research_engineer"], frequency="daily")
+    session.commit()
+    for hours in (0, 1, 2, 3):
+        assert send_digests(outage, engine, now=NOW + timedelta(hours=hours)).retrying == 1
+    late = NOW + OUTAGE_GIVE_UP + timedelta(hours=1)
+    assert send_digests(outage, engine, now=late).failed == 1
+    session.expire_all()
+    failed = select(Digest.attempts).where(Digest.subscriber_id == lone.id,
+                                           Digest.status == "failed")  # fmt: skip
+    assert list(session.scalars(failed)) == [0]  # the outage used up no attempt
 
 
 def test_stop_after_consecutive_failures(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,8 @@ def _bundled_with(replace: str, by: str) -> str:
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
+        ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
+        ('onsite = "On-site"', 'onsite = ""', "labels.remote.onsite: must be a non-empty string"),
     ],
 )
 def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:
@@ -155,3 +158,21 @@ def test_boilerplate_markers_are_validated(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="too short"):
         load_taxonomy(_write(tmp_path, text))
     assert "pay transparency" in load_taxonomy().boilerplate
+
+
+@pytest.mark.parametrize("phrase", ["(?:a+)+$", "(?:a|aa)+b"])
+def test_catastrophic_phrases_in_a_taxonomy_cannot_hang(tmp_path: Path, phrase: str) -> None:
+    """Issue 14 point 9: these took 12 s to over 120 s per posting on the old matcher."""
+    from aggregator.normalize.classifier import classify
+
+    text = _bundled_with(
+        '"research engineers?" = 10', f'"research engineers?" = 10\n"{phrase}" = 3'
+    )
+    taxonomy = load_taxonomy(_write(tmp_path, text))
+    classify(title="warm-up", taxonomy=taxonomy)  # builds the matchers
+    began = time.process_time()
+    for size in (29, 33, 200, 20_000):
+        classify(title="a" * size, description_text="a" * size + " b", taxonomy=taxonomy)
+    # The old matcher needed 12 s at 29 characters and over 60 s at 33 (CPU time: other
+    # load on the machine does not count).
+    assert time.process_time() - began < 2.0

@@ -72,7 +72,7 @@ def test_posting_page_has_evidence_sources_history(client: TestClient, seeded: S
     assert "<q>mechanistic interpretability (body)</q>" in html
     assert "example-greenhouse" in html
     assert "Change history" in html
-    assert "GBP 90,000–120,000 / year" in html
+    assert "£90,000–£120,000 a year" in html
     assert "Apply on the organization" in html
     assert client.get("/postings/424242").status_code == 404
     assert client.get("/postings/abc").status_code == 422

@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
     @app.command("reclassify")
     def reclassify_command(ctx: typer.Context) -> None:
         """Re-run normalization and the taxonomy over every stored posting."""
-        from aggregator.ingest import reclassify
+        from aggregator.store.ingest import reclassify
 
         context = app_context(ctx)
         taxonomy = taxonomy_for(context.settings)

@@ -46,13 +46,12 @@ def register(app: typer.Typer) -> None:
                 typer.echo(line)
             if no_serve:
                 return
-            import uvicorn
-
             from aggregator.web.app import create_app
+            from aggregator.web.serving import serve
 
             application = create_app(report.settings)
             typer.echo(f"web UI: {report.web_url}  (Ctrl+C to stop)")
             host, _, bind_port = report.web_url.removeprefix("http://").partition(":")
-            uvicorn.run(application, host=host, port=int(bind_port), log_level="warning")
+            serve(application, report.settings, host, int(bind_port))
         finally:
             server.stop()

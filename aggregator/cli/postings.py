@@ -16,6 +16,7 @@ from aggregator.db.models import Posting
 from aggregator.errors import UserError
 from aggregator.normalize.locations import country_code
 from aggregator.normalize.taxonomy import Taxonomy
+from aggregator.presentation.salary import posting_salary
 from aggregator.search import PostingFilter, search_postings, source_keys, tag_values
 
 MAX_LIMIT = 10_000
@@ -90,15 +91,6 @@ def _countries(values: list[str]) -> list[str]:
     return out
 
 
-def _salary(p: Posting) -> str:
-    if p.salary_min is None and p.salary_max is None:
-        return ""
-    values = sorted({v for v in (p.salary_min, p.salary_max) if v is not None})
-    amount = "–".join(f"{v:,.0f}" for v in values)
-    period = f"/{p.salary_period.lower()}" if p.salary_period else ""
-    return f"{p.salary_currency or ''} {amount}{period}".strip()
-
-
 def _table(items: list[Posting]) -> Table:
     table = Table(show_lines=False)
     for name in ("id", "title", "org", "where", "remote", "role", "salary", "deadline", "seen"):
@@ -106,7 +98,7 @@ def _table(items: list[Posting]) -> Table:
     for p in items:
         where = ", ".join(p.cities or p.countries or p.locations or [])
         table.add_row(
-            str(p.id), p.title, p.org_name, where, p.remote, p.role, _salary(p),
+            str(p.id), p.title, p.org_name, where, p.remote, p.role, posting_salary(p),
             p.deadline.date().isoformat() if p.deadline else ("rolling" if p.deadline_rolling
                                                               else ""),
             p.first_seen_at.date().isoformat(),

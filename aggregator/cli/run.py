@@ -40,15 +40,13 @@ def register(app: typer.Typer) -> None:
                     signal.signal(signal.SIGINT, _stop)
                     stop.wait()
                 else:
-                    import uvicorn
-
                     from aggregator.web.app import create_app
+                    from aggregator.web.serving import serve
 
                     bind_host, bind_port = host or settings.web_host, port or settings.web_port
                     typer.echo(f"serving on http://{bind_host}:{bind_port}")
                     # uvicorn handles SIGTERM/SIGINT and returns; then we stop the scheduler
-                    uvicorn.run(create_app(settings), host=bind_host, port=bind_port,
-                                log_level="warning")  # fmt: skip
+                    serve(create_app(settings), settings, bind_host, bind_port)
             finally:
                 scheduler.shutdown(wait=True)
                 typer.echo("scheduler stopped")

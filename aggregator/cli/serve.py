@@ -17,9 +17,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the web UI, the JSON API and the feeds."""
-        import uvicorn
-
         from aggregator.web.app import create_app
+        from aggregator.web.serving import serve as serve_app
 
         context = app_context(ctx)
         settings = context.settings
@@ -27,11 +26,4 @@ def register(app: typer.Typer) -> None:
         bind_host = host or settings.web_host
         bind_port = port or settings.web_port
         typer.echo(f"serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-        # Keep-alive longer than uvicorn's 5 s so busy clients do not reuse closed sockets.
-        uvicorn.run(
-            application,
-            host=bind_host,
-            port=bind_port,
-            log_level="warning",
-            timeout_keep_alive=30,
-        )
+        serve_app(application, settings, bind_host, bind_port)

@@ -1,4 +1,5 @@
-"""``aisafety-jobs sources list`` (registry with health) and ``sources check KEY``."""
+"""``aisafety-jobs sources list`` (registry with health), ``sources check KEY`` and
+``sources platforms`` (what each platform declares)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from aggregator.cli.context import app_context
-from aggregator.crawl.platforms import discover_platforms
+from aggregator.crawl.platforms import discover_platforms, platform_table
 from aggregator.crawl.registry import load_registry, registry_path
 from aggregator.crawl.runner import fetch_sources, select_sources
 from aggregator.db.models import Source
@@ -92,6 +93,11 @@ def register(app: typer.Typer) -> None:
                 (r["last_error"] or "")[:80],
             )
         Console().print(table)
+
+    @group.command("platforms")
+    def platforms() -> None:
+        """The registered platforms as the Markdown table of docs/adding-a-source.md."""
+        typer.echo(platform_table(), nl=False)
 
     @group.command("check")
     def check(

@@ -1,11 +1,15 @@
 """Platform discovery: the built-in ``spiders`` package plus entry-point plugins.
 
-A platform is a class deriving from :class:`spiders.base.PlatformMixin` with a
-non-empty ``name``: a Scrapy spider (:class:`spiders.base.PlatformSpider`) or a
-fetch platform (:class:`spiders.base.FetchPlatform`). Installed packages add
+A platform is a Scrapy spider deriving from :class:`spiders.base.PlatformSpider`
+(the registry-facing part is :class:`spiders.base.PlatformMixin`) with a non-empty
+``name``. Installed packages add
 platforms through the entry-point group ``aisafety_jobs.platforms``; each entry
 point names a platform class (``pkg.mod:MySpider``) or a module whose platform
-classes are all registered. A built-in name cannot be taken over by a plugin.
+classes are all registered. A built-in name cannot be taken over by a plugin;
+two built-in classes (or two plugins) with one name are a configuration error.
+
+Each class declares itself (see :mod:`spiders.base`); :func:`platform_table` renders
+those declarations as the table of ``docs/adding-a-source.md``.
 """
 
 from __future__ import annotations
@@ -14,9 +18,14 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import types
+import typing
+from functools import cache
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
+
+from pydantic.fields import FieldInfo
 
 from aggregator.errors import ConfigError
 from aggregator.logs import log
@@ -39,6 +48,16 @@ def _platform_classes(module: ModuleType) -> list[type[Any]]:
     return out
 
 
+def _add(found: dict[str, type[Any]], cls: type[Any]) -> None:
+    other = found.get(cls.name)
+    if other is not None and other is not cls:
+        raise ConfigError(
+            f"platform name {cls.name!r} is declared twice: {platform_path(other)} and "
+            f"{platform_path(cls)}"
+        )
+    found[cls.name] = cls
+
+
 def _builtin() -> dict[str, type[Any]]:
     import spiders
 
@@ -46,7 +65,7 @@ def _builtin() -> dict[str, type[Any]]:
     for info in sorted(pkgutil.iter_modules(spiders.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"spiders.{info.name}")
         for cls in _platform_classes(module):
-            found[cls.name] = cls
+            _add(found, cls)
     return found
 
 
@@ -71,7 +90,7 @@ def _plugins(builtin: dict[str, type[Any]]) -> dict[str, type[Any]]:
             if cls.name in builtin:
                 log(logger, logging.WARNING, "platform_plugin_shadowed", name=cls.name)
                 continue
-            found[cls.name] = cls
+            _add(found, cls)
     return found
 
 
@@ -79,6 +98,60 @@ def discover_platforms() -> dict[str, type[Any]]:
     """Every registered platform by name (built-in first, then plugins)."""
     builtin = _builtin()
     return {**builtin, **_plugins(builtin)}
+
+
+@cache
+def board_platforms() -> frozenset[str]:
+    """Names of the platforms that declare ``is_board`` (second-hand listings)."""
+    return frozenset(name for name, cls in discover_platforms().items() if cls.is_board)
+
+
+def _type_text(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return " \\| ".join(f'`"{v}"`' for v in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return " \\| ".join(_type_text(a) for a in args)
+    names = {bool: "true/false", str: "text", int: "integer", float: "number"}
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _option_text(name: str, info: FieldInfo) -> str:
+    if info.is_required():
+        shown = ", required"
+    else:
+        shown = "" if info.default is None else f", default `{_literal(info.default)}`"
+    return f"`{name}` ({_type_text(info.annotation)}{shown})"
+
+
+def platform_table(platforms: dict[str, type[Any]] | None = None) -> str:
+    """The Markdown table of platforms, options and what ``url`` replaces (for the docs)."""
+    platforms = platforms if platforms is not None else discover_platforms()
+    lines = [
+        "| platform | token | options | default endpoint → what `url` replaces |",
+        "|---|---|---|---|",
+    ]
+    for name in sorted(platforms):
+        cls = platforms[name]
+        token = "required" if cls.requires_token else "–"
+        options = "; ".join(
+            _option_text(option, info) for option, info in cls.Options.model_fields.items()
+        )
+        notes = [cls.url_replaces or "–"]
+        if cls.is_board:
+            notes.append("A board: items name their employer.")
+        if cls.needs_settings:
+            needed = ", ".join(f"`{s}`" for s in cls.needs_settings)
+            notes.append(f"Skipped unless the setting(s) {needed} are set.")
+        lines.append(f"| `{name}` | {token} | {options or '–'} | {' '.join(notes)} |")
+    return "\n".join(lines) + "\n"
 
 
 def platform_path(cls: type[Any]) -> str:

@@ -50,7 +50,7 @@ def record_result(
     session: Session, source: Source, run: CrawlRun, result: dict[str, Any], seconds: float
 ) -> dict[str, Any]:
     """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
-    from aggregator.ingest import ingest_items
+    from aggregator.store.ingest import ingest_items
 
     now = datetime.now(UTC)
     status = str(result.get("status") or "failed")

@@ -13,8 +13,12 @@ Format (a public contract; ``--sources-file`` uses the same)::
     homepage = "https://www.anthropic.com"            # optional
     interval_hours = 6         # optional
     host = "eu"                # platform options: any key the platform declares
+    confidence = "high"        # optional: high | medium | low (low must be enabled = false)
+    evidence = "where the token was seen, when"      # optional
 
-Every validation error names the source key and the field.
+Entries are validated by a pydantic model (:class:`SourceEntry`), then against
+their platform: its required token/url and its typed ``Options``. Every
+validation error is one line naming the source key and the field.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,18 +39,70 @@ from aggregator.errors import ConfigError
 from aggregator.paths import config_file
 from aggregator.settings import Settings
 
-KNOWN_FIELDS = (
-    "key",
-    "org",
-    "org_type",
-    "platform",
-    "token",
-    "url",
-    "enabled",
-    "homepage",
-    "interval_hours",
-)
+CONFIDENCE = ("high", "medium", "low")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
+class SourceEntry(BaseModel):
+    """One ``[[sources]]`` table; keys it does not declare are platform options."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    key: str
+    org: str
+    org_type: str
+    platform: str
+    token: str | None = None
+    url: str | None = None
+    enabled: StrictBool = True
+    homepage: str | None = None
+    interval_hours: float | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    evidence: str | None = None
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _snake_case(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not _KEY.match(value):
+            raise ValueError("required, snake_case (a-z, 0-9, _)")
+        return value
+
+    @field_validator("org", "platform", "token", "evidence")
+    @classmethod
+    def _non_empty(cls, value: str | None) -> str | None:
+        if value is not None and not value:
+            raise ValueError("must be a non-empty string")
+        return value
+
+    @field_validator("org_type")
+    @classmethod
+    def _org_type(cls, value: str) -> str:
+        if value not in ORG_TYPES:
+            raise ValueError(f"must be one of {', '.join(ORG_TYPES)}, got {value!r}")
+        return value
+
+    @field_validator("url", "homepage")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value)
+
+    @field_validator("interval_hours", mode="before")
+    @classmethod
+    def _positive(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError(f"must be a positive number, got {value!r}")
+        return value
+
+
+REQUIRED = ("key", "org", "org_type", "platform")
+KNOWN_FIELDS = tuple(SourceEntry.model_fields)
 
 
 @dataclass(frozen=True)
@@ -59,6 +116,8 @@ class SourceConfig:
     enabled: bool = True
     homepage: str | None = None
     interval_hours: float | None = None
+    confidence: str | None = None
+    evidence: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
     def job_source(self) -> dict[str, Any]:
@@ -87,11 +146,20 @@ def registry_path(settings: Settings, sources_file: str | Path | None = None) ->
     return config_file("sources.toml")
 
 
-def _http_url(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) of each pydantic error, worded for a maintainer."""
+    out = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "?"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = "required"
+        elif error["type"] in ("string_type", "bool_type"):
+            message = f"{message}, got {error.get('input')!r}"
+        elif error["type"] == "extra_forbidden":
+            message = "unknown field"
+        out.append((name, message))
+    return out
 
 
 def _check_entry(
@@ -107,54 +175,50 @@ def _check_entry(
     def bad(name: str, message: str) -> None:
         errors.append(f"{where}: field '{name}': {message}")
 
-    if not isinstance(key, str) or not _KEY.match(key):
-        bad("key", "required, snake_case (a-z, 0-9, _)")
-    for name in ("org", "platform"):
-        if not isinstance(entry.get(name), str) or not entry[name].strip():
-            bad(name, "required, a non-empty string")
-    if entry.get("org_type") not in ORG_TYPES:
-        bad("org_type", f"must be one of {', '.join(ORG_TYPES)}, got {entry.get('org_type')!r}")
-    platform = platforms.get(str(entry.get("platform")))
-    if isinstance(entry.get("platform"), str) and platform is None:
-        bad(
-            "platform",
-            f"unknown platform {entry['platform']!r}; registered: {', '.join(sorted(platforms))}",
-        )
-    token = entry.get("token")
-    if token is not None and (not isinstance(token, str) or not token.strip()):
-        bad("token", "must be a non-empty string")
-    if platform is not None and platform.requires_token and not token:
-        bad("token", f"required by platform {platform.name!r}")
-    url = entry.get("url")
-    if url is not None and not _http_url(url):
-        bad("url", f"must be an http:// or https:// URL, got {url!r}")
-    if platform is not None and platform.requires_url and not url:
-        bad("url", f"required by platform {platform.name!r}")
-    if "enabled" in entry and not isinstance(entry["enabled"], bool):
-        bad("enabled", "must be true or false")
-    if "homepage" in entry and not _http_url(entry["homepage"]):
-        bad("homepage", f"must be an http(s) URL, got {entry['homepage']!r}")
-    interval = entry.get("interval_hours")
-    if interval is not None and (
-        isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0
-    ):
-        bad("interval_hours", f"must be a positive number, got {interval!r}")
+    try:
+        parsed: SourceEntry | None = SourceEntry.model_validate(entry)
+    except ValidationError as exc:
+        parsed = None
+        for field_name, message in _messages(exc):
+            if field_name in REQUIRED and message == "required":
+                message = "required, a non-empty string"
+            bad(field_name, message)
+    wanted = entry.get("platform")
+    platform = platforms.get(wanted) if isinstance(wanted, str) else None
+    if isinstance(wanted, str) and wanted and platform is None:
+        registered = ", ".join(sorted(platforms))
+        bad("platform", f"unknown platform {wanted!r}; registered: {registered}")
     options = {k: v for k, v in entry.items() if k not in KNOWN_FIELDS}
-    allowed = set(platform.options) if platform is not None else set(options)
-    for name in sorted(set(options) - allowed):
-        bad(name, f"unknown field (platform options: {', '.join(sorted(allowed)) or 'none'})")
-    if len(errors) > before:
+    if platform is not None:
+        if platform.requires_token and not entry.get("token"):
+            bad("token", f"required by platform {platform.name!r}")
+        if platform.requires_url and not entry.get("url"):
+            bad("url", f"required by platform {platform.name!r}")
+        allowed = ", ".join(platform.Options.model_fields) or "none"
+        try:
+            platform.Options.model_validate(options)
+        except ValidationError as exc:
+            for option, message in _messages(exc):
+                if message == "unknown field":
+                    bad(option, f"unknown field (platform options: {allowed})")
+                else:
+                    bad(option, f"{platform.name} option: {message}")
+    if parsed is not None and parsed.confidence == "low" and parsed.enabled:
+        bad("enabled", "a low-confidence source must be enabled = false until checked")
+    if len(errors) > before or parsed is None:
         return None
     return SourceConfig(
-        key=str(key),
-        org=entry["org"].strip(),
-        org_type=entry["org_type"],
-        platform=entry["platform"],
-        token=token,
-        url=url,
-        enabled=entry.get("enabled", True),
-        homepage=entry.get("homepage"),
-        interval_hours=float(interval) if interval is not None else None,
+        key=parsed.key,
+        org=parsed.org,
+        org_type=parsed.org_type,
+        platform=parsed.platform,
+        token=parsed.token,
+        url=parsed.url,
+        enabled=parsed.enabled,
+        homepage=parsed.homepage,
+        interval_hours=parsed.interval_hours,
+        confidence=parsed.confidence,
+        evidence=parsed.evidence,
         options=options,
     )
 

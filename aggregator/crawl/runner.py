@@ -68,6 +68,11 @@ def select_sources(configs: list[SourceConfig], keys: list[str] | None) -> list[
     return [by_key[k] for k in dict.fromkeys(keys)]
 
 
+def missing_settings(settings: Settings, platform: type[Any]) -> list[str]:
+    """The settings a platform needs (``needs_settings``) that are empty."""
+    return [name for name in platform.needs_settings if not getattr(settings, name, "")]
+
+
 def build_job(
     settings: Settings,
     configs: list[SourceConfig],
@@ -82,7 +87,13 @@ def build_job(
         "deadline_seconds": settings.crawl_timeout_seconds + 5,
         "sources": [
             {
-                "source": c.job_source(),
+                "source": {
+                    **c.job_source(),
+                    "settings": {
+                        name: getattr(settings, name)
+                        for name in platforms[c.platform].needs_settings
+                    },
+                },
                 "platform": platform_path(platforms[c.platform]),
                 "state": states.get(c.key) or {},
             }
@@ -220,6 +231,8 @@ def crawl_sources(
     platforms = discover_platforms()
     configs = load_registry(registry_path(settings, sources_file), platforms)
     chosen = select_sources(configs, keys)
+    if not keys:  # a platform without its key (USAJOBS) is off until the setting is given
+        chosen = [c for c in chosen if not missing_settings(settings, platforms[c.platform])]
     engine = open_database(settings)
     Session_ = session_factory(engine)
     with Session_() as session:

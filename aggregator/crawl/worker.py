@@ -53,11 +53,11 @@ def prenormalize(source: dict[str, Any], items: list[dict[str, Any]]) -> list[An
     the parent then normalizes it and reports the problem)."""
     from dataclasses import replace
 
+    from aggregator.crawl.platforms import board_platforms
     from aggregator.items import RawPosting
-    from aggregator.lifecycle import BOARD_PLATFORMS
     from aggregator.normalize.posting import normalize
 
-    board = source.get("platform") in BOARD_PLATFORMS or source.get("org_type") == "board"
+    board = source.get("platform") in board_platforms() or source.get("org_type") == "board"
     out: list[Any] = []
     for item in items:
         try:

@@ -17,14 +17,15 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.candidates import PROGRAM_ROLES, Match, label
 from aggregator.db.models import Digest, Posting, PostingChange, Subscriber
 from aggregator.digest.periods import first_window
 from aggregator.digest.render import DigestView, Item, Renderer, Section, unsubscribe_headers
 from aggregator.mail.message import build_message, clean_header, domain_of, list_id
-from aggregator.matching import PostingIndex
+from aggregator.matching.candidates import PROGRAM_ROLES, Match
+from aggregator.matching.index import PostingIndex
+from aggregator.presentation.labels import label
+from aggregator.profiles import FALLBACK_ROLES, ProfileInput, describe_profile, profile_filter
 from aggregator.settings import Settings
-from aggregator.subscriptions import FALLBACK_ROLES, ProfileInput, describe_profile, profile_filter
 from aggregator.tokens import link
 
 MAX_WINDOW = timedelta(days=28)
@@ -157,7 +158,7 @@ def sections(p: Plan, postings: Mapping[int, Posting]) -> list[Section]:
         else:
             by_role[role].append(item)
     out = [
-        Section(f"New roles: {label(role).capitalize()}", items)
+        Section(f"New roles: {label(role, 'role')}", items)
         for role, items in sorted(by_role.items(), key=lambda kv: (_role_order(kv[0]), kv[0]))
     ]
     if programs:

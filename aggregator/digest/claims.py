@@ -9,6 +9,7 @@ import re
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Digest, Subscriber
+from aggregator.debris import pid_alive
 from aggregator.digest.build import (
     message_id,
 )
@@ -36,84 +38,153 @@ def worker_id() -> str:
 
 
 def _dead(claimed_by: str | None) -> bool:
+    """Whether the sender that claimed a row is known to be gone (same host, no process)."""
     host, _, rest = (claimed_by or "").partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname()[:60] or not pid.isdigit():
         return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not pid_alive(int(pid))
 
 
 def recover_stale(session: Session, settings: Settings, transport: Transport, now: datetime) -> int:
-    """Rows a dead sender left in ``sending``: sent (outbox file exists), pending (outbox
-    without file, or a local sender's journal shows it never tried) or unknown (SMTP:
-    never resent)."""
+    """Rows a dead sender (this host, process gone) or a stale claim (any host, older than
+    ``STALE_CLAIM``) left in ``sending``. With the outbox, the file decides: sent or
+    pending. Otherwise the sender's journal decides, wherever it ran (it lives in the
+    data folder): delivered → sent; refused or never tried → pending; handed over with no
+    answer → unknown (never resent); no journal at all → unknown."""
     count = 0
     rows = session.scalars(select(Digest).where(Digest.status == "sending")).all()
-    journals: dict[str, set[int] | None] = {}
+    journals: dict[str, JournalState | None] = {}
     for d in rows:
         claimed = d.claimed_at or d.created_at
-        dead = _dead(d.claimed_by)
-        if not (dead or claimed < now - STALE_CLAIM):
+        if not (_dead(d.claimed_by) or claimed < now - STALE_CLAIM):
             continue
         mid = message_id(settings, d.subscriber_id, d.period)
-        new = "unknown"
+        key = d.claimed_by or ""
+        if key not in journals:
+            journals[key] = Journal(settings, key).read()
         if isinstance(transport, OutboxTransport):
             new = "sent" if transport.path_for(mid).exists() else "pending"
-        elif dead:
-            key = d.claimed_by or ""
-            if key not in journals:
-                journals[key] = Journal(settings, key).attempted()
-            tried = journals[key]
-            if tried is not None and d.id not in tried:
-                new = "pending"  # claimed in a batch but never handed to the transport
+        else:
+            new = _after_death(journals[key], d.id)
         result = session.execute(
             update(Digest)
             .where(Digest.id == d.id, Digest.status == "sending", Digest.claimed_by == d.claimed_by)
             .values(status=new, message_id=mid if new == "sent" else None,
                     sent_at=now if new == "sent" else None, claimed_by=None,
-                    last_error="sender died while sending" if new != "pending" else None)
+                    last_error=_RECOVERED_ERRORS.get(new))
         )  # fmt: skip
         count += result.rowcount or 0  # type: ignore[attr-defined]
         log(logger, logging.WARNING, "digest_recovered", digest=d.id, status=new)
     session.commit()
-    for key, tried in journals.items():
-        if tried is not None:
-            Journal(settings, key).remove()
+    clean_journals(session, settings, recovered=set(journals))
     return count
 
 
-class Journal:
-    """A sender's append-only list of the digest ids it handed to the transport.
+_RECOVERED_ERRORS = {
+    "unknown": "sender died after handing the message over, before the server answered",
+    "sent": None,
+    "pending": None,
+}
 
-    Claims come in batches; if the sender dies, the journal tells recovery which
-    claimed rows were never tried (safe to send again: back to pending) and which may
-    have gone out (unknown, never resent). One write per message, no fsync: it guards
-    against a dead process, not a dead machine (then rows stay unknown)."""
+
+def _after_death(journal: JournalState | None, digest_id: int) -> str:
+    if journal is None:
+        return "unknown"  # no journal (a lost data folder): nothing is known
+    if digest_id in journal.delivered:
+        return "sent"
+    if digest_id in journal.tried and digest_id not in journal.refused:
+        return "unknown"  # maybe delivered: never resent
+    return "pending"
+
+
+def clean_journals(session: Session, settings: Settings, *, recovered: set[str]) -> int:
+    """Remove the journals of senders with no row left in ``sending`` that are dead (this
+    host), were just recovered, or have not written for ``STALE_CLAIM``."""
+    folder = Path(settings.data_dir) / "digest-journal"
+    if not folder.is_dir():
+        return 0
+    claimed = session.scalars(
+        select(Digest.claimed_by).where(Digest.status == "sending").distinct()
+    )
+    busy = {Journal.file_name(c or "") for c in claimed}
+    done = {Journal.file_name(k) for k in recovered}
+    cutoff = time.time() - STALE_CLAIM.total_seconds()
+    removed = 0
+    for path in folder.glob("*.log"):
+        if path.name in busy:
+            continue
+        worker = path.stem.rsplit("_", 2)  # host_pid_uuid (':' written as '_')
+        dead = len(worker) == 3 and _dead(":".join(worker))
+        try:
+            old = path.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if dead or old or path.name in done:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+@dataclass(frozen=True)
+class JournalState:
+    tried: set[int]  # handed to the transport
+    delivered: set[int]  # the server accepted them
+    refused: set[int]  # the server refused them: not delivered
+
+
+class Journal:
+    """A sender's append-only record of the digest ids it handed to the transport
+    (``id``) and of the server's answer (``+id`` accepted, ``-id`` refused).
+
+    Claims come in batches and row updates are written in batches; if the sender dies,
+    the journal tells recovery — on any host sharing the data folder — which claimed
+    rows went out (sent), which were never tried or refused (safe to send again:
+    pending) and which were handed over without an answer (unknown, never resent). One
+    unbuffered write per event, no fsync: it guards against a dead process, not a dead
+    machine. Created when the sender starts, so a missing journal means "nothing known"."""
 
     def __init__(self, settings: Settings, worker: str):
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", worker)[:150] or "worker"
-        self.path = Path(settings.data_dir) / "digest-journal" / f"{name}.log"
+        self.path = Path(settings.data_dir) / "digest-journal" / self.file_name(worker)
         self._fd: int | None = None
 
-    def write(self, digest_id: int) -> None:
+    @staticmethod
+    def file_name(worker: str) -> str:
+        return (re.sub(r"[^A-Za-z0-9._-]+", "_", worker)[:150] or "worker") + ".log"
+
+    def start(self) -> None:
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.write(self._fd, b"%d\n" % digest_id)
 
-    def attempted(self) -> set[int] | None:
-        """The ids written, or None when there is no journal (then nothing is known)."""
+    def _append(self, line: bytes) -> None:
+        self.start()
+        assert self._fd is not None
+        os.write(self._fd, line)  # O_APPEND: whole lines, also from the sending threads
+
+    def write(self, digest_id: int) -> None:
+        """Before the transport sees the message."""
+        self._append(b"%d\n" % digest_id)
+
+    def delivered(self, digest_id: int) -> None:
+        self._append(b"+%d\n" % digest_id)
+
+    def refused(self, digest_id: int) -> None:
+        self._append(b"-%d\n" % digest_id)
+
+    def read(self) -> JournalState | None:
+        """What was written, or None when there is no journal (then nothing is known)."""
         try:
             text = self.path.read_text(errors="replace")
         except OSError:
             return None
-        return {int(line) for line in text.split() if line.isdigit()}
+        state = JournalState(set(), set(), set())
+        for line in text.split():
+            target = {"+": state.delivered, "-": state.refused}.get(line[0], state.tried)
+            number = line.lstrip("+-")
+            if number.isdigit():
+                target.add(int(number))
+        return state
 
     def remove(self) -> None:
         if self._fd is not None:

@@ -23,12 +23,13 @@ from sqlalchemy.engine import Engine
 
 from aggregator.db.engine import session_factory
 from aggregator.db.models import Posting, PostingChange, Subscriber
+from aggregator.debris import owned_folder, remove_orphans
 from aggregator.digest.build import Plan, digest_message, load_changes, make_view
 from aggregator.digest.render import Renderer
 from aggregator.mail.message import PreparedMessage
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 from aggregator.tokens import link_maker
 
 POOL_MIN_JOBS = 64  # fewer jobs than this are composed in the parent process
@@ -124,6 +125,7 @@ Outcome = tuple[int, PreparedMessage | None, str | None]  # digest id, message, 
 # (digest id, None, error)
 Spooled = tuple[int, tuple[int, int] | None, Any]
 _SHM = "/dev/shm"  # memory-backed, where the system has it
+SPOOL_PREFIX = "aisafety-jobs-digests-"
 _WORKER: tuple[Settings, Renderer, RunIndex, str] | None = None
 
 
@@ -166,6 +168,11 @@ def _unspool(path: str, chunk: list[Spooled]) -> Iterator[Outcome]:
         else:
             start, length = place
             yield digest_id, PreparedMessage(data[start : start + length], extra), None
+
+
+def remove_orphaned_spools() -> int:
+    """Spool folders of digest runs that were killed (a kill skips ``Composer.close``)."""
+    return remove_orphans(SPOOL_PREFIX, [_SHM, tempfile.gettempdir()])
 
 
 def process_count(settings: Settings) -> int:
@@ -244,7 +251,7 @@ class Composer:
         self._snapshot = set(self.run.postings)
         if self._spool is None:
             shm = _SHM if os.access(_SHM, os.W_OK) else None
-            self._spool = tempfile.mkdtemp(prefix="aisafety-jobs-digests-", dir=shm)
+            self._spool = owned_folder(SPOOL_PREFIX, shm)
         _WORKER = (self.settings, self.renderer, self.run, self._spool)
         self._pool = multiprocessing.get_context("fork").Pool(self.processes)
 

@@ -27,9 +27,9 @@ from aggregator.digest.build import (
 from aggregator.digest.compose import Composer, Job
 from aggregator.digest.periods import frequency_of, is_due
 from aggregator.logs import log
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
+from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
-from aggregator.subscriptions import ProfileInput
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from aggregator.digest.build import (
 from aggregator.digest.periods import period_for
 from aggregator.digest.render import Renderer
 from aggregator.errors import UserError
-from aggregator.matching import PostingIndex
+from aggregator.matching.index import PostingIndex
 from aggregator.settings import Settings
 from aggregator.subscriptions import ProfileInput, find_subscriber
 

@@ -1,6 +1,6 @@
-"""Jinja2 rendering of digests and confirmation emails (HTML with inlined CSS + text).
+"""Jinja2 rendering of digests (HTML with inlined CSS + text).
 
-The templates are prepared once per process (aggregator.digest.templates); each
+The templates are prepared once per process (aggregator.mail.templates); each
 posting's HTML and text fragments are rendered once per run and reused in every digest
 that lists them, so a message costs only Jinja joins.
 """
@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Any
 
 from markupsafe import Markup
 
-from aggregator.candidates import label
-from aggregator.db.models import Posting, Subscriber
-from aggregator.digest.templates import (
+from aggregator.db.models import Posting
+from aggregator.mail.message import clean_header
+from aggregator.mail.templates import (
     Item,
     ItemLoop,
     ascii_html,
@@ -28,32 +27,14 @@ from aggregator.digest.templates import (
     template_source,
     text_template,
 )
-from aggregator.mail.message import build_message, clean_header
+from aggregator.presentation.labels import label
+from aggregator.presentation.salary import posting_salary
+from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
-from aggregator.subscriptions import SEMANTICS, ProfileInput, describe_profile
-from aggregator.tokens import link
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
     return clean_header(value or "", limit)
-
-
-def _salary(p: Posting) -> str:
-    if p.salary_text:
-        return _one_line(p.salary_text, 120)
-    if p.salary_min is None and p.salary_max is None:
-        return ""
-    low, high = p.salary_min, p.salary_max
-    amount = f"{low:,.0f}–{high:,.0f}" if low and high and low != high else f"{(high or low):,.0f}"
-    return " ".join(
-        x
-        for x in (
-            amount,
-            p.salary_currency or "",
-            f"per {p.salary_period}" if p.salary_period else "",
-        )
-        if x
-    )
 
 
 _REMOTE_ONLY = {"remote", "fully remote", "remote only", "100% remote", "anywhere"}
@@ -91,12 +72,12 @@ def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
         "org": _one_line(p.org_name, 200),
         "location": location,
         "remote": remote,
-        "salary": _salary(p),
+        "salary": posting_salary(p),
         "deadline": p.deadline.date().isoformat()
         if p.deadline
         else ("rolling" if p.deadline_rolling else ""),
         "posted": (p.posted_at or p.first_seen_at).date().isoformat(),
-        "tags": [label(p.role), *(label(s) for s in skills)],
+        "tags": [label(p.role, "role"), *(label(s, "skill") for s in skills)],
         "url": f"{settings.base_url.rstrip('/')}/postings/{p.id}",
         "apply_url": p.apply_url or p.url,
         "sources": ", ".join(sources),
@@ -185,29 +166,3 @@ def unsubscribe_headers(settings: Settings, unsubscribe_url: str) -> dict[str, s
         "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-
-
-def confirmation_message(settings: Settings, subscriber: Subscriber) -> EmailMessage:
-    from email.utils import make_msgid
-
-    from aggregator.mail.message import domain_of
-
-    values = {
-        "email": subscriber.email,
-        "frequency": subscriber.frequency,
-        "profile": describe_profile(ProfileInput.of(subscriber.profile)),
-        "semantics": SEMANTICS,
-        "confirm_url": link(settings, "confirm", subscriber),
-        "hours": settings.confirm_max_age_hours,
-    }
-    html = inlined_template("confirm.html.j2").render(**values)
-    text = text_template("confirm.txt.j2").render(**values)
-    message_id = make_msgid(idstring=f"confirm.{subscriber.id}", domain=domain_of(settings))
-    return build_message(
-        settings,
-        to=subscriber.email,
-        subject="Confirm your AI safety jobs digest",
-        text=text,
-        html=html,
-        message_id=message_id,
-    )

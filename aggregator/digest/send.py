@@ -21,9 +21,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -40,13 +40,14 @@ from aggregator.digest.claims import (
     recover_stale,
     worker_id,
 )
-from aggregator.digest.compose import Composer
+from aggregator.digest.compose import Composer, remove_orphaned_spools
 from aggregator.digest.planning import Summary, due_subscribers, load_jobs, plan_digests
 from aggregator.logs import log
 from aggregator.mail import (
     PermanentFailure,
     TemporaryFailure,
     Transport,
+    UncertainDelivery,
     transport_from_url,
 )
 from aggregator.mail.message import PreparedMessage
@@ -59,35 +60,66 @@ __all__ = [
     "plan_digests", "recover_stale", "send_claimed", "send_digests", "worker_id",
 ]  # fmt: skip
 logger = logging.getLogger(__name__)
-MAX_CONSECUTIVE_FAILURES = 10
+MAX_CONSECUTIVE_FAILURES = 10  # connection-level failures in a row stop the run
+# A digest that only ever failed while no message at all went through (an outage) is
+# given up after this long since it was planned.
+OUTAGE_GIVE_UP = timedelta(days=3)
 
 
-Outcome = tuple[dict[str, Any], str, bool]  # new column values, summary field, bounced
+class Outcome(NamedTuple):
+    field: str  # sent, temporary (decided later), unknown, failed
+    values: dict[str, Any]  # new column values
+    bounced: bool = False
+    transport_failure: bool = False  # the server could not be talked to: counts to stop
 
 
 def _outcome(
     settings: Settings,
+    journal: Journal,
+    digest_id: int,
     msg: PreparedMessage,
-    attempts: int,
     transport: Transport,
     *,
     now: datetime,
 ) -> Outcome:
-    """Send one message: (new column values, summary field, bounced)."""
+    """Send one message (in a sending thread) and journal the server's answer."""
     try:
         transport.send(msg)
+    except UncertainDelivery as exc:  # maybe delivered: never sent again automatically
+        return Outcome("unknown", {"status": "unknown", "last_error": str(exc)[:2000]},
+                       transport_failure=True)  # fmt: skip
     except TemporaryFailure as exc:
-        error = str(exc)[:2000]
-        if attempts >= settings.digest_max_attempts:
-            return {"status": "failed", "last_error": error}, "failed", False
-        values = {"status": "pending", "next_attempt_at": now + backoff(attempts),
-                  "last_error": error, "claimed_by": None}  # fmt: skip
-        return values, "retrying", False
+        journal.refused(digest_id)
+        return Outcome("temporary", {"last_error": str(exc)[:2000]},
+                       transport_failure=exc.connection)  # fmt: skip
     except PermanentFailure as exc:
-        return {"status": "failed", "last_error": str(exc)[:2000]}, "failed", exc.bounce
+        journal.refused(digest_id)
+        values: dict[str, Any] = {"status": "failed", "last_error": str(exc)[:2000]}
+        # a bounce is the server answering about one address, not a transport failure
+        return Outcome("failed", values, bounced=exc.bounce, transport_failure=not exc.bounce)
+    journal.delivered(digest_id)
     values = {"status": "sent", "message_id": str(msg["Message-ID"]), "sent_at": now,
               "last_error": None}  # fmt: skip
-    return values, "sent", False
+    return Outcome("sent", values)
+
+
+def _retry(
+    settings: Settings,
+    error: str,
+    attempts: int,
+    planned: datetime,
+    now: datetime,
+    *,
+    counted: bool,
+) -> tuple[dict[str, Any], str]:
+    """Column values and summary field of a temporary failure. ``counted``: another
+    message went through meanwhile, so this one's failure is its own and uses up an
+    attempt; otherwise it happened during an outage and costs no attempt."""
+    if (attempts >= settings.digest_max_attempts) if counted else (now - planned > OUTAGE_GIVE_UP):
+        return {"status": "failed", "last_error": error}, "failed"
+    wait = backoff(max(attempts, 1))
+    return {"status": "pending", "next_attempt_at": now + wait, "last_error": error,
+            "claimed_by": None}, "retrying"  # fmt: skip
 
 
 def send_claimed(
@@ -109,28 +141,49 @@ def send_claimed(
     worker = worker or worker_id()
     summary = Summary()
     journal = Journal(settings, worker)
+    journal.start()  # before any claim: a missing journal then means "nothing known"
     composer: Composer | None = None  # built after the first claim: claims come first
     pool = SendPool(transport, settings.smtp_connections)
     size, failures = 10, 0
     try:
         with session_factory(engine)() as session:
             writer = RowWriter(session, worker)
-            # (digest id, subscriber id, attempted, future outcome), oldest first
-            inflight: deque[tuple[int, int, bool, Future[Outcome]]] = deque()
+            # (digest id, subscriber id, its batch, future outcome), oldest first
+            inflight: deque[tuple[int, int, _Batch, Future[Outcome]]] = deque()
+
+            # temporary failures since the last message that went through:
+            # (digest id, error, attempts, planned at, batch time)
+            streak: list[tuple[int, str, int, datetime, datetime]] = []
+
+            def close_streak(counted: bool) -> None:
+                for digest_id, error, attempts, planned, at in streak:
+                    values, field = _retry(settings, error, attempts, planned, at,
+                                           counted=counted)  # fmt: skip
+                    writer.add(digest_id, values, counted)
+                    setattr(summary, field, getattr(summary, field) + 1)
+                streak.clear()
 
             def settle() -> None:
                 """Record the oldest outcome (in send order, so stop counts stay exact)."""
                 nonlocal failures
-                digest_id, subscriber_id, attempted, future = inflight.popleft()
-                values, field, bounced = future.result()
-                writer.add(digest_id, values, attempted)
-                if bounced:
+                digest_id, subscriber_id, b, future = inflight.popleft()
+                o = future.result()
+                if o.field == "temporary":
+                    attempts = b.attempts[digest_id] + 1
+                    streak.append((digest_id, o.values["last_error"], attempts,
+                                   b.planned[digest_id], b.now))  # fmt: skip
+                else:
+                    if o.field == "sent":
+                        close_streak(counted=True)
+                    writer.add(digest_id, o.values, o.field != "render")
+                    field = "failed" if o.field == "render" else o.field
+                    setattr(summary, field, getattr(summary, field) + 1)
+                if o.bounced:
                     writer.bounced.append(subscriber_id)
                     summary.bounced += 1
-                setattr(summary, field, getattr(summary, field) + 1)
-                failures = failures + 1 if field != "sent" else 0
+                failures = failures + 1 if o.transport_failure else 0
                 if progress:
-                    progress(writer.rows[-1]["b_status"])
+                    progress(o.values.get("status", "pending"))
                 if failures >= max_consecutive_failures and not summary.stopped:
                     summary.stopped = True
                     log(logger, logging.ERROR, "digest_send_stopped", failures=failures)
@@ -151,10 +204,13 @@ def send_claimed(
                     skip = {"status": "skipped", "last_error": f"subscriber is {status}"}
                     writer.add(digest_id, skip, False)
                     summary.skipped += 1
-                rows = session.execute(select(Digest.id, Digest.attempts).where(Digest.id.in_(ids)))
-                attempts = {row[0]: row[1] for row in rows}
+                rows = session.execute(
+                    select(Digest.id, Digest.attempts, Digest.created_at)
+                    .where(Digest.id.in_(ids))
+                ).all()  # fmt: skip
                 return _Batch(ids, now_, {j.digest_id: j.subscriber_id for j in jobs},
-                              attempts, set(inactive), composer.compose(jobs))  # fmt: skip
+                              {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows},
+                              set(inactive), composer.compose(jobs))  # fmt: skip
 
             def send_batch(b: _Batch) -> None:
                 for digest_id, msg, error in b.outcomes:
@@ -168,13 +224,12 @@ def send_claimed(
                     if msg is None:
                         log(logger, logging.ERROR, "digest_render_failed", digest=digest_id,
                             error=error)  # fmt: skip
-                        failed: Outcome = ({"status": "failed", "last_error": error}, "failed",
-                                           False)  # fmt: skip
-                        inflight.append((digest_id, sub, False, finished(failed)))
+                        failed = Outcome("render", {"status": "failed", "last_error": error})
+                        inflight.append((digest_id, sub, b, finished(failed)))
                         continue
                     journal.write(digest_id)  # before the transport sees it
-                    send = partial(_outcome, settings, msg, b.attempts[digest_id] + 1, now=b.now)
-                    inflight.append((digest_id, sub, True, pool.submit(send)))
+                    send = partial(_outcome, settings, journal, digest_id, msg, now=b.now)
+                    inflight.append((digest_id, sub, b, pool.submit(send)))
                 while inflight:
                     settle()
 
@@ -193,6 +248,7 @@ def send_claimed(
                 if not summary.stopped:
                     batches.popleft()
                 writer.flush()
+            close_streak(counted=False)  # nothing went through since: an outage
             for b in batches:  # stopped: the rows not tried go back to the queue
                 for digest_id in set(b.ids) - b.done:
                     writer.add(digest_id, {"status": "pending", "claimed_by": None}, False)
@@ -213,6 +269,7 @@ class _Batch:
     now: datetime
     subscriber_of: dict[int, int]
     attempts: dict[int, int]
+    planned: dict[int, datetime]  # when each row was planned (created)
     done: set[int]  # rows recorded already (inactive subscribers, sent or failed)
     outcomes: Iterator[tuple[int, PreparedMessage | None, str | None]]
 
@@ -239,6 +296,7 @@ def send_digests(
         settings.resolved_mail_url, timeout=settings.smtp_timeout_seconds
     )
     try:
+        remove_orphaned_spools()
         with session_factory(engine)() as session:
             purge_expired_pending(session, settings, now)
             recovered = recover_stale(session, settings, transport, now or utcnow())

@@ -1,4 +1,7 @@
-"""Outgoing mail: message building and the transports (outbox, SMTP, null)."""
+"""Outgoing mail: message building, the email templates and the transports (outbox, SMTP, null).
+
+May import only the foundations (settings, paths, errors, logs).
+"""
 
 from aggregator.mail.message import build_message, clean_header
 from aggregator.mail.transports import (
@@ -8,6 +11,7 @@ from aggregator.mail.transports import (
     SmtpTransport,
     TemporaryFailure,
     Transport,
+    UncertainDelivery,
     transport_from_url,
 )
 
@@ -18,6 +22,7 @@ __all__ = [
     "SmtpTransport",
     "TemporaryFailure",
     "Transport",
+    "UncertainDelivery",
     "build_message",
     "clean_header",
     "transport_from_url",

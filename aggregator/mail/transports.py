@@ -1,7 +1,10 @@
 """Where messages go: an outbox folder of .eml files, an SMTP server, or nowhere.
 
 ``Transport.send`` raises :class:`TemporaryFailure` (try again later: 4xx, connection
-refused, timeouts) or :class:`PermanentFailure` (5xx; ``bounce`` is true for a hard
+refused, timeouts; ``connection`` is true when the server itself is unreachable rather
+than refusing this one message), :class:`UncertainDelivery` (the connection was lost once
+the message had been handed over: it may have been delivered, so it must not be sent
+again automatically) or :class:`PermanentFailure` (5xx; ``bounce`` is true for a hard
 bounce of the recipient such as 550/551/553 on RCPT).
 """
 
@@ -14,7 +17,7 @@ import smtplib
 import ssl
 import tempfile
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -26,7 +29,21 @@ HARD_BOUNCE_CODES = {550, 551, 553}
 
 
 class TemporaryFailure(Exception):
-    """Delivery failed for now; the same message may be tried again later."""
+    """Delivery failed for now; the same message may be tried again later. ``connection``:
+    the server could not be talked to at all (refused, timeout, 421), not a reply about
+    this message."""
+
+    def __init__(self, message: str, *, connection: bool = False):
+        super().__init__(message)
+        self.connection = connection
+
+
+class UncertainDelivery(TemporaryFailure):
+    """The connection was lost after the message data was sent and before the server's
+    reply: the server may have stored it. Never resent automatically (no doubles)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, connection=True)
 
 
 class PermanentFailure(Exception):
@@ -132,32 +149,51 @@ class SmtpTransport:
         return conn
 
     def send(self, msg: EmailMessage) -> None:
+        if isinstance(msg, PreparedMessage):  # sent as built, not re-serialized
+            sender, rcpts, raw = parseaddr(str(msg["From"]))[1], [recipient(msg)], msg.raw
+        else:
+            sender = parseaddr(str(msg["From"]))[1]
+            rcpts = [a for _, a in getaddresses([str(v) for v in msg.get_all("To", [])])]
+            raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
         for attempt in (1, 2):
             reused = self._conn is not None
+            handed_over = False
             try:
                 if self._conn is None:
                     self._conn = self._connect()
-                if isinstance(msg, PreparedMessage):  # sent as built, not re-serialized
-                    sender, rcpt = parseaddr(str(msg["From"]))[1], recipient(msg)
-                    self._conn.sendmail(sender, [rcpt], msg.raw)
-                else:
-                    self._conn.send_message(msg)
+                conn = self._conn
+                conn.ehlo_or_helo_if_needed()
+                options = [f"size={len(raw)}"] if conn.has_extn("size") else []
+                code, reply = conn.mail(sender, options)
+                if code != 250:
+                    self._reset()
+                    raise _classify(code, reply, rcpt=False)
+                for rcpt in rcpts:
+                    code, reply = conn.rcpt(rcpt)
+                    if code not in (250, 251):
+                        self._reset()
+                        raise _classify(code, reply, rcpt=True)
+                # From here on the server may store the message even if its reply is
+                # lost: a disconnect or timeout is "maybe delivered", never resent.
+                handed_over = True
+                code, reply = conn.data(raw)  # raises on a refused DATA, returns the end
+                if code != 250:
+                    self._reset()
+                    raise _classify(code, reply, rcpt=False)
                 return
-            except smtplib.SMTPServerDisconnected as exc:
-                self._drop()
-                if attempt == 1 and reused:
-                    continue  # a stale pooled connection: reconnect once
-                raise TemporaryFailure(f"SMTP server disconnected: {exc}") from exc
-            except smtplib.SMTPRecipientsRefused as exc:
-                self._reset()
-                code, reply = next(iter(exc.recipients.values()))
-                raise _classify(code, reply, rcpt=True) from exc
-            except smtplib.SMTPResponseException as exc:
+            except smtplib.SMTPDataError as exc:
                 self._reset()
                 raise _classify(exc.smtp_code, exc.smtp_error, rcpt=False) from exc
             except (OSError, smtplib.SMTPException) as exc:
                 self._drop()
-                raise TemporaryFailure(f"SMTP error: {exc}") from exc
+                if handed_over:
+                    raise UncertainDelivery(
+                        f"connection lost after the message was sent, before the server "
+                        f"confirmed it (it may have been delivered): {exc}"
+                    ) from exc
+                if attempt == 1 and reused and isinstance(exc, smtplib.SMTPServerDisconnected):
+                    continue  # a stale pooled connection, nothing sent yet: reconnect once
+                raise TemporaryFailure(f"SMTP error: {exc}", connection=True) from exc
 
     def _reset(self) -> None:
         if self._conn is not None:
@@ -182,8 +218,8 @@ class SmtpTransport:
 def _classify(code: int, reply: bytes | str, *, rcpt: bool) -> Exception:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     message = f"SMTP {code} {text}".strip()
-    if 400 <= code < 500:
-        return TemporaryFailure(message)
+    if 400 <= code < 500:  # 421: the service is closing the connection (an outage)
+        return TemporaryFailure(message, connection=code == 421)
     return PermanentFailure(message, code=code, bounce=rcpt and code in HARD_BOUNCE_CODES)
 
 

@@ -12,10 +12,9 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 
-from aggregator.normalize import compile_cache, flags, relevance
-from aggregator.normalize.matcher import PhraseMatcher
+from aggregator.normalize import flags, relevance
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import (
     Classification,
@@ -95,14 +94,7 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
         for extra in _VOCABULARIES.get(field_name, ()):
             fields[field_name] += vocab[extra]
 
-    def build() -> dict[str, PhraseMatcher[Signal]]:
-        return {
-            name: PhraseMatcher(entries, inherit=_inheritable) for name, entries in fields.items()
-        }
-
-    # The key covers this module too: _inheritable decides what the matchers hold.
-    key = compile_cache.cache_key((sorted(fields.items()), Path(__file__).read_bytes()))
-    return compile_cache.cached(key, build)
+    return {name: PhraseMatcher(entries, inherit=_inheritable) for name, entries in fields.items()}
 
 
 def classify(

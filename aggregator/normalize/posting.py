@@ -37,7 +37,7 @@ from aggregator.normalize.text import (
 from aggregator.normalize.urls import canonical_url
 
 if TYPE_CHECKING:
-    from aggregator.normalize.taxonomy import Taxonomy
+    from aggregator.normalize.taxonomy_model import Taxonomy
 
 
 class InvalidItem(UserError):

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from aggregator.normalize.phrases import lower_pattern
 from aggregator.normalize.results import Evidence, Scan, evidence_of
-from aggregator.normalize.taxonomy import Taxonomy
+from aggregator.normalize.taxonomy_model import Taxonomy
 
 
 @lru_cache(maxsize=8)

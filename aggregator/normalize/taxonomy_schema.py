@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.errors import ConfigError
-from aggregator.normalize.phrases import lower_pattern, pattern_error
-from aggregator.normalize.taxonomy import (
-    _NAME,
+from aggregator.normalize.phrases import PhraseError, check_phrase, lower_pattern
+from aggregator.normalize.taxonomy_model import (
     FIELDS,
+    LABEL_KINDS,
     MAX_WEIGHT,
+    NAME_PATTERN,
     ROLE_NAMES,
     SKILL_KINDS,
     Relevance,
@@ -20,7 +21,7 @@ from aggregator.normalize.taxonomy import (
     Scoring,
     Skill,
     Taxonomy,
-    _key,
+    name_key,
 )
 
 
@@ -54,9 +55,10 @@ class _Builder:
         return tuple(value)
 
     def phrase(self, phrase: str, where: str) -> str:
-        problem = pattern_error(lower_pattern(phrase))
-        if problem:
-            raise self.fail(where, f"bad phrase {phrase!r}: {problem}")
+        try:
+            check_phrase(lower_pattern(phrase))
+        except PhraseError as exc:
+            raise self.fail(where, f"bad phrase {phrase!r}: {exc}") from None
         return phrase
 
     def weight(self, value: Any, where: str) -> float:
@@ -67,7 +69,7 @@ class _Builder:
         return float(value)
 
     def build(self, data: dict[str, Any]) -> Taxonomy:
-        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate"}
+        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate", "labels"}
         for key in data:
             if key not in known:
                 raise self.fail(key, f"unknown section; expected one of {sorted(known)}")
@@ -85,6 +87,7 @@ class _Builder:
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
             relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
             boilerplate=self.boilerplate(data),
+            labels=self.labels(self.table(data.get("labels", {}), "labels")),
             _aliases=aliases,
         )
 
@@ -125,7 +128,7 @@ class _Builder:
         skills: dict[str, Skill] = {}
         for name, raw in data.items():
             where = f"skills.{name}"
-            if not _NAME.match(name):
+            if not NAME_PATTERN.match(name):
                 raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
             spec = self.table(raw, where)
             unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms"}
@@ -156,7 +159,7 @@ class _Builder:
         table: dict[str, str] = {}
         for name, item in items.items():
             for alias in item.aliases:
-                key = _key(alias)
+                key = name_key(alias)
                 if key in items and key != name:
                     raise self.fail(f"{name}.aliases", f"alias {alias!r} is another entry's name")
                 if table.get(key, name) != name:
@@ -175,6 +178,17 @@ class _Builder:
                 raise self.fail("scoring.body_max_chars", "must be an integer >= 100")
             values[key] = number
         return Scoring(**values)
+
+    def labels(self, data: dict[str, Any]) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for kind, names in data.items():
+            if kind not in LABEL_KINDS:
+                close = difflib.get_close_matches(kind, LABEL_KINDS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"one of {list(LABEL_KINDS)}"
+                raise self.fail(f"labels.{kind}", f"unknown vocabulary; {hint}")
+            table = self.table(names, f"labels.{kind}")
+            out[kind] = {name: self.text(table, name, f"labels.{kind}") for name in table}
+        return out
 
     def boilerplate(self, data: dict[str, Any]) -> tuple[str, ...]:
         markers = self.names(data, "boilerplate", "boilerplate")

@@ -1,7 +1,11 @@
 """Filtering stored postings: the one query layer behind the CLI, the web UI, the API and
 feeds. :mod:`.filters` (the filter and its conditions), :mod:`.text` (full-text search),
 :mod:`.keyset` (sorting and cursors), :mod:`.query` (pages, counts), :mod:`.related`
-(tags, sources, organization slug of a page)."""
+(tags, sources, organization slug of a page).
+
+May import: ``aggregator.normalize``, ``aggregator.db`` and the foundations. Never web,
+digest, store or the CLI.
+"""
 
 from aggregator.search.filters import (
     MAX_DAYS,

@@ -24,8 +24,8 @@ from aggregator.search import (
 from aggregator.search import get_posting as load_posting
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
-from aggregator.web.filters import posting_filter
 from aggregator.web.health import sources_with_counts
+from aggregator.web.query_params import posting_filter
 
 
 class ErrorOut(BaseModel):

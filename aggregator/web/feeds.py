@@ -18,7 +18,7 @@ from aggregator.db.models import Posting, utcnow
 from aggregator.normalize.text import sanitize_html
 from aggregator.search import PostingFilter, search_postings
 from aggregator.web.deps import db_session
-from aggregator.web.filters import posting_filter
+from aggregator.web.query_params import posting_filter
 from aggregator.web.render import filter_url, label, safe_url
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)

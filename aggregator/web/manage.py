@@ -21,7 +21,7 @@ from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
-from aggregator.web.filters import known_values
+from aggregator.web.query_params import known_values
 from aggregator.web.security import CSRF_FIELD, check_csrf
 from aggregator.web.subscribe import (
     INVALID_LINK,

@@ -15,8 +15,8 @@ from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
 from aggregator.web.facets import facet_counts
-from aggregator.web.filters import posting_filter
 from aggregator.web.health import sources_with_counts
+from aggregator.web.query_params import posting_filter
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20

@@ -1,4 +1,5 @@
-"""Template rendering: filters for dates, money and labels; shareable filter URLs.
+"""Template rendering: filters for dates, money and labels (from aggregator.presentation);
+shareable filter URLs.
 
 Templates are ``.html`` so Jinja2 autoescapes everything. Scraped URLs only reach an
 ``href`` through :func:`safe_url` (http and https only).
@@ -16,37 +17,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup
 
-from aggregator.normalize.taxonomy import display_label
 from aggregator.normalize.text import sanitize_html
+from aggregator.presentation.labels import label
+from aggregator.presentation.salary import posting_salary
 from aggregator.search import PostingFilter
 
-LABELS = {
-    "phd_or_postdoc": "PhD / postdoc",
-    "org_type": "Org type",
-    "onsite": "On-site",
-    "unspecified": "Not stated",
-    "cpp": "C++",
-    "go": "Go",
-}
-
-
-ACRONYMS = {"ai", "ml", "nlp", "rl", "rlhf", "llms", "gpu", "cuda", "cbrn", "jax", "cpp", "phd"}
-
-
-def label(value: Any) -> str:
-    """A display label for a slug: ``ai_governance`` → "AI governance"."""
-    text = str(value or "")
-    if text in LABELS:
-        return LABELS[text]
-    known = display_label(text)
-    if known:
-        return known
-    words = text.replace("-", "_").split("_")
-    out = [w.upper() if w in ACRONYMS else w for w in words]
-    out = [w.replace("LLMS", "LLMs") for w in out]
-    if out and out[0] and not out[0].isupper():
-        out[0] = out[0][0].upper() + out[0][1:]
-    return " ".join(out)
+__all__ = ["label"]  # the one label function, re-exported for the templates' modules
 
 
 def day(value: datetime | None) -> str:
@@ -71,17 +47,6 @@ def days_left(value: datetime | None, now: datetime | None = None) -> int | None
     if value is None:
         return None
     return (value - (now or datetime.now(UTC))).days
-
-
-def salary(p: Any) -> str:
-    lo, hi = p.salary_min, p.salary_max
-    if lo is None and hi is None:
-        return str(p.salary_text or "")
-    cur = f"{p.salary_currency} " if p.salary_currency else ""
-    per = f" / {p.salary_period}" if p.salary_period else ""
-    if lo is not None and hi is not None and lo != hi:
-        return f"{cur}{lo:,.0f}–{hi:,.0f}{per}"
-    return f"{cur}{(lo if lo is not None else hi):,.0f}{per}"
 
 
 def safe_url(value: Any) -> str:
@@ -124,7 +89,7 @@ def configure(env: Environment) -> None:
         label=label,
         day=day,
         ago=ago,
-        salary=salary,
+        salary=posting_salary,
         safe_url=safe_url,
         days_left=days_left,
         sanitized=sanitized,

@@ -1,9 +1,9 @@
 """Security headers, CSRF double-submit tokens and in-memory sign-up rate limits.
 
 CSRF: every visitor gets a random ``csrftoken`` cookie (SameSite=Lax, HttpOnly); forms
-carry an itsdangerous-signed copy of it. A POST is accepted when the signed field
-verifies and matches the cookie. The RFC 8058 one-click unsubscribe POST is exempt
-(mail clients send it without cookies).
+carry an itsdangerous-signed copy of it. A POST is accepted when its ``Origin`` (or
+``Referer``) is not another site and the signed field verifies and matches the cookie.
+The RFC 8058 one-click unsubscribe POST is exempt (mail clients send it without cookies).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -85,8 +86,28 @@ def csrf_token(request: Request) -> str:
     return str(_serializer(secret).dumps(request.state.csrf_cookie))
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def check_origin(request: Request) -> None:
+    """Raise :class:`CsrfError` when the browser says the request comes from another site:
+    ``Origin`` (or, without it, ``Referer``) must be this site — as the request reached
+    us or as ``base_url`` names it behind a proxy. Neither header (some privacy settings
+    strip both) leaves the decision to the token."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source:
+        return
+    allowed = {_origin(str(request.url)), _origin(request.app.state.settings.base_url)}
+    if _origin(source) not in allowed:  # includes "null" (sandboxed or opaque origins)
+        raise CsrfError("This form was sent from another site: open the page here and retry.")
+
+
 def check_csrf(request: Request, submitted: str | None) -> None:
-    """Raise :class:`CsrfError` unless ``submitted`` matches the visitor's cookie."""
+    """Raise :class:`CsrfError` unless the request comes from this site and ``submitted``
+    matches the visitor's cookie."""
+    check_origin(request)
     cookie = request.cookies.get(CSRF_COOKIE)
     if not cookie or not submitted:
         raise CsrfError("This form has expired or cookies are blocked: reload the page and retry.")

@@ -27,7 +27,7 @@ from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
-from aggregator.web.filters import build_filter, posting_filter
+from aggregator.web.query_params import build_filter, posting_filter
 from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
 
 router = APIRouter(include_in_schema=False)

@@ -311,8 +311,7 @@ def test_killed_parent_leaves_no_worker_and_its_debris_is_cleared(
         assert debris  # the batch folders the killed crawl cannot remove
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
-        for worker in workers:
-            wait_for(lambda: not alive(worker), 10, f"worker {worker} to end after its parent")
+        wait_for(lambda: not any(map(alive, workers)), 10, f"workers {workers} to end")
 
         routes["/drip"] = Fault(body=FEED, content_type="text/xml")
         done = subprocess.run(

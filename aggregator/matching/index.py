@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.bitsets import counter, equal, lowest_bits
-from aggregator.candidates import (
+from aggregator.db.models import Posting, PostingSource, utcnow
+from aggregator.matching.bitsets import counter, equal, lowest_bits
+from aggregator.matching.candidates import (
     CLOSING_SCORE,
     CLOSING_SOON_DAYS,
     FACETS,
@@ -39,7 +40,6 @@ from aggregator.candidates import (
     candidate,
     explain,
 )
-from aggregator.db.models import Posting, PostingSource, utcnow
 
 
 class PostingIndex:

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 
 from aggregator.db.models import ORG_TYPES
+from aggregator.profiles import FALLBACK_ROLES
 from aggregator.search import MAX_DAYS, REMOTE_MODES, SORTS, InvalidQuery, PostingFilter
-from aggregator.subscriptions import FALLBACK_ROLES
 
 MAX_VALUES = 20
 MAX_Q = 200

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from aggregator.db.models import Posting
+from aggregator.presentation.labels import label
 
 CLOSING_SOON_DAYS = 14
 PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
@@ -30,11 +31,6 @@ class ProfileLike(Protocol):
     exclude_keywords: Any
     seniority: Any
     min_salary: Any
-
-
-def label(value: str) -> str:
-    """``research_engineer`` → ``research engineer``."""
-    return value.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -117,13 +113,13 @@ def explain(c: Candidate, w: Wanted, closing: bool) -> Match:
     roles = c.roles & w.roles
     if roles:
         score += ROLE_SCORE
-        names = [label(r) for r in roles if r == c.role]
-        names += [label(r) + " (secondary)" for r in sorted(roles) if r != c.role]
+        names = [label(r, "role") for r in roles if r == c.role]
+        names += [label(r, "role") + " (secondary)" for r in sorted(roles) if r != c.role]
         reasons.append("role: " + ", ".join(names))
     skills = c.skills & w.skills
     if skills:
         score += SKILL_SCORE * len(skills)
-        reasons.append("skills: " + ", ".join(sorted(label(s) for s in skills)))
+        reasons.append("skills: " + ", ".join(sorted(label(s, "skill") for s in skills)))
     if w.follows_orgs:
         score += ORG_SCORE
         reasons.append("organization you follow")

@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator import lifecycle
+from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting, PostingSource, Source
-from aggregator.ingest_match import Matcher, Prepared
 from aggregator.items import RawPosting
-from aggregator.lifecycle import reclassify
 from aggregator.logs import log
 from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
+from aggregator.store import changes, employers, lifecycle, merge
+from aggregator.store.dedup import Matcher, Prepared
+from aggregator.store.reclassify import reclassify
 
 __all__ = ["IngestResult", "ingest_items", "reclassify"]
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class _Ingest:
         self.session = session
         self.source = source
         self.now = now
-        self.orgs = lifecycle.load_orgs(session)
+        self.orgs = employers.load_orgs(session)
         self.cache: dict[int, NormalizedPosting | None] = {}
 
     def candidates(self, posting: Posting, current: PostingSource, data: NormalizedPosting) -> list:
@@ -72,7 +73,7 @@ class _Ingest:
                 # The employer's ATS first; an older listing of this same source (a
                 # re-post's old id) after the current one; then the oldest listing.
                 older_here = ps is not current and ps.source is current.source
-                ranked.append(((lifecycle.is_board(ps.source), older_here, ps.id or 0), item))
+                ranked.append(((employers.is_board(ps.source), older_here, ps.id or 0), item))
         ranked.sort(key=lambda pair: pair[0])
         return [item for _, item in ranked] or [data]
 
@@ -81,7 +82,7 @@ class _Ingest:
             return self.cache[ps.id]
         try:
             raw = RawPosting.from_dict(ps.raw)
-            item, _ = lifecycle.normalize_for(
+            item, _ = employers.normalize_for(
                 ps.source, raw, self.orgs, now=self.now, taxonomy=taxonomy
             )
         except Exception as exc:  # a stored record that no longer normalizes
@@ -116,7 +117,7 @@ def ingest_items(
         for ps in session.scalars(
             select(PostingSource)
             .where(PostingSource.source_id == source.id)
-            .options(selectinload(PostingSource.posting).options(*lifecycle.posting_load_options()))
+            .options(selectinload(PostingSource.posting).options(*posting_load_options()))
         )
     }
     version = _taxonomy_version()
@@ -239,8 +240,8 @@ def _store(
     ps.removed_at = None
     if posting.organization_id is None and org is not None:
         posting.organization_id = org.id
-    merged = lifecycle.merge(run.candidates(posting, ps, data))
-    changed = lifecycle.apply(posting, merged, now=now, record_changes=outcome != "new")
+    merged = merge.merge(run.candidates(posting, ps, data))
+    changed = changes.apply(posting, merged, now=now, record_changes=outcome != "new")
     posting.last_seen_at = now
     if outcome != "new":
         if posting.status == "closed":
@@ -259,7 +260,7 @@ def _normalize(
 ) -> tuple[NormalizedPosting, Organization | None]:
     """The item normalized for ``run.source``: the subprocess's result when it fits."""
     if isinstance(pre, dict) and isinstance(pre.get("data"), dict):
-        org = lifecycle.employer(run.source, raw, run.orgs)
+        org = employers.employer(run.source, raw, run.orgs)
         wanted = (org.name, org.org_type) if org is not None else (raw.org, None)
         data = pre["data"]
         if (pre.get("org"), pre.get("org_type")) == wanted and (
@@ -269,7 +270,7 @@ def _normalize(
                 return NormalizedPosting.from_dict(data), org
             except (TypeError, ValueError):
                 pass  # malformed: normalize here
-    return lifecycle.normalize_for(run.source, raw, run.orgs, now=run.now)
+    return employers.normalize_for(run.source, raw, run.orgs, now=run.now)
 
 
 def _taxonomy_version() -> str | None:

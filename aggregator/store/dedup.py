@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator import lifecycle
+from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting
 from aggregator.normalize.urls import canonical_url
+from aggregator.store.employers import org_key
 
 CHUNK = 500
 Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]
@@ -47,7 +48,7 @@ class Matcher:
         ]
         found: dict[int, Posting] = {}
         for condition in queries:
-            stmt = select(Posting).where(condition).options(*lifecycle.posting_load_options())
+            stmt = select(Posting).where(condition).options(*posting_load_options())
             for posting in session.scalars(stmt):
                 found[posting.id] = posting
         for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
@@ -66,7 +67,7 @@ class Matcher:
 
     def add(self, posting: Posting) -> None:
         self.by_url.setdefault(posting.canonical_url, []).append(posting)
-        org = posting.organization_id or lifecycle.org_key(posting.org_name)
+        org = posting.organization_id or org_key(posting.org_name)
         self.by_key.setdefault((org, posting.dedup_key), []).append(posting)
 
     def match(
@@ -77,7 +78,7 @@ class Matcher:
                 # A page listing several roles under one URL: not the same posting.
                 if claimed.get(id(posting), ext) == ext:
                     return posting
-        org_ident = org.id if org is not None else lifecycle.org_key(data.org_name)
+        org_ident = org.id if org is not None else org_key(data.org_name)
         candidates = self.by_key.get((org_ident, data.dedup_key), [])
         return candidates[0] if candidates else None
 

@@ -1,0 +1,91 @@
+"""Is a forum or board post an opportunity a reader can apply to? Read from title AND body.
+
+Titles alone miss announcements titled "MARS" or "Research Fellow" whose body says plainly
+that applications are open, and keep "What I learned running a fellowship". Each cue is a
+weighted phrase (title cues count in the title, body cues in the first part of the body);
+retrospectives, results and personal stories count against. The decision keeps the cues
+that made it, so a dropped post can be explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from aggregator.normalize.phrase_matcher import PhraseMatcher
+from aggregator.normalize.prepared import prepare
+
+THRESHOLD = 3.0
+BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
+
+TITLE_CUES: dict[str, float] = {
+    "(?:we(?:'re| are) |is |are |now )?hiring": 3,
+    "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
+    "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?": 2,
+    "apply|applications?|applicants": 2,
+    "applications? (?:are |is )?(?:now )?open": 3,
+    "call for (?:applications|proposals|mentees|mentors|participants|papers|project leads)": 3,
+    "(?:request|requests) for (?:proposals|projects|applications)|rfps?": 3,
+    "fellowships?|fellows?|scholars?|scholarships?|residenc(?:y|ies)|internships?|interns?": 2,
+    "grants?|funding|fund is open|regrants?|prize|bounty": 1,
+    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|reading group|mentors?": 1,
+    "seeking|seeks|looking for|wanted|invited": 2,
+    "deadline|apply by|due by|closing": 2,
+    "announcing|launching|introducing": 1,
+    "retrospective|results|winners|summary|report|reflections|lessons|review|critique": -4,
+    "what i learned|my experience|i applied|post-mortem|postmortem|ama": -3,
+    "\\?$": -1,
+}
+BODY_CUES: dict[str, float] = {
+    "applications? (?:are |is )?(?:now )?(?:open|being accepted)": 3,
+    "(?:now )?accepting (?:applications|proposals|submissions)": 3,
+    "(?:you can |please )?apply (?:here|now|online|by|before|via|through|at|using|on our)": 3,
+    "apply to (?:join|be|become|participate|the)": 2,
+    "(?:application|applications) (?:deadline|close|closes|due|form|process)": 3,
+    "deadline (?:to apply|for applications|is)": 3,
+    "(?:we(?:'re| are)|is|are) (?:currently )?(?:hiring|recruiting)": 3,
+    "(?:we(?:'re| are)|is|are) (?:currently )?(?:looking for|seeking)": 2,
+    "(?:stipend|salary|compensation)s?": 1,
+    "(?:submit|send) (?:an |your )?(?:application|proposal|cv|resume)": 2,
+    "express(?:ion of)? interest|expression of interest form": 2,
+    "(?:sign|signing) up|register (?:here|now|by)": 1,
+    "(?:we|you) (?:invite|encourage) (?:you |people |applicants )?to apply": 3,
+    "(?:applications?|apply|deadline)": 1,
+    "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
+    "(?:i|we) (?:ran|organi[sz]ed|attended|participated in)": -1,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    value: bool
+    score: float
+    cues: tuple[tuple[str, str, float], ...]  # (field, phrase, weight): the evidence
+
+
+@cache
+def _matchers() -> tuple[PhraseMatcher[float], PhraseMatcher[float]]:
+    return (
+        PhraseMatcher(TITLE_CUES.items()),
+        PhraseMatcher(BODY_CUES.items()),
+    )
+
+
+def is_opportunity(title: str, body: str = "") -> Decision:
+    """Whether a post announces something to apply to, with the cues that decided it."""
+    title_matcher, body_matcher = _matchers()
+    cues: dict[tuple[str, str], float] = {}
+    for field_name, matcher, text in (
+        ("title", title_matcher, prepare(title, 500)),
+        ("body", body_matcher, prepare(body, BODY_CHARS)),
+    ):
+        for _, phrase, weights in matcher.scan(text):
+            # Each distinct phrase counts once; the strongest reading of it.
+            weight = max(weights, key=abs)
+            cues.setdefault((field_name, phrase), weight)
+    body_score = sum(w for (f, _), w in cues.items() if f == "body")
+    score = sum(w for (f, _), w in cues.items() if f == "title") + min(body_score, 6.0)
+    evidence = tuple(
+        sorted(((f, p, w) for (f, p), w in cues.items()), key=lambda cue: -abs(cue[2]))
+    )
+    return Decision(score >= THRESHOLD, score, evidence[:5])

@@ -1,0 +1,179 @@
+"""Finding taxonomy phrases on whole words of prepared text, in time linear in the text.
+
+Phrases are checked and expanded by ``phrases`` (their syntax). Literal texts (nearly all
+phrases) are found in one pass by an Aho-Corasick automaton (pyahocorasick); look-arounds
+around them are checked with Python's ``re`` only where the text was found (they may not
+repeat anything); the few phrases that need a real regular expression run on google-re2
+in one combined pass, so a maintainer's "(?:a+)+$" cannot hang the classifier.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from aggregator.normalize.phrases import (
+    check_phrase,
+    compile_linear,
+    context_source,
+    core_text,
+    expand,
+    lower_pattern,
+)
+
+T = TypeVar("T")
+MEMO_SIZE = 10_000  # (outer, inner) target pairs whose inherited targets are kept
+# Characters a word can follow: each literal starting with a word character is stored
+# once behind each of them, so the automaton only reports matches at a word start.
+_BREAKS = " ([{/\"'-,.;:!?*+&|<>=~#@$%^`\\\n\t"
+_WORD = re.compile(r"\w")
+
+# ---------------------------------------------------------------------------------------
+
+
+_Hit = tuple[int, str, tuple[T, ...]]
+
+
+class PhraseMatcher(Generic[T]):
+    """Finds phrases on whole words of prepared text; each phrase carries targets.
+
+    ``scan`` returns (start, matched text, targets). Where a phrase lies inside a longer
+    one, ``inherit(outer_targets, target)`` says whether its target still counts (without
+    ``inherit`` all do): a skill inside a longer role phrase ("training large language
+    models") counts, a role phrase inside a longer phrase of the same role does not.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, T]],
+        inherit: Callable[[tuple[T, ...], T], bool] | None = None,
+    ) -> None:
+        literals: dict[tuple[str, str | None], list[T]] = defaultdict(list)
+        patterns: dict[str, list[T]] = defaultdict(list)
+        for phrase, target in entries:
+            lowered = lower_pattern(phrase)
+            check_phrase(lowered)
+            variants = expand(lowered)
+            if variants is None:
+                if target not in patterns[lowered]:
+                    patterns[lowered].append(target)
+                continue
+            for variant in variants:
+                bucket = literals[core_text(variant), context_source(variant)]
+                if target not in bucket:
+                    bucket.append(target)
+        self._inherit = inherit or _always
+        self._kept: dict[tuple[tuple[T, ...], tuple[T, ...]], tuple[T, ...]] = {}
+        by_text: dict[str, tuple[list[T], list[tuple[re.Pattern[str], tuple[T, ...]]]]] = {}
+        for (text, context), targets in literals.items():
+            plain, contextual = by_text.setdefault(text, ([], []))
+            if context is None:
+                plain.extend(targets)
+            else:
+                contextual.append((re.compile(context), tuple(targets)))
+        self._automaton: ahocorasick.Automaton | None = None
+        if by_text:
+            automaton = ahocorasick.Automaton()
+            for text, (plain, contextual) in by_text.items():
+                # (length, does it end with a word character, targets, look-around checks)
+                value = (len(text), _is_word(text[-1]), tuple(plain), tuple(contextual))
+                if _WORD.match(text[0]):
+                    for before in _BREAKS:
+                        automaton.add_word(before + text, value)
+                else:
+                    automaton.add_word(text, value)
+            automaton.make_automaton()
+            self._automaton = automaton
+        sources = [("\\b" if _WORD.match(p[0]) else "") + p for p in patterns]
+        self._pattern_targets = [tuple(t) for t in patterns.values()]
+        # One pass over all pattern phrases; the group that matched names the phrase (at
+        # one place the first phrase listed wins).
+        self._any = compile_linear("|".join(f"({p})" for p in sources)) if sources else None
+
+    def scan(self, text: str, deadline: float | None = None) -> list[_Hit[T]]:
+        """(start, phrase, targets) of every phrase occurrence in prepared ``text``.
+
+        ``deadline`` (a ``time.perf_counter()`` value) stops the pattern phrases once
+        passed; literal matching is linear and always completes.
+        """
+        if not text:
+            return []
+        found: list[tuple[int, int, tuple[T, ...]]] = []
+        padded = " " + text  # a phrase at the very start follows a break too
+        size = len(padded)
+        if self._automaton is not None:
+            for last, (length, word_end, plain, contextual) in self._automaton.iter(padded):
+                if word_end and last + 1 < size:
+                    after = padded[last + 1]
+                    if after.isalnum() or after == "_":
+                        continue  # the phrase ends inside a word
+                start = last + 1 - length - 1  # in ``text``
+                if plain:
+                    found.append((start, last, plain))
+                for context, targets in contextual:
+                    if context.match(text, start) is not None:
+                        found.append((start, last, targets))
+        if self._any is not None:
+            self._scan_patterns(text, found, deadline)
+        return self._resolve(text, found)
+
+    def _scan_patterns(
+        self, text: str, found: list[tuple[int, int, tuple[T, ...]]], deadline: float | None
+    ) -> None:
+        assert self._any is not None
+        # On ASCII text byte offsets are character offsets: one encoding, not one per call.
+        subject: str | bytes = text.encode("ascii") if text.isascii() else text
+        for match in self._any.finditer(subject):
+            if deadline is not None and time.perf_counter() > deadline:
+                return
+            start, end = match.span()
+            if match.lastindex is not None and _whole_word(text, start, end):
+                found.append((start, end, self._pattern_targets[match.lastindex - 1]))
+
+    def _resolve(self, text: str, found: list[tuple[int, int, tuple[T, ...]]]) -> list[_Hit[T]]:
+        """Longest match first at each start; a match inside a longer one keeps only the
+        targets ``inherit`` allows."""
+        found.sort(key=_START_LONGEST)
+        hits: list[_Hit[T]] = []
+        outer_end = -1
+        outer: tuple[T, ...] = ()
+        kept_memo = self._kept
+        for start, end, targets in found:
+            if end <= outer_end:
+                kept = kept_memo.get((outer, targets))
+                if kept is None:
+                    kept = tuple(t for t in targets if self._inherit(outer, t))
+                    if len(kept_memo) < MEMO_SIZE:
+                        kept_memo[outer, targets] = kept
+                if kept:
+                    hits.append((start, text[start:end], kept))
+                continue
+            outer_end, outer = end, targets
+            hits.append((start, text[start:end], targets))
+        return hits
+
+
+def _start_longest(hit: tuple[int, int, object]) -> tuple[int, int]:
+    return hit[0], -hit[1]
+
+
+_START_LONGEST = _start_longest
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    if start > 0 and _is_word(text[start]) and _is_word(text[start - 1]):
+        return False
+    return not (end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]))
+
+
+def _always(outer: tuple[object, ...], target: object) -> bool:
+    return True

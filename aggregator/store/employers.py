@@ -1,0 +1,65 @@
+"""Employers: which organization a listing belongs to, and boards versus employers' own ATSs.
+
+A source run by an employer (its ATS) names its own organization; a board (a platform
+declaring ``is_board`` such as ``eighty_k`` or ``feed``, or an organization of type
+``board``) names the employer in each record, looked up here by a normalized name or slug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aggregator.crawl.platforms import board_platforms
+from aggregator.db.models import Organization, Source
+from aggregator.items import RawPosting
+from aggregator.normalize.posting import NormalizedPosting, normalize
+
+
+def is_board(source: Source) -> bool:
+    """A second-hand source (job board or feed) rather than the employer's own ATS."""
+    org = source.organization
+    return source.platform in board_platforms() or (org is not None and org.org_type == "board")
+
+
+def org_key(name: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    while words and words[-1] in {"inc", "llc", "ltd", "pbc", "limited", "gmbh", "corp", "co"}:
+        words.pop()
+    return " ".join(words)
+
+
+def employer(source: Source, raw: RawPosting, orgs: dict[str, Organization]) -> Organization | None:
+    """The posting's organization: the source's own, or for a board the named employer."""
+    if source.organization is not None and not is_board(source):
+        return source.organization
+    return orgs.get(org_key(raw.org)) if isinstance(raw.org, str) else None
+
+
+def normalize_for(
+    source: Source,
+    raw: RawPosting,
+    orgs: dict[str, Organization],
+    *,
+    now: datetime,
+    taxonomy: Any = None,
+) -> tuple[NormalizedPosting, Organization | None]:
+    """Normalize a record of ``source`` with the registry's org name and type."""
+    org = employer(source, raw, orgs)
+    if org is not None:
+        raw = replace(raw, org=org.name)
+    org_type = org.org_type if org is not None else None
+    return normalize(raw, org_type=org_type, now=now, taxonomy=taxonomy), org
+
+
+def load_orgs(session: Session) -> dict[str, Organization]:
+    """Organizations by normalized name and slug, for employers named by boards."""
+    orgs: dict[str, Organization] = {}
+    for org in session.scalars(select(Organization)):
+        orgs.setdefault(org_key(org.slug), org)
+        orgs[org_key(org.name)] = org
+    return orgs
