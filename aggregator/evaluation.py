@@ -165,13 +165,17 @@ def evaluate(records: Iterable[dict[str, Any]]) -> Figures:
         }
         figures.n += 1
         gold, second = labels["role"], labels.get("role2") or ""
-        figures.role_primary += result.role == gold
-        figures.role_ok += result.role in (gold, second) or result.role in record.get(
-            "acceptable_roles", []
-        )
-        figures.confusion[gold, result.role] += 1
-        if result.role not in (gold, second):
-            figures.errors.append(f"{record['id']}: role {result.role} != {gold} ({second})")
+        role = result.role
+        if record.get("kind") == "forum_post":
+            # A forum feed keeps only announcements; an ordinary post has no role (other).
+            found = is_opportunity(record["title"], record.get("description") or "")
+            figures.forum[bool(labels.get("is_opportunity")), found.value] += 1
+            role = role if found.value else "other"
+        figures.role_primary += role == gold
+        figures.role_ok += role in (gold, second) or role in record.get("acceptable_roles", [])
+        figures.confusion[gold, role] += 1
+        if role not in (gold, second):
+            figures.errors.append(f"{record['id']}: role {role} != {gold} ({second})")
         got, want = set(result.skills), set(labels.get("skills", []))
         figures.skill_tp += len(got & want)
         figures.skill_fp += len(got - want)
@@ -185,7 +189,4 @@ def evaluate(records: Iterable[dict[str, Any]]) -> Figures:
                 table[labels[key], value] += 1
                 if labels[key] != value and key == "safety_relevance":
                     figures.errors.append(f"{record['id']}: relevance {value} != {labels[key]}")
-        if record.get("kind") == "forum_post":
-            found = is_opportunity(record["title"], record.get("description") or "")
-            figures.forum[bool(labels.get("is_opportunity")), found.value] += 1
     return figures

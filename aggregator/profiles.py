@@ -8,17 +8,16 @@ means any.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, fields
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.db.models import SubscriberProfile
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.errors import UserError
 from aggregator.mail.message import clean_header
-from aggregator.matching.candidates import SENIORITY_ALIASES
-from aggregator.normalize.flags import SENIORITY_LEVELS  # exactly what the classifier emits
+from aggregator.presentation.labels import label
 from aggregator.search import PostingFilter
+from aggregator.search.validate import canonical_value
 
 FREQUENCIES = ("weekly", "daily")
 FALLBACK_ROLES = (
@@ -28,6 +27,15 @@ FALLBACK_ROLES = (
 )  # fmt: skip
 SEMANTICS = "Within one facet any value matches (OR); all facets must match (AND); empty = any."
 MAX_VALUES = 50
+# The vocabulary each described facet's values are labelled from (None: shown as given).
+LABEL_KINDS = {
+    "roles": "role",
+    "skills": "skill",
+    "locations": None,
+    "organizations": None,
+    "seniority": "seniority",
+    "keywords": None,
+}
 
 
 @dataclass
@@ -42,71 +50,13 @@ class ProfileInput:
     exclude_keywords: list[str] = field(default_factory=list)
     seniority: list[str] = field(default_factory=list)
     min_salary: float | None = None
+    relevance: list[str] = field(default_factory=list)  # empty: core and adjacent
 
     @classmethod
     def of(cls, profile: SubscriberProfile | None) -> ProfileInput:
         if profile is None:
             return cls()
         return cls(**{f.name: getattr(profile, f.name) for f in fields(cls)})
-
-
-def _taxonomy() -> Any:
-    try:
-        from aggregator.normalize.taxonomy import load_taxonomy
-    except ImportError:
-        return None
-    return load_taxonomy()
-
-
-def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
-
-
-def _canonical(kind: str, value: str, taxonomy: Any) -> str:
-    if taxonomy is None:
-        if kind == "role":
-            if _slug(value) in FALLBACK_ROLES:
-                return _slug(value)
-            import difflib
-
-            near = difflib.get_close_matches(_slug(value), FALLBACK_ROLES, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise UserError(f"unknown role {value!r}{hint}")
-        return _slug(value)
-    try:
-        found = taxonomy.canonical(kind, value)
-    except (KeyError, ValueError, LookupError):
-        found = None
-    if found:
-        return str(found)
-    suggestion: Any = taxonomy.suggest(kind, value)
-    if isinstance(suggestion, list | tuple):
-        suggestion = suggestion[0] if suggestion else None
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-    names = sorted(taxonomy.roles if kind == "role" else taxonomy.skills)
-    if not hint and len(names) <= 20:
-        hint = f" (valid: {', '.join(str(n) for n in names)})"
-    raise UserError(f"unknown {kind} {value!r}{hint}")
-
-
-def _country(value: str) -> str:
-    code: str | None = None
-    try:
-        from aggregator.normalize.locations import country_code
-
-        code = country_code(value)
-    except ImportError:
-        pass
-    if code is None:
-        import pycountry
-
-        try:
-            code = pycountry.countries.lookup(value.strip()).alpha_2
-        except LookupError:
-            code = None
-    if code is None:
-        raise UserError(f"unknown location {value!r}: give a country name or ISO code (GB, US)")
-    return code.upper()
 
 
 def _texts(values: list[str], what: str) -> list[str]:
@@ -120,19 +70,13 @@ def _texts(values: list[str], what: str) -> list[str]:
     return out
 
 
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+def _canonical(facet: str, values: list[str], what: str) -> list[str]:
+    # The same check as the web's and the CLI's filters (aggregator.search.validate).
+    return list(dict.fromkeys(canonical_value(facet, v) for v in _texts(values, what)))
 
 
 def validate_profile(p: ProfileInput) -> ProfileInput:
     """A canonical copy of ``p``, or :class:`UserError` naming the first bad value."""
-    taxonomy = _taxonomy() if (p.roles or p.skills) else None
-    seniority = []
-    for level in p.seniority:
-        value = SENIORITY_ALIASES.get(_slug(level), _slug(level))
-        if value not in SENIORITY_LEVELS:
-            raise UserError(f"unknown seniority {level!r}: use {', '.join(SENIORITY_LEVELS)}")
-        seniority.append(value)
     min_salary = p.min_salary
     if min_salary is not None:
         try:
@@ -141,22 +85,24 @@ def validate_profile(p: ProfileInput) -> ProfileInput:
             raise UserError(f"minimum salary must be a number, got {p.min_salary!r}") from None
         if not math.isfinite(min_salary) or min_salary < 0:
             raise UserError("minimum salary must be a positive number")
+    levels = relevance_values(_canonical("relevance", p.relevance, "relevance levels"))
     return ProfileInput(
-        roles=_unique([_canonical("role", r, taxonomy) for r in _texts(p.roles, "roles")]),
-        skills=_unique([_canonical("skill", s, taxonomy) for s in _texts(p.skills, "skills")]),
-        locations=_unique([_country(v) for v in _texts(p.locations, "locations")]),
+        roles=_canonical("role", p.roles, "roles"),
+        skills=_canonical("skill", p.skills, "skills"),
+        locations=_canonical("country", p.locations, "locations"),
         remote_only=bool(p.remote_only),
         include_orgs=_texts(p.include_orgs, "organizations"),
         exclude_orgs=_texts(p.exclude_orgs, "organizations"),
         keywords=_texts(p.keywords, "keywords"),
         exclude_keywords=_texts(p.exclude_keywords, "keywords"),
-        seniority=_unique(seniority),
+        seniority=_canonical("seniority", p.seniority, "seniority levels"),
         min_salary=min_salary,
+        relevance=[] if levels == DEFAULT_RELEVANCE else list(levels or RELEVANCE),
     )
 
 
 def describe_profile(p: ProfileInput) -> list[str]:
-    """Human lines for a profile ("roles: research engineer OR policy")."""
+    """Human lines for a profile ("roles: Research engineer OR Policy")."""
     lines = []
     for name, values in (
         ("roles", p.roles),
@@ -167,7 +113,9 @@ def describe_profile(p: ProfileInput) -> list[str]:
         ("keywords", p.keywords),
     ):
         if values:
-            lines.append(f"{name}: " + " OR ".join(v.replace("_", " ") for v in values))
+            kind = LABEL_KINDS[name]
+            shown = [label(v, kind) if kind else v for v in values]
+            lines.append(f"{name}: " + " OR ".join(shown))
     if p.remote_only:
         lines.append("remote only")
     if p.min_salary is not None:
@@ -176,6 +124,10 @@ def describe_profile(p: ProfileInput) -> list[str]:
         lines.append("not from: " + ", ".join(p.exclude_orgs))
     if p.exclude_keywords:
         lines.append("without: " + ", ".join(p.exclude_keywords))
+    if p.relevance and tuple(p.relevance) != DEFAULT_RELEVANCE:
+        levels = tuple(p.relevance)
+        named = " OR ".join(label(v, "relevance") for v in levels)
+        lines.append("relevance: " + ("any" if levels == RELEVANCE else named))
     return lines or ["everything (no filters)"]
 
 
@@ -205,4 +157,5 @@ def profile_filter(profile: ProfileInput | SubscriberProfile) -> PostingFilter:
         seniority=list(profile.seniority or []),
         q=profile.keywords[0] if profile.keywords and len(profile.keywords) == 1 else "",
         min_salary=profile.min_salary,
+        relevance=list(profile.relevance or []),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from aggregator import clock
 from aggregator.errors import ConfigError
 
 ENV_PREFIX = "AISAFETY_JOBS_"
@@ -123,6 +124,16 @@ class Settings:
         300.0,
         "Total time one source may take in a crawl (every request, retry and wait); past it "
         "the source is recorded as 'timeout' and the other sources of its batch go on.",
+    )
+    stale_after_days: int = setting(
+        60,
+        "Days after which a posting seen only on a forum or board, with no deadline, counts "
+        "as expired unless its source still lists it.",
+    )
+    fixed_now: str = setting(
+        "",
+        "Fixed current time (ISO 8601, e.g. 2026-12-20T09:00:00Z) for demos and tests; "
+        "empty means the real clock.",
     )
 
     # -- derived values -------------------------------------------------------------
@@ -236,7 +247,15 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("setting 'digest_weekday' must be one of mon, tue, ..., sun")
     if not 0 <= settings.digest_hour <= 23:
         raise ConfigError("setting 'digest_hour' must be between 0 and 23")
+    if settings.fixed_now:
+        try:
+            clock.parse(settings.fixed_now)
+        except ValueError:
+            raise ConfigError(
+                f"setting 'fixed_now' must be an ISO 8601 time, got {settings.fixed_now!r}"
+            ) from None
     for name in (
+        "stale_after_days",
         "digest_max_items",
         "crawl_concurrency",
         "crawl_timeout_seconds",

@@ -23,11 +23,11 @@ from aggregator.mail import PermanentFailure, TemporaryFailure, transport_from_u
 from aggregator.mail.message import build_message, clean_header, domain_of, valid_address
 from aggregator.mail.templates import inlined_template, text_template
 from aggregator.matching.index import PostingIndex
+from aggregator.normalize.flags import SENIORITY_LEVELS
 from aggregator.profiles import (
     FALLBACK_ROLES,
     FREQUENCIES,
     SEMANTICS,
-    SENIORITY_LEVELS,
     ProfileInput,
     check_frequency,
     check_timezone,

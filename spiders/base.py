@@ -30,6 +30,7 @@ then closes nothing.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlencode
@@ -43,6 +44,7 @@ from twisted.python.failure import Failure
 from aggregator.items import RawPosting
 
 MAX_ERROR_MESSAGES = 20
+logger = logging.getLogger(__name__)
 
 
 class PlatformOptions(BaseModel):
@@ -72,6 +74,8 @@ class PlatformMixin:
     min_interval_hours: ClassVar[float | None] = None
     url_replaces: ClassVar[str] = ""
     needs_settings: ClassVar[tuple[str, ...]] = ()
+    #: False for platforms that read something other than postings (program pages)
+    registry_source: ClassVar[bool] = True
 
 
 class RunOutcome:
@@ -103,6 +107,8 @@ class RunOutcome:
         self.failure: str | None = None
         self.partial_reasons: list[str] = []
         self.record_errors = 0
+        #: records a parser failed on with something other than ValueError (bugs)
+        self.parser_bugs = 0
         self.error_messages: list[str] = []
 
     def fail(self, message: str) -> None:
@@ -134,12 +140,22 @@ class RunOutcome:
     def emit(
         self, records: Iterable[Any], parse: Callable[[Any], RawPosting | None]
     ) -> Iterator[RawPosting]:
-        """Parse each record; garbage is skipped and counted, never raised."""
+        """Parse each record; garbage is skipped and counted, never raised.
+
+        A parser refuses garbage with ValueError. Any other exception is a parser bug: the
+        record is still skipped (one record never stops a crawl), but it is counted in
+        ``parser_bugs`` and logged with its traceback, so tests and logs see it.
+        """
         for record in records:
             try:
                 item = parse(record)
+            except ValueError as exc:
+                self.record_error(f"unreadable record skipped: {exc}")
+                continue
             except Exception as exc:
-                self.record_error(f"unreadable record skipped: {type(exc).__name__}: {exc}")
+                self.parser_bugs += 1
+                logger.exception("parser bug in %s, record skipped", self.source_key)
+                self.record_error(f"record skipped (parser bug): {type(exc).__name__}: {exc}")
                 continue
             if item is not None:
                 yield item

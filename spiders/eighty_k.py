@@ -89,6 +89,7 @@ class EightyKSpider(PlatformSpider):
     is_board = True
     Options = EightyKOptions
     min_interval_hours = 24.0
+    custom_settings = {"ROBOTSTXT_OBEY": True}
     url_replaces = (
         "board page `https://jobs.80000hours.org/` **and** the Algolia query endpoint. With "
         "`url`: GET `{url}` is the board page (must contain `window.__NUXT__={config:{public:"
@@ -131,6 +132,7 @@ class EightyKSpider(PlatformSpider):
             },
             cb_kwargs={"app_id": app_id, "key": key, "page": page},
             dont_filter=True,
+            meta={"dont_obey_robotstxt": True},  # an API POST; the HTML board page obeys
         )
 
     def parse_board_page(self, response: Response) -> Iterator[scrapy.Request]:

@@ -35,6 +35,7 @@ from lxml import etree
 from scrapy.http import Response
 
 from aggregator.items import RawPosting
+from aggregator.normalize.announcements import apply_link
 from aggregator.normalize.announcements import is_opportunity as announcement
 from aggregator.normalize.text import html_to_text
 from spiders.base import PlatformOptions, PlatformSpider
@@ -138,12 +139,15 @@ class FeedSpider(PlatformSpider):
         updated = text(dict.get(entry, "updated"))  # plain get: no feedparser fallback
         # A forum post names its employer in the title; the forum stays the source.
         org = (hiring_org(title) if self.feed_type == "forum" else None) or self.org
+        # ... and where to apply is the first employer or program link in its body.
+        apply = apply_link(summary, link) if self.feed_type == "forum" else None
         return RawPosting(
             source_key=self.source_key,
             external_id=external_id,
             org=org,
             title=title,
             url=link,
+            apply_url=apply,
             description_html=text(summary),
             locations=tt_locations.get(link, []),
             remote_hint=text(entry.get("remotestatus")) or None,

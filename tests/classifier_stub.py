@@ -1,7 +1,7 @@
 """A tiny stand-in for ``aggregator.normalize.classifier.classify`` (same signature).
 
-Ingest tests use it so they do not depend on the taxonomy's rules; other tests use it
-only while the real classifier is absent. Use ``install(monkeypatch)``.
+Ingest tests use it so they do not depend on the taxonomy's rules. Use
+``install(monkeypatch)``.
 """
 
 from __future__ import annotations
@@ -65,16 +65,7 @@ def classify(
     )
 
 
-def has_real_classifier() -> bool:
-    try:
-        import aggregator.normalize.classifier  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def install(monkeypatch: pytest.MonkeyPatch, *, always: bool = True) -> None:
-    """Use the stub (``always``) or only when the real classifier is missing."""
-    if always or not has_real_classifier():
-        monkeypatch.setattr(posting, "_run_classifier", classify)
-        monkeypatch.setattr(posting, "_default_taxonomy", lambda: None)
+def install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the stub instead of the real classifier."""
+    monkeypatch.setattr(posting, "_run_classifier", classify)
+    monkeypatch.setattr(posting, "_default_taxonomy", lambda: None)

@@ -39,6 +39,17 @@ def make_posting(
     n = fields.get("id") or next(_seq)  # an explicit id keeps URLs deterministic
     now = first_seen_at or utcnow() - timedelta(hours=1)
     url = fields.pop("url", f"https://jobs.example.com/{n}")
+    # The column defaults a stored posting gets, so unflushed postings read the same.
+    for name, default in (
+        ("status", "open"),
+        ("remote", "unspecified"),
+        ("seniority", "unspecified"),
+        ("phd_required", "unspecified"),
+        ("ml_experience_required", "unspecified"),
+        ("safety_relevance", "adjacent"),
+        ("deadline_rolling", False),
+    ):
+        fields.setdefault(name, default)
     posting = Posting(
         org_name=org,
         title=title,

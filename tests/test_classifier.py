@@ -92,10 +92,12 @@ ROLE_CASES = [
         "Review user reports and enforce policies.",
         None,
         None,
-        "operations",
+        "other",  # trust & safety work is its own field (corpus labels)
         None,
     ),
-    ("Policy Enforcement Analyst", "", "lab", "Trust & Safety", "operations", None),
+    ("Policy Enforcement Analyst", "", "lab", "Trust & Safety", "other", None),
+    ("Privacy Counsel", "", "lab", None, "operations", None),  # legal: GUIDELINE.md
+    ("Data Scientist, Marketing", "", "lab", None, "other", None),
     ("We're hiring a research engineer!", "", None, None, "research_engineer", None),
     ("Grants Associate", "", "funder", None, "operations", None),
     ("Executive Assistant to the CEO", "", "lab", None, "operations", None),
@@ -221,45 +223,56 @@ def test_flags(title: str, body: str, field: str, expected: str) -> None:
 
 
 RELEVANCE_CASES = [
-    # (title, body, org_type, department, expected)
-    ("Office Manager", "", "nonprofit", None, "core"),
-    ("Research Engineer, Alignment", "", "lab", None, "core"),
-    ("Software Engineer", "Join our interpretability team.", "lab", "Interpretability", "core"),
-    ("Software Engineer, Payments", "Billing systems for our API.", "lab", None, "adjacent"),
-    ("Account Executive", "Sell our AI models to enterprises.", "lab", "Sales", "adjacent"),
+    # (title, body, org, org_type, department, expected)
+    ("Office Manager", "", "METR", "nonprofit", None, "adjacent"),
+    ("Research Scientist", "", "Redwood Research", None, None, "core"),
+    ("Recruiter", "Hire researchers.", "Apollo Research", None, None, "adjacent"),
+    ("Research Engineer, Alignment", "", "Anthropic", "lab", None, "core"),
+    ("Software Engineer", "Join our team.", "Anthropic", "lab", "Interpretability", "core"),
+    ("Technical Program Manager, Safeguards", "", "Anthropic", "lab", None, "adjacent"),
     (
-        "Trust & Safety Specialist",
-        "Keep our community safe; review reports.",
+        "Software Engineer, Payments",
+        "Billing systems for our API.",
+        "Anthropic",
+        "lab",
         None,
-        "Trust & Safety",
         "none",
     ),
-    (
-        "Trust & Safety Analyst",
-        "Review misuse of our AI models.",
-        "lab",
-        "Trust & Safety",
-        "adjacent",
-    ),
-    ("Safety Officer", "Workplace health and safety inspections.", None, None, "none"),
-    ("Warehouse Associate", "Pick and pack orders.", None, None, "none"),
+    ("Account Executive", "Sell our AI models.", "Anthropic", "lab", "Sales", "none"),
+    ("Machine Learning Engineer", "Train LLMs for search ranking.", "Acme", None, None, "none"),
+    ("Research Engineer, AI Safety", "", "Acme", None, None, "core"),
+    ("Policy Analyst, Artificial Intelligence", "", "A Think Tank", None, None, "adjacent"),
+    ("Trust & Safety Specialist", "Review reports.", None, None, "Trust & Safety", "none"),
+    ("Safety Officer", "Workplace health and safety inspections.", None, None, None, "none"),
+    ("Warehouse Associate", "Pick and pack orders.", None, None, None, "none"),
     (
         "Applications open for MATS Winter 2027",
         "Scholars work with mentors.",
+        None,
         "board",
         None,
         "core",
     ),
-    ("Research Engineer", "Join Apollo Research to build evals.", "board", None, "core"),
-    ("Nurse", "Hospital shifts.", "board", None, "none"),
+    ("Research Engineer", "Join Apollo Research to build evals.", None, "board", None, "core"),
+    ("Nurse", "Hospital shifts.", None, "board", None, "none"),
 ]
 
 
-@pytest.mark.parametrize(("title", "body", "org_type", "department", "expected"), RELEVANCE_CASES)
+@pytest.mark.parametrize(
+    ("title", "body", "org", "org_type", "department", "expected"), RELEVANCE_CASES
+)
 def test_safety_relevance(
-    title: str, body: str, org_type: str | None, department: str | None, expected: str
+    title: str,
+    body: str,
+    org: str | None,
+    org_type: str | None,
+    department: str | None,
+    expected: str,
 ) -> None:
-    result = classify(title=title, description_text=body, org_type=org_type, department=department)
+    """Employer, team and role decide (corpus GUIDELINE.md); "AI" alone is not enough."""
+    result = classify(
+        title=title, description_text=body, org=org, org_type=org_type, department=department
+    )
     assert result.safety_relevance == expected, result.evidence_for("safety_relevance")
 
 
@@ -399,7 +412,7 @@ def test_employer_boilerplate_is_not_classified() -> None:
     )
     assert result.role == "other"
     assert result.skills == []
-    assert result.safety_relevance == "adjacent"
+    assert result.safety_relevance == "none"  # sales at a lab
     real = classify(
         title="Research Engineer",
         description_text=BOILERPLATE.replace("sell our API", "train sparse autoencoders for"),

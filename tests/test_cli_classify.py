@@ -39,7 +39,6 @@ REQUIRED = (
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AISAFETY_JOBS_DATA_DIR", str(tmp_path / "var"))
-    classifier_stub.install(monkeypatch, always=False)
 
 
 def _run(text: str, *args: str) -> tuple[int, list[dict[str, object]]]:

@@ -64,6 +64,25 @@ def test_bundled_registry_lists_the_field() -> None:
     assert by_key["uk_aisi"].options == {"host": "eu"}
 
 
+def test_bundled_registry_coverage_and_evidence() -> None:
+    """At least 90 organisations on at least 12 kinds of source; every entry says how
+    sure it is and where its token was seen; low confidence is never crawled."""
+    configs = load_registry(config_file("sources.toml"))
+    assert len({c.org for c in configs}) >= 90
+    assert len({c.platform for c in configs}) >= 12
+    for c in configs:
+        assert c.confidence in ("high", "medium", "low") and c.evidence, c.key
+        assert c.enabled is False or c.confidence != "low", c.key
+    by_key = {c.key: c for c in configs}
+    # corrections from the coverage reference
+    assert (by_key["thinking_machines"].platform, by_key["thinking_machines"].token) == (
+        "ashby",
+        "thinkingmachines",
+    )
+    assert by_key["google_deepmind_careers"].platform == "google_careers"
+    assert by_key["constellation"].enabled
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
@@ -260,3 +279,9 @@ def test_board_platforms_come_from_the_classes() -> None:
 
     assert {"eighty_k", "feed"} <= board_platforms()
     assert "greenhouse" not in board_platforms()
+
+
+def test_platforms_reading_html_pages_obey_robots_txt() -> None:
+    platforms = discover_platforms()
+    for name in ("jsonld", "mats", "govai", "redwood", "google_careers", "eighty_k"):
+        assert platforms[name].custom_settings.get("ROBOTSTXT_OBEY") is True, name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from classifier_stub import has_real_classifier, install
+from classifier_stub import install
 
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
@@ -146,7 +146,6 @@ def test_plain_text_description_keeps_lines() -> None:
     assert n.description_text == "Line one\nLine two\n\nPara & more"
 
 
-@pytest.mark.skipif(not has_real_classifier(), reason="the real classifier is not there yet")
 def test_with_real_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
     n = normalize(greenhouse_like(), org_type="lab", now=NOW)

@@ -1,10 +1,13 @@
-"""Record parsers never raise on garbage: they skip the record and count an error."""
+"""Record parsers refuse garbage with ValueError only (emit() skips and counts it); any other
+exception is a bug these properties catch."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,9 +71,25 @@ json_values = st.recursive(
 SRC = {"key": "k", "org": "Org", "token": "t", "url": "https://x/y"}
 
 
+def parses_or_refuses(parse: Callable[[Any], Any], record: Any) -> None:
+    """A parser's whole contract on garbage: an item, None, or ValueError. Anything else
+    (KeyError, TypeError...) is a bug and fails the test; ``emit()`` is not used here
+    because it must not stop a crawl for one record."""
+    with contextlib.suppress(ValueError):
+        parse(record)
+
+
+def test_the_property_catches_a_broken_parser() -> None:
+    def broken(record: Any) -> None:
+        raise KeyError("title")
+
+    with pytest.raises(KeyError):
+        parses_or_refuses(broken, {})
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=st.lists(json_values, max_size=5))
-def test_platform_parsers_never_raise(records: list[Any]) -> None:
+def test_platform_parsers_raise_only_value_error(records: list[Any]) -> None:
     for cls, parse in (
         (GreenhouseSpider, "parse_job"),
         (LeverSpider, "parse_posting"),
@@ -78,11 +97,13 @@ def test_platform_parsers_never_raise(records: list[Any]) -> None:
         (EightyKSpider, "parse_hit"),
     ):
         spider = cls(source=SRC)
+        for record in records:
+            parses_or_refuses(getattr(spider, parse), record)
         items = list(spider.emit(records, getattr(spider, parse)))
         assert len(items) + spider.record_errors == len(records)
+        assert spider.parser_bugs == 0
     for record in records:
-        with contextlib.suppress(ValueError):
-            parse_job_posting(record, "k", "Org", "https://x/y")
+        parses_or_refuses(lambda r: parse_job_posting(r, "k", "Org", "https://x/y"), record)
 
 
 @settings(max_examples=80, deadline=None)
@@ -105,4 +126,9 @@ def test_feed_entries_with_garbage_are_counted(title: str, link: str, extra: Any
         "</item></channel></rss>"
     )
     platform = FeedSpider(source={**SRC, "options": {}})
-    platform.parse_body(body.encode("utf-8", "surrogatepass"))
+    items = platform.parse_body(body.encode("utf-8", "surrogatepass"))
+    # One entry: an item, a counted unreadable record, or (when the garbage broke the XML)
+    # a failed run; never silence.
+    outcomes = len(items) + platform.record_errors + (platform.failure is not None)
+    assert outcomes >= 1 and len(items) + platform.record_errors <= 1
+    assert platform.parser_bugs == 0

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 import typer
 
+from aggregator import clock
 from aggregator.cli.context import app_context
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
@@ -149,7 +150,7 @@ def register(app: typer.Typer) -> None:
         employment_type, url, salary, org_type. Prints one JSON line per input line.
         """
         taxonomy = taxonomy_for(app_context(ctx).settings)
-        now = datetime.now(UTC)
+        now = clock.now()
         failed = 0
         stream = _open(file)
         try:

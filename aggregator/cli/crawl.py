@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console, styled
 from aggregator.crawl.runner import SourceResult, crawl_sources
 
 
@@ -45,16 +45,16 @@ def register(app: typer.Typer) -> None:
         Exits 1 if any source failed (after finishing the others).
         """
         context = app_context(ctx)
-        console = Console()
+        out = console()
         results = crawl_sources(
             context.settings,
             keys=source or None,
             sources_file=sources_file,
-            progress=console.is_terminal,
+            progress=out.is_terminal,
         )
-        console.print(summary_table(results))
+        out.print(summary_table(results))
         failed = [r for r in results if not r.ok]
         for r in failed:
-            console.print(f"[red]{r.key}[/]: {r.message}", highlight=False, soft_wrap=True)
+            out.print(styled((r.key, "red"), ": ", r.message or ""), soft_wrap=True)
         if failed:
             raise typer.Exit(1)

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from aggregator import __version__, logs
+from aggregator import __version__, clock, logs
 from aggregator.cli.context import AppContext, app_context
+from aggregator.cli.output import console, styled
 from aggregator.errors import UserError
 from aggregator.settings import load_settings
 
@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = console(stderr=True)
 _state = {"verbose": False}
 
 
@@ -50,6 +50,7 @@ def root(
     _state["verbose"] = verbose
     logs.configure(verbose)
     settings = load_settings(config, overrides={"database_url": db})
+    clock.set_fixed(settings.fixed_now)
     ctx.obj = AppContext(settings=settings, verbose=verbose)
 
 
@@ -94,5 +95,5 @@ def main() -> None:
 def _fail(message: str, exc: BaseException | None) -> None:
     if _state["verbose"] and exc is not None:
         logging.getLogger("aggregator").exception(message)
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(styled(("error:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(1)

@@ -1,5 +1,5 @@
 """``aisafety-jobs sources list`` (registry with health), ``sources check KEY`` and
-``sources platforms`` (what each platform declares)."""
+``sources platforms`` (what each platform declares) and ``sources probe NAME``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console, styled
 from aggregator.crawl.platforms import discover_platforms, platform_table
+from aggregator.crawl.probe import probe, probe_platforms, registry_snippet
 from aggregator.crawl.registry import load_registry, registry_path
 from aggregator.crawl.runner import fetch_sources, select_sources
 from aggregator.db.models import Source
@@ -92,12 +93,70 @@ def register(app: typer.Typer) -> None:
                 "-" if r["last_item_count"] is None else str(r["last_item_count"]),
                 (r["last_error"] or "")[:80],
             )
-        Console().print(table)
+        console().print(table)
 
     @group.command("platforms")
     def platforms() -> None:
         """The registered platforms as the Markdown table of docs/adding-a-source.md."""
         typer.echo(platform_table(), nl=False)
+
+    @group.command("probe")
+    def probe_command(
+        ctx: typer.Context,
+        name: str = typer.Argument(..., help="The organisation's name, e.g. 'Example AI Lab'."),
+        slug: list[str] = typer.Option([], "--slug", help="Extra slug to try (repeatable)."),
+        platform: list[str] = typer.Option(
+            [], "--platform", help="Only these platforms (repeatable; default: all)."
+        ),
+        endpoint: list[str] = typer.Option(
+            [],
+            "--endpoint",
+            metavar="PLATFORM=URL",
+            help="Replace a platform's endpoint by a URL template with {token} (mirrors, tests).",
+        ),
+        show_all: bool = typer.Option(False, "--all", help="Also list candidates that failed."),
+    ) -> None:
+        """Try an organisation's likely boards on each platform with slug variants; print
+        which answer with postings and a registry entry for the best one."""
+        context = app_context(ctx)
+        platforms = discover_platforms()
+        candidates = probe_platforms(platforms)
+        unknown = [p for p in platform if p not in candidates]
+        if unknown:
+            raise typer.BadParameter(
+                f"cannot probe {', '.join(unknown)}; probe-able: {', '.join(candidates)}"
+            )
+        endpoints: dict[str, str] = {}
+        for item in endpoint:
+            key, sep, template = item.partition("=")
+            if not sep or "{token}" not in template:
+                raise typer.BadParameter(
+                    f"--endpoint {item!r}: expected PLATFORM=URL with {{token}}"
+                )
+            endpoints[key] = template
+        results = probe(
+            context.settings,
+            name,
+            platforms,
+            only=platform or None,
+            slugs=slug,
+            endpoints=endpoints,
+        )
+        hits = sorted((r for r in results if r.found), key=lambda r: -r.postings)
+        table = Table(title=f"{name}: {len(hits)} board(s) with postings of {len(results)} tried")
+        for column in ("platform", "slug", "status", "postings", "first posting"):
+            table.add_column(column)
+        for r in results if show_all else hits:
+            table.add_row(
+                r.platform, r.slug, r.status, str(r.postings), r.sample or r.message or ""
+            )
+        out = console()
+        out.print(table)
+        if not hits:
+            out.print("no board answered with postings; try --slug with the board's name")
+            raise typer.Exit(1)
+        out.print("add to config/sources.toml (check homepage and org_type):")
+        out.print(registry_snippet(name, hits[0]), highlight=False, markup=False)
 
     @group.command("check")
     def check(
@@ -112,19 +171,18 @@ def register(app: typer.Typer) -> None:
         configs = load_registry(registry_path(context.settings, sources_file), platforms)
         (config,) = select_sources(configs, [key])
         result = fetch_sources(context.settings, [config], platforms=platforms)[key]
-        console = Console()
+        out = console()
         items = result.get("items") or []
-        console.print(
+        out.print(
             f"{key}: {result.get('status')} - {len(items)} item(s) in "
-            f"{result.get('seconds', 0):.1f} s",
-            highlight=False,
+            f"{result.get('seconds', 0):.1f} s"
         )
         for message in result.get("error_messages") or (
             [result["message"]] if result.get("message") else []
         ):
-            console.print(f"  [yellow]{message}[/]", highlight=False, soft_wrap=True)
+            out.print(styled("  ", (str(message), "yellow")), soft_wrap=True)
         for item in items[:show]:
-            console.print(
+            out.print(
                 f"- {item.get('title')} | {', '.join(item.get('locations') or [])} | "
                 f"{item.get('url')}",
                 highlight=False,
@@ -136,6 +194,6 @@ def register(app: typer.Typer) -> None:
         for name, filled in COVERAGE.items():
             count = sum(1 for i in items if filled(i))
             table.add_row(name, f"{count}/{len(items)}")
-        console.print(table)
+        out.print(table)
         if result.get("status") not in ("success", "partial"):
             raise typer.Exit(1)

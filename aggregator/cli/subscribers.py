@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from aggregator.cli.context import app_context
+from aggregator.cli.output import console
 from aggregator.db.models import Subscriber
 from aggregator.subscriptions import (
     SEMANTICS,
@@ -38,6 +38,9 @@ def register(app: typer.Typer) -> None:
         exclude_keyword: list[str] = typer.Option([], "--exclude-keyword", help="None of these."),
         seniority: list[str] = typer.Option([], "--seniority", help="Seniority level."),
         min_salary: float | None = typer.Option(None, "--min-salary", help="Minimum salary."),
+        relevance: list[str] = typer.Option(
+            [], "--relevance", help="core, adjacent, none or all (default core and adjacent)."
+        ),
         frequency: str = typer.Option("weekly", "--frequency", help="weekly or daily."),
         timezone: str = typer.Option("UTC", "--timezone", help="IANA timezone for send time."),
         confirmed: bool = typer.Option(
@@ -50,6 +53,7 @@ def register(app: typer.Typer) -> None:
             roles=role, skills=skill, locations=location, remote_only=remote,
             include_orgs=org, exclude_orgs=exclude_org, keywords=keyword,
             exclude_keywords=exclude_keyword, seniority=seniority, min_salary=min_salary,
+            relevance=relevance,
         )  # fmt: skip
         with context.session() as session:
             sub = subscribe(
@@ -93,4 +97,4 @@ def register(app: typer.Typer) -> None:
                     "; ".join(describe_profile(ProfileInput.of(sub.profile))),
                     sub.created_at.date().isoformat(),
                 )  # fmt: skip
-        Console(soft_wrap=True).print(table)
+        console(soft_wrap=True).print(table)

@@ -9,13 +9,15 @@ success that changes nothing.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.crawl.recovery import claim_run
-from aggregator.db.models import CrawlRun, Source
+from aggregator.db.models import CrawlRun, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
 
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
-    run = CrawlRun(source=source, started_at=now or datetime.now(UTC), status="running")
+    run = CrawlRun(source=source, started_at=now or clock.now(), status="running")
     claim_run(run)
     session.add(run)
     session.commit()
@@ -41,6 +43,7 @@ def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting],
             items.append(RawPosting.from_dict(data))
         except (TypeError, ValueError, AttributeError) as exc:
             errors.append(f"malformed item from the crawl subprocess: {exc}")
+            log(logger, logging.WARNING, "item_dropped", reason=errors[-1])
             continue
         normalized.append(pre[index] if index < len(pre) else None)
     return items, normalized
@@ -52,7 +55,7 @@ def record_result(
     """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
     from aggregator.store.ingest import ingest_items
 
-    now = datetime.now(UTC)
+    now = clock.now()
     status = str(result.get("status") or "failed")
     message = result.get("message")
     complete = bool(result.get("complete")) and status == "success"
@@ -97,6 +100,12 @@ def record_result(
         source.last_error = message if status == "partial" else None
         if not result.get("not_modified"):
             source.last_item_count = counts["items"]
+        elif status == "success":  # unchanged: the source still lists what it listed
+            session.execute(
+                update(PostingSource)
+                .where(PostingSource.source_id == source.id, PostingSource.removed_at.is_(None))
+                .values(last_seen_at=now)
+            )
         if isinstance(result.get("state"), dict):
             source.state = dict(result["state"])
     else:

@@ -16,12 +16,13 @@ import shutil
 import socket
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.db.models import CrawlRun
 from aggregator.logs import log
 
@@ -100,7 +101,7 @@ def abort_stale_runs(session: Session, max_age_seconds: float) -> int:
     ``max_age_seconds`` ago — a run row lives only while its own source is recorded.
     """
     host = socket.gethostname()[:255]
-    now = datetime.now(UTC)
+    now = clock.now()
     old = now - timedelta(seconds=max_age_seconds)
     stale = []
     for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):

@@ -189,6 +189,8 @@ def _check_entry(
         registered = ", ".join(sorted(platforms))
         bad("platform", f"unknown platform {wanted!r}; registered: {registered}")
     options = {k: v for k, v in entry.items() if k not in KNOWN_FIELDS}
+    if platform is not None and not platform.registry_source:
+        bad("platform", f"platform {platform.name!r} does not read postings")
     if platform is not None:
         if platform.requires_token and not entry.get("token"):
             bad("token", f"required by platform {platform.name!r}")

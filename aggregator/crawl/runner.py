@@ -23,17 +23,19 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.crawl.platforms import discover_platforms, platform_path
 from aggregator.crawl.recovery import abort_stale_runs, make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
 from aggregator.settings import Settings
+from aggregator.store import expiry
 
 
 @dataclass
@@ -249,6 +251,9 @@ def crawl_sources(
 
     with _progress(progress, len(chosen)) as advance:
         fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
+    with Session_() as session:
+        expiry.sweep(session, clock.now(), settings.stale_after_days)
+        session.commit()
     return [results[c.key] for c in chosen]
 
 
@@ -263,7 +268,7 @@ def _record_one(
     seconds = float(result.get("seconds") or 0.0)
     with session_maker() as session:
         source = session.scalars(select(Source).where(Source.key == config.key)).one()
-        run = start_run(session, source, datetime.now(UTC) - timedelta(seconds=seconds))
+        run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
         counts = record_result(session, source, run, result, seconds)
     return SourceResult(
         key=config.key,

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+
+from aggregator.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Full-text search objects of migration 0002: not in the models, not for autogenerate.
@@ -39,7 +44,34 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Create or upgrade the schema; running it again changes nothing."""
+    check_migratable(engine)
     command.upgrade(alembic_config(engine), revision)
+
+
+def check_migratable(engine: Engine) -> None:
+    """Refuse, in one line and before changing anything, a database the migrations
+    cannot take: tables of ours that no migration made (another program's schema, which
+    would end half-created), or a revision stamp this version does not know."""
+    from aggregator.db.models import Base
+
+    where = engine.url.render_as_string(hide_password=True)
+    current = current_revision(engine)
+    if current is None:
+        clash = sorted(set(inspect(engine).get_table_names()) & set(Base.metadata.tables))
+        if clash:
+            raise DatabaseError(
+                f"{where} already has tables aisafety-jobs did not create "
+                f"({', '.join(clash[:5])}): use an empty database or another file"
+            )
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config(engine)).get_revision(current)
+    except CommandError:
+        raise DatabaseError(
+            f"{where} is at schema revision {current!r}, which this version of "
+            "aisafety-jobs does not know (made by a newer version?): upgrade aisafety-jobs "
+            "or use another database"
+        ) from None
 
 
 def current_revision(engine: Engine) -> str | None:

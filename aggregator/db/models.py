@@ -8,7 +8,7 @@ JSON text.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -251,6 +251,8 @@ class SubscriberProfile(Base):
     exclude_keywords: Mapped[list[Any]] = mapped_column(default=list)
     seniority: Mapped[list[Any]] = mapped_column(default=list)
     min_salary: Mapped[float | None] = mapped_column(Float)
+    # core / adjacent / none; empty means the default (core and adjacent)
+    relevance: Mapped[list[Any]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="profile")
@@ -280,3 +282,51 @@ class Digest(Base):
     sent_at: Mapped[datetime | None]
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="digests")
+
+
+class Program(Base):
+    """A fellowship, course or grant round that opens in cycles (``config/programs.toml``)."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    usual_open_months: Mapped[list[Any]] = mapped_column(default=list)
+    # The key-dates section of the program's page, as last read, and when it changed.
+    page_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    page_dates_text: Mapped[str | None] = mapped_column(Text)
+    page_checked_at: Mapped[datetime | None]
+    page_changed_at: Mapped[datetime | None]
+
+    cycles: Mapped[list[ProgramCycle]] = relationship(
+        back_populates="program", cascade="all, delete-orphan", order_by="ProgramCycle.id"
+    )
+
+
+class ProgramCycle(Base):
+    """One cycle of a program: when applications open and close, when it starts.
+
+    ``origin`` says who told us: ``config`` (maintained), ``page`` (a change of the
+    program's key-dates section), ``posting`` or ``forum`` (a listing the classifier
+    marked as this program's call).
+    """
+
+    __tablename__ = "program_cycles"
+    __table_args__ = (UniqueConstraint("program_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(120))
+    opens_on: Mapped[date | None]
+    deadline: Mapped[date | None]
+    starts_on: Mapped[date | None]
+    origin: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(500))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    program: Mapped[Program] = relationship(back_populates="cycles")

@@ -83,7 +83,7 @@ def change_text(change: PostingChange) -> str | None:
     if change.field == "status":
         if old == "open" and new == "closed":
             return "closed early"
-        if old == "closed" and new == "open":
+        if old in ("closed", "expired") and new == "open":
             return "reopened"
         return None
     if change.field == "deadline":

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from aggregator.db.engine import session_factory
 from aggregator.db.models import Posting, PostingChange, Subscriber
+from aggregator.db.visibility import current_status
 from aggregator.debris import owned_folder, remove_orphans
 from aggregator.digest.build import Plan, digest_message, load_changes, make_view
 from aggregator.digest.render import Renderer
@@ -103,6 +104,10 @@ class RunIndex:
                 (m.posting_id, m) for m in self.others.explain_many(job.posting_ids, job.profile)
             )
             matches = [found[i] for i in job.posting_ids if i in found]
+        # planned earlier: leave out what closed or expired since
+        matches = [
+            m for m in matches if current_status(self.postings[m.posting_id], self.now) == "open"
+        ]
         total = len(matches)
         if total >= settings.digest_max_items:  # capped: count every match for "see all N"
             count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)

@@ -30,6 +30,7 @@ from aggregator.logs import log
 from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
 from aggregator.settings import Settings
+from aggregator.store import expiry
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def plan_digests(
 ) -> Summary:
     """Create the rows of every due digest: pending (something to send) or skipped."""
     now = now or utcnow()
+    if record:
+        expiry.sweep(session, now, settings.stale_after_days)
     due = due_subscribers(session, settings, now, period)
     summary = Summary()
     if not due:

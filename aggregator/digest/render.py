@@ -29,6 +29,7 @@ from aggregator.mail.templates import (
 )
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
+from aggregator.presentation.schema import PostingRecord
 from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
 
@@ -63,24 +64,24 @@ def locations_line(locations: list[Any] | None, remote: str) -> tuple[str, str]:
 
 
 def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
-    """Display values of one posting (scraped text made single-line and capped)."""
-    skills = sorted(t.value for t in p.tags if t.kind == "skill")
-    sources = sorted({ps.source.key for ps in p.sources if ps.source is not None})
-    location, remote = locations_line(p.locations, p.remote)
+    """Display values of one posting, from its public record (scraped text made
+    single-line and capped; labels and the salary line as everywhere else)."""
+    r = PostingRecord.of(p, settings.base_url)
+    location, remote = locations_line(r.locations, r.remote)
     return {
-        "title": _one_line(p.title),
-        "org": _one_line(p.org_name, 200),
+        "title": _one_line(r.title),
+        "org": _one_line(r.org_name, 200),
         "location": location,
-        "remote": remote,
-        "salary": posting_salary(p),
-        "deadline": p.deadline.date().isoformat()
-        if p.deadline
-        else ("rolling" if p.deadline_rolling else ""),
-        "posted": (p.posted_at or p.first_seen_at).date().isoformat(),
-        "tags": [label(p.role, "role"), *(label(s, "skill") for s in skills)],
-        "url": f"{settings.base_url.rstrip('/')}/postings/{p.id}",
-        "apply_url": p.apply_url or p.url,
-        "sources": ", ".join(sources),
+        "remote": label(remote, "remote") if remote else "",
+        "salary": posting_salary(r),
+        "deadline": r.deadline.date().isoformat()
+        if r.deadline
+        else ("rolling" if r.deadline_rolling else ""),
+        "posted": (r.posted_at or r.first_seen_at).date().isoformat(),
+        "tags": [label(r.role, "role"), *(label(s, "skill") for s in r.skills)],
+        "url": r.web_url,
+        "apply_url": r.apply_url or r.url,
+        "sources": ", ".join(r.sources),
     }
 
 

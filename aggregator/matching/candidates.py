@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from aggregator.db.models import Posting
+from aggregator.normalize.flags import SENIORITY_ALIASES
 from aggregator.presentation.labels import label
 
 CLOSING_SOON_DAYS = 14
@@ -15,9 +16,7 @@ PROGRAM_ROLES = ("fellowship", "residency", "course", "grant")
 # Ranking: a matched role and a followed organization are the same for every match of a
 # profile; these bonuses order the matches (newest first within equal scores).
 ROLE_SCORE, ORG_SCORE, SKILL_SCORE, KEYWORD_SCORE, CLOSING_SCORE = 10, 4, 3, 1, 5
-FACETS = ("role", "skill", "country", "org", "seniority", "remote")
-# Seniority names older profiles may hold → what the classifier emits.
-SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
+FACETS = ("role", "skill", "country", "org", "seniority", "remote", "relevance")
 
 
 class ProfileLike(Protocol):
@@ -31,6 +30,7 @@ class ProfileLike(Protocol):
     exclude_keywords: Any
     seniority: Any
     min_salary: Any
+    relevance: Any
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Candidate:
     orgs: frozenset[str]  # lowercased slug and name
     remote: str
     seniority: str
+    relevance: str
     salary: float | None
     text: str  # lowercased title, org and description
     first_seen_at: datetime
@@ -76,6 +77,7 @@ def candidate(posting: Posting) -> Candidate:
         orgs=frozenset(orgs),
         remote=posting.remote,
         seniority=SENIORITY_ALIASES.get(posting.seniority, posting.seniority),
+        relevance=posting.safety_relevance,
         salary=salary,
         text=" ".join((posting.title, posting.org_name, posting.description_text or "")).lower(),
         first_seen_at=posting.first_seen_at,

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import Posting, PostingSource, utcnow
+from aggregator.db.visibility import live, relevance_values
 from aggregator.matching.bitsets import counter, equal, lowest_bits
 from aggregator.matching.candidates import (
     CLOSING_SCORE,
@@ -80,6 +81,7 @@ class PostingIndex:
             for kind, values in (
                 ("role", c.roles), ("skill", c.skills), ("country", c.countries),
                 ("org", c.orgs), ("seniority", (c.seniority,)), ("remote", (c.remote,)),
+                ("relevance", (c.relevance,)),
             ):  # fmt: skip
                 index = by[kind]
                 for value in values:
@@ -110,7 +112,7 @@ class PostingIndex:
         if ids is not None:
             stmt = stmt.where(Posting.id.in_(list(ids)))
         else:
-            stmt = stmt.where(Posting.status == "open")
+            stmt = stmt.where(live(now or utcnow()))
             if since is not None:
                 stmt = stmt.where(Posting.first_seen_at >= since)
         return cls(session.scalars(stmt), now=now)
@@ -169,6 +171,9 @@ class PostingIndex:
         if not self._built:
             self._build()
         m = self._all
+        relevance = relevance_values(tuple(profile.relevance or ()))
+        if relevance is not None:
+            m &= self._union("relevance", relevance)
         if profile.roles:
             m &= self._union("role", profile.roles)
         if profile.skills:

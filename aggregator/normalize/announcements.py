@@ -11,44 +11,56 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
 
 from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 
-THRESHOLD = 3.0
+THRESHOLD = 2.5
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
 
 TITLE_CUES: dict[str, float] = {
     "(?:we(?:'re| are) |is |are |now )?hiring": 3,
     "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
     "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?": 2,
-    "apply|applications?|applicants": 2,
+    "apply|applicants": 2,
+    "applications?": 1,
+    "accepting (?:applications|proposals|submissions|applicants)": 3,
+    "call for [a-z]+": 3,
+    "needs? (?:great |more |good )?(?:engineers|researchers|people|help|contributors)": 2,
+    "contest|competition|prizes?|(?:next|new|final) round|round \\d": 2,
     "applications? (?:are |is )?(?:now )?open": 3,
     "call for (?:applications|proposals|mentees|mentors|participants|papers|project leads)": 3,
     "(?:request|requests) for (?:proposals|projects|applications)|rfps?": 3,
     "fellowships?|fellows?|scholars?|scholarships?|residenc(?:y|ies)|internships?|interns?": 2,
-    "grants?|funding|fund is open|regrants?|prize|bounty": 1,
-    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|reading group|mentors?": 1,
+    "grants?|funding|fund is open|regrants?|bounty": 1,
+    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|practicum": 1,
+    "reading group|mentors?": 1,
     "seeking|seeks|looking for|wanted|invited": 2,
     "deadline|apply by|due by|closing": 2,
     "announcing|launching|introducing": 1,
     "retrospective|results|winners|summary|report|reflections|lessons|review|critique": -4,
-    "what i learned|my experience|i applied|post-mortem|postmortem|ama": -3,
-    "\\?$": -1,
+    "what i learned|my experience|i applied|post-mortem|postmortem|ama|recommendations": -3,
+    "update|updates": -2,
+    "\\?$": -2,
 }
 BODY_CUES: dict[str, float] = {
     "applications? (?:are |is )?(?:now )?(?:open|being accepted)": 3,
     "(?:now )?accepting (?:applications|proposals|submissions)": 3,
     "(?:you can |please )?apply (?:here|now|online|by|before|via|through|at|using|on our)": 3,
     "apply to (?:join|be|become|participate|the)": 2,
-    "(?:application|applications) (?:deadline|close|closes|due|form|process)": 3,
+    "(?:application|applications) (?:deadline|close|closes|due|form)": 3,
+    "application process": 1,
     "deadline (?:to apply|for applications|is)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:hiring|recruiting)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:looking for|seeking)": 2,
     "(?:stipend|salary|compensation)s?": 1,
     "(?:submit|send) (?:an |your )?(?:application|proposal|cv|resume)": 2,
     "express(?:ion of)? interest|expression of interest form": 2,
-    "(?:sign|signing) up|register (?:here|now|by)": 1,
+    "(?:sign|signing) up|register (?:here|now|by)": 1.5,
     "(?:we|you) (?:invite|encourage) (?:you |people |applicants )?to apply": 3,
     "(?:applications?|apply|deadline)": 1,
     "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
@@ -89,3 +101,41 @@ def is_opportunity(title: str, body: str = "") -> Decision:
         sorted(((f, p, w) for (f, p), w in cues.items()), key=lambda cue: -abs(cue[2]))
     )
     return Decision(score >= THRESHOLD, score, evidence[:5])
+
+
+# Links in a post that are not the employer's or program's own page: the forums themselves,
+# social media, papers and video. Suffix match: "x.com" also covers "www.x.com".
+NOT_EMPLOYER_HOSTS = (
+    "effectivealtruism.org", "lesswrong.com", "alignmentforum.org", "greaterwrong.com",
+    "twitter.com", "x.com", "facebook.com", "instagram.com", "youtube.com", "youtu.be",
+    "linkedin.com", "substack.com", "medium.com", "wikipedia.org", "arxiv.org", "doi.org",
+    "github.com", "discord.gg", "discord.com", "slack.com", "t.me", "bit.ly",
+)  # fmt: skip
+
+
+def _employer_host(host: str, post_host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if not host or host == post_host:
+        return False
+    return not any(host == h or host.endswith("." + h) for h in NOT_EMPLOYER_HOSTS)
+
+
+def apply_link(body_html: str, post_url: str = "") -> str | None:
+    """The first link in a post's body to an employer's or program's own page (where
+    a reader applies), or None. Links to forums, social media and papers are skipped."""
+    if not body_html or "href" not in body_html:
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    post_host = (urlsplit(post_url).hostname or "").lower()
+    for href in root.xpath("//a/@href"):
+        link = str(href).strip()
+        try:
+            parts = urlsplit(link)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and _employer_host(parts.hostname or "", post_host):
+            return link
+    return None

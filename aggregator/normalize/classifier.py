@@ -9,7 +9,7 @@ vague title ("Member of Technical Staff", "Researcher") leaves the decision to t
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from operator import itemgetter
 
@@ -30,6 +30,11 @@ TITLE_CLEAR = 8.0  # a title role score at least this high decides the role
 BODY_DAMPING = 0.5  # body weight once the title is clear
 BODY_CAP = 14.0  # most a role can collect from the body
 MAX_SECONDARY = 2
+LONG_BODY_CHARS = 1500  # above this, a skill named once in the body is not a skill
+# Languages and frameworks are listed once in requirements, and that one mention counts.
+_LANGUAGES = frozenset(
+    {"python", "pytorch", "jax", "tensorflow", "rust", "go", "typescript", "cpp"}
+)
 SHORT_FIELD_CHARS = 2000
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
@@ -39,10 +44,10 @@ TITLE_TAIL = 0.6
 
 ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 _VOCABULARIES = {  # field -> what besides role signals is matched there
-    "title": ("skills", "cues", "title_flags"),
+    "title": ("skills", "cues", "title_flags", "orgs"),
     "department": ("skills", "cues"),
     "body": ("skills", "cues", "body_flags"),
-    "org": ("cues",),
+    "org": ("cues", "orgs"),
 }
 
 
@@ -83,6 +88,8 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
+    vocab["title_flags"] += [(p, Signal("commercial", "commercial", 1.0)) for p in rel.commercial]
+    vocab["orgs"] += [(p, Signal("org", kind, 1.0)) for p, kind in rel.orgs]
     for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),
@@ -124,20 +131,27 @@ def classify(
         "employment_type": prepare(employment_type, 100),
     }
     scan = Scan()
+    body_mentions: Counter[str] = Counter()
     for name, text in texts.items():
         if text and name == "title":
             tail = _TITLE_TAIL.search(text)
             scan.add(name, compiled[name].scan(text), tail.end() if tail else None, TITLE_TAIL)
         elif text:
-            scan.add(name, compiled[name].scan(text))
+            hits = compiled[name].scan(text)
+            if name == "body":
+                body_mentions = _mentions(hits)
+            scan.add(name, hits)
 
     evidence: list[Evidence] = []
     roles = _score_roles(tax, scan, evidence)
-    skills = _skills(scan, evidence)
+    skills = _skills(tax, scan, body_mentions, len(texts["body"]), evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
-    phd = flags.decide_flag(scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence)
+    implied = (flags.phd_implied(roles[0].role, texts["title"]), roles[0].role)
+    phd = flags.decide_flag(
+        scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence, implied
+    )
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
-    safety_relevance = relevance.decide_relevance(tax, scan, texts, evidence)
+    safety_relevance = relevance.decide_relevance(tax, scan, texts, roles[0].role, evidence)
     return Classification(
         role=roles[0].role,
         roles=roles,
@@ -206,10 +220,35 @@ def _role_score(role: str, confidence: float) -> RoleScore:
     return RoleScore(role, confidence)
 
 
-def _skills(scan: Scan, evidence: list[Evidence]) -> list[str]:
+def _mentions(hits: list[tuple[int, str, tuple[Signal, ...]]]) -> Counter[str]:
+    """How often each skill is mentioned (occurrences, not distinct phrases)."""
+    return Counter(t.name for _, _, targets in hits for t in targets if t.kind == "skill")
+
+
+def _skills(
+    tax: Taxonomy,
+    scan: Scan,
+    body_mentions: Counter[str],
+    body_size: int,
+    evidence: list[Evidence],
+) -> list[str]:
+    """Skills named in the title or department, and those a long body returns to: a
+    skill named once in a long description is usually mentioned in passing (the corpus
+    labels only what a posting asks for or works on); languages and frameworks count at
+    their one mention in the requirements."""
     found: dict[str, None] = {}
+    long_body = body_size > LONG_BODY_CHARS
     for field_name, phrase, signal in scan.of_kind("skill"):
-        if signal.name not in found:
-            found[signal.name] = None
-            evidence.append(evidence_of("skill", signal.name, field_name, phrase))
+        name = signal.name
+        if name in found:
+            continue
+        if (
+            field_name == "body"
+            and long_body
+            and body_mentions[name] < 2
+            and name not in _LANGUAGES
+        ):
+            continue
+        found[name] = None
+        evidence.append(evidence_of("skill", name, field_name, phrase))
     return list(found)

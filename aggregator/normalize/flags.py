@@ -14,6 +14,8 @@ SENIORITY_LEVELS = ("intern", "entry", "mid", "senior", "lead", "unspecified")
 PHD_VALUES = ("yes", "preferred", "no", "unspecified")
 ML_VALUES = ("yes", "no", "unspecified")
 RELEVANCE_VALUES = ("core", "adjacent", "none")
+# Seniority names people (and older profiles) use -> what the classifier emits.
+SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
 # Seniority words in a title: value -> phrases.
 TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
@@ -43,28 +45,33 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "sr\\.?",
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
-        "principal",
-        "distinguished",
         "expert",
-        "(?:engineer|scientist|researcher|analyst) iii",
-    ),
-    "lead": (
         "lead",
         "leads",
         "team lead",
         "tech lead",
+        "chief of staff",
+        "(?:engineer|scientist|researcher|analyst) iii",
+    ),
+    "lead": (
+        "principal",
+        "distinguished",
         "research lead",
         "head of",
         "director",
         "vp",
         "vice president",
-        "chief",
+        "chief(?! of staff)",
         "(?:research|engineering|people) managers?",
         "managing director",
         "executive director",
     ),
 }
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
+# Roles that are early-career when the text states no level (PhD positions and postdocs,
+# fellowships, residencies and courses are for people starting out in the field).
+EARLY_CAREER_ROLES = frozenset({"phd_or_postdoc", "fellowship", "residency", "course"})
+_POSTDOC = re.compile(r"post-?doc|post-doctoral|postdoctoral")
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
 # YEARS_PHRASE starts with a plain \d (not \d{1,2}) so the regex engine skips to digits.
@@ -211,6 +218,9 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     if role == "internship" and not any(v == "intern" for v, _, _ in levels["title"]):
         levels["title"].append(("intern", "role", role))
     value = pick_seniority([v for v, _, _ in levels["title"]], [v for v, _, _ in levels["body"]])
+    if value is None and role in EARLY_CAREER_ROLES:
+        evidence.append(evidence_of("seniority", "entry", "role", role))
+        return "entry"
     if value is None:
         evidence.append(evidence_of("seniority", "unspecified", "default", "no seniority phrase"))
         return "unspecified"
@@ -220,11 +230,28 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     return value
 
 
+def phd_implied(role: str, title: str) -> str | None:
+    """What the role says about a PhD when the text does not: a PhD position, a course or
+    a program for students needs none; a postdoc needs one."""
+    if role == "phd_or_postdoc":
+        return "yes" if _POSTDOC.search(title) else "no"
+    return "no" if role in ("course", "fellowship") else None
+
+
 def decide_flag(
-    scan: Scan, kind: str, order: tuple[str, ...], label: str, evidence: list[Evidence]
+    scan: Scan,
+    kind: str,
+    order: tuple[str, ...],
+    label: str,
+    evidence: list[Evidence],
+    implied: tuple[str | None, str] = (None, ""),
 ) -> str:
+    """The flag the text states; else ``implied`` (value, role) when given."""
     hits = scan.flags(kind)
     value = pick_flag([v for v, _, _ in hits], order)
+    if value is None and implied[0] is not None:
+        evidence.append(evidence_of(label, implied[0], "role", implied[1]))
+        return implied[0]
     if value is None:
         evidence.append(evidence_of(label, "unspecified", "default", f"no {label} phrase"))
         return "unspecified"

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aggregator.errors import UserError
 from aggregator.items import RawPosting
@@ -27,6 +27,8 @@ from aggregator.normalize.fields import (
 )
 from aggregator.normalize.locations import parse_locations
 from aggregator.normalize.salary import parse_salary
+from aggregator.normalize.taxonomy import load_taxonomy
+from aggregator.normalize.taxonomy_model import Taxonomy
 from aggregator.normalize.text import (
     clean_line,
     html_to_text,
@@ -35,9 +37,6 @@ from aggregator.normalize.text import (
     text_to_html,
 )
 from aggregator.normalize.urls import canonical_url
-
-if TYPE_CHECKING:
-    from aggregator.normalize.taxonomy_model import Taxonomy
 
 
 class InvalidItem(UserError):
@@ -215,6 +214,11 @@ def normalize(
     )
     labels = _classification_fields(result)
     normalized_title = normalize_title(title)
+    apply_url = http_url(raw.apply_url)
+    # A forum announcement stands for the page it points to: deduplicated by that page, it
+    # merges with the employer's own posting whichever of the two is crawled first.
+    announced = isinstance(raw.extras, dict) and raw.extras.get("feed_type") == "forum"
+    dedup_url = apply_url if announced and apply_url else url
     posting = NormalizedPosting(
         org_name=org,
         org_type=org_type,
@@ -222,8 +226,8 @@ def normalize(
         normalized_title=normalized_title[:500],
         dedup_key=f"{normalized_title}|{location_key(place.cities, place.countries)}"[:700],
         url=url or "",
-        canonical_url=canonical_url(url)[:MAX_URL] if url else "",
-        apply_url=http_url(raw.apply_url),
+        canonical_url=canonical_url(dedup_url)[:MAX_URL] if dedup_url else "",
+        apply_url=apply_url,
         description_html=description_html,
         description_text=description_text,
         locations=locations,
@@ -249,9 +253,5 @@ def normalize(
     return posting
 
 
-def _default_taxonomy() -> Any:
-    try:
-        from aggregator.normalize.taxonomy import load_taxonomy
-    except ImportError:  # the taxonomy module is optional for the parsers
-        return None
+def _default_taxonomy() -> Taxonomy:
     return load_taxonomy()

@@ -1,13 +1,39 @@
-"""Safety relevance of a posting: core (AI safety work), adjacent (AI) or none."""
+"""Safety relevance of a posting: ``core`` (the work is AI safety or its governance),
+``adjacent`` (supports that work) or ``none``, judged from employer, team and role.
+
+"AI" in the text is not enough: a generic ML job is ``none``. The inputs are
+- the employer: its name in ``[relevance.orgs]`` (an AI-safety organisation, a frontier
+  lab, an existential-risk organisation) or its ``org_type`` from the source;
+- the topic: core cues (``[relevance.core]`` and core research areas) in the title or
+  department (strong), or adding up in the body;
+- the role: research, engineering, programs, grants and policy do the work; operations,
+  management and other roles support it; commercial titles (sales, marketing, finance:
+  ``[relevance.commercial]``) do neither; trust & safety moderation is its own field.
+Each decision keeps the cue that made it.
+"""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from aggregator.normalize.phrases import lower_pattern
+from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.results import Evidence, Scan, evidence_of
 from aggregator.normalize.taxonomy_model import Taxonomy
+
+SUPPORT_ROLES = frozenset({"operations", "management", "other"})
+# At a frontier lab a team cue this strong (or a skill in ``lab_core_skills``) in the
+# title makes the role core; weaker ones ("safeguards", "evaluations") make it adjacent.
+LAB_CORE_WEIGHT = 1.0
+
+
+@lru_cache(maxsize=8)
+def _ai_matcher(taxonomy: Taxonomy) -> PhraseMatcher[str]:
+    return PhraseMatcher((p, "ai") for p in taxonomy.relevance.ai)
+
+
+def ai_in_title(taxonomy: Taxonomy, title: str) -> bool:
+    """Is the title about AI at all (``[relevance.ai]``)?"""
+    return bool(_ai_matcher(taxonomy).scan(title))
 
 
 @lru_cache(maxsize=8)
@@ -15,68 +41,88 @@ def _core_skills(taxonomy: Taxonomy) -> frozenset[str]:
     return frozenset(name for name, skill in taxonomy.skill_defs.items() if skill.core)
 
 
-@lru_cache(maxsize=8)
-def _ai_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
-    """One search for "is this about AI at all" (stops at the first hit)."""
-    phrases = [lower_pattern(p) for p in taxonomy.relevance.ai]
-    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)") if phrases else None
+class _Cues:
+    """The relevance cues of one posting, read from its scan."""
 
-
-def _ai_mention(tax: Taxonomy, texts: dict[str, str]) -> tuple[str, str] | None:
-    pattern = _ai_pattern(tax)
-    for field_name in ("title", "department", "body"):
-        found = pattern.search(texts[field_name]) if pattern else None
-        if found:
-            return field_name, found.group()
-    return None
+    def __init__(self, tax: Taxonomy, scan: Scan) -> None:
+        self.strong: list[tuple[str, str]] = []  # core cues in title or department
+        self.lab_core: tuple[str, str] | None = None  # ... that make a lab's role core
+        self.body_score = 0.0
+        self.body_first: tuple[str, str] | None = None
+        self.moderation: tuple[str, str] | None = None
+        self.commercial: tuple[str, str] | None = None
+        self.org: dict[str, tuple[str, str]] = {}  # class -> (field, phrase)
+        self.policy_ai: tuple[str, str] | None = None
+        self.title_security: tuple[str, str] | None = None
+        core_skills = _core_skills(tax)
+        for field_name, phrase, (kind, name, weight) in scan.signals:
+            if kind == "org":
+                self.org.setdefault(name, (field_name, phrase))
+            elif kind == "moderation" and field_name in ("title", "department"):
+                self.moderation = self.moderation or (field_name, phrase)
+            elif kind == "commercial" and field_name == "title":
+                self.commercial = self.commercial or (field_name, phrase)
+            elif kind == "core" or (kind == "skill" and name in core_skills):
+                if field_name in ("title", "department", "org"):
+                    self.strong.append((field_name, phrase))
+                    if field_name != "org" and (
+                        (kind == "core" and weight >= LAB_CORE_WEIGHT)
+                        or (kind == "skill" and name in tax.relevance.lab_core_skills)
+                    ):
+                        self.lab_core = self.lab_core or (field_name, phrase)
+                elif field_name == "body":
+                    self.body_score += weight if kind == "core" else 0.5
+                    self.body_first = self.body_first or (field_name, phrase)
+            if kind == "skill" and name == "ai_governance" and self.policy_ai is None:
+                self.policy_ai = (field_name, phrase)
+            if kind == "skill" and name in ("security", "privacy") and field_name == "title":
+                self.title_security = self.title_security or (field_name, phrase)
 
 
 def decide_relevance(
-    tax: Taxonomy, scan: Scan, texts: dict[str, str], evidence: list[Evidence]
+    tax: Taxonomy, scan: Scan, texts: dict[str, str], role: str, evidence: list[Evidence]
 ) -> str:
     rel = tax.relevance
+    cues = _Cues(tax, scan)
     org_type = texts["org_type"]
-    strong: list[tuple[str, str]] = []  # core cues in title, department or org
-    body_score = 0.0
-    body_first: tuple[str, str] | None = None
-    moderation: tuple[str, str] | None = None
-    ai: tuple[str, str] | None = None
-    core_skills = _core_skills(tax)
-    for field_name, phrase, (kind, name, weight) in scan.signals:
-        if kind == "skill":
-            if ai is None:
-                ai = (field_name, phrase)
-            if name not in core_skills:
-                continue
-        elif kind == "moderation":
-            if moderation is None and field_name in ("title", "department"):
-                moderation = (field_name, phrase)
-            continue
-        elif kind != "core":
-            continue
-        if field_name != "body":  # a core cue or core skill
-            strong.append((field_name, phrase))
-        else:
-            body_score += weight
-            body_first = body_first or (field_name, phrase)
+    safety_org = cues.org.get("safety") or (
+        ("org_type", org_type) if org_type and org_type in rel.safety_org_types else None
+    )
+    lab = cues.org.get("lab") or (
+        ("org_type", org_type) if org_type and org_type in rel.ai_org_types else None
+    )
+    support = role in SUPPORT_ROLES
+    threshold = rel.core_body_threshold
 
     def decide(value: str, field_name: str, phrase: str) -> str:
         evidence.append(evidence_of("safety_relevance", value, field_name, phrase))
         return value
 
-    if moderation is not None:
-        if org_type in rel.ai_org_types or strong or body_score >= 1:
-            return decide("adjacent", *moderation)
-        return decide("none", *moderation)
-    if org_type and org_type in rel.safety_org_types:
-        return decide("core", "org_type", org_type)
-    if strong:
-        return decide("core", *strong[0])
-    if body_score >= rel.core_body_threshold and body_first:
-        return decide("core", *body_first)
-    if org_type in rel.ai_org_types:
-        return decide("adjacent", "org_type", org_type)
-    ai = ai or _ai_mention(tax, texts)
-    if ai is not None:
-        return decide("adjacent", *ai)
-    return decide("none", "default", "no AI or AI-safety content")
+    if cues.moderation is not None:  # trust & safety: its own field, not AI safety
+        if cues.strong and cues.strong[0][0] == "title":
+            return decide("adjacent", *cues.strong[0])
+        return decide("none", *cues.moderation)
+    if cues.commercial is not None:
+        return decide("adjacent" if safety_org else "none", *cues.commercial)
+    if safety_org is not None:
+        return decide("adjacent" if support else "core", *safety_org)
+    title_cue = next((c for c in cues.strong if c[0] != "org"), None)
+    if title_cue is not None:
+        if lab is not None and not support and cues.lab_core:
+            return decide("core", *cues.lab_core)
+        return decide("adjacent" if support or lab else "core", *title_cue)
+    if cues.strong:  # a core cue in the organisation's name ("... AI Safety Hub")
+        return decide("adjacent" if support else "core", *cues.strong[0])
+    if cues.body_first is not None and cues.body_score >= threshold:
+        if lab is not None or support:
+            return decide("adjacent", *cues.body_first)
+        return decide("core", *cues.body_first)
+    if lab is not None and cues.title_security is not None:  # protecting a lab's models
+        return decide("adjacent", *cues.title_security)
+    if role == "policy" and (cues.policy_ai or ai_in_title(tax, texts["title"])):
+        return decide("adjacent", *(cues.policy_ai or ("title", "ai")))
+    if x_risk := cues.org.get("x_risk"):
+        return decide("adjacent", *x_risk)
+    if cues.body_first is not None and cues.body_score >= threshold / 2 and not support:
+        return decide("adjacent", *cues.body_first)
+    return decide("none", "default", "no AI-safety employer, team or topic")

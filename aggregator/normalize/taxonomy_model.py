@@ -31,6 +31,7 @@ SKILL_KINDS = ("research_area", "tool")
 # Vocabularies labelled by the taxonomy's [labels.<kind>] tables (roles and skills by their own).
 LABEL_KINDS = ("seniority", "remote", "org_type", "employment_type", "relevance", "status")
 MAX_WEIGHT = 50.0
+ORG_CLASSES = ("safety", "lab", "x_risk")  # [relevance.orgs]: what an employer's name says
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -69,6 +70,11 @@ class Relevance:
     core: tuple[tuple[str, float], ...]
     moderation: tuple[str, ...]
     ai: tuple[str, ...]
+    # Organisation names (phrases) -> "safety" | "lab" | "x_risk"; title phrases of
+    # commercial functions (sales, marketing, finance...).
+    orgs: tuple[tuple[str, str], ...] = ()
+    commercial: tuple[str, ...] = ()
+    lab_core_skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)

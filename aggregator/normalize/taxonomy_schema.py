@@ -14,6 +14,7 @@ from aggregator.normalize.taxonomy_model import (
     LABEL_KINDS,
     MAX_WEIGHT,
     NAME_PATTERN,
+    ORG_CLASSES,
     ROLE_NAMES,
     SKILL_KINDS,
     Relevance,
@@ -212,4 +213,15 @@ class _Builder:
             ),
             moderation=tuple(self.phrase(p, "relevance.moderation") for p in phrases("moderation")),
             ai=tuple(self.phrase(p, "relevance.ai") for p in phrases("ai")),
+            orgs=tuple(
+                (self.phrase(p, "relevance.orgs"), self.org_class(c, f"relevance.orgs.{p!r}"))
+                for p, c in phrases("orgs").items()
+            ),
+            commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
+            lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
         )
+
+    def org_class(self, value: Any, where: str) -> str:
+        if value not in ORG_CLASSES:
+            raise self.fail(where, f"{value!r} is not one of {ORG_CLASSES}")
+        return str(value)

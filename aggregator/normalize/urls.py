@@ -1,7 +1,8 @@
 """Canonical URLs for deduplication: the same page reached through different links.
 
-Scheme and host are lowercased, default ports, ``www.``, fragments and tracking
-parameters are dropped, the remaining query is sorted and a trailing slash removed.
+w3lib's ``canonicalize_url`` does the generic part (query order, percent-escapes, dot
+segments, fragments); this module adds the project's own rules (tracking parameters,
+host aliases, ``www.``, default ports, ATS ``/apply`` forms, trailing slashes).
 Parameters that identify the job (``gh_jid`` on company-hosted Greenhouse pages,
 ``ashby_jid``, ``id``...) are kept. Never raises.
 """
@@ -9,6 +10,8 @@ Parameters that identify the job (``gh_jid`` on company-hosted Greenhouse pages,
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
 
 TRACKING_PARAMS = frozenset(
     {
@@ -82,7 +85,13 @@ def strip_tracking(url: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """The dedup form of ``url``; a string that is not a URL comes back trimmed."""
+    """The dedup form of ``url``; a string that is not a URL comes back trimmed.
+
+    w3lib's ``canonicalize_url`` sorts the query, normalizes percent-escapes, resolves dot
+    segments and drops the fragment; on top, this project's own rules: tracking
+    parameters out, host lowercased without ``www.`` and with its aliases, default ports
+    and repeated or trailing slashes dropped, ``/apply`` forms of ATS postings folded
+    into the posting, and http the same as https."""
     text = (url or "").strip()
     try:
         parts = urlsplit(text)
@@ -108,7 +117,10 @@ def canonical_url(url: str) -> str:
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
-    query.sort()
     # http and https are the same posting for dedup purposes.
     scheme = "https" if scheme in ("http", "https") else scheme
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    cleaned = urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    try:
+        return canonicalize_url(cleaned)
+    except (ValueError, UnicodeError):  # w3lib refuses it: the cleaned form is still stable
+        return cleaned

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from aggregator.db.models import utcnow
+from aggregator.db.visibility import current_status
 from aggregator.search import Related, source_keys, tag_values
 
 
@@ -112,6 +114,6 @@ class PostingRecord(BaseModel):
             first_seen_at=p.first_seen_at,
             last_seen_at=p.last_seen_at,
             closed_at=p.closed_at,
-            status=p.status,
+            status=current_status(p, utcnow()),  # past its deadline: expired
             sources=rel.sources,
         )

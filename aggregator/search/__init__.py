@@ -7,6 +7,7 @@ May import: ``aggregator.normalize``, ``aggregator.db`` and the foundations. Nev
 digest, store or the CLI.
 """
 
+from aggregator.db.visibility import DEFAULT_RELEVANCE, RELEVANCE, relevance_values
 from aggregator.search.filters import (
     MAX_DAYS,
     MAX_ID,
@@ -27,9 +28,11 @@ from aggregator.search.query import (
 from aggregator.search.related import Related, related_values, source_keys, tag_values
 
 __all__ = [
+    "DEFAULT_RELEVANCE",
     "LIST_COLUMNS",
     "MAX_DAYS",
     "MAX_ID",
+    "RELEVANCE",
     "REMOTE_MODES",
     "SORTS",
     "InvalidQuery",
@@ -40,6 +43,7 @@ __all__ = [
     "filter_clauses",
     "get_posting",
     "related_values",
+    "relevance_values",
     "search_postings",
     "search_rows",
     "source_keys",

@@ -15,6 +15,11 @@ from sqlalchemy import and_, exists, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.db.visibility import (
+    STATUSES,
+    relevance_values,
+    status_clause,
+)
 from aggregator.errors import UserError
 from aggregator.normalize.locations import REMOTE_MODES
 from aggregator.search.estimates import cached_count
@@ -44,12 +49,13 @@ class PostingFilter:
     remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
     seniority: list[str] = field(default_factory=list)
     source: list[str] = field(default_factory=list)  # source key
+    relevance: list[str] = field(default_factory=list)  # empty: DEFAULT_RELEVANCE; or "all"
     q: str = ""
     posted_within: int | None = None  # days
     deadline_within: int | None = None  # days
     has_salary: bool | None = None
     min_salary: float | None = None
-    status: str = "open"  # open | closed | all
+    status: str = "open"  # open | closed | expired | all
     sort: str = "newest"
 
     def is_empty(self) -> bool:
@@ -141,10 +147,13 @@ def filter_clauses(
     ``text=False`` leaves the text condition to the caller (relevance joins the index)."""
     now = now or utcnow()
     clauses: list[Any] = []
-    if f.status in ("open", "closed"):
-        clauses.append(Posting.status == f.status)
+    if f.status in STATUSES:
+        clauses.append(status_clause(f.status, now))
     elif f.status != "all":
-        raise InvalidQuery(f"unknown status {f.status!r}: use open, closed or all")
+        raise InvalidQuery(f"unknown status {f.status!r}: use open, closed, expired or all")
+    wanted = relevance_values(f.relevance)
+    if wanted is not None:
+        clauses.append(Posting.safety_relevance.in_(wanted))
     if tag_ids is not None:
         clauses.append(tag_ids)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,10 +35,32 @@ def org_key(name: str) -> str:
 
 
 def employer(source: Source, raw: RawPosting, orgs: dict[str, Organization]) -> Organization | None:
-    """The posting's organization: the source's own, or for a board the named employer."""
+    """The posting's organization: the source's own, or for a board the named employer,
+    else the organization whose homepage's site the apply link is on (a forum post
+    announcing it: the forum is a source, never the organization)."""
     if source.organization is not None and not is_board(source):
         return source.organization
-    return orgs.get(org_key(raw.org)) if isinstance(raw.org, str) else None
+    named = orgs.get(org_key(raw.org)) if isinstance(raw.org, str) else None
+    if (named is not None and named.org_type != "board") or not isinstance(raw.apply_url, str):
+        return named
+    for site in _sites(raw.apply_url):
+        found = orgs.get(HOST_KEY + site)
+        if found is not None and found.org_type != "board":
+            return found
+    return named
+
+
+HOST_KEY = "host:"  # orgs by the site of their homepage, next to names in one dict
+
+
+def _sites(url: str | None) -> list[str]:
+    """``jobs.example.org`` → ``jobs.example.org``, ``example.org`` (never a bare TLD)."""
+    try:
+        host = (urlsplit(url or "").hostname or "").lower().rstrip(".").removeprefix("www.")
+    except ValueError:
+        return []
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)] if len(labels) > 1 else []
 
 
 def normalize_for(
@@ -62,4 +85,7 @@ def load_orgs(session: Session) -> dict[str, Organization]:
     for org in session.scalars(select(Organization)):
         orgs.setdefault(org_key(org.slug), org)
         orgs[org_key(org.name)] = org
+        sites = _sites(org.homepage)
+        if sites:
+            orgs.setdefault(HOST_KEY + sites[0], org)
     return orgs

@@ -12,19 +12,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from aggregator import clock
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
 from aggregator.normalize import posting as normalize_posting
 from aggregator.normalize.posting import NormalizedPosting
-from aggregator.store import changes, employers, lifecycle, merge
+from aggregator.store import changes, employers, expiry, lifecycle, merge
 from aggregator.store.dedup import Matcher, Prepared
 from aggregator.store.reclassify import reclassify
 
@@ -46,9 +47,11 @@ class IngestResult:
     error_messages: list[str] = field(default_factory=list)
 
     def error(self, message: str) -> None:
+        """An item dropped: counted, and its reason logged (the first few per run)."""
         self.errors += 1
         if len(self.error_messages) < MAX_ERROR_MESSAGES:
             self.error_messages.append(message)
+            log(logger, logging.WARNING, "item_dropped", reason=message)
 
 
 class _Ingest:
@@ -109,7 +112,7 @@ def ingest_items(
     ``aggregator.crawl.worker.prenormalize``); it is used only when it was made for the
     org name, org type and taxonomy version this process would use.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     result = IngestResult()
     run = _Ingest(session, source, now)
     existing = {
@@ -137,6 +140,7 @@ def ingest_items(
                 and known.raw == raw.to_dict()
             ):  # fast path: nothing changed at the source
                 outcome = lifecycle.seen_again(known, now)
+                expiry.settle(known.posting, now)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
             pre = normalized[index] if normalized and index < len(normalized) else None
@@ -244,11 +248,16 @@ def _store(
     changed = changes.apply(posting, merged, now=now, record_changes=outcome != "new")
     posting.last_seen_at = now
     if outcome != "new":
+        was = posting.status
         if posting.status == "closed":
             lifecycle.set_status(posting, "open", now)
+        expiry.settle(posting, now)
+        if was != "open" and posting.status == "open":
             outcome = "reopened"
         elif changed:
             outcome = "updated"
+    else:
+        expiry.settle(posting, now, new=True)
     claimed.setdefault(id(posting), ext)
     if outcome == "new":
         matcher.add(posting)

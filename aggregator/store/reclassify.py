@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aggregator import clock
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Organization, Posting
 from aggregator.items import RawPosting
@@ -26,7 +27,7 @@ def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None =
     Applies a changed taxonomy (or improved parsers) everywhere. No change rows are
     written (nothing happened at the source). The caller commits.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     changed = 0
     last_id = 0
     orgs = load_orgs(session)

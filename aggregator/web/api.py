@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -12,14 +11,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from aggregator.presentation.schema import PostingRecord
 from aggregator.search import (
     MAX_ID,
     PostingFilter,
-    Related,
     related_values,
     search_rows,
-    source_keys,
-    tag_values,
 )
 from aggregator.search import get_posting as load_posting
 from aggregator.web.deps import db_session
@@ -38,35 +35,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class PostingOut(BaseModel):
-    id: int
-    title: str
-    org_name: str
-    org_slug: str | None
-    org_type: str | None
-    url: str
-    apply_url: str | None
-    web_url: str
-    locations: list[Any]
-    countries: list[Any]
-    remote: str
-    role: str
-    roles: list[str]
-    skills: list[str]
-    seniority: str
-    salary_min: float | None
-    salary_max: float | None
-    salary_currency: str | None
-    salary_period: str | None
-    salary_text: str | None
-    deadline: datetime | None
-    deadline_rolling: bool
-    posted_at: datetime | None
-    first_seen_at: datetime
-    status: str
-    sources: list[str]
-
-
 class SourceListing(BaseModel):
     source: str
     platform: str
@@ -82,7 +50,7 @@ class ChangeOut(BaseModel):
     changed_at: datetime
 
 
-class PostingDetail(PostingOut):
+class PostingDetail(PostingRecord):
     description_html: str
     description_text: str
     classification: dict[str, Any]
@@ -91,7 +59,7 @@ class PostingDetail(PostingOut):
 
 
 class PostingPage(BaseModel):
-    items: list[PostingOut]
+    items: list[PostingRecord]
     next_cursor: str | None
 
 
@@ -109,6 +77,7 @@ class FacetsOut(BaseModel):
     org_type: list[FacetValueOut]
     remote: list[FacetValueOut]
     seniority: list[FacetValueOut]
+    relevance: list[FacetValueOut]
     posted_within: list[FacetValueOut]
     deadline_within: list[FacetValueOut]
     has_salary: int
@@ -132,46 +101,6 @@ FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
 
 
-def posting_out(p: Any, base_url: str, rel: Related | None = None) -> dict[str, Any]:
-    """The JSON of a posting (ORM object, or a row of LIST_COLUMNS with ``rel``); ``rel``
-    (from related_values) avoids loading relationships."""
-    if rel is None:
-        rel = Related(
-            roles=tag_values(p, "role"),
-            skills=tag_values(p, "skill"),
-            sources=source_keys(p),
-            org_slug=p.organization.slug if p.organization else None,
-        )
-    return {
-        "id": p.id,
-        "title": p.title,
-        "org_name": p.org_name,
-        "org_slug": rel.org_slug,
-        "org_type": p.org_type,
-        "url": p.url,
-        "apply_url": p.apply_url,
-        "web_url": f"{base_url}/postings/{p.id}",
-        "locations": list(p.locations or []),
-        "countries": list(p.countries or []),
-        "remote": p.remote,
-        "role": p.role,
-        "roles": rel.roles,
-        "skills": rel.skills,
-        "seniority": p.seniority,
-        "salary_min": p.salary_min,
-        "salary_max": p.salary_max,
-        "salary_currency": p.salary_currency,
-        "salary_period": p.salary_period,
-        "salary_text": p.salary_text,
-        "deadline": p.deadline,
-        "deadline_rolling": p.deadline_rolling,
-        "posted_at": p.posted_at,
-        "first_seen_at": p.first_seen_at,
-        "status": p.status,
-        "sources": rel.sources,
-    }
-
-
 def _base(request: Request) -> str:
     return str(request.app.state.settings.base_url).rstrip("/")
 
@@ -187,7 +116,7 @@ def list_postings(
     page = search_rows(session, f, limit=limit, cursor=cursor)
     base = _base(request)
     rel = related_values(session, page.items)
-    items = [posting_out(p, base, rel[p.id]) for p in page.items]
+    items = [PostingRecord.of(p, base, rel[p.id]) for p in page.items]
     return {"items": items, "next_cursor": page.next_cursor}
 
 
@@ -205,7 +134,7 @@ def posting_detail(
     p = load_posting(session, posting_id)
     if p is None:
         raise HTTPException(404, "no posting with this id")
-    out = posting_out(p, _base(request))
+    out = PostingRecord.of(p, _base(request)).model_dump()
     out.update(
         description_html=p.description_html,
         description_text=p.description_text,
@@ -275,8 +204,7 @@ def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
                 page = search_rows(session, f, limit=500, cursor=cursor)
                 rel = related_values(session, page.items)
                 for p in page.items:
-                    row = posting_out(p, base, rel[p.id])
-                    yield (json.dumps(row, default=str) + "\n").encode()
+                    yield PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
                 if page.next_cursor is None:
                     return
                 cursor = page.next_cursor

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aggregator import __version__
+from aggregator import __version__, clock
 from aggregator.db import open_database, session_factory
 from aggregator.errors import UserError
 from aggregator.logs import log
@@ -73,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     from aggregator.web import api, feeds, manage, pages, subscribe
 
     engine = open_database(settings)
+    if settings.fixed_now:
+        clock.set_fixed(settings.fixed_now)
     app = FastAPI(
         title="aisafety-jobs",
         version=__version__,

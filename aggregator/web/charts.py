@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
+from aggregator.search import PostingFilter, filter_clauses
 from aggregator.web.render import label
 
 PALETTE = (
@@ -125,7 +126,8 @@ def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]
     rows = session.execute(
         select(Posting.first_seen_at, Posting.role).where(Posting.first_seen_at >= since)
     ).all()
-    open_ = Posting.status == "open"
+    # the list's default filter: open now, core and adjacent relevance
+    open_ = and_(*filter_clauses(PostingFilter(), now, dialect=session.get_bind().dialect.name))
 
     def grouped(column: Any) -> list[tuple[str, int]]:
         stmt = select(column, func.count()).where(open_).group_by(column)

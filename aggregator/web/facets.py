@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from aggregator.db.models import Posting, PostingTag, utcnow
-from aggregator.search import PostingFilter, filter_clauses
+from aggregator.search import RELEVANCE, PostingFilter, filter_clauses, relevance_values
 
 POSTED_WITHIN = (1, 7, 30, 90)
 DEADLINE_WITHIN = (7, 14, 30)
@@ -37,6 +37,7 @@ class Facets:
     org_type: list[FacetValue]
     remote: list[FacetValue]
     seniority: list[FacetValue]
+    relevance: list[FacetValue]
     posted_within: list[FacetValue]
     deadline_within: list[FacetValue]
     has_salary: int
@@ -72,7 +73,8 @@ def _tag_counts(session: Session, f: PostingFilter, kind: str, now: datetime) ->
 def _column_counts(
     session: Session, f: PostingFilter, name: str, column: Any, now: datetime
 ) -> Any:
-    empty: dict[str, Any] = {name: []}
+    # relevance: unset means the default levels, so counting every level needs "all"
+    empty: dict[str, Any] = {name: ["all"] if name == "relevance" else []}
     rest = replace(f, **empty)
     stmt = (
         select(column, func.count())
@@ -133,6 +135,10 @@ def facet_counts(session: Session, f: PostingFilter, now: datetime | None = None
         remote=_values(_column_counts(session, f, "remote", Posting.remote, now), f.remote),
         seniority=_values(
             _column_counts(session, f, "seniority", Posting.seniority, now), f.seniority
+        ),
+        relevance=_values(
+            _column_counts(session, f, "relevance", Posting.safety_relevance, now),
+            list(relevance_values(f.relevance) or RELEVANCE),
         ),
         posted_within=_bucket_counts(session, f, "posted_within", POSTED_WITHIN, now),
         deadline_within=_bucket_counts(session, f, "deadline_within", DEADLINE_WITHIN, now),

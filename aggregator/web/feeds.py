@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
 from aggregator.normalize.text import sanitize_html
+from aggregator.presentation.labels import label
+from aggregator.presentation.salary import posting_salary
+from aggregator.presentation.schema import PostingRecord
 from aggregator.search import PostingFilter, search_postings
 from aggregator.web.deps import db_session
 from aggregator.web.query_params import posting_filter
-from aggregator.web.render import filter_url, label, safe_url
+from aggregator.web.render import filter_url, safe_url
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 FEED_SIZE = 50
@@ -33,14 +36,27 @@ def clean(text: str | None) -> str:
 
 
 def describe(f: PostingFilter) -> str:
-    parts = [label(v) for v in f.role + f.skill] + list(f.country) + list(f.org)
+    parts = [label(v, "role") for v in f.role] + [label(v, "skill") for v in f.skill]
+    parts += list(f.country) + list(f.org)
     if f.q:
         parts.append(f"“{f.q}”")
     return ", ".join(parts) if parts else "all open postings"
 
 
 def _iso(when: datetime) -> str:
+    # The public record's spelling of a time (RFC 3339, UTC, whole seconds).
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary(r: PostingRecord) -> str:
+    """One line under an entry: where, pay, deadline (the same words as the web and email)."""
+    parts = [", ".join(r.locations) if r.locations else label(r.remote, "remote")]
+    salary = posting_salary(r)
+    if salary:
+        parts.append(salary)
+    if r.deadline:
+        parts.append(f"deadline {r.deadline:%d %b %Y}")
+    return " · ".join(parts)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -64,23 +80,21 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     _sub(feed, "generator", "aisafety-jobs")
     host = urlsplit(base).hostname or "localhost"
     for p in items:
+        r = PostingRecord.of(p, base)
         entry = _sub(feed, "entry")
-        _sub(entry, "id", f"tag:{host},2026:posting:{p.id}")
-        _sub(entry, "title", f"{p.title} — {p.org_name}")
-        _sub(entry, "updated", _iso(p.source_updated_at or p.first_seen_at))
-        _sub(entry, "published", _iso(p.first_seen_at))
-        _sub(entry, "link", rel="alternate", href=f"{base}/postings/{p.id}", type="text/html")
-        if safe_url(p.apply_url or p.url):
-            _sub(entry, "link", rel="related", href=safe_url(p.apply_url or p.url))
+        _sub(entry, "id", f"tag:{host},2026:posting:{r.id}")
+        _sub(entry, "title", f"{r.title} — {r.org_name}")
+        _sub(entry, "updated", _iso(p.source_updated_at or r.first_seen_at))
+        _sub(entry, "published", _iso(r.first_seen_at))
+        _sub(entry, "link", rel="alternate", href=r.web_url, type="text/html")
+        if safe_url(r.apply_url or r.url):
+            _sub(entry, "link", rel="related", href=safe_url(r.apply_url or r.url))
         entry_author = _sub(entry, "author")
-        _sub(entry_author, "name", p.org_name or "unknown")
-        for tag in p.tags:
-            if tag.kind in ("role", "skill"):
-                _sub(entry, "category", term=clean(tag.value), label=label(tag.value))
-        summary = ", ".join(p.locations or []) if p.locations else label(p.remote)
-        if p.deadline:
-            summary += f" · deadline {p.deadline:%d %b %Y}"
-        _sub(entry, "summary", clean(summary))
+        _sub(entry_author, "name", r.org_name or "unknown")
+        for kind, names in (("role", r.roles), ("skill", r.skills)):
+            for name in names:
+                _sub(entry, "category", term=clean(name), label=label(name, kind))
+        _sub(entry, "summary", clean(summary(r)))
         _sub(entry, "content", sanitize_html(p.description_html), type="html")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
@@ -92,18 +106,20 @@ def deadline_calendar(items: list[Posting], f: PostingFilter, base: str, now: da
     cal.add("x-wr-calname", f"AI safety deadlines: {describe(f)}")
     host = urlsplit(base).hostname or "localhost"
     for p in items:
-        if p.deadline is None:
+        r = PostingRecord.of(p, base)
+        if r.deadline is None:
             continue
         event = Event()
-        event.add("uid", f"deadline-{p.id}@{host}")
+        event.add("uid", f"deadline-{r.id}@{host}")
         event.add("dtstamp", now)
-        day = p.deadline.astimezone(UTC).date()
+        day = r.deadline.date()
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", clean(f"Deadline: {p.title} — {p.org_name}"))
-        event.add("url", f"{base}/postings/{p.id}")
-        apply = safe_url(p.apply_url or p.url)
-        event.add("description", clean(f"Apply: {apply}\nDetails: {base}/postings/{p.id}"))
+        event.add("summary", clean(f"Deadline: {r.title} — {r.org_name}"))
+        event.add("url", r.web_url)
+        apply = safe_url(r.apply_url or r.url)
+        lines = [summary(r), f"Apply: {apply}", f"Details: {r.web_url}"]
+        event.add("description", clean("\n".join(lines)))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -18,10 +18,10 @@ from aggregator import subscriptions as subs
 from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
 from aggregator.logs import log
+from aggregator.search.validate import choices
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
-from aggregator.web.query_params import known_values
 from aggregator.web.security import CSRF_FIELD, check_csrf
 from aggregator.web.subscribe import (
     INVALID_LINK,
@@ -59,7 +59,7 @@ def _manage_page(
         "p": profile,
         "token": token,
         "unsubscribe": make_token(settings, "unsubscribe", subscriber),
-        "roles": known_values("role") or (),
+        "roles": choices("role") or (),
         "seniorities": subs.SENIORITY_LEVELS,
         "timezones": timezones(),
         "message": message,
@@ -106,6 +106,9 @@ async def manage_post(
         exclude_keywords=_split(form.get("exclude_keywords")),
         seniority=[str(v) for v in form.getlist("seniority")][:20],
         min_salary=salary or None,  # type: ignore[arg-type]  # validate_profile converts
+        relevance=[str(v) for v in form.getlist("relevance")][:5]
+        if "relevance" in form
+        else list(subscriber.profile.relevance if subscriber.profile else []),
     )
     try:
         subs.update_subscription(

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import CrawlRun, Organization, Posting, Source
+from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
+from aggregator.db.visibility import current_status
 from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
@@ -74,6 +75,20 @@ def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:
     ]
 
 
+def announced_on(posting: Posting) -> list[tuple[str, str]]:
+    """(forum name, post URL) of each forum post announcing ``posting``."""
+    out = []
+    for ps in posting.sources:
+        extras = (ps.raw or {}).get("extras") or {}
+        if (
+            isinstance(extras, dict)
+            and extras.get("feed_type") == "forum"
+            and ps.removed_at is None
+        ):
+            out.append((str(extras.get("via") or ps.source.key), ps.url))
+    return out
+
+
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)
 def posting_page(
     request: Request,
@@ -85,6 +100,8 @@ def posting_page(
         raise HTTPException(404, "This posting does not exist (it may have been merged).")
     context = {
         "p": posting,
+        "status": current_status(posting, utcnow()),
+        "announced": announced_on(posting),
         "roles": _classified(posting, "role"),
         "skills": _classified(posting, "skill"),
         "f": PostingFilter(),

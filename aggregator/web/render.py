@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from markupsafe import Markup
 
+from aggregator import clock
 from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
@@ -32,7 +33,7 @@ def day(value: datetime | None) -> str:
 def ago(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
-    delta = (now or datetime.now(UTC)) - value
+    delta = (now or clock.now()) - value
     days = delta.days
     if days < 1:
         return "today"
@@ -46,7 +47,7 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
 def days_left(value: datetime | None, now: datetime | None = None) -> int | None:
     if value is None:
         return None
-    return (value - (now or datetime.now(UTC))).days
+    return (value - (now or clock.now())).days
 
 
 def safe_url(value: Any) -> str:

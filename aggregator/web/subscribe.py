@@ -23,11 +23,12 @@ from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import valid_address
 from aggregator.search import PostingFilter
+from aggregator.search.validate import build_filter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
-from aggregator.web.query_params import build_filter, posting_filter
+from aggregator.web.query_params import posting_filter
 from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,9 @@ logger = logging.getLogger(__name__)
 TokenParam = Annotated[str, Path(max_length=500)]
 SessionDep = Annotated[Session, Depends(db_session)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-LIST_FIELDS = ("role", "skill", "org", "org_type", "country", "remote", "seniority", "source")
+LIST_FIELDS = (
+    "role", "skill", "org", "org_type", "country", "remote", "seniority", "source", "relevance",
+)  # fmt: skip
 INVALID_LINK = "This link is not valid any more. Links from older emails stop working after you unsubscribe or subscribe again."  # noqa: E501
 
 
@@ -56,6 +59,7 @@ def profile_of(f: PostingFilter) -> subs.ProfileInput:
         keywords=[f.q] if f.q else [],
         seniority=list(f.seniority),
         min_salary=f.min_salary,
+        relevance=list(f.relevance),
     )
 
 
