@@ -8,10 +8,11 @@ database (:mod:`.db`) → :mod:`.search` (the web, API, feeds and CLI lists) and
 through :mod:`.mail`). :mod:`.cli` and :mod:`.scheduler` drive it all.
 
 Layers, top first (enforced by ``lint-imports``, see ``[tool.importlinter]`` in
-pyproject.toml): cli; scheduler, demo; web, digest; crawl, subscriptions; store,
+pyproject.toml): cli; scheduler, demo; web, digest; programs; crawl, subscriptions; store,
 profiles, presentation.schema; search, matching, mail, tokens; presentation.labels and
-.salary; db, spiders; normalize; locks; settings, items, logs, paths; errors. A module
-imports only from its own layer's package and from layers below it.
+.salary, evaluation; db, spiders; normalize; locks, debris; settings, items, logs, paths;
+errors, clock. A module imports only from its own layer's package and from layers below
+it.
 """
 
 __version__ = "0.1.0"

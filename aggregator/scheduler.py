@@ -26,6 +26,9 @@ from aggregator.settings import Settings
 logger = logging.getLogger(__name__)
 UTC = ZoneInfo("UTC")
 DIGEST_TICK_MINUTES = 15
+#: programs: pages read and cycles detected, then "now open"/reminder emails planned and
+#: sent; twice a day so a reminder is never more than half a day late
+PROGRAMS_TICK_HOURS = 12
 
 
 def crawl_job(settings: Settings, key: str) -> None:
@@ -41,6 +44,18 @@ def digest_tick(settings: Settings, engine: Engine) -> None:
     summary = send_digests(settings, engine)
     log(logger, logging.INFO, "digest_tick", sent=summary.sent, skipped=summary.skipped,
         failed=summary.failed, retrying=summary.retrying)  # fmt: skip
+
+
+def programs_tick(settings: Settings, engine: Engine) -> None:
+    from aggregator.db import session_factory
+    from aggregator.programs.check import check_programs
+    from aggregator.programs.follows import send_notices
+
+    with session_factory(engine)() as session:
+        check = check_programs(settings, session)
+        report = send_notices(settings, session)
+    log(logger, logging.INFO, "programs_tick", new_cycles=len(check.new_cycles),
+        sent=report.sent, failed=report.failed)  # fmt: skip
 
 
 def source_intervals(settings: Settings) -> dict[str, float]:
@@ -88,6 +103,12 @@ def build_scheduler(
         digest_tick, "interval", args=[settings, engine], id="digest", name="digest tick",
         minutes=DIGEST_TICK_MINUTES, timezone=UTC, next_run_time=now + timedelta(seconds=10),
         misfire_grace_time=DIGEST_TICK_MINUTES * 60, coalesce=True, max_instances=1,
+        replace_existing=True,
+    )  # fmt: skip
+    scheduler.add_job(
+        programs_tick, "interval", args=[settings, engine], id="programs", name="programs tick",
+        hours=PROGRAMS_TICK_HOURS, timezone=UTC, next_run_time=now + timedelta(seconds=60),
+        misfire_grace_time=PROGRAMS_TICK_HOURS * 3600, coalesce=True, max_instances=1,
         replace_existing=True,
     )  # fmt: skip
     return scheduler

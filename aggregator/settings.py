@@ -4,6 +4,10 @@ Precedence, lowest first: the defaults below, a TOML file (``--config PATH``, el
 ``config/settings.toml`` in the working directory when present), environment variables
 ``AISAFETY_JOBS_<NAME>``, then command-line flags such as ``--db``.
 ``config/settings.example.toml`` documents every setting (a test keeps it complete).
+
+:class:`Settings` is a pydantic dataclass: the types and bounds declared below are checked
+whenever settings are made (also by ``dataclasses.replace``), and a bad value is one line
+naming the setting, where it came from and what is wrong.
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_type_hints
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic.dataclasses import dataclass
 
 from aggregator import clock
 from aggregator.errors import ConfigError
@@ -26,7 +33,11 @@ def setting(default: Any, help: str, *, secret: bool = False) -> Any:
     return field(default=default, metadata={"help": help, "secret": secret})
 
 
-@dataclass(frozen=True)
+AtLeastOne = Annotated[int, Field(ge=1)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Settings:
     production: bool = setting(
         False, "Production mode: a missing secret key is an error instead of being generated."
@@ -60,9 +71,11 @@ class Settings:
     unsubscribe_mailto: str = setting(
         "unsubscribe@localhost", "Address for the mailto: form of the List-Unsubscribe header."
     )
-    digest_max_items: int = setting(30, "Most postings listed in one digest.")
-    digest_weekday: str = setting("mon", "Day a weekly digest is sent (mon..sun), local time.")
-    digest_hour: int = setting(8, "Local hour (0-23) after which a due digest is sent.")
+    digest_max_items: AtLeastOne = setting(30, "Most postings listed in one digest.")
+    digest_weekday: Weekday = setting("mon", "Day a weekly digest is sent (mon..sun), local time.")
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = setting(
+        8, "Local hour (0-23) after which a due digest is sent."
+    )
     digest_max_attempts: int = setting(5, "Send attempts before a digest is marked failed.")
     digest_processes: int = setting(
         0, "Processes rendering digests in 'digest send' (0: one per CPU core, 1: none)."
@@ -80,8 +93,8 @@ class Settings:
     taxonomy_file: str = setting(
         "", "Role and skill taxonomy (TOML); empty means the bundled config/taxonomy.toml."
     )
-    crawl_concurrency: int = setting(4, "Crawl subprocesses running at once.")
-    crawl_timeout_seconds: int = setting(
+    crawl_concurrency: AtLeastOne = setting(4, "Crawl subprocesses running at once.")
+    crawl_timeout_seconds: AtLeastOne = setting(
         900, "Hard limit for one source's crawl subprocess; it is killed after this."
     )
     crawl_interval_hours: float = setting(
@@ -112,7 +125,7 @@ class Settings:
         "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
         "and X-Forwarded-Proto headers are believed; empty: none (the peer is the client).",
     )
-    crawl_batch_size: int = setting(
+    crawl_batch_size: AtLeastOne = setting(
         10,
         "Sources crawled by one crawl subprocess (each still succeeds or fails on its own); "
         "the hard timeout applies to the whole batch.",
@@ -120,21 +133,39 @@ class Settings:
     download_timeout_seconds: float = setting(
         30.0, "Timeout of one HTTP request made by a crawl (the whole download)."
     )
-    source_timeout_seconds: float = setting(
+    source_timeout_seconds: Annotated[float, Field(gt=0)] = setting(
         300.0,
         "Total time one source may take in a crawl (every request, retry and wait); past it "
         "the source is recorded as 'timeout' and the other sources of its batch go on.",
     )
-    stale_after_days: int = setting(
+    stale_after_days: AtLeastOne = setting(
         60,
         "Days after which a posting seen only on a forum or board, with no deadline, counts "
         "as expired unless its source still lists it.",
+    )
+    empty_runs_to_close: AtLeastOne = setting(
+        2,
+        "Complete crawls in a row answering an empty list (where the source listed postings) "
+        "before its postings close; the earlier ones are marked suspect and close nothing.",
+    )
+    empty_run_gap_hours: float = setting(
+        24.0, "Hours between the first and the last of those empty runs, at least."
     )
     fixed_now: str = setting(
         "",
         "Fixed current time (ISO 8601, e.g. 2026-12-20T09:00:00Z) for demos and tests; "
         "empty means the real clock.",
     )
+
+    @field_validator("fixed_now")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        if value:
+            try:
+                clock.parse(value)
+            except ValueError:
+                raise ValueError("must be an ISO 8601 time") from None
+        return value
 
     # -- derived values -------------------------------------------------------------
     @property
@@ -179,35 +210,22 @@ class Settings:
 
 SETTINGS = tuple(fields(Settings))
 _BY_NAME = {f.name: f for f in SETTINGS}
+_TYPES = get_type_hints(Settings, include_extras=True)
 
 
-def _coerce(name: str, value: Any, origin: str) -> Any:
-    kind = _BY_NAME[name].type
-    kind = kind if isinstance(kind, str) else kind.__name__
+def _strict(name: str, value: Any, origin: str) -> None:
+    # A file gives typed values: no "true" for a number or 1 for a flag (the environment
+    # gives text, converted by the usual rules).
     try:
-        if kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on"}:
-                return True
-            if isinstance(value, str) and value.lower() in {"0", "false", "no", "off", ""}:
-                return False
-            raise ValueError
-        if kind == "int":
-            if isinstance(value, (bool, float)):
-                raise ValueError
-            return int(value)
-        if kind == "float":
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)
-        if not isinstance(value, str):
-            raise ValueError
-        return value
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"setting {name!r} from {origin} must be of type {kind}, got {value!r}"
-        ) from None
+        TypeAdapter(_TYPES[name]).validate_python(value, strict=True)
+    except ValidationError as exc:
+        raise ConfigError(_problem(name, origin, value, exc)) from None
+
+
+def _problem(name: str, origin: str, value: Any, exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
+    return f"setting {name!r} from {origin}: {message[0].lower()}{message[1:]}, got {value!r}"
 
 
 def load_settings(
@@ -217,6 +235,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings from defaults, a TOML file, the environment and overrides."""
     values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
     path = Path(config_path) if config_path else DEFAULT_CONFIG_PATH
     if config_path or path.exists():
         try:
@@ -228,43 +247,24 @@ def load_settings(
         for name, value in data.items():
             if name not in _BY_NAME:
                 raise ConfigError(f"unknown setting {name!r} in {path}")
-            values[name] = _coerce(name, value, str(path))
+            _strict(name, value, str(path))
+            values[name], origins[name] = value, str(path)
     env = os.environ if environ is None else environ
     for name in _BY_NAME:
         key = ENV_PREFIX + name.upper()
         if key in env:
-            values[name] = _coerce(name, env[key], key)
+            text = env[key]
+            empty_flag = text == "" and _TYPES[name] is bool
+            values[name], origins[name] = (False if empty_flag else text), key
     for name, value in (overrides or {}).items():
         if value is not None:
-            values[name] = _coerce(name, value, "the command line")
-    settings = replace(Settings(), **values)
-    _validate(settings)
-    return settings
-
-
-def _validate(settings: Settings) -> None:
-    if settings.digest_weekday not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
-        raise ConfigError("setting 'digest_weekday' must be one of mon, tue, ..., sun")
-    if not 0 <= settings.digest_hour <= 23:
-        raise ConfigError("setting 'digest_hour' must be between 0 and 23")
-    if settings.fixed_now:
-        try:
-            clock.parse(settings.fixed_now)
-        except ValueError:
-            raise ConfigError(
-                f"setting 'fixed_now' must be an ISO 8601 time, got {settings.fixed_now!r}"
-            ) from None
-    for name in (
-        "stale_after_days",
-        "digest_max_items",
-        "crawl_concurrency",
-        "crawl_timeout_seconds",
-        "crawl_batch_size",
-    ):
-        if getattr(settings, name) < 1:
-            raise ConfigError(f"setting {name!r} must be at least 1")
-    if settings.source_timeout_seconds <= 0:
-        raise ConfigError("setting 'source_timeout_seconds' must be positive")
+            values[name], origins[name] = value, "the command line"
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        origin = origins.get(name, "the defaults")
+        raise ConfigError(_problem(name, origin, values.get(name), exc)) from None
 
 
 def ensure_data_dir(settings: Settings) -> Path:

@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.signer import HMACAlgorithm
 
-from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
 from aggregator.settings import Settings
 
-PURPOSES = ("confirm", "manage", "unsubscribe")
+# "follow"/"unfollow" name a program follow (aggregator.programs.follows), the others a
+# subscriber; the salts differ, so one kind of token never works as the other.
+PURPOSES = ("confirm", "manage", "unsubscribe", "follow", "unfollow")
+TIMED = ("confirm", "follow")
+
+
+class TokenHolder(Protocol):
+    id: int
+    token_version: int
 
 
 class InvalidToken(UserError):
@@ -39,13 +46,13 @@ def _serializer(settings: Settings, purpose: str) -> URLSafeSerializer | URLSafe
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
     salt = f"aisafety-jobs.{purpose}"
-    if purpose == "confirm":
+    if purpose in TIMED:
         return URLSafeTimedSerializer(_keys(settings), salt=salt)
     return URLSafeSerializer(_keys(settings), salt=salt)
 
 
-def make_token(settings: Settings, purpose: str, subscriber: Subscriber) -> str:
-    """A signed token for ``subscriber`` valid only for ``purpose``."""
+def make_token(settings: Settings, purpose: str, subscriber: TokenHolder) -> str:
+    """A signed token for ``subscriber`` (or a program follow) valid only for ``purpose``."""
     return str(_serializer(settings, purpose).dumps([subscriber.id, subscriber.token_version]))
 
 
@@ -75,7 +82,7 @@ def read_token(settings: Settings, purpose: str, token: str) -> int:
     return decode_token(settings, purpose, token)[0]
 
 
-def link(settings: Settings, purpose: str, subscriber: Subscriber) -> str:
+def link(settings: Settings, purpose: str, subscriber: TokenHolder) -> str:
     return f"{settings.base_url.rstrip('/')}/{purpose}/{make_token(settings, purpose, subscriber)}"
 
 

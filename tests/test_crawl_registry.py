@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import discover_platforms
 from aggregator.crawl.registry import (
     load_registry,
     source_interval_hours,
@@ -19,6 +18,7 @@ from aggregator.db.models import Organization, Source
 from aggregator.errors import ConfigError
 from aggregator.paths import config_file
 from aggregator.settings import Settings
+from spiders.platforms import discover_platforms
 
 BUILTIN = {"greenhouse", "lever", "ashby", "jsonld", "eighty_k", "feed", "mats", "govai", "redwood"}
 
@@ -251,7 +251,7 @@ def test_low_confidence_disabled_source_loads_with_its_evidence(tmp_path: Path) 
 def test_duplicate_platform_names_are_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
-    from aggregator.crawl import platforms as mod
+    from spiders import platforms as mod
     from spiders.greenhouse import GreenhouseSpider
 
     twin = type("Twin", (GreenhouseSpider,), {"name": "greenhouse", "__module__": "fake"})
@@ -264,7 +264,7 @@ def test_duplicate_platform_names_are_an_error(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_docs_platform_table_matches_the_classes() -> None:
-    from aggregator.crawl.platforms import platform_table
+    from spiders.platforms import platform_table
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "adding-a-source.md").read_text()
     begin, end = "<!-- platforms:begin -->\n", "<!-- platforms:end -->"
@@ -275,7 +275,7 @@ def test_docs_platform_table_matches_the_classes() -> None:
 
 
 def test_board_platforms_come_from_the_classes() -> None:
-    from aggregator.crawl.platforms import board_platforms
+    from spiders.platforms import board_platforms
 
     assert {"eighty_k", "feed"} <= board_platforms()
     assert "greenhouse" not in board_platforms()

@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import discover_platforms
 from aggregator.crawl.registry import parse_registry
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, Subscriber
 from aggregator.demo.run import PERSONAS, reset_data_dir
 from aggregator.demo.server import DemoServer, data_dir, render
+from spiders.platforms import discover_platforms
 
 NOW = datetime(2027, 3, 1, 10, tzinfo=UTC)
 
@@ -153,6 +153,7 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert f"sources crawled: {sources} ({sources} succeeded)" in out
     assert "duplicates merged: 6 postings" in out
     assert "digest files written: 3" in out
+    assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
         assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
     web_url = re.search(

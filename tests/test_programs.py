@@ -5,25 +5,27 @@ reading pages from 127.0.0.1."""
 from __future__ import annotations
 
 import textwrap
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from aggregator.cli.main import app
 from aggregator.db.models import Program, Source
 from aggregator.errors import ConfigError
-from aggregator.programs.config import load_programs, sync_programs
+from aggregator.programs.config import CycleConfig, load_programs, sync_programs
 from aggregator.programs.detect import detect_from_postings, record_page
 from aggregator.programs.status import program_status
 from tests.crawl_server import Reply, serve
 from tests.factories import make_posting
 from tests.test_crawl_e2e import ROBOTS, cli_env
+from tests.web_factories import app_fixture, client_fixture, web_settings_fixture
 
-__all__ = ["cli_env"]
+__all__ = ["app_fixture", "cli_env", "client_fixture", "web_settings_fixture"]
 
 PROGRAMS = """
 [[programs]]
@@ -195,3 +197,31 @@ def test_programs_check_reads_pages_from_a_local_server(
     assert mats.page_dates_text == "Applications close 30 November 2099."
     listing = CliRunner().invoke(app, [*cli_env, "programs", "list"])
     assert "open" in listing.output and "closes 2099-11-30" in listing.output
+
+
+def test_programs_pages(tmp_path: Path, session: Session, client: TestClient) -> None:
+    configs = load_programs(write(tmp_path))
+    today = datetime.now(UTC).date()
+    configs[0].cycles.append(
+        CycleConfig(
+            label="Now", opens=today - timedelta(days=3), deadline=today + timedelta(days=9)
+        )
+    )
+    configs[1].usual_open_months = [(today + timedelta(days=20)).month]
+    configs[1].summary = "<script>alert(1)</script> part-time research"
+    sync_programs(session, configs)
+    page = client.get("/programs")
+    assert page.status_code == 200
+    open_part, soon_part = (
+        page.text.split("<h2>Opening soon</h2>")[0],
+        page.text.split("<h2>Opening soon</h2>")[1].split("<h2>Typical calendar</h2>")[0],
+    )
+    assert 'href="/programs/mats"' in open_part and "closes" in open_part
+    assert 'href="/programs/spar"' in soon_part
+    one = client.get("/programs/spar")
+    assert one.status_code == 200 and "<script>alert" not in one.text
+    assert "Spring 2026" in one.text and "config" in one.text
+    mats = client.get("/programs/mats")
+    assert "Open now: applications close" in mats.text and "Autumn 2026" in mats.text
+    assert client.get("/programs/nope").status_code == 404
+    assert client.get("/programs/..%2Fetc").status_code in (404, 422)

@@ -18,7 +18,8 @@ MAIN = "from aggregator.cli.main import main; main()"
 def test_jobs_configured(settings: Settings, engine: Engine) -> None:
     scheduler = build_scheduler(settings, engine, intervals={"alpha": 6.0, "beta": 12.0})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"crawl:alpha", "crawl:beta", "digest"}
+    assert set(jobs) == {"crawl:alpha", "crawl:beta", "digest", "programs"}
+    assert jobs["programs"].trigger.interval == timedelta(hours=12)
     alpha = jobs["crawl:alpha"]
     assert alpha.trigger.interval == timedelta(hours=6)
     assert alpha.trigger.jitter and alpha.trigger.timezone.key == "UTC"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from aggregator.errors import ConfigError
 from aggregator.paths import config_file
@@ -54,6 +55,10 @@ def test_precedence_file_then_environment_then_overrides(tmp_path: Path) -> None
         ("production = 3", "setting 'production'"),
         ("base_url = [", "not valid TOML"),
         ('digest_weekday = "someday"', "digest_weekday"),
+        ("digest_hour = 24", "setting 'digest_hour' from .*less than or equal to 23, got 24$"),
+        ("crawl_batch_size = 0", "'crawl_batch_size' .*greater than or equal to 1"),
+        ('fixed_now = "soon"', "'fixed_now' .*must be an ISO 8601 time, got 'soon'"),
+        ("web_port = true", "'web_port' .*valid integer, got True"),
     ],
 )
 def test_bad_config_file_names_the_setting(tmp_path: Path, content: str, message: str) -> None:
@@ -93,3 +98,12 @@ def test_redacted_hides_secrets() -> None:
     )
     shown = str(settings.redacted())
     assert "s3cret" not in shown and "pw@" not in shown
+
+
+def test_settings_made_in_code_are_checked_too() -> None:
+    settings = load_settings(environ={})
+    with pytest.raises(ValidationError):
+        replace(settings, digest_hour=99)
+    with pytest.raises(ValidationError):
+        replace(settings, web_port="eighty")
+    assert replace(settings, digest_hour=23).digest_hour == 23

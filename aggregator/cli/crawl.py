@@ -14,11 +14,11 @@ def summary_table(results: list[SourceResult]) -> Table:
     table = Table(title="Crawl summary")
     for name in ("source", "status", "items", "new", "updated", "closed", "errors", "seconds"):
         table.add_column(name, justify="left" if name in ("source", "status") else "right")
-    styles = {"success": "green", "partial": "yellow", "failed": "red", "timeout": "red"}
+    styles = {"success": "green", "partial": "yellow", "suspect": "yellow"}
     for r in results:
         table.add_row(
             r.key,
-            f"[{styles.get(r.status, 'white')}]{r.status}[/]",
+            f"[{styles.get(r.status, 'red')}]{r.status}[/]",
             str(r.items),
             str(r.new),
             str(r.updated),
@@ -53,6 +53,9 @@ def register(app: typer.Typer) -> None:
             progress=out.is_terminal,
         )
         out.print(summary_table(results))
+        for r in results:
+            if r.status == "suspect":
+                out.print(styled((r.key, "yellow"), ": suspect: ", r.message or ""), soft_wrap=True)
         failed = [r for r in results if not r.ok]
         for r in failed:
             out.print(styled((r.key, "red"), ": ", r.message or ""), soft_wrap=True)

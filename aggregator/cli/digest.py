@@ -97,6 +97,7 @@ def send_command(
     typer.echo(
         f"sent {summary.sent}, skipped {summary.skipped}, failed {summary.failed}, "
         f"retrying later {summary.retrying}, bounced {summary.bounced}"
+        + (f", unknown {summary.unknown}" if summary.unknown else "")
         + (f", recovered {summary.recovered}" if summary.recovered else "")
     )
     if summary.stopped:

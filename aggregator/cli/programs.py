@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from aggregator.cli.context import app_context
 from aggregator.cli.output import console
 from aggregator.db.models import Program
+from aggregator.programs import follows
 from aggregator.programs.check import check_programs
 from aggregator.programs.status import program_status
 
@@ -63,3 +64,29 @@ def register(app: typer.Typer) -> None:
                     when = f"from {status.expected_month:%B %Y}"
                 table.add_row(program.key, program.name, status.state, when, status.usually())
         console().print(table)
+
+    @group.command("follow")
+    def follow_command(
+        ctx: typer.Context,
+        key: str = typer.Argument(..., help="Program key (aisafety-jobs programs list)."),
+        email: str = typer.Argument(..., help="Address to tell when it opens."),
+    ) -> None:
+        """Follow a program: a confirmation link is emailed (double opt-in)."""
+        context = app_context(ctx)
+        with context.session() as session:
+            row = follows.follow(
+                session, context.settings, follows.find_program(session, key), email
+            )
+            state = row.status
+        console().print(f"{email}: {state} (confirmation emailed unless already active)")
+
+    @group.command("notify")
+    def notify(ctx: typer.Context) -> None:
+        """Email followers once when a cycle opens and 7 and 1 days before its deadline."""
+        context = app_context(ctx)
+        with context.session() as session:
+            report = follows.send_notices(context.settings, session)
+        console().print(
+            f"program notices: {report.planned} planned, {report.sent} sent, "
+            f"{report.retry} to retry, {report.failed} failed, {report.unknown} unknown"
+        )

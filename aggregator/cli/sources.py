@@ -9,15 +9,16 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from aggregator.cli.context import app_context
 from aggregator.cli.output import console, styled
-from aggregator.crawl.platforms import discover_platforms, platform_table
 from aggregator.crawl.probe import probe, probe_platforms, registry_snippet
 from aggregator.crawl.registry import load_registry, registry_path
 from aggregator.crawl.runner import fetch_sources, select_sources
-from aggregator.db.models import Source
+from aggregator.db.models import CrawlRun, Source
+from spiders.platforms import discover_platforms, platform_table
 
 COVERAGE: dict[str, Callable[[dict[str, Any]], bool]] = {
     "title": lambda i: bool(i.get("title")),
@@ -31,6 +32,17 @@ COVERAGE: dict[str, Callable[[dict[str, Any]], bool]] = {
 
 def _when(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+def _last_run_status(session: Session) -> dict[int, str]:
+    """Source id → status of its latest crawl run."""
+    latest = (
+        select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
+        .group_by(CrawlRun.source_id)
+        .subquery()
+    )
+    stmt = select(CrawlRun.source_id, CrawlRun.status).join(latest, CrawlRun.id == latest.c.run_id)
+    return {int(row[0]): str(row[1]) for row in session.execute(stmt)}
 
 
 def register(app: typer.Typer) -> None:
@@ -48,6 +60,7 @@ def register(app: typer.Typer) -> None:
         configs = load_registry(registry_path(context.settings, sources_file))
         with context.session() as session:
             rows = {s.key: s for s in session.scalars(select(Source))}
+            last_run = _last_run_status(session)
         records: list[dict[str, Any]] = []
         for c in configs:
             row = rows.get(c.key)
@@ -58,6 +71,8 @@ def register(app: typer.Typer) -> None:
                     "platform": c.platform,
                     "enabled": c.enabled,
                     "last_run_at": row.last_run_at.isoformat() if row and row.last_run_at else None,
+                    # "suspect": an empty answer where postings were listed (closes nothing)
+                    "last_run_status": last_run.get(row.id) if row else None,
                     "last_success_at": (
                         row.last_success_at.isoformat() if row and row.last_success_at else None
                     ),
@@ -75,6 +90,7 @@ def register(app: typer.Typer) -> None:
             "org",
             "platform",
             "enabled",
+            "last run",
             "last success",
             "failures",
             "items",
@@ -88,6 +104,7 @@ def register(app: typer.Typer) -> None:
                 c.org,
                 c.platform,
                 "yes" if c.enabled else "no",
+                r["last_run_status"] or "-",
                 _when(row.last_success_at if row else None),
                 str(r["consecutive_failures"]),
                 "-" if r["last_item_count"] is None else str(r["last_item_count"]),

@@ -3,16 +3,18 @@
 Success and partial runs are ingested; only a COMPLETE successful run is ingested
 with ``complete=True`` (postings the source no longer lists are closed). A failed
 or timed-out run stores nothing and closes nothing. A 304 (feed not modified) is a
-success that changes nothing.
+success that changes nothing. A complete run that answers an empty list where the source
+listed postings before is ``suspect`` and closes nothing, until enough empty runs in a row,
+far enough apart, say the board really is empty (:func:`empty_answer_closes`).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from aggregator import clock
@@ -20,6 +22,7 @@ from aggregator.crawl.recovery import claim_run
 from aggregator.db.models import CrawlRun, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
+from aggregator.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +52,42 @@ def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting],
     return items, normalized
 
 
+def empty_answer_closes(
+    session: Session, source: Source, run: CrawlRun, now: datetime, settings: Settings
+) -> bool:
+    """Whether a complete but empty answer from a source that listed postings may close
+    them: only as the ``empty_runs_to_close``-th empty run in a row (failed runs say
+    nothing and are skipped), the first of them ``empty_run_gap_hours`` ago or more."""
+    earlier = settings.empty_runs_to_close - 1
+    if earlier <= 0:
+        return True
+    runs = session.scalars(
+        select(CrawlRun)
+        .where(
+            CrawlRun.source_id == source.id,
+            CrawlRun.id != run.id,
+            CrawlRun.status.in_(("success", "partial", "suspect")),
+        )
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(earlier)
+    ).all()
+    if len(runs) < earlier or any(r.status != "suspect" for r in runs):
+        return False
+    return now - runs[-1].started_at >= timedelta(hours=settings.empty_run_gap_hours)
+
+
 def record_result(
-    session: Session, source: Source, run: CrawlRun, result: dict[str, Any], seconds: float
+    session: Session,
+    source: Source,
+    run: CrawlRun,
+    result: dict[str, Any],
+    seconds: float,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Ingest and record ``result`` (a worker result dict); commit; return the counts."""
     from aggregator.store.ingest import ingest_items
 
+    settings = settings or Settings()
     now = clock.now()
     status = str(result.get("status") or "failed")
     message = result.get("message")
@@ -64,6 +97,19 @@ def record_result(
     if status in ("success", "partial") and not result.get("not_modified"):
         errors: list[str] = []
         items, normalized = _items(result, errors)
+        listed = source.last_item_count or 0
+        if (
+            complete
+            and not items
+            and listed
+            and not empty_answer_closes(session, source, run, now, settings)
+        ):  # an empty 200 from a board that listed postings: close nothing yet
+            status, complete = "suspect", False
+            message = (
+                f"empty answer from a source that listed {listed} posting(s): nothing closed "
+                f"until {settings.empty_runs_to_close} empty runs at least "
+                f"{settings.empty_run_gap_hours:g} h apart"
+            )
         try:
             ingested = ingest_items(
                 session, source, items, complete=complete, now=now, normalized=normalized
@@ -94,7 +140,9 @@ def record_result(
     run.error_message = message
     source.last_run_at = now
     source.total_runs = (source.total_runs or 0) + 1
-    if status in ("success", "partial"):
+    if status == "suspect":
+        source.last_error = message  # shown by 'sources list'; the listing count is kept
+    elif status in ("success", "partial"):
         source.last_success_at = now
         source.consecutive_failures = 0
         source.last_error = message if status == "partial" else None

@@ -255,7 +255,7 @@ def load_registry(
     path: str | Path, platforms: dict[str, type[Any]] | None = None
 ) -> list[SourceConfig]:
     """The validated sources of a registry file; ConfigError naming key and field."""
-    from aggregator.crawl.platforms import discover_platforms
+    from spiders.platforms import discover_platforms
 
     path = Path(path)
     try:

@@ -29,20 +29,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from aggregator import clock
-from aggregator.crawl.platforms import discover_platforms, platform_path
 from aggregator.crawl.recovery import abort_stale_runs, make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
 from aggregator.settings import Settings
 from aggregator.store import expiry
+from spiders.platforms import discover_platforms, platform_path
 
 
 @dataclass
 class SourceResult:
     key: str
     platform: str
-    status: str  # success | partial | failed | timeout
+    status: str  # success | partial | suspect | failed | timeout
     items: int = 0
     new: int = 0
     updated: int = 0
@@ -54,7 +54,7 @@ class SourceResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("success", "partial")
+        return self.status in ("success", "partial", "suspect")
 
 
 def select_sources(configs: list[SourceConfig], keys: list[str] | None) -> list[SourceConfig]:
@@ -246,7 +246,7 @@ def crawl_sources(
 
     def record(batch: dict[str, dict[str, Any]]) -> None:
         for key, result in batch.items():
-            results[key] = _record_one(Session_, by_key[key], result)
+            results[key] = _record_one(Session_, by_key[key], result, settings)
         advance(len(batch))
 
     with _progress(progress, len(chosen)) as advance:
@@ -258,7 +258,10 @@ def crawl_sources(
 
 
 def _record_one(
-    session_maker: Callable[[], Session], config: SourceConfig, result: dict[str, Any]
+    session_maker: Callable[[], Session],
+    config: SourceConfig,
+    result: dict[str, Any],
+    settings: Settings,
 ) -> SourceResult:
     from sqlalchemy import select
 
@@ -269,7 +272,7 @@ def _record_one(
     with session_maker() as session:
         source = session.scalars(select(Source).where(Source.key == config.key)).one()
         run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
-        counts = record_result(session, source, run, result, seconds)
+        counts = record_result(session, source, run, result, seconds, settings)
     return SourceResult(
         key=config.key,
         platform=config.platform,

@@ -31,7 +31,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from aggregator.crawl.platforms import load_platform
+from spiders.platforms import load_platform
 
 
 def write_result(out_dir: Path, key: str, result: dict[str, Any]) -> None:
@@ -53,9 +53,9 @@ def prenormalize(source: dict[str, Any], items: list[dict[str, Any]]) -> list[An
     the parent then normalizes it and reports the problem)."""
     from dataclasses import replace
 
-    from aggregator.crawl.platforms import board_platforms
     from aggregator.items import RawPosting
     from aggregator.normalize.posting import normalize
+    from spiders.platforms import board_platforms
 
     board = source.get("platform") in board_platforms() or source.get("org_type") == "board"
     out: list[Any] = []

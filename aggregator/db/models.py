@@ -32,7 +32,7 @@ from aggregator.db.base import utcnow as utcnow
 ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
 SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
 DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
-RUN_STATUSES = ("running", "success", "partial", "failed", "timeout", "aborted")
+RUN_STATUSES = ("running", "success", "partial", "suspect", "failed", "timeout", "aborted")
 
 
 class Organization(Base):
@@ -330,3 +330,49 @@ class ProgramCycle(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="cycles")
+
+
+class ProgramFollow(Base):
+    """A visitor asking to be told when a program opens (double opt-in, like alerts)."""
+
+    __tablename__ = "program_follows"
+    __table_args__ = (UniqueConstraint("program_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|stopped
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship()
+
+
+class ProgramNotice(Base):
+    """One "now open" or deadline-reminder email of one cycle to one follower.
+
+    The row exists before the email is sent (unique per follow, cycle and kind), so
+    each is sent at most once: ``pending`` → ``sending`` (claimed) → ``sent``; a
+    ``sending`` left by a crash becomes ``unknown`` and is never sent again.
+    """
+
+    __tablename__ = "program_notices"
+    __table_args__ = (
+        UniqueConstraint("follow_id", "cycle_id", "kind"),
+        Index("ix_program_notices_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_id: Mapped[int] = mapped_column(ForeignKey("program_follows.id", ondelete="CASCADE"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("program_cycles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # opened | reminder_7 | reminder_1
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    follow: Mapped[ProgramFollow] = relationship()
+    cycle: Mapped[ProgramCycle] = relationship()

@@ -3,10 +3,12 @@
 :func:`run_demo` starts :class:`aggregator.demo.server.DemoServer` on 127.0.0.1,
 writes ``sources.toml`` (the bundled template pointed at that server) into the demo
 data dir, crawls every demo source with the real spiders and pipeline into a fresh
-SQLite database there, signs up three confirmed sample subscribers (the personas of
-the domain reference), sends their weekly digests to the outbox and returns a
-:class:`DemoReport`. Nothing leaves 127.0.0.1: the database and mail settings of the
-caller are replaced by the demo's own (SQLite file and outbox in the data dir).
+SQLite database there, checks two sample programs (MATS open, SPAR expected next
+month: ``programs.toml`` in the data dir, MATS's page read from the server), signs up
+three confirmed sample subscribers (the personas of the domain reference), sends their
+weekly digests to the outbox and returns a :class:`DemoReport`. Nothing leaves
+127.0.0.1: the database and mail settings of the caller are replaced by the demo's own
+(SQLite file and outbox in the data dir).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import shutil
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from aggregator.settings import Settings, ensure_data_dir
 DB_NAME = "aisafety-jobs.db"
 #: what a run creates in the data dir, removed first so that every run starts fresh
 OWNED = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "outbox",
-         "sources.toml", "httpcache")  # fmt: skip
+         "sources.toml", "programs.toml", "httpcache")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class DemoReport:
     merged: int = 0
     digests: list[Path] = field(default_factory=list)
     subscribers: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -89,6 +92,7 @@ class DemoReport:
         out.append("postings by role:")
         out += [f"  {role:<20} {n}" for role, n in sorted(self.by_role.items(), key=_desc)]
         out.append(f"duplicates merged: {self.merged} postings listed by more than one source")
+        out.append(f"programs: {', '.join(self.programs)} (see /programs)")
         out.append(f"subscribers: {', '.join(self.subscribers)}")
         out.append(f"digest files written: {len(self.digests)} in {self.outbox}")
         out += [f"  {p.name}" for p in self.digests]
@@ -160,6 +164,65 @@ def crawl(settings: Settings, sources_file: Path) -> Any:
     from aggregator.crawl.runner import crawl_sources
 
     return crawl_sources(settings, None, str(sources_file), False)
+
+
+DEMO_PROGRAMS = """# Sample programs for the demo [sample data]
+[[programs]]
+key = "mats"
+name = "MATS"
+org = "MATS"
+url = "{server}/mats/apply"
+aliases = ["ML Alignment & Theory Scholars"]
+usual_open_months = [{open_month}]
+summary = "[sample data] Mentored AI safety research."
+
+[[programs.cycles]]
+label = "Winter (sample)"
+opens = {opens}
+deadline = {deadline}
+
+[[programs]]
+key = "spar"
+name = "SPAR"
+org = "SPAR"
+url = "{server}/spar"
+usual_open_months = [{next_month}]
+summary = "[sample data] Part-time remote research projects."
+"""
+
+
+def check_demo_programs(
+    engine: Engine, settings: Settings, folder: Path, payload_url: str, now: datetime
+) -> list[str]:
+    """Two sample programs: MATS open now (and its page read), SPAR expected next month."""
+    from aggregator.db.models import Program
+    from aggregator.programs.check import check_programs
+    from aggregator.programs.status import program_status
+
+    today = now.date()
+    path = folder / "programs.toml"
+    path.write_text(
+        DEMO_PROGRAMS.format(
+            server=payload_url,
+            open_month=today.month,
+            opens=(today - timedelta(days=5)).isoformat(),
+            deadline=(today + timedelta(days=20)).isoformat(),
+            next_month=today.month % 12 + 1,
+        ),
+        encoding="utf-8",
+    )
+    out = []
+    with session_factory(engine)() as session:
+        check_programs(settings, session, path, now=now)
+        for program in session.scalars(select(Program).order_by(Program.key)):
+            status = program_status(program, today)
+            if status.state == "open" and status.cycle is not None:
+                out.append(f"{program.name} open (closes {status.cycle.deadline.isoformat()})")
+            elif status.expected_month is not None:
+                out.append(f"{program.name} expected from {status.expected_month:%B %Y}")
+            else:
+                out.append(f"{program.name} {status.state}")
+    return out
 
 
 def subscribe_personas(engine: Engine, settings: Settings) -> list[str]:
@@ -247,6 +310,8 @@ def run_demo(
         engine = open_database(settings)
         echo("crawling the demo sources with the real spiders…")
         crawl(settings, sources_file)
+        echo("checking the sample programs…")
+        report.programs = check_demo_programs(engine, settings, folder, payload_url, utcnow())
         report.subscribers = subscribe_personas(engine, settings)
         send_digests(engine, settings, utcnow())
         collect(engine, report)

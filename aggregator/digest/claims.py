@@ -9,6 +9,7 @@ import re
 import socket
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,6 +56,7 @@ def recover_stale(session: Session, settings: Settings, transport: Transport, no
     count = 0
     rows = session.scalars(select(Digest).where(Digest.status == "sending")).all()
     journals: dict[str, JournalState | None] = {}
+    outcomes: Counter[str] = Counter()
     for d in rows:
         claimed = d.claimed_at or d.created_at
         if not (_dead(d.claimed_by) or claimed < now - STALE_CLAIM):
@@ -74,9 +76,12 @@ def recover_stale(session: Session, settings: Settings, transport: Transport, no
                     sent_at=now if new == "sent" else None, claimed_by=None,
                     last_error=_RECOVERED_ERRORS.get(new))
         )  # fmt: skip
-        count += result.rowcount or 0  # type: ignore[attr-defined]
-        log(logger, logging.WARNING, "digest_recovered", digest=d.id, status=new)
+        if result.rowcount:  # type: ignore[attr-defined]
+            count += 1
+            outcomes[new] += 1
     session.commit()
+    if count:
+        log(logger, logging.WARNING, "digest_recovered", **outcomes)
     clean_journals(session, settings, recovered=set(journals))
     return count
 
@@ -134,8 +139,9 @@ class JournalState:
 
 
 class Journal:
-    """A sender's append-only record of the digest ids it handed to the transport
-    (``id``) and of the server's answer (``+id`` accepted, ``-id`` refused).
+    """A sender's append-only record of the digest ids it handed over (``id``: over SMTP
+    just before DATA, from when the server may store it) and of the server's answer
+    (``+id`` accepted, ``-id`` refused).
 
     Claims come in batches and row updates are written in batches; if the sender dies,
     the journal tells recovery — on any host sharing the data folder — which claimed
@@ -163,7 +169,7 @@ class Journal:
         os.write(self._fd, line)  # O_APPEND: whole lines, also from the sending threads
 
     def write(self, digest_id: int) -> None:
-        """Before the transport sees the message."""
+        """The message may be delivered from now on."""
         self._append(b"%d\n" % digest_id)
 
     def delivered(self, digest_id: int) -> None:

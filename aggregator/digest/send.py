@@ -45,6 +45,7 @@ from aggregator.digest.planning import Summary, due_subscribers, load_jobs, plan
 from aggregator.logs import log
 from aggregator.mail import (
     PermanentFailure,
+    SmtpTransport,
     TemporaryFailure,
     Transport,
     UncertainDelivery,
@@ -82,9 +83,16 @@ def _outcome(
     *,
     now: datetime,
 ) -> Outcome:
-    """Send one message (in a sending thread) and journal the server's answer."""
+    """Send one message (in a sending thread), journaling the moment it may be delivered
+    (over SMTP: just before DATA, so a sender killed earlier sends it again) and the
+    server's answer."""
+    handover = partial(journal.write, digest_id)
     try:
-        transport.send(msg)
+        if isinstance(transport, SmtpTransport):
+            transport.send(msg, before_data=handover)
+        else:
+            handover()
+            transport.send(msg)
     except UncertainDelivery as exc:  # maybe delivered: never sent again automatically
         return Outcome("unknown", {"status": "unknown", "last_error": str(exc)[:2000]},
                        transport_failure=True)  # fmt: skip
@@ -227,7 +235,6 @@ def send_claimed(
                         failed = Outcome("render", {"status": "failed", "last_error": error})
                         inflight.append((digest_id, sub, b, finished(failed)))
                         continue
-                    journal.write(digest_id)  # before the transport sees it
                     send = partial(_outcome, settings, journal, digest_id, msg, now=b.now)
                     inflight.append((digest_id, sub, b, pool.submit(send)))
                 while inflight:

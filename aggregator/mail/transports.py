@@ -16,6 +16,7 @@ import re
 import smtplib
 import ssl
 import tempfile
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
@@ -148,7 +149,9 @@ class SmtpTransport:
             conn.login(self.username, self.password or "")
         return conn
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage, *, before_data: Callable[[], None] | None = None) -> None:
+        """Send ``msg``; ``before_data`` is called just before its data goes to the server
+        (until then nothing can have been delivered)."""
         if isinstance(msg, PreparedMessage):  # sent as built, not re-serialized
             sender, rcpts, raw = parseaddr(str(msg["From"]))[1], [recipient(msg)], msg.raw
         else:
@@ -176,6 +179,8 @@ class SmtpTransport:
                 # From here on the server may store the message even if its reply is
                 # lost: a disconnect or timeout is "maybe delivered", never resent.
                 handed_over = True
+                if before_data is not None:
+                    before_data()
                 code, reply = conn.data(raw)  # raises on a refused DATA, returns the end
                 if code != 250:
                     self._reset()

@@ -10,6 +10,7 @@ in one combined pass, so a maintainer's "(?:a+)+$" cannot hang the classifier.
 from __future__ import annotations
 
 import re
+import string
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,15 +29,21 @@ from aggregator.normalize.phrases import (
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # (outer, inner) target pairs whose inherited targets are kept
-# Characters a word can follow: each literal starting with a word character is stored
-# once behind each of them, so the automaton only reports matches at a word start.
-_BREAKS = " ([{/\"'-,.;:!?*+&|<>=~#@$%^`\\\n\t"
+# The automaton reads text with ASCII punctuation folded to spaces, and each literal that
+# starts a word is stored behind one space: it is then reported only at a word start
+# (after a space, a punctuation mark or the start), and a small automaton stays in cache.
+# A match is confirmed against the original text where the literal holds punctuation.
+_FOLD = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "\t\n", " "))
 _WORD = re.compile(r"\w")
 
 # ---------------------------------------------------------------------------------------
 
 
 _Hit = tuple[int, str, tuple[T, ...]]
+# (literal, length, ends with a word character, holds punctuation, targets, look-arounds)
+_Entry = tuple[
+    str, int, bool, bool, tuple[T, ...], tuple[tuple[re.Pattern[str], tuple[T, ...]], ...]
+]
 
 
 class PhraseMatcher(Generic[T]):
@@ -78,15 +85,23 @@ class PhraseMatcher(Generic[T]):
                 contextual.append((re.compile(context), tuple(targets)))
         self._automaton: ahocorasick.Automaton | None = None
         if by_text:
-            automaton = ahocorasick.Automaton()
+            keys: dict[str, list[_Entry[T]]] = defaultdict(list)
             for text, (plain, contextual) in by_text.items():
-                # (length, does it end with a word character, targets, look-around checks)
-                value = (len(text), _is_word(text[-1]), tuple(plain), tuple(contextual))
-                if _WORD.match(text[0]):
-                    for before in _BREAKS:
-                        automaton.add_word(before + text, value)
-                else:
-                    automaton.add_word(text, value)
+                folded = text.translate(_FOLD)
+                starts_word = _WORD.match(text[0]) is not None
+                keys[(" " if starts_word else "") + folded].append(
+                    (
+                        text,
+                        len(text),
+                        _is_word(text[-1]),
+                        folded != text,  # holds punctuation: compare with the text
+                        tuple(plain),
+                        tuple(contextual),
+                    )
+                )
+            automaton = ahocorasick.Automaton()
+            for key, group in keys.items():
+                automaton.add_word(key, tuple(group))
             automaton.make_automaton()
             self._automaton = automaton
         sources = [("\\b" if _WORD.match(p[0]) else "") + p for p in patterns]
@@ -104,20 +119,24 @@ class PhraseMatcher(Generic[T]):
         if not text:
             return []
         found: list[tuple[int, int, tuple[T, ...]]] = []
-        padded = " " + text  # a phrase at the very start follows a break too
-        size = len(padded)
+        size = len(text)
         if self._automaton is not None:
-            for last, (length, word_end, plain, contextual) in self._automaton.iter(padded):
-                if word_end and last + 1 < size:
-                    after = padded[last + 1]
-                    if after.isalnum() or after == "_":
-                        continue  # the phrase ends inside a word
-                start = last + 1 - length - 1  # in ``text``
-                if plain:
-                    found.append((start, last, plain))
-                for context, targets in contextual:
-                    if context.match(text, start) is not None:
-                        found.append((start, last, targets))
+            # Index i of the folded text is index i - 1 of ``text``: a match ending at
+            # ``last`` ends (exclusive) at ``last`` in ``text``.
+            for last, entries in self._automaton.iter(" " + text.translate(_FOLD)):
+                for literal, length, word_end, confirm, plain, contextual in entries:
+                    if word_end and last < size:
+                        after = text[last]
+                        if after.isalnum() or after == "_":
+                            continue  # the phrase ends inside a word
+                    start = last - length
+                    if confirm and not text.startswith(literal, start):
+                        continue
+                    if plain:
+                        found.append((start, -last, plain))
+                    for context, targets in contextual:
+                        if context.match(text, start) is not None:
+                            found.append((start, -last, targets))
         if self._any is not None:
             self._scan_patterns(text, found, deadline)
         return self._resolve(text, found)
@@ -133,17 +152,18 @@ class PhraseMatcher(Generic[T]):
                 return
             start, end = match.span()
             if match.lastindex is not None and _whole_word(text, start, end):
-                found.append((start, end, self._pattern_targets[match.lastindex - 1]))
+                found.append((start, -end, self._pattern_targets[match.lastindex - 1]))
 
     def _resolve(self, text: str, found: list[tuple[int, int, tuple[T, ...]]]) -> list[_Hit[T]]:
         """Longest match first at each start; a match inside a longer one keeps only the
         targets ``inherit`` allows."""
-        found.sort(key=_START_LONGEST)
+        found.sort()  # (start, -end): longest first at each start; tuples sort natively
         hits: list[_Hit[T]] = []
         outer_end = -1
         outer: tuple[T, ...] = ()
         kept_memo = self._kept
-        for start, end, targets in found:
+        for start, negative_end, targets in found:
+            end = -negative_end
             if end <= outer_end:
                 kept = kept_memo.get((outer, targets))
                 if kept is None:
@@ -156,13 +176,6 @@ class PhraseMatcher(Generic[T]):
             outer_end, outer = end, targets
             hits.append((start, text[start:end], targets))
         return hits
-
-
-def _start_longest(hit: tuple[int, int, object]) -> tuple[int, int]:
-    return hit[0], -hit[1]
-
-
-_START_LONGEST = _start_longest
 
 
 def _is_word(char: str) -> bool:

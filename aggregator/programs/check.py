@@ -13,12 +13,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import discover_platforms
 from aggregator.crawl.registry import SourceConfig
 from aggregator.crawl.runner import fetch_sources
 from aggregator.programs.config import load_programs, sync_programs
 from aggregator.programs.detect import detect_from_postings, record_page
 from aggregator.settings import Settings
+from spiders.platforms import discover_platforms
 
 
 @dataclass

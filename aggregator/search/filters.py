@@ -33,6 +33,16 @@ DRIVE_BELOW = 400  # fewer expected matches than this: fetch them by id
 PLAN_MIN_TOTAL = 2000  # smaller databases: always the simple per-row plan
 
 
+# The date "Newest" sorts by and "posted within" counts from: the date the source gives,
+# else the day the crawler first saw it (a first crawl does not make everything new).
+POSTED_DATE = func.coalesce(Posting.posted_at, Posting.first_seen_at)
+
+
+def posted_date(p: Any) -> Any:
+    """:data:`POSTED_DATE` of a loaded posting or row."""
+    return p.posted_at or p.first_seen_at
+
+
 class InvalidQuery(UserError):
     """A filter value or cursor that cannot be used."""
 
@@ -190,7 +200,7 @@ def filter_clauses(
             clauses.append(matched)
     if f.posted_within is not None:
         days = max(0, min(f.posted_within, MAX_DAYS))
-        clauses.append(Posting.first_seen_at >= now - timedelta(days=days))
+        clauses.append(now - timedelta(days=days) <= POSTED_DATE)
     if f.deadline_within is not None:
         days = max(0, min(f.deadline_within, MAX_DAYS))
         clauses.append(Posting.deadline.is_not(None))

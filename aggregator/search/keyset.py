@@ -11,7 +11,14 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_
 
 from aggregator.db.models import Posting
-from aggregator.search.filters import MAX_ID, SORTS, InvalidQuery, PostingFilter
+from aggregator.search.filters import (
+    MAX_ID,
+    POSTED_DATE,
+    SORTS,
+    InvalidQuery,
+    PostingFilter,
+    posted_date,
+)
 from aggregator.search.text import query_words, relevance_order
 
 NO_DEADLINE = datetime(9999, 1, 1)
@@ -74,7 +81,7 @@ def _order(
             if tag != "offset" or offset > MAX_OFFSET:
                 raise InvalidQuery("malformed cursor")
         stmt, rank = relevance_order(stmt, f.q, dialect)
-        order: tuple[Any, ...] = (rank, Posting.first_seen_at.desc(), Posting.id.desc())
+        order: tuple[Any, ...] = (rank, POSTED_DATE.desc(), Posting.id.desc())
         return stmt.order_by(*order).offset(offset), offset
     key: Any
     if f.sort == "deadline":
@@ -86,7 +93,7 @@ def _order(
             when = _cursor_time(value)
             stmt = stmt.where(or_(key > when, and_(key == when, Posting.id > last_id)))
     else:
-        key = Posting.first_seen_at
+        key = POSTED_DATE
         order = (key.desc(), Posting.id.desc())
         if cursor:
             value, last_id = decode_cursor(cursor)
@@ -97,7 +104,7 @@ def _order(
 
 def next_cursor(f: PostingFilter, rows: list[Any], limit: int, offset: int) -> str | None:
     """The cursor after ``rows[:limit]`` when ``rows`` (fetched with ``limit + 1``) has
-    more; rows need ``id``, ``first_seen_at`` and ``deadline``."""
+    more; rows need ``id``, ``posted_at``, ``first_seen_at`` and ``deadline``."""
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
@@ -106,5 +113,5 @@ def next_cursor(f: PostingFilter, rows: list[Any], limit: int, offset: int) -> s
     if f.sort == "deadline":
         value = (last.deadline or NO_DEADLINE).replace(tzinfo=None).isoformat()
     else:
-        value = last.first_seen_at.replace(tzinfo=None).isoformat()
+        value = posted_date(last).replace(tzinfo=None).isoformat()
     return encode_cursor([value, last.id])

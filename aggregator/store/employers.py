@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.crawl.platforms import board_platforms
 from aggregator.db.models import Organization, Source
 from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
+from spiders.platforms import board_platforms
 
 
 def is_board(source: Source) -> bool:

@@ -70,7 +70,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, subscribe
+    from aggregator.web import api, feeds, manage, pages, programs, subscribe
 
     engine = open_database(settings)
     if settings.fixed_now:
@@ -123,4 +123,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(subscribe.router)
     app.include_router(manage.router)
     app.include_router(pages.router)
+    app.include_router(programs.router)
     return app

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import Posting, utcnow
+from aggregator.db.models import CrawlRun, Posting, PostingSource, utcnow
 from aggregator.search import PostingFilter, filter_clauses
+from aggregator.search.filters import POSTED_DATE
 from aggregator.web.render import label
 
 PALETTE = (
@@ -120,12 +121,28 @@ def share_bar(counts: list[tuple[str, int]]) -> Chart:
     return chart
 
 
+def _from_first_crawl() -> Any:
+    """SQL: an undated posting first seen by its source's first crawl (its source gave no
+    date, and the first crawl of a source finds what was there before, not what is new)."""
+    first_run = (
+        select(func.min(CrawlRun.finished_at))
+        .join(PostingSource, PostingSource.source_id == CrawlRun.source_id)
+        .where(PostingSource.posting_id == Posting.id)
+        .scalar_subquery()
+    )
+    return and_(Posting.posted_at.is_(None), Posting.first_seen_at <= first_run)
+
+
 def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     since = _week_start(now) - timedelta(weeks=WEEKS - 1)
-    rows = session.execute(
-        select(Posting.first_seen_at, Posting.role).where(Posting.first_seen_at >= since)
-    ).all()
+    rows = [
+        (when, role)
+        for when, role, first_crawl in session.execute(
+            select(POSTED_DATE, Posting.role, _from_first_crawl()).where(since <= POSTED_DATE)
+        )
+        if not first_crawl  # a first crawl finds old postings, not new ones
+    ]
     # the list's default filter: open now, core and adjacent relevance
     open_ = and_(*filter_clauses(PostingFilter(), now, dialect=session.get_bind().dialect.name))
 

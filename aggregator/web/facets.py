@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from aggregator.db.models import Posting, PostingTag, utcnow
 from aggregator.search import RELEVANCE, PostingFilter, filter_clauses, relevance_values
+from aggregator.search.filters import POSTED_DATE
 
 POSTED_WITHIN = (1, 7, 30, 90)
 DEADLINE_WITHIN = (7, 14, 30)
@@ -95,7 +96,7 @@ def _bucket_counts(
     sums = []
     for days in buckets:
         if name == "posted_within":
-            cond: Any = Posting.first_seen_at >= now - timedelta(days=days)
+            cond: Any = now - timedelta(days=days) <= POSTED_DATE
         else:
             cond = (Posting.deadline >= now) & (Posting.deadline <= now + timedelta(days=days))
         sums.append(func.sum(case((cond, 1), else_=0)))

@@ -85,7 +85,7 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
         _sub(entry, "id", f"tag:{host},2026:posting:{r.id}")
         _sub(entry, "title", f"{r.title} — {r.org_name}")
         _sub(entry, "updated", _iso(p.source_updated_at or r.first_seen_at))
-        _sub(entry, "published", _iso(r.first_seen_at))
+        _sub(entry, "published", _iso(r.posted_at or r.first_seen_at))
         _sub(entry, "link", rel="alternate", href=r.web_url, type="text/html")
         if safe_url(r.apply_url or r.url):
             _sub(entry, "link", rel="related", href=safe_url(r.apply_url or r.url))

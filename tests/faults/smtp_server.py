@@ -5,7 +5,8 @@ Faults, each switchable while the server runs:
 - ``rcpt_replies``: a fixed reply per recipient (e.g. 550 for hard bounces);
 - ``drop_after_data``: recipients whose message is stored and whose connection is then
   dropped without a reply ("delivered but not acknowledged");
-- ``delay``: seconds to wait before answering DATA (a slow server);
+- ``delay``: seconds to wait, once a message is stored, before confirming it (a slow
+  server: the sender may give up on a message that was delivered);
 - ``kill_at``: (n, pid): SIGKILL ``pid`` once the n-th message is stored, before the
   reply — the sender dies with that message delivered but unacknowledged.
 ``received`` counts stored messages per recipient, so tests can count lost and doubled.
@@ -74,8 +75,6 @@ class FaultySmtp:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
         with self._lock:
             for rcpt in envelope.rcpt_tos:
                 self.received[rcpt] += 1
@@ -83,6 +82,8 @@ class FaultySmtp:
         if self.kill_at is not None and stored == self.kill_at[0]:
             os.kill(self.kill_at[1], signal.SIGKILL)
             await asyncio.sleep(0.5)  # the reply must not reach a sender that is dying
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if set(envelope.rcpt_tos) & self.drop_after_data:
             self.dropped += 1
             server.transport.abort()  # stored, then gone without a reply

@@ -3,8 +3,8 @@
 A run left ``running`` by a crawl that was killed is marked ``aborted`` at the start
 of the next crawl once its process is known to be gone (``aggregator.crawl.recovery``).
 
-Revision ID: 0006_crawl_run_owner
-Revises: 0005_programs
+Revision ID: 0007_crawl_run_owner
+Revises: 0006_program_follows
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_crawl_run_owner"
-down_revision: str | None = "0005_programs"
+revision: str = "0007_crawl_run_owner"
+down_revision: str | None = "0006_program_follows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
