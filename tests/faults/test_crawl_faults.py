@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -28,12 +27,12 @@ from aggregator.crawl.runner import SourceResult, crawl_sources
 from aggregator.db.models import CrawlRun, Posting
 from aggregator.settings import Settings
 from tests.crawl_server import registry
+from tests.faults.conftest import CLI, cli_env
 from tests.faults.http_source import Fault, misbehaving_source, redirect
 from tests.spider_helpers import DATA
 
 pytestmark = pytest.mark.faults
 
-CLI = str(Path(sys.executable).with_name("aisafety-jobs"))
 BOARD = (DATA / "ashby/board.json").read_bytes()
 FEED = (DATA / "feed/teamtailor.xml").read_bytes()
 
@@ -225,13 +224,9 @@ def test_dripping_feed_times_out_alone(fast: Settings, tmp_path: Path, session: 
 # -- kill -9 at named points ------------------------------------------------------------
 
 
-def cli_env(settings: Settings, tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AISAFETY_JOBS_")}
-    for name in ("data_dir", "database_url", "secret_key"):
-        env["AISAFETY_JOBS_" + name.upper()] = str(getattr(settings, name))
-    env["AISAFETY_JOBS_DOWNLOAD_DELAY"] = "0"
-    env["TMPDIR"] = str(tmp)  # the crawl's batch folders, where this test can see them
-    return env
+def crawl_env(settings: Settings, tmp: Path) -> dict[str, str]:
+    # TMPDIR: the crawl's batch folders go where this test can see them
+    return cli_env(settings, AISAFETY_JOBS_DOWNLOAD_DELAY="0", TMPDIR=str(tmp))
 
 
 @pytest.fixture
@@ -254,7 +249,7 @@ def spawned() -> Iterator[list[int]]:
 def start_crawl(settings: Settings, tmp: Path, sources: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [CLI, "crawl", "--sources-file", sources],
-        env=cli_env(settings, tmp),
+        env=crawl_env(settings, tmp),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -317,7 +312,7 @@ def test_killed_parent_leaves_no_worker_and_its_debris_is_cleared(
         routes["/drip"] = Fault(body=FEED, content_type="text/xml")
         done = subprocess.run(
             [CLI, "crawl", "--sources-file", sources],
-            env=cli_env(settings, crawl_tmp),
+            env=crawl_env(settings, crawl_tmp),
             capture_output=True,
             timeout=120,
         )
@@ -354,7 +349,7 @@ def test_crawl_killed_while_recording_leaves_no_running_run(
         stored = session.scalar(select(func.count()).select_from(Posting)) or 0
         done = subprocess.run(
             [CLI, "crawl", "--sources-file", sources],
-            env=cli_env(settings, crawl_tmp),
+            env=crawl_env(settings, crawl_tmp),
             capture_output=True,
             timeout=300,
         )
