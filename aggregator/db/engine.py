@@ -25,8 +25,9 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``, or a :class:`DatabaseError` naming what is wrong with it."""
+def make_engine(url: str, pool_size: int | None = None) -> Engine:
+    """An engine for ``url``, or a :class:`DatabaseError` naming what is wrong with it.
+    ``pool_size``: connections kept open (default SQLAlchemy's 5, plus 10 overflow)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -40,6 +41,8 @@ def make_engine(url: str) -> Engine:
             "postgresql+psycopg://"
         )
     kwargs: dict[str, Any] = {}
+    if pool_size is not None:
+        kwargs.update(pool_size=pool_size, max_overflow=4)
     if backend == "postgresql":
         kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})
     try:
@@ -63,12 +66,14 @@ def check_connection(engine: Engine) -> None:
         ) from None
 
 
-def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
+def open_database(
+    settings: Settings, *, upgrade: bool = True, pool_size: int | None = None
+) -> Engine:
     """Engine for the configured database, checked and migrated to the latest revision."""
     url = settings.resolved_database_url
     if not settings.database_url:
         ensure_data_dir(settings)
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size)
     check_connection(engine)
     if upgrade and url not in _upgraded:
         from aggregator.db.migrate import upgrade_database

@@ -60,6 +60,11 @@ class Job:
         return self.posting_ids + [pid for pid, _ in self.notes]
 
 
+def _still_open(posting: Posting, now: datetime) -> bool:
+    """Not closed, expired or hidden by visitors' reports since the digest was planned."""
+    return current_status(posting, now) == "open" and not posting.hidden
+
+
 class RunIndex:
     """The postings a send run needs: the open postings of the widest window seen so
     far (for counts) plus postings loaded by id (closed since planning, updates)."""
@@ -109,9 +114,7 @@ class RunIndex:
             )
             matches = [found[i] for i in job.posting_ids if i in found]
         # planned earlier: leave out what closed or expired since
-        matches = [
-            m for m in matches if current_status(self.postings[m.posting_id], self.now) == "open"
-        ]
+        matches = [m for m in matches if _still_open(self.postings[m.posting_id], self.now)]
         total = len(matches)
         if total >= settings.digest_max_items:  # capped: count every match for "see all N"
             count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)

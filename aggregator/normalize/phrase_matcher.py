@@ -162,8 +162,13 @@ class PhraseMatcher(Generic[T]):
         outer_end = -1
         outer: tuple[T, ...] = ()
         kept_memo = self._kept
+        outer_start = -1
         for start, negative_end, targets in found:
             end = -negative_end
+            if start == outer_start and end == outer_end:  # the same span: one outer match
+                outer += targets
+                hits.append((start, text[start:end], targets))
+                continue
             if end <= outer_end:
                 kept = kept_memo.get((outer, targets))
                 if kept is None:
@@ -173,7 +178,7 @@ class PhraseMatcher(Generic[T]):
                 if kept:
                     hits.append((start, text[start:end], kept))
                 continue
-            outer_end, outer = end, targets
+            outer_start, outer_end, outer = start, end, targets
             hits.append((start, text[start:end], targets))
         return hits
 

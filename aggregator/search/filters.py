@@ -58,6 +58,8 @@ class PostingFilter:
     country: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
     remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
     seniority: list[str] = field(default_factory=list)
+    phd_required: list[str] = field(default_factory=list)  # yes | preferred | no | unspecified
+    ml_experience_required: list[str] = field(default_factory=list)  # yes | no | unspecified
     source: list[str] = field(default_factory=list)  # source key
     relevance: list[str] = field(default_factory=list)  # empty: DEFAULT_RELEVANCE; or "all"
     q: str = ""
@@ -157,9 +159,9 @@ def filter_clauses(
     ``text=False`` leaves the text condition to the caller (relevance joins the index)."""
     now = now or utcnow()
     clauses: list[Any] = []
-    if f.status in STATUSES:
+    if f.status in (*STATUSES, "all"):
         clauses.append(status_clause(f.status, now))
-    elif f.status != "all":
+    else:
         raise InvalidQuery(f"unknown status {f.status!r}: use open, closed, expired or all")
     wanted = relevance_values(f.relevance)
     if wanted is not None:
@@ -186,6 +188,10 @@ def filter_clauses(
         clauses.append(Posting.remote.in_(f.remote))
     if f.seniority:
         clauses.append(Posting.seniority.in_(f.seniority))
+    if f.phd_required:
+        clauses.append(Posting.phd_required.in_(f.phd_required))
+    if f.ml_experience_required:
+        clauses.append(Posting.ml_experience_required.in_(f.ml_experience_required))
     if f.source:
         clauses.append(
             exists().where(
