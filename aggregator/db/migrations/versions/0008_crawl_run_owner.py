@@ -3,8 +3,8 @@
 A run left ``running`` by a crawl that was killed is marked ``aborted`` at the start
 of the next crawl once its process is known to be gone (``aggregator.crawl.recovery``).
 
-Revision ID: 0007_crawl_run_owner
-Revises: 0006_program_follows
+Revision ID: 0008_crawl_run_owner
+Revises: 0007_posting_reports
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_crawl_run_owner"
-down_revision: str | None = "0006_program_follows"
+revision: str = "0008_crawl_run_owner"
+down_revision: str | None = "0007_posting_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
