@@ -1,11 +1,11 @@
-"""What a killed crawl leaves behind, found and cleared when the next crawl starts.
+"""Batch folders of killed crawls, found and removed when the next crawl starts.
 
 A crawl killed with SIGKILL cannot clean up: its batch folders
-(``<tmp>/aisj-crawl-*``, each holding a job file and the worker's results) stay,
-and a source it was recording keeps a ``running`` CrawlRun row. Every batch
-folder holds an ``owner`` file (pid and process start time) and every run row
-names its host and pid, so the next crawl removes or marks exactly what belongs
-to processes that are gone, and leaves a concurrent crawl's alone.
+(``<tmp>/aisj-crawl-*``, each holding a job file and the worker's results) stay.
+Every batch folder holds an ``owner`` file (pid and process start time), so the
+next crawl removes exactly the folders of processes that are gone and leaves a
+concurrent crawl's alone. (Runs left ``running`` are settled by
+:func:`aggregator.crawl.record.recover_interrupted_runs`.)
 """
 
 from __future__ import annotations
@@ -13,17 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from aggregator import clock
-from aggregator.db.models import CrawlRun
 from aggregator.logs import log
 
 logger = logging.getLogger(__name__)
@@ -86,39 +79,3 @@ def sweep_batch_dirs(root: str | None = None) -> int:
     if removed:
         log(logger, logging.INFO, "crawl_folders_removed", count=removed, root=str(base))
     return removed
-
-
-def claim_run(run: CrawlRun) -> None:
-    """Name this process as the one recording ``run``."""
-    run.host, run.pid = socket.gethostname()[:255], os.getpid()
-
-
-def abort_stale_runs(session: Session, max_age_seconds: float) -> int:
-    """Mark ``aborted`` the runs left ``running`` by crawls that are gone; commit.
-
-    A run of this host is stale when its process is gone; a run of another host (or
-    of a version that did not record its process) when it started more than
-    ``max_age_seconds`` ago — a run row lives only while its own source is recorded.
-    """
-    host = socket.gethostname()[:255]
-    now = clock.now()
-    old = now - timedelta(seconds=max_age_seconds)
-    stale = []
-    for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
-        if run.host == host and run.pid is not None:
-            gone = not process_alive(run.pid)
-        else:
-            gone = run.started_at < old
-        if gone:
-            stale.append(run)
-    for run in stale:
-        run.status = "aborted"
-        run.finished_at = now
-        run.error_message = (
-            f"the crawl recording this run (pid {run.pid or '?'} on {run.host or '?'}) "
-            "ended without finishing it"
-        )
-    session.commit()
-    if stale:
-        log(logger, logging.WARNING, "crawl_runs_aborted", count=len(stale))
-    return len(stale)

@@ -32,7 +32,7 @@ from aggregator.db.base import utcnow as utcnow
 ORG_TYPES = ("lab", "nonprofit", "government", "academic", "program", "funder", "board")
 SUBSCRIBER_STATUSES = ("pending", "active", "paused", "unsubscribed", "bounced")
 DIGEST_STATUSES = ("pending", "sending", "sent", "skipped", "failed", "unknown")
-RUN_STATUSES = ("running", "success", "partial", "suspect", "failed", "timeout", "aborted")
+RUN_STATUSES = ("running", "success", "partial", "suspect", "failed", "timeout")
 
 
 class Organization(Base):
@@ -86,9 +86,6 @@ class CrawlRun(Base):
     closed: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_message: Mapped[str | None] = mapped_column(Text)
-    #: the process recording the run, so a run left ``running`` by a killed crawl is found
-    host: Mapped[str | None] = mapped_column(String(255))
-    pid: Mapped[int | None] = mapped_column(Integer)
 
     source: Mapped[Source] = relationship(back_populates="runs")
 
