@@ -6,13 +6,20 @@ reactor cannot restart). Sources are split into batches of at most
 each killed after ``crawl_timeout_seconds``; sources of a killed batch that had
 not finished are recorded as timed out. Each source is then ingested and
 recorded on its own (one transaction per source) in this process.
+
+Several crawls may run at once on one SQLite database (the scheduler and a manual
+``crawl``): recording takes the write lock when its transaction begins, waits for it
+up to the busy timeout, and retries the whole transaction a few times after that;
+a source that still cannot be recorded is reported failed and the others go on.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -31,9 +38,14 @@ from aggregator import clock
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
 from aggregator.errors import UserError
+from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.store import expiry
 from spiders.platforms import discover_platforms, platform_path
+
+logger = logging.getLogger(__name__)
+# Attempts to record one source when SQLite stays locked past its busy timeout.
+RECORD_ATTEMPTS = 4
 
 
 @dataclass
@@ -227,7 +239,9 @@ def crawl_sources(
     Returns one :class:`SourceResult` per source, in registry order. Never raises
     for a failing source; raises UserError for a bad registry or unknown keys.
     """
+    from aggregator.crawl.record import recover_interrupted_runs
     from aggregator.db import open_database, session_factory
+    from aggregator.db.engine import is_locked
 
     platforms = discover_platforms()
     configs = load_registry(registry_path(settings, sources_file), platforms)
@@ -235,10 +249,14 @@ def crawl_sources(
     if not keys:  # a platform without its key (USAJOBS) is off until the setting is given
         chosen = [c for c in chosen if not missing_settings(settings, platforms[c.platform])]
     engine = open_database(settings)
-    Session_ = session_factory(engine)
+    Session_ = session_factory(engine, writer=True)
+    # No live run is older than the batch timeout plus an hour of recording.
+    stale = timedelta(seconds=settings.crawl_timeout_seconds + 3600)
     with Session_() as session:
         rows = sync_registry(session, configs)
         states = {c.key: dict(rows[c.key].state or {}) for c in chosen}
+        recover_interrupted_runs(session, stale)
+        session.commit()
     results: dict[str, SourceResult] = {}
     by_key = {c.key: c for c in chosen}
 
@@ -249,9 +267,14 @@ def crawl_sources(
 
     with _progress(progress, len(chosen)) as advance:
         fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
-    with Session_() as session:
-        expiry.sweep(session, clock.now(), settings.stale_after_days)
-        session.commit()
+    try:
+        with Session_() as session:
+            expiry.sweep(session, clock.now(), settings.stale_after_days)
+            session.commit()
+    except Exception as exc:  # queries expire by deadline anyway; the next crawl sweeps
+        if not is_locked(exc):
+            raise
+        log(logger, logging.WARNING, "expiry_sweep_locked")
     return [results[c.key] for c in chosen]
 
 
@@ -264,13 +287,30 @@ def _record_one(
     from sqlalchemy import select
 
     from aggregator.crawl.record import record_result, start_run
+    from aggregator.db.engine import is_locked
     from aggregator.db.models import Source
 
     seconds = float(result.get("seconds") or 0.0)
-    with session_maker() as session:
-        source = session.scalars(select(Source).where(Source.key == config.key)).one()
-        run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
-        counts = record_result(session, source, run, result, seconds, settings)
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            with session_maker() as session:
+                source = session.scalars(select(Source).where(Source.key == config.key)).one()
+                run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
+                counts = record_result(session, source, run, result, seconds, settings)
+            break
+        except Exception as exc:
+            if not is_locked(exc):
+                raise
+            log(logger, logging.WARNING, "record_locked", source=config.key, attempt=attempt)
+            if attempt == RECORD_ATTEMPTS:
+                return SourceResult(
+                    key=config.key,
+                    platform=config.platform,
+                    seconds=seconds,
+                    status="failed",
+                    message=f"not recorded: the database stayed locked ({attempt} attempts)",
+                )
+            time.sleep(random.uniform(0.5, 2.0) * attempt)  # jitter: writers fall out of step
     return SourceResult(
         key=config.key,
         platform=config.platform,
