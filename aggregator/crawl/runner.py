@@ -4,8 +4,11 @@ Scrapy never runs in this process (the scheduler lives for months and a Twisted
 reactor cannot restart). Sources are split into batches of at most
 ``crawl_batch_size``; up to ``crawl_concurrency`` batch subprocesses run at once,
 each killed after ``crawl_timeout_seconds``; sources of a killed batch that had
-not finished are recorded as timed out. Each source is then ingested and
-recorded on its own (one transaction per source) in this process.
+not finished are recorded as timed out (each source also has its own, shorter
+deadline inside the batch: ``source_timeout_seconds``). Each source is then
+ingested and recorded on its own (one transaction per source) in this process.
+A crawl first clears what killed crawls left: batch folders
+(:mod:`aggregator.crawl.recovery`) and runs left ``running``.
 
 Several crawls may run at once on one SQLite database (the scheduler and a manual
 ``crawl``): recording takes the write lock when its transaction begins, waits for it
@@ -20,9 +23,9 @@ import logging
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,8 +37,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from aggregator import clock
+from aggregator.crawl.recovery import make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
-from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
+from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.settings import Settings
@@ -94,13 +98,9 @@ def build_job(
     states = states or {}
     return {
         "scrapy_settings": scrapy_settings(settings),
-        "http": {
-            "user_agent": settings.user_agent,
-            "timeout": settings.download_timeout_seconds,
-            "max_bytes": MAX_RESPONSE_BYTES,
-            "retries": 1,
-            "retry_after_max": 30.0,
-        },
+        # the worker ends itself if this process dies, and after the batch's hard limit
+        "parent_pid": os.getpid(),
+        "deadline_seconds": settings.crawl_timeout_seconds + 5,
         "sources": [
             {
                 "source": {
@@ -111,7 +111,6 @@ def build_job(
                     },
                 },
                 "platform": platform_path(platforms[c.platform]),
-                "kind": getattr(platforms[c.platform], "kind", "scrapy"),
                 "state": states.get(c.key) or {},
             }
             for c in configs
@@ -134,25 +133,25 @@ class _Batch:
     """One running batch subprocess and the folder it writes its results to."""
 
     keys: list[str]
-    folder: tempfile.TemporaryDirectory[str]
+    folder: Path
     proc: subprocess.Popen[bytes] | None
     started: float
     problem: tuple[str, str] | None = None
 
     @property
     def out_dir(self) -> Path:
-        return Path(self.folder.name) / "out"
+        return self.folder / "out"
 
 
 def _start_batch(settings: Settings, job: dict[str, Any]) -> _Batch:
-    folder = tempfile.TemporaryDirectory(prefix="aisj-crawl-")
+    folder = make_batch_dir()
     batch = _Batch([e["source"]["key"] for e in job["sources"]], folder, None, time.monotonic())
-    job_path = Path(folder.name) / "job.json"
+    job_path = folder / "job.json"
     batch.out_dir.mkdir()
     job_path.write_text(json.dumps(job), encoding="utf-8")
     command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(batch.out_dir)]
     try:
-        with (Path(folder.name) / "stderr").open("wb") as stderr:
+        with (folder / "stderr").open("wb") as stderr:
             batch.proc = subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=stderr, env=_child_env()
             )
@@ -177,7 +176,7 @@ def _poll_batch(batch: _Batch, settings: Settings) -> bool:
             "(setting crawl_timeout_seconds)",
         )
     elif code != 0:
-        err = (Path(batch.folder.name) / "stderr").read_bytes().decode("utf-8", "replace")
+        err = (batch.folder / "stderr").read_bytes().decode("utf-8", "replace")
         tail = err.strip().splitlines()[-1:] or ["?"]
         batch.problem = ("failed", f"crawl subprocess exited with {code}: {tail[0]}")
     return True
@@ -196,7 +195,7 @@ def _batch_results(batch: _Batch) -> dict[str, dict[str, Any]]:
                 "message": message,
                 "seconds": round(time.monotonic() - batch.started, 3),
             }
-    batch.folder.cleanup()
+    shutil.rmtree(batch.folder, ignore_errors=True)
     return results
 
 
@@ -230,6 +229,7 @@ def fetch_sources(
     Stores nothing. ``on_batch`` is called (in this thread) as each batch ends.
     """
     platforms = platforms or discover_platforms()
+    sweep_batch_dirs()
     out: dict[str, dict[str, Any]] = {}
     waiting = _batches(configs, settings)
     running: list[_Batch] = []
