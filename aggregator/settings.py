@@ -133,6 +133,9 @@ class Settings:
     download_timeout_seconds: float = setting(
         30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
     )
+    report_rate_limit: AtLeastOne = setting(
+        10, "Problem reports ('report: expired / wrong tags / ...') per hour from one address."
+    )
     stale_after_days: AtLeastOne = setting(
         60,
         "Days after which a posting seen only on a forum or board, with no deadline, counts "

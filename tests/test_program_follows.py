@@ -25,6 +25,7 @@ from aggregator.programs.config import load_programs, sync_programs
 from aggregator.programs.detect import record_page
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken
+from tests.factories import make_posting
 from tests.test_mail_smtp import free_port
 from tests.test_programs import write
 from tests.web_factories import app_fixture, client_fixture, web_settings_fixture
@@ -206,3 +207,36 @@ def test_deadlines_calendar_filtered_to_followed_programs(
     events = Calendar.from_ical(one.content).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Deadline: SPAR (Next)"]
     assert events[0]["dtstart"].dt == soon
+
+
+def test_weekly_digest_has_an_opening_soon_just_opened_section(
+    tmp_path: Path, session: Session, settings: Settings
+) -> None:
+    from email.policy import default
+
+    from tests.test_digest_cli import NOW, run
+
+    now = datetime.fromisoformat(NOW)
+    configs = load_programs(write(tmp_path))
+    rows = sync_programs(session, configs)
+    today = now.date()
+    rows["mats"].cycles.append(
+        ProgramCycle(
+            label="Winter", opens_on=today - timedelta(days=2),
+            deadline=today + timedelta(days=20), origin="page",
+        )
+    )  # fmt: skip
+    rows["spar"].usual_open_months = [12]  # the digest is sent on 2026-11-23
+    make_posting(session, title="Research Engineer", first_seen_at=now - timedelta(days=2))
+    session.commit()
+    run(settings, "subscribe", "a@example.org", "--role", "research_engineer", "--confirmed")
+    run(settings, "digest", "send", "--now", NOW)
+    (file,) = Path(settings.data_dir, "outbox").glob("*.eml")
+    msg = email.message_from_bytes(file.read_bytes(), policy=default)
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    section = text.split("Opening soon / just opened")[1]
+    assert "* MATS: just opened; applications close 2026-12-13" in section
+    assert "* SPAR: expected to open December 2026" in section
+    assert "/programs/mats" in section
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Opening soon / just opened</h2>" in html

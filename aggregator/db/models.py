@@ -137,6 +137,8 @@ class Posting(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Hidden from every list and digest while visitors' reports await a maintainer.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
     organization: Mapped[Organization | None] = relationship()
@@ -327,6 +329,29 @@ class ProgramCycle(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     program: Mapped[Program] = relationship(back_populates="cycles")
+
+
+REPORT_KINDS = ("expired", "wrong_tags", "not_ai_safety", "broken_link")
+# Reports of these kinds from two different visitors hide a posting until a maintainer decides.
+HIDING_KINDS = ("expired", "broken_link")
+
+
+class PostingReport(Base):
+    """A visitor's report of a problem with a posting, queued for maintainers."""
+
+    __tablename__ = "posting_reports"
+    __table_args__ = (Index("ix_posting_reports_open", "resolved_at", "posting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # A keyed hash of the visitor's address: tells visitors apart without storing it.
+    visitor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+    posting: Mapped[Posting] = relationship()
 
 
 class ProgramFollow(Base):

@@ -31,9 +31,10 @@ def past_deadline(now: datetime) -> Any:
 
 
 def live(now: datetime) -> Any:
-    """SQL: open at ``now`` (status open and the deadline not passed)."""
+    """SQL: open at ``now`` (status open, the deadline not passed, not hidden by reports)."""
     return and_(
         Posting.status == "open",
+        Posting.hidden.is_(False),
         or_(
             Posting.deadline.is_(None), Posting.deadline >= now, Posting.deadline_rolling.is_(True)
         ),
@@ -41,14 +42,17 @@ def live(now: datetime) -> Any:
 
 
 def status_clause(status: str, now: datetime) -> Any:
-    """SQL for one status value as lists see it at ``now``; None for ``all``."""
+    """SQL for one status value (or ``all``) as lists see it at ``now``. Postings hidden
+    by visitors' reports are in none of them until a maintainer decides."""
     if status == "open":
         return live(now)
+    shown = Posting.hidden.is_(False)
     if status == "expired":
-        return or_(Posting.status == "expired", and_(Posting.status == "open", past_deadline(now)))
+        passed = and_(Posting.status == "open", past_deadline(now))
+        return and_(shown, or_(Posting.status == "expired", passed))
     if status == "closed":
-        return Posting.status == "closed"
-    return None
+        return and_(shown, Posting.status == "closed")
+    return shown
 
 
 def deadline_passed(posting: Any, now: datetime) -> bool:

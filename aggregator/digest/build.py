@@ -197,6 +197,7 @@ def make_view(
     postings: Mapping[int, Posting],
     profile: ProfileInput | None = None,
     urls: tuple[str, str] | None = None,
+    programs: list[dict[str, str]] | None = None,
 ) -> DigestView:
     """The digest's content; ``urls`` are the (manage, unsubscribe) links when the
     caller made them already."""
@@ -240,6 +241,7 @@ def make_view(
         unsubscribe_url=urls[1],
         profile=describe_profile(profile),
         posting_ids=p.posting_ids,
+        programs=list(programs or []),
     )
 
 

@@ -30,6 +30,7 @@ from aggregator.digest.render import Renderer
 from aggregator.mail.message import PreparedMessage
 from aggregator.matching.index import PostingIndex
 from aggregator.profiles import ProfileInput
+from aggregator.programs.status import program_lines
 from aggregator.settings import Settings
 from aggregator.tokens import link_maker
 
@@ -59,12 +60,17 @@ class Job:
         return self.posting_ids + [pid for pid, _ in self.notes]
 
 
+def _still_open(posting: Posting, now: datetime) -> bool:
+    """Not closed, expired or hidden by visitors' reports since the digest was planned."""
+    return current_status(posting, now) == "open" and not posting.hidden
+
+
 class RunIndex:
     """The postings a send run needs: the open postings of the widest window seen so
     far (for counts) plus postings loaded by id (closed since planning, updates)."""
 
-    def __init__(self, engine: Engine, now: datetime):
-        self.engine, self.now = engine, now
+    def __init__(self, engine: Engine, now: datetime, base_url: str = ""):
+        self.engine, self.now, self.base_url = engine, now, base_url
         self.window = PostingIndex([], now=now)
         self.others = PostingIndex([], now=now)
         self.covered: datetime | None = None
@@ -72,6 +78,7 @@ class RunIndex:
         # the window's postings, then the others: one plain dict (many lookups per digest)
         self.postings: dict[int, Posting] = {}
         self._links: tuple[Callable[[int, int], str], Callable[[int, int], str]] | None = None
+        self.programs: list[dict[str, str]] = []
 
     def cover(self, since: datetime) -> bool:
         """Load the window's postings and changes (a separate session, closed at once,
@@ -81,6 +88,8 @@ class RunIndex:
         with session_factory(self.engine)() as session:
             self.window = PostingIndex.load(session, since=since, now=self.now)
             self.changes = load_changes(session, since)
+            # the "Opening soon / just opened" section: the same for every digest of a run
+            self.programs = program_lines(session, self.now.date(), self.base_url)
         self.covered = since
         self.postings = {**self.others.postings, **self.window.postings}
         return True
@@ -105,9 +114,7 @@ class RunIndex:
             )
             matches = [found[i] for i in job.posting_ids if i in found]
         # planned earlier: leave out what closed or expired since
-        matches = [
-            m for m in matches if current_status(self.postings[m.posting_id], self.now) == "open"
-        ]
+        matches = [m for m in matches if _still_open(self.postings[m.posting_id], self.now)]
         total = len(matches)
         if total >= settings.digest_max_items:  # capped: count every match for "see all N"
             count = self.window.count(job.profile, since=job.since, exclude_ids=job.sent_ids)
@@ -119,7 +126,9 @@ class RunIndex:
             self._links[0](sub.id, sub.token_version),
             self._links[1](sub.id, sub.token_version),
         )
-        view = make_view(settings, sub, job.period, p, self.postings, job.profile, urls)
+        view = make_view(
+            settings, sub, job.period, p, self.postings, job.profile, urls, self.programs
+        )
         msg = digest_message(settings, sub, job.period, view, renderer, self.postings)
         assert isinstance(msg, PreparedMessage)
         return msg
@@ -191,7 +200,7 @@ class Composer:
 
     def __init__(self, settings: Settings, engine: Engine, now: datetime):
         self.settings = settings
-        self.run = RunIndex(engine, now)
+        self.run = RunIndex(engine, now, settings.base_url)
         self.renderer = Renderer(settings)
         self.processes = process_count(settings)
         self._pool: Any = None

@@ -109,6 +109,8 @@ class DigestView:
     unsubscribe_url: str
     profile: list[str]
     semantics: str = SEMANTICS
+    #: "Opening soon / just opened" programs: {"name", "text", "url"} (empty: no section)
+    programs: list[dict[str, str]] = field(default_factory=list)
     posting_ids: list[int] = field(default_factory=list)
 
 

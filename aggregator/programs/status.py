@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from aggregator.db.models import Program
+
 MONTH_NAMES = tuple(date(2000, m, 1).strftime("%B") for m in range(1, 13))
 
 
@@ -78,3 +83,37 @@ def program_status(program: Any, today: date) -> ProgramStatus:
     if expected is not None:
         return ProgramStatus("expected", expected_month=expected, usual_months=months)
     return ProgramStatus("closed", usual_months=months)
+
+
+#: how far back "just opened" and how far ahead "opening soon" reach in digests
+JUST_OPENED_DAYS = 7
+OPENING_SOON_DAYS = 31
+
+
+def program_lines(session: Session, today: date, base_url: str) -> list[dict[str, str]]:
+    """:func:`opening_lines` of every program in the database."""
+    programs = session.scalars(select(Program).options(selectinload(Program.cycles)))
+    return opening_lines(programs, today, base_url)
+
+
+def opening_lines(programs: Iterable[Any], today: date, base_url: str) -> list[dict[str, str]]:
+    """The digest's "Opening soon / just opened" lines: programs whose cycle opened in
+    the last week, then programs expected within a month (each once)."""
+    opened, soon = [], []
+    for program in programs:
+        status = program_status(program, today)
+        url = f"{base_url.rstrip('/')}/programs/{program.key}"
+        cycle = status.cycle
+        if status.state == "open" and cycle is not None:
+            started = cycle.opens_on or cycle.detected_at.date()
+            if (today - started).days <= JUST_OPENED_DAYS:
+                text = f"just opened; applications close {cycle.deadline.isoformat()}"
+                opened.append({"name": program.name, "text": text, "url": url})
+        elif (
+            status.state == "expected"
+            and status.expected_month is not None
+            and (status.expected_month - today).days <= OPENING_SOON_DAYS
+        ):
+            text = f"expected to open {status.expected_month:%B %Y}"
+            soon.append({"name": program.name, "text": text, "url": url})
+    return opened + soon

@@ -157,9 +157,9 @@ def filter_clauses(
     ``text=False`` leaves the text condition to the caller (relevance joins the index)."""
     now = now or utcnow()
     clauses: list[Any] = []
-    if f.status in STATUSES:
+    if f.status in (*STATUSES, "all"):
         clauses.append(status_clause(f.status, now))
-    elif f.status != "all":
+    else:
         raise InvalidQuery(f"unknown status {f.status!r}: use open, closed, expired or all")
     wanted = relevance_values(f.relevance)
     if wanted is not None:

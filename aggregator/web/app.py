@@ -70,7 +70,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, subscribe
+    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
 
     engine = open_database(settings)
     if settings.fixed_now:
@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["csrf_token"] = csrf_token
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
+    app.state.report_limiter = RateLimiter(settings.report_rate_limit)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 
@@ -123,5 +124,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(subscribe.router)
     app.include_router(manage.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.include_router(programs.router)
     return app
