@@ -117,6 +117,14 @@ class Settings:
     http_cache: bool = setting(False, "Cache HTTP responses on disk (development only).")
     web_host: str = setting("127.0.0.1", "Address the web UI listens on.")
     web_port: int = setting(8000, "Port the web UI listens on.")
+    web_workers: Annotated[int, Field(ge=0)] = setting(
+        2,
+        "Web server processes in 'serve' and 'run' (0: one per CPU core), so that one slow "
+        "request never holds up the rest.",
+    )
+    web_threads: AtLeastOne = setting(
+        16, "Requests one web server process works on at once (each with a database connection)."
+    )
     subscribe_rate_limit: int = setting(
         5, "Sign-ups allowed per hour from one IP address and to one email address."
     )
@@ -131,7 +139,12 @@ class Settings:
         "the hard timeout applies to the whole batch.",
     )
     download_timeout_seconds: float = setting(
-        30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
+        30.0, "Timeout of one HTTP request made by a crawl (the whole download)."
+    )
+    source_timeout_seconds: Annotated[float, Field(gt=0)] = setting(
+        300.0,
+        "Total time one source may take in a crawl (every request, retry and wait); past it "
+        "the source is recorded as 'timeout' and the other sources of its batch go on.",
     )
     report_rate_limit: AtLeastOne = setting(
         10, "Problem reports ('report: expired / wrong tags / ...') per hour from one address."

@@ -1,14 +1,17 @@
-"""Benchmark of the postings API: 50,000 postings, filtered search latency and throughput.
+"""Benchmark of every page type at real size: 50,000 postings on SQLite and PostgreSQL.
 
 Seeds a throw-away database (SQLite file and/or a private PostgreSQL database on
 127.0.0.1:5432), starts ``aisafety-jobs serve`` on a free loopback port in a subprocess,
-then measures ``GET /api/postings`` with two or three filters plus a text query:
+then measures each page type (home, role filter, text search, /api/postings, /api/facets,
+alert preview, /stats, a posting, feeds, the JSONL export):
 
-1. latency with one client (p50 / p95 / max over ``--requests`` requests);
-2. throughput with ``--concurrency`` clients (requests/s, p50 / p95 under load).
+1. one client: p50 / p95 per page type (the export: time to the first line and in full);
+2. ``--concurrency`` clients over a mix of all page types while one client streams the
+   full JSONL export again and again: requests/s, p50 / p99, 5xx and timeouts.
 
-Bounded: a fixed number of requests, per-request timeouts; it stops by itself and
-prints figures. Usage: ``python bench/web.py [--db sqlite|postgres|both] [--postings N]``.
+Every request goes to 127.0.0.1 with a timeout; the runs are bounded by request counts.
+Prints a table. Usage: ``python bench/web.py [--db sqlite|postgres|both] [--postings N]
+[--workers N]``; ``--keep DIR`` keeps (and reuses) the SQLite file there.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,7 @@ ROLES = ["research_engineer", "research_scientist", "software_engineer", "fellow
          "policy", "operations", "internship", "grant", "residency", "other"]  # fmt: skip
 SKILLS = ["interpretability", "evals", "red_teaming", "python", "pytorch", "ai_governance",
           "security", "llms", "reinforcement_learning", "forecasting", "jax", "rust"]  # fmt: skip
+SENIORITY = ["unspecified", "unspecified", "junior", "mid", "senior", "lead"]
 COUNTRIES = ["US", "GB", "DE", "FR", "CA", "CH", "NL", "IN", "SG", "AU"]
 WORDS = [
     "safety", "alignment", "research", "model", "evaluation", "team", "engineer", "policy",
@@ -49,14 +54,25 @@ WORDS = [
     "oversight", "compute", "benchmark", "robust", "people", "operations", "grant",
     "fellowship", "mentor", "project", "paper", "experiment", "cluster", "kernel",
 ]  # fmt: skip
-QUERIES = [
-    "role=research_engineer&skill=python&q=safety",
-    "role=policy&country=GB&q=governance",
-    "skill=interpretability&remote=remote&q=research",
-    "role=research_scientist&role=research_engineer&skill=evals&q=evaluation",
-    "org_type=lab&skill=pytorch&q=training cluster",
-    "role=fellowship&country=US&remote=remote&q=mentor",
-]
+# Page types: (name, path). Paths cycle through a few variants so caches see several keys.
+PAGES: dict[str, list[str]] = {
+    "home": ["/"],
+    "role filter": ["/?role=research_engineer", "/?role=policy&country=GB",
+                    "/?role=fellowship&role=grant&remote=remote"],
+    "text search": ["/?q=interpretability", "/?q=governance+policy", "/?q=interp"],
+    "api postings": ["/api/postings?role=research_engineer&skill=python&q=safety",
+                     "/api/postings?skill=interpretability&remote=remote",
+                     "/api/postings?role=policy&country=GB&q=governance"],
+    "api facets": ["/api/facets", "/api/facets?role=research_engineer",
+                   "/api/facets?skill=evals&country=US"],
+    "alert preview": ["/subscribe?role=research_engineer", "/subscribe?skill=interpretability",
+                      "/subscribe?role=policy&country=GB"],
+    "stats": ["/stats"],
+    "posting": [f"/postings/{i}" for i in (17, 4242, 31337, 49999)],
+    "atom feed": ["/feeds/postings.atom?role=research_engineer", "/feeds/postings.atom"],
+    "ics feed": ["/feeds/deadlines.ics?role=fellowship"],
+}  # fmt: skip
+EXPORT = "/api/postings.jsonl"
 
 
 def seed(url: str, n: int) -> None:
@@ -99,6 +115,9 @@ def seed(url: str, n: int) -> None:
                         "countries": [country],
                         "remote": rng.choice(["remote", "hybrid", "onsite", "unspecified"]),
                         "role": role,
+                        "seniority": rng.choice(SENIORITY),
+                        "phd_required": rng.choice(["unspecified", "yes", "preferred", "no"]),
+                        "ml_experience_required": rng.choice(["unspecified", "yes", "no"]),
                         "status": "open" if rng.random() < 0.8 else "closed",
                         "deadline": now + timedelta(days=rng.randrange(90))
                         if rng.random() < 0.3
@@ -128,9 +147,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, data_dir: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    url: str, data_dir: str, workers: int | None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = dict(os.environ, AISAFETY_JOBS_SECRET_KEY="bench", AISAFETY_JOBS_DATA_DIR=data_dir)
+    if workers is not None:
+        env["AISAFETY_JOBS_WEB_WORKERS"] = str(workers)
     exe = Path(sys.executable).with_name("aisafety-jobs")
     proc = subprocess.Popen(
         [str(exe), "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -138,7 +161,7 @@ def start_server(url: str, data_dir: str) -> tuple[subprocess.Popen[bytes], str]
         stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/api/sources", timeout=2).status_code == 200:
@@ -154,88 +177,206 @@ def load_average() -> str:
 
 
 def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-async def run_load(
+@dataclass
+class Tally:
+    """Latencies and failures of a set of requests."""
+
+    latencies: list[float] = field(default_factory=list)
+    server_errors: int = 0
+    timeouts: int = 0
+    other_errors: dict[str, int] = field(default_factory=dict)
+
+    def add_error(self, name: str) -> None:
+        self.other_errors[name] = self.other_errors.get(name, 0) + 1
+
+
+async def timed_get(client: httpx.AsyncClient, path: str, tally: Tally) -> None:
+    started = time.perf_counter()
+    try:
+        response = await client.get(path)
+        if response.status_code >= 500:
+            tally.server_errors += 1
+        elif response.status_code != 200:
+            tally.add_error(f"HTTP {response.status_code}")
+    except httpx.TimeoutException:
+        tally.timeouts += 1
+    except httpx.HTTPError as exc:
+        tally.add_error(type(exc).__name__)
+    tally.latencies.append(time.perf_counter() - started)
+
+
+async def export_once(client: httpx.AsyncClient) -> tuple[float, float, int]:
+    """Seconds to the first line, seconds in full and bytes of one full JSONL export."""
+    started = time.perf_counter()
+    first = 0.0
+    size = 0
+    async with client.stream("GET", EXPORT) as response:
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            if not size:
+                first = time.perf_counter() - started
+            size += len(chunk)
+    return first, time.perf_counter() - started, size
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its descendants (the workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grew = True
+    return sum(used.get(p, 0.0) for p in family)
+
+
+async def single_client(
+    base: str, rounds: int, pid: int
+) -> tuple[dict[str, Tally], dict[str, float], tuple[Any, ...]]:
+    """Each page type ``rounds`` times in a row: latencies and server CPU ms per request
+    (CPU time does not grow with the machine's load the way latency does)."""
+    tallies = {name: Tally() for name in PAGES}
+    cpu: dict[str, float] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for paths in [p for p in PAGES.values() for _ in range(3)]:  # warm up every worker
+            for path in paths:
+                response = await client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+        for name, paths in PAGES.items():
+            before = server_cpu(pid)
+            for i in range(rounds):
+                await timed_get(client, paths[i % len(paths)], tallies[name])
+            cpu[name] = (server_cpu(pid) - before) / rounds * 1000
+        export = await export_once(client)
+    return tallies, cpu, export
+
+
+async def under_load(
     base: str, total: int, concurrency: int
-) -> tuple[list[float], dict[str, int], float, dict[str, list[float]]]:
-    latencies: list[float] = []
-    per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
-    errors: dict[str, int] = {}
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for i in range(total):
-        queue.put_nowait(QUERIES[i % len(QUERIES)])
-    limits = httpx.Limits(max_connections=concurrency)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            query = queue.get_nowait()
-            started = time.perf_counter()
-            try:
-                response = await client.get(f"/api/postings?{query}&limit=20")
-                if response.status_code != 200:
-                    key = f"HTTP {response.status_code}"
-                    errors[key] = errors.get(key, 0) + 1
-            except httpx.HTTPError as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-            latencies.append(time.perf_counter() - started)
-            per_query[query].append(time.perf_counter() - started)
-
+) -> tuple[Tally, float, list[tuple[float, float, int]]]:
+    """``total`` requests over the page mix from ``concurrency`` clients while one more
+    client streams the export again and again."""
+    mix = [path for paths in PAGES.values() for path in paths]
+    random.Random(7).shuffle(mix)
+    tally = Tally()
+    exports: list[tuple[float, float, int]] = []
+    done = asyncio.Event()
+    next_index = 0
+    limits = httpx.Limits(max_connections=concurrency + 1)
     async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+
+        async def worker() -> None:
+            nonlocal next_index
+            while next_index < total:
+                path = mix[next_index % len(mix)]
+                next_index += 1
+                await timed_get(client, path, tally)
+
+        async def exporter() -> None:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as own:
+                while not done.is_set():
+                    exports.append(await export_once(own))
+
+        export_task = asyncio.create_task(exporter())
+        await asyncio.sleep(0.2)  # the export is under way before the clients start
         started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed, per_query
+        done.set()
+        try:
+            await asyncio.wait_for(export_task, 60)
+        except (TimeoutError, httpx.HTTPError) as exc:
+            tally.add_error(f"export {type(exc).__name__}")
+    return tally, elapsed, exports
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
-    t0 = time.perf_counter()
-    seed(url, args.postings)
-    print(f"[{name}] seeded {args.postings:,} postings in {time.perf_counter() - t0:.1f}s")
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        present = int(conn.execute(text("SELECT count(*) FROM postings")).scalar() or 0)
+    engine.dispose()
+    if present:
+        print(f"[{name}] reusing {present:,} postings")
+    else:
+        t0 = time.perf_counter()
+        seed(url, args.postings)
+        print(f"[{name}] seeded {args.postings:,} postings in {time.perf_counter() - t0:.1f}s")
     with tempfile.TemporaryDirectory() as data_dir:
-        proc, base = start_server(url, data_dir)
+        proc, base = start_server(url, data_dir, args.workers)
         try:
-            with httpx.Client(base_url=base, timeout=10) as client:
-                for query in QUERIES:  # warm up caches and check every query works
-                    response = client.get(f"/api/postings?{query}")
-                    assert response.status_code == 200, response.text
-                    count = len(response.json()["items"])
-                    print(f"[{name}]   {query}: {count} items on the first page")
             print(f"[{name}] load average {load_average()} (other work skews the figures)")
-            lat, errors, _, per_query = asyncio.run(run_load(base, args.requests, 1))
+            tallies, cpu, export = asyncio.run(single_client(base, args.rounds, proc.pid))
+            print(f"[{name}] one client, {args.rounds} requests per page type")
             print(
-                f"[{name}] 1 client, {len(lat)} requests: p50 {pct(lat, 50):.1f} ms, "
-                f"p95 {pct(lat, 95):.1f} ms, max {max(lat) * 1000:.1f} ms, errors {errors or 0}"
+                f"[{name}]   {'page type':<14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+                f"{'server CPU ms':>14}"
             )
-            for query, values in per_query.items():
+            for page, t in tallies.items():
+                worst = max(t.latencies) * 1000
                 print(
-                    f"[{name}]   p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f}  {query}"
+                    f"[{name}]   {page:<14} {pct(t.latencies, 50):8.1f} "
+                    f"{pct(t.latencies, 95):8.1f} {worst:8.1f} {cpu[page]:14.1f}"
+                    + (f"  errors {t.other_errors}" if t.other_errors else "")
                 )
-            lat, errors, elapsed, _ = asyncio.run(run_load(base, args.load, args.concurrency))
+            first, full, size = export
             print(
-                f"[{name}] {args.concurrency} clients, {len(lat)} requests: "
-                f"{len(lat) / elapsed:.0f} req/s, p50 {pct(lat, 50):.1f} ms, "
-                f"p95 {pct(lat, 95):.1f} ms, errors {errors or 0}"
+                f"[{name}]   {'jsonl export':<14} first line {first * 1000:.1f} ms, "
+                f"all {full:.2f} s, {size / 1e6:.1f} MB"
             )
+            tally, elapsed, exports = asyncio.run(under_load(base, args.load, args.concurrency))
+            n = len(tally.latencies)
+            print(
+                f"[{name}] {args.concurrency} clients over the mix, {n} requests, "
+                f"{len(exports)} full exports alongside: {n / elapsed:.0f} req/s, "
+                f"p50 {pct(tally.latencies, 50):.1f} ms, p99 {pct(tally.latencies, 99):.1f} ms, "
+                f"5xx {tally.server_errors}, timeouts {tally.timeouts}"
+                + (f", other {tally.other_errors}" if tally.other_errors else "")
+            )
+            if exports:
+                print(f"[{name}]   export under load: {max(e[1] for e in exports):.2f} s longest")
             print(f"[{name}] load average {load_average()}")
         finally:
             proc.terminate()
-            proc.wait(10)
+            proc.wait(20)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--postings", type=int, default=50_000)
-    parser.add_argument("--requests", type=int, default=300, help="single-client requests")
+    parser.add_argument("--rounds", type=int, default=40, help="one-client requests per page")
     parser.add_argument("--load", type=int, default=2000, help="requests under concurrency")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, help="server worker processes (setting web_workers)")
+    parser.add_argument("--keep", help="directory keeping (and reusing) the SQLite database")
     args = parser.parse_args()
     if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            bench("sqlite", f"sqlite:///{tmp}/bench.db", args)
+        if args.keep:
+            bench("sqlite", f"sqlite:///{Path(args.keep).resolve()}/bench.db", args)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                bench("sqlite", f"sqlite:///{tmp}/bench.db", args)
     if args.db in ("postgres", "both"):
         name = f"aisj_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
 from aggregator.db.models import Base
+from aggregator.search.fresh import forget_all
 from aggregator.settings import Settings, load_settings
 
 PG_ADMIN_URL = os.environ.get(
@@ -86,6 +87,7 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
     with migrated_engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    forget_all()  # ids start again: cached counts of this database would look current
 
 
 @pytest.fixture

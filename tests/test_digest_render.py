@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
+from aggregator import clock
 from aggregator.db.models import Organization, PostingSource, Source, Subscriber, SubscriberProfile
 from aggregator.digest.build import History, digest_message, make_view, plan
 from aggregator.digest.render import Renderer
@@ -63,6 +64,11 @@ def subscriber(**profile: object) -> Subscriber:
 
 
 def render(settings: Settings, sub: Subscriber) -> tuple[str, str, str]:
+    with clock.fixed(NOW):
+        return _render(settings, sub)
+
+
+def _render(settings: Settings, sub: Subscriber) -> tuple[str, str, str]:
     index = PostingIndex(postings(), now=NOW)
     p = plan(index, ProfileInput.of(sub.profile), NOW - timedelta(days=7), History(), {}, 30)
     view = make_view(settings, sub, "2026-W48", p, index.postings)
@@ -172,14 +178,19 @@ def test_subject_is_short_and_names_an_employer(settings: Settings) -> None:
     forum.organization = Organization(slug="ea-forum", name="EA Forum", org_type="board")
     job = make_posting(id=10, title="Research Engineer", org="Redwood Research")
     assert subject_line(14, [forum, job]) == (
-        "14 new AI safety opportunities: Research Engineer at Redwood Research and 13 more"
+        "14 new matches: Research Engineer at Redwood Research and 13 more"
     )
     only_forum = subject_line(2, [forum])
     assert len(only_forum) <= 110 and only_forum.endswith("… and 1 more")
     assert "EA Forum" not in only_forum and "\n" not in only_forum and "\r" not in only_forum
-    assert (
-        subject_line(1, [job])
-        == "1 new AI safety opportunity: Research Engineer at Redwood Research"
+    assert subject_line(1, [job]) == "1 new match: Research Engineer at Redwood Research"
+    anthropic = make_posting(id=11, title="Research Engineer", org="Anthropic")
+    mats = make_posting(id=12, title="MATS Winter 2027", org="MATS", role="fellowship")
+    assert subject_line(7, [anthropic, mats]) == (
+        "7 new matches: Research Engineer at Anthropic, MATS Winter 2027 and 5 more"
+    )
+    assert subject_line(2, [anthropic, mats]) == (
+        "2 new matches: Research Engineer at Anthropic and MATS Winter 2027"
     )
 
 

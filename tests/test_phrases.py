@@ -141,3 +141,22 @@ def test_matcher_lookarounds_are_checked_in_context() -> None:
     assert matcher.scan("go") == []
     assert [t for _, _, t in matcher.scan("deep rl work")] == [("rl",)]
     assert matcher.scan("deep rl") == []
+
+
+def test_a_passed_deadline_stops_pattern_phrases_not_literals() -> None:
+    matcher = PhraseMatcher([("\\d+ years", "years"), ("python", "python")])
+    text = "python and 5 years"
+    assert {t for _, _, ts in matcher.scan(text) for t in ts} == {"years", "python"}
+    late = time.perf_counter() - 1.0
+    assert {t for _, _, ts in matcher.scan(text, late) for t in ts} == {"python"}
+
+
+def test_phrases_with_the_same_span_are_one_outer_match() -> None:
+    """A literal and a pattern phrase matching the same words together cover the
+    shorter phrases inside them (inheritance sees the union of their targets)."""
+    matcher = PhraseMatcher(
+        [("blue dot", "a"), ("blue dot|x\\d", "b"), ("blue", "a")],
+        inherit=lambda outer, target: target not in outer,
+    )
+    found = {(phrase, t) for _, phrase, ts in matcher.scan("blue dot") for t in ts}
+    assert found == {("blue dot", "a"), ("blue dot", "b")}

@@ -98,3 +98,31 @@ def test_htmx_and_css_are_served_locally(client: TestClient) -> None:
     assert client.get("/static/htmx.min.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
     assert " style=" not in html  # CSP forbids inline styles
+
+
+def test_filters_people_use(client: TestClient, seeded: Seeded) -> None:
+    html = client.get("/").text
+    # Roles and skills in groups, all visible (no scroll box), with counts.
+    assert '<details class="facet full" open>' in html
+    assert "<legend>Jobs</legend>" in html and "<legend>Programs</legend>" in html
+    assert "<legend>Research areas</legend>" in html
+    # Education, ML experience and AI-safety focus filters; countries by name.
+    assert 'name="phd_required"' in html and 'name="ml_experience_required"' in html
+    assert 'name="relevance"' in html
+    assert ">United Kingdom<" in html and ">GB<" not in html
+    # Organizations: a type-ahead over every organization.
+    assert 'list="org-options"' in html and '<datalist id="org-options">' in html
+    assert "facet" not in html.split("<main", 1)[1].replace('class="facet', "")
+
+
+def test_counts_agree_between_list_filter_and_stats(client: TestClient, seeded: Seeded) -> None:
+    api = client.get("/api/facets").json()
+    listed = client.get("/api/postings?limit=100").json()["items"]
+    assert api["total"] == len(listed)
+    roles = {v["value"]: v["count"] for v in api["role"]}
+    for role, n in roles.items():
+        assert len([p for p in listed if role in p["roles"]]) == n
+    stats = client.get("/stats").text
+    assert f"<strong>{api['total']}</strong> open postings" in stats
+    orgs = len(api["org"])
+    assert f"<strong>{orgs}</strong> organizations hiring" in stats

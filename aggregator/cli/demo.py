@@ -46,12 +46,10 @@ def register(app: typer.Typer) -> None:
                 typer.echo(line)
             if no_serve:
                 return
-            from aggregator.web.app import create_app
             from aggregator.web.serving import serve
 
-            application = create_app(report.settings)
             typer.echo(f"web UI: {report.web_url}  (Ctrl+C to stop)")
             host, _, bind_port = report.web_url.removeprefix("http://").partition(":")
-            serve(application, report.settings, host, int(bind_port))
+            serve(report.settings, host, int(bind_port))
         finally:
             server.stop()

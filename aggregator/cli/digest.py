@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from aggregator import clock
 from aggregator.cli.context import app_context
 from aggregator.db.models import utcnow
 from aggregator.errors import UserError
@@ -28,7 +29,9 @@ def _now(value: str | None) -> datetime:
         when = datetime.fromisoformat(value)
     except ValueError:
         raise UserError(f"--now must be an ISO date-time, got {value!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=utcnow().tzinfo)
+    when = when if when.tzinfo else when.replace(tzinfo=utcnow().tzinfo)
+    clock.set_fixed(when)  # "closes 12 Dec (6 days)" and expiry count from the same time
+    return when
 
 
 @digest_app.command("preview")

@@ -40,13 +40,12 @@ def register(app: typer.Typer) -> None:
                     signal.signal(signal.SIGINT, _stop)
                     stop.wait()
                 else:
-                    from aggregator.web.app import create_app
                     from aggregator.web.serving import serve
 
                     bind_host, bind_port = host or settings.web_host, port or settings.web_port
                     typer.echo(f"serving on http://{bind_host}:{bind_port}")
                     # uvicorn handles SIGTERM/SIGINT and returns; then we stop the scheduler
-                    serve(create_app(settings), settings, bind_host, bind_port)
+                    serve(settings, bind_host, bind_port)
             finally:
                 scheduler.shutdown(wait=True)
                 typer.echo("scheduler stopped")

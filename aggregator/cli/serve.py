@@ -17,13 +17,15 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the web UI, the JSON API and the feeds."""
-        from aggregator.web.app import create_app
         from aggregator.web.serving import serve as serve_app
+        from aggregator.web.serving import worker_count
 
-        context = app_context(ctx)
-        settings = context.settings
-        application = create_app(settings)
+        settings = app_context(ctx).settings
         bind_host = host or settings.web_host
         bind_port = port or settings.web_port
-        typer.echo(f"serving on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-        serve_app(application, settings, bind_host, bind_port)
+        workers = worker_count(settings)
+        typer.echo(
+            f"serving on http://{bind_host}:{bind_port} with {workers} "
+            f"{'process' if workers == 1 else 'processes'} (Ctrl+C to stop)"
+        )
+        serve_app(settings, bind_host, bind_port)

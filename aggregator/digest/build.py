@@ -144,12 +144,25 @@ def _role_order(role: str) -> int:
     return FALLBACK_ROLES.index(role) if role in FALLBACK_ROLES else len(FALLBACK_ROLES)
 
 
+def distinct_reasons(whys: list[str]) -> list[str]:
+    """Each item's "Why: ..." line naming only what it met that not every other item
+    did ("skills: evals", "location: GB"); "" when it met just what all of them met."""
+    parts = [[r for r in why.split("; ") if r] for why in whys]
+    common = set.intersection(*(set(p) for p in parts)) if len(parts) > 1 else set()
+    out = []
+    for reasons in parts:
+        own = [r for r in reasons if r not in common]
+        out.append("  Why: " + "; ".join(own) if own else "")
+    return out
+
+
 def sections(p: Plan, postings: Mapping[int, Posting]) -> list[Section]:
     by_role: dict[str, list[Item]] = defaultdict(list)
     programs: list[Item] = []
     closing: list[Item] = []
-    for m in p.matches:
-        item = Item(m.posting_id, m.why)
+    whys = distinct_reasons([m.why for m in p.matches])
+    for m, why in zip(p.matches, whys, strict=True):
+        item = Item(m.posting_id, why)
         role = postings[m.posting_id].role
         if m.closing_soon:
             closing.append(item)
@@ -157,14 +170,13 @@ def sections(p: Plan, postings: Mapping[int, Posting]) -> list[Section]:
             programs.append(item)
         else:
             by_role[role].append(item)
-    out = [
+    out = [Section("Closing soon", closing)] if closing else []
+    out += [
         Section(f"New roles: {label(role, 'role')}", items)
         for role, items in sorted(by_role.items(), key=lambda kv: (_role_order(kv[0]), kv[0]))
     ]
     if programs:
         out.append(Section("Programs: fellowships, residencies, courses and grants", programs))
-    if closing:
-        out.append(Section("Closing soon", closing))
     return out
 
 
@@ -176,17 +188,39 @@ def _is_board(p: Posting) -> bool:
     return p.organization is not None and p.organization.org_type == "board"
 
 
+def _subject_name(p: Posting) -> str:
+    """ "Research Engineer at Anthropic"; "MATS Winter 2027" when the title names the
+    organization already (or the organization is only a board)."""
+    title = clean_header(p.title, 200)
+    org = clean_header(p.org_name or "", 100)
+    if not org or _is_board(p) or org.casefold() in title.casefold():
+        return title
+    return f"{title} at {org}"
+
+
 def subject_line(total: int, shown: list[Posting]) -> str:
-    """ "14 new AI safety opportunities: Research Engineer at Redwood Research and 13
-    more": the best match from a real employer, capped so the count always shows."""
-    noun = "opportunity" if total == 1 else "opportunities"
-    prefix = f"{total} new AI safety {noun}: "
-    rest = f" and {total - 1} more" if total > 1 else ""
-    top = next((p for p in shown if not _is_board(p)), shown[0])
-    what = clean_header(top.title, 200)
-    if not _is_board(top) and top.org_name:
-        what += " at " + clean_header(top.org_name, 100)
-    return prefix + clean_header(what, max(SUBJECT_LIMIT - len(prefix) - len(rest), 20)) + rest
+    """ "7 new matches: Research Engineer at Anthropic, MATS Winter 2027 and 5 more": the
+    best matches from real employers first, as many whole names as fit, so the count
+    always shows and no name is cut in the middle unless one alone is too long."""
+    prefix = f"{total} new match{'' if total == 1 else 'es'}: "
+    ranked = [p for p in shown if not _is_board(p)] + [p for p in shown if _is_board(p)]
+    names = list(dict.fromkeys(_subject_name(p) for p in ranked))[:2]
+
+    def line(named: list[str]) -> str:
+        more = total - len(named)
+        tail = f" and {more} more" if more > 0 else ""
+        body = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        if more > 0 and len(named) > 1:
+            body = ", ".join(named)
+        return prefix + body + tail
+
+    for count in range(len(names), 0, -1):
+        if len(line(names[:count])) <= SUBJECT_LIMIT:
+            return line(names[:count])
+    more = total - 1
+    tail = f" and {more} more" if more > 0 else ""
+    room = max(SUBJECT_LIMIT - len(prefix) - len(tail), 20)
+    return prefix + clean_header(names[0], room) + tail
 
 
 def make_view(

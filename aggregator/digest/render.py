@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 
+from aggregator import clock
 from aggregator.db.models import Posting
 from aggregator.mail.message import clean_header
 from aggregator.mail.templates import (
@@ -32,6 +34,7 @@ from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
 from aggregator.profiles import SEMANTICS
 from aggregator.settings import Settings
+from aggregator.store.employers import source_name
 
 
 def _one_line(value: str | None, limit: int = 300) -> str:
@@ -63,6 +66,13 @@ def locations_line(locations: list[Any] | None, remote: str) -> tuple[str, str]:
     return _one_line(", ".join(shown), 200), mode
 
 
+def closes(deadline: datetime, now: datetime) -> str:
+    """ "closes 12 Dec (6 days)", "closes 7 Dec (tomorrow)", "closes 6 Dec (today)"."""
+    days = (deadline.date() - now.date()).days
+    when = "today" if days <= 0 else "tomorrow" if days == 1 else f"{days} days"
+    return f"closes {deadline.day} {deadline:%b} ({when})"
+
+
 def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
     """Display values of one posting, from its public record (scraped text made
     single-line and capped; labels and the salary line as everywhere else)."""
@@ -74,14 +84,16 @@ def posting_fields(settings: Settings, p: Posting) -> dict[str, Any]:
         "location": location,
         "remote": label(remote, "remote") if remote else "",
         "salary": posting_salary(r),
-        "deadline": r.deadline.date().isoformat()
+        "deadline": closes(r.deadline, clock.now())
         if r.deadline
-        else ("rolling" if r.deadline_rolling else ""),
+        else ("rolling applications" if r.deadline_rolling else ""),
         "posted": (r.posted_at or r.first_seen_at).date().isoformat(),
         "tags": [label(r.role, "role"), *(label(s, "skill") for s in r.skills)],
         "url": r.web_url,
         "apply_url": r.apply_url or r.url,
-        "sources": ", ".join(r.sources),
+        "sources": ", ".join(
+            dict.fromkeys(source_name(ps.source) for ps in p.sources if ps.removed_at is None)
+        ),
     }
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.db.models import Posting, PostingSource, utcnow
+from aggregator.db.models import Posting, PostingSource, Source, utcnow
 from aggregator.db.visibility import live, relevance_values
 from aggregator.matching.bitsets import counter, equal, lowest_bits
 from aggregator.matching.candidates import (
@@ -107,7 +107,9 @@ class PostingIndex:
         stmt = select(Posting).options(
             selectinload(Posting.tags),
             selectinload(Posting.organization),
-            selectinload(Posting.sources).selectinload(PostingSource.source),
+            selectinload(Posting.sources)
+            .selectinload(PostingSource.source)
+            .selectinload(Source.organization),
         )
         if ids is not None:
             stmt = stmt.where(Posting.id.in_(list(ids)))

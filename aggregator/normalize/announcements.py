@@ -25,7 +25,7 @@ BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in p
 TITLE_CUES: dict[str, float] = {
     "(?:we(?:'re| are) |is |are |now )?hiring": 3,
     "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
-    "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?": 2,
+    "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?|opportunit(?:y|ies)": 2,
     "apply|applicants": 2,
     "applications?": 1,
     "accepting (?:applications|proposals|submissions|applicants)": 3,

@@ -9,6 +9,7 @@ vague title ("Member of Technical Staff", "Researcher") leaves the decision to t
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
 from functools import lru_cache
 from operator import itemgetter
@@ -30,6 +31,7 @@ TITLE_CLEAR = 8.0  # a title role score at least this high decides the role
 BODY_DAMPING = 0.5  # body weight once the title is clear
 BODY_CAP = 14.0  # most a role can collect from the body
 MAX_SECONDARY = 2
+TIME_BUDGET_SECONDS = 0.25  # per posting, for the pattern phrases
 LONG_BODY_CHARS = 1500  # above this, a skill named once in the body is not a skill
 # Languages and frameworks are listed once in requirements, and that one mention counts.
 _LANGUAGES = frozenset(
@@ -131,13 +133,17 @@ def classify(
         "employment_type": prepare(employment_type, 100),
     }
     scan = Scan()
+    # Matching is linear in the text (Aho-Corasick, google-re2); the budget also stops
+    # the pattern phrases of a pathological posting (issue 14 point 9).
+    deadline = time.perf_counter() + TIME_BUDGET_SECONDS
     body_mentions: Counter[str] = Counter()
     for name, text in texts.items():
         if text and name == "title":
             tail = _TITLE_TAIL.search(text)
-            scan.add(name, compiled[name].scan(text), tail.end() if tail else None, TITLE_TAIL)
+            hits = compiled[name].scan(text, deadline)
+            scan.add(name, hits, tail.end() if tail else None, TITLE_TAIL)
         elif text:
-            hits = compiled[name].scan(text)
+            hits = compiled[name].scan(text, deadline)
             if name == "body":
                 body_mentions = _mentions(hits)
             scan.add(name, hits)

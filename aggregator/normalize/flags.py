@@ -26,6 +26,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "co-?op",
         "working student",
         "summer (?:research )?students?",
+        "reading groups?",  # student programs
+        "intro(?:ductory)? (?:fellowship|program(?:me)?)",
+        "scholars program(?:me)?",
     ),
     "entry": (
         "junior",
@@ -49,7 +52,6 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "lead",
         "leads",
         "team lead",
-        "tech lead",
         "chief of staff",
         "(?:engineer|scientist|researcher|analyst) iii",
     ),
@@ -57,6 +59,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "principal",
         "distinguished",
         "research lead",
+        "technical lead|tech lead",
+        "lead (?:research|software|ml|machine learning|data|ai|engineers?|scientists?|"
+        "researchers?|developers?)",
         "head of",
         "director",
         "vp",

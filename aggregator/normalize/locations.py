@@ -52,20 +52,21 @@ HUB_CITIES: dict[str, tuple[str, str]] = {
     "bangalore": ("Bangalore", "IN"), "bengaluru": ("Bangalore", "IN"),
     "tel aviv": ("Tel Aviv", "IL"), "hong kong": ("Hong Kong", "HK"),
 }  # fmt: skip
-US_STATES = {
-    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
-    "CO": "colorado", "CT": "connecticut", "DE": "delaware", "FL": "florida", "GA": "georgia",
-    "HI": "hawaii", "ID": "idaho", "IL": "illinois", "IN": "indiana", "IA": "iowa",
-    "KS": "kansas", "KY": "kentucky", "LA": "louisiana", "ME": "maine", "MD": "maryland",
-    "MA": "massachusetts", "MI": "michigan", "MN": "minnesota", "MS": "mississippi",
-    "MO": "missouri", "MT": "montana", "NE": "nebraska", "NV": "nevada",
-    "NH": "new hampshire", "NJ": "new jersey", "NM": "new mexico", "NY": "new york state",
-    "NC": "north carolina", "ND": "north dakota", "OH": "ohio", "OK": "oklahoma",
-    "OR": "oregon", "PA": "pennsylvania", "RI": "rhode island", "SC": "south carolina",
-    "SD": "south dakota", "TN": "tennessee", "TX": "texas", "UT": "utah", "VT": "vermont",
-    "VA": "virginia", "WA": "washington", "WV": "west virginia", "WI": "wisconsin",
-    "WY": "wyoming", "DC": "district of columbia",
-}  # fmt: skip
+
+
+def _us_states() -> dict[str, str]:
+    """Two-letter code -> lower-case name of each US state and DC (pycountry's ISO 3166-2
+    subdivisions); New York is "new york state" since "New York" alone is the city."""
+    states = {
+        sub.code.split("-")[1]: sub.name.lower()
+        for sub in pycountry.subdivisions.get(country_code="US")
+        if sub.type in ("State", "District")
+    }
+    states["NY"] = "new york state"
+    return states
+
+
+US_STATES = _us_states()
 _STATE_NAMES = frozenset(US_STATES.values()) - {"georgia"}
 COUNTRY_ALIASES = {
     "uk": "GB", "u k": "GB", "united kingdom": "GB", "great britain": "GB", "britain": "GB",
@@ -127,6 +128,16 @@ def country_code(name: str) -> str | None:
     except LookupError:
         return None
     return str(country.alpha_2)
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """The common English name of an ISO 3166 alpha-2 code ("KR" → "South Korea"); the
+    code itself when unknown."""
+    country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
 
 
 @dataclass

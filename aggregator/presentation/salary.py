@@ -62,6 +62,16 @@ def _duration(text: str | None) -> str:
     return f"for {n} {unit}{'' if n == 1 else 's'}"
 
 
+# Source text shown as a salary only when it speaks of pay: a boards' "salary" field often
+# holds the posting's first sentence instead.
+_PAY = re.compile(
+    r"[$£€¥₹]\s?\d|\d\s?(?:k\b|usd|gbp|eur|chf|cad|aud)|\b(?:usd|gbp|eur|chf|cad|aud)\s?\d"
+    r"|\b(?:salary|salaries|stipend|compensation|pay|paid|unpaid|wage|honorari|volunteer"
+    r"|per (?:year|annum|month|week|day|hour)|an hour|a year|/(?:yr|year|hr|hour|month))",
+    re.I,
+)
+
+
 def _one_line(text: str | None) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= TEXT_MAX else line[: TEXT_MAX - 1].rstrip() + "…"
@@ -78,7 +88,7 @@ def format_salary(
     "" when it gave nothing."""
     values = sorted({v for v in (salary_min, salary_max) if v is not None})
     if not values:
-        return _one_line(text)
+        return _one_line(text) if text and _PAY.search(text) else ""
     if len(values) == 2:
         # A code is written once ("CHF 90,000–120,000"), a symbol on both ("£65,000–£75,000").
         high = _money(values[1], currency) if (currency or "").upper() in SYMBOLS else None

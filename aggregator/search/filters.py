@@ -58,6 +58,8 @@ class PostingFilter:
     country: list[str] = field(default_factory=list)  # ISO 3166 alpha-2
     remote: list[str] = field(default_factory=list)  # remote | hybrid | onsite | unspecified
     seniority: list[str] = field(default_factory=list)
+    phd_required: list[str] = field(default_factory=list)  # yes | preferred | no | unspecified
+    ml_experience_required: list[str] = field(default_factory=list)  # yes | no | unspecified
     source: list[str] = field(default_factory=list)  # source key
     relevance: list[str] = field(default_factory=list)  # empty: DEFAULT_RELEVANCE; or "all"
     q: str = ""
@@ -186,6 +188,10 @@ def filter_clauses(
         clauses.append(Posting.remote.in_(f.remote))
     if f.seniority:
         clauses.append(Posting.seniority.in_(f.seniority))
+    if f.phd_required:
+        clauses.append(Posting.phd_required.in_(f.phd_required))
+    if f.ml_experience_required:
+        clauses.append(Posting.ml_experience_required.in_(f.ml_experience_required))
     if f.source:
         clauses.append(
             exists().where(

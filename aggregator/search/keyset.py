@@ -86,7 +86,12 @@ def _order(
     key: Any
     if f.sort == "deadline":
         # Postings without a deadline sort last: far-future sentinel keeps keysets simple.
-        key = func.coalesce(Posting.deadline, NO_DEADLINE)
+        # A deadline window leaves none out, so the deadline index gives the order.
+        key = (
+            Posting.deadline
+            if f.deadline_within is not None
+            else func.coalesce(Posting.deadline, NO_DEADLINE)
+        )
         order = (key.asc(), Posting.id.asc())
         if cursor:
             value, last_id = decode_cursor(cursor)

@@ -27,6 +27,18 @@ def is_board(source: Source) -> bool:
     return source.platform in board_platforms() or (org is not None and org.org_type == "board")
 
 
+def source_name(source: Source) -> str:
+    """How readers know a source: "EA Forum", "80,000 Hours job board", "FAR.AI careers";
+    its key only when it has no organization."""
+    org = source.organization
+    if org is None:
+        return source.key
+    config = source.config or {}
+    if config.get("feed_type") == "forum" or config.get("filter") == "opportunities":
+        return org.name
+    return f"{org.name} job board" if is_board(source) else f"{org.name} careers"
+
+
 def org_key(name: str) -> str:
     words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
     while words and words[-1] in {"inc", "llc", "ltd", "pbc", "limited", "gmbh", "corp", "co"}:

@@ -19,8 +19,9 @@ from aggregator.search import (
     search_rows,
 )
 from aggregator.search import get_posting as load_posting
+from aggregator.search.counts import facet_counts
+from aggregator.search.fresh import fingerprint
 from aggregator.web.deps import db_session
-from aggregator.web.facets import facet_counts
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
 
@@ -70,6 +71,7 @@ class FacetValueOut(BaseModel):
 
 
 class FacetsOut(BaseModel):
+    total: int
     role: list[FacetValueOut]
     skill: list[FacetValueOut]
     country: list[FacetValueOut]
@@ -77,6 +79,8 @@ class FacetsOut(BaseModel):
     org_type: list[FacetValueOut]
     remote: list[FacetValueOut]
     seniority: list[FacetValueOut]
+    phd_required: list[FacetValueOut]
+    ml_experience_required: list[FacetValueOut]
     relevance: list[FacetValueOut]
     posted_within: list[FacetValueOut]
     deadline_within: list[FacetValueOut]
@@ -96,6 +100,9 @@ class SourceOut(BaseModel):
     postings: int
 
 
+EXPORT_PAGE = 500
+# The last full export per database with the fingerprint it was made at (this process).
+_EXPORTS: dict[str, tuple[tuple[Any, ...], list[bytes]]] = {}
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
@@ -196,17 +203,33 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
 def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
     sessions = request.app.state.sessions
     base = _base(request)
+    whole = not f.to_params()  # the whole open dataset: kept per change, sent as is
+    key = str(request.app.state.engine.url)
 
-    def lines() -> Iterator[bytes]:
+    def chunks() -> Iterator[bytes]:
         with sessions() as session:
+            seen = fingerprint(session)
+            kept = _EXPORTS.get(key) if whole else None
+            if kept is not None and kept[0] == seen:
+                yield from kept[1]
+                return
+            made: list[bytes] = []
             cursor = None
             while True:
-                page = search_rows(session, f, limit=500, cursor=cursor)
+                page = search_rows(session, f, limit=EXPORT_PAGE, cursor=cursor)
                 rel = related_values(session, page.items)
-                for p in page.items:
-                    yield PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
+                # One chunk per page: each chunk is a hop to a worker thread and back.
+                chunk = b"".join(
+                    PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
+                    for p in page.items
+                )
+                if whole:
+                    made.append(chunk)
+                yield chunk
                 if page.next_cursor is None:
-                    return
+                    break
                 cursor = page.next_cursor
+            if whole:
+                _EXPORTS[key] = (seen, made)
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    return StreamingResponse(chunks(), media_type="application/x-ndjson")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -72,10 +75,19 @@ def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
     from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
 
-    engine = open_database(settings)
+    # Each request thread holds a connection: as many connections as threads.
+    engine = open_database(settings, pool_size=settings.web_threads)
     if settings.fixed_now:
         clock.set_fixed(settings.fixed_now)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Request threads beyond this wait for a free one instead of for a connection.
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="aisafety-jobs",
         version=__version__,
         description=DESCRIPTION,

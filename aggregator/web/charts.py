@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import CrawlRun, Posting, PostingSource, utcnow
-from aggregator.search import PostingFilter, filter_clauses
-from aggregator.search.filters import POSTED_DATE
+from aggregator.search import PostingFilter
+from aggregator.search.counts import count_index
 from aggregator.web.render import label
 
 PALETTE = (
@@ -53,32 +51,29 @@ def _week_start(when: datetime) -> datetime:
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def roles_per_week(rows: list[tuple[datetime, str]], now: datetime) -> Chart:
-    """Stacked bars: new postings per week, split by role, over the last WEEKS weeks."""
+def roles_per_week(counts: dict[tuple[int, str], int], now: datetime) -> Chart:
+    """Stacked bars: new postings per week, split by role, over the last WEEKS weeks;
+    ``counts`` maps (week index, role) to postings."""
     first = _week_start(now) - timedelta(weeks=WEEKS - 1)
     weeks = [first + timedelta(weeks=i) for i in range(WEEKS)]
-    counts: Counter[tuple[int, str]] = Counter()
     totals: Counter[str] = Counter()
-    for when, role in rows:
-        index = (when - first).days // 7
-        if 0 <= index < WEEKS:
-            counts[(index, role)] += 1
-            totals[role] += 1
+    for (_, role), n in counts.items():
+        totals[role] += n
     chart = Chart(empty=not totals)
     roles = [r for r, _ in totals.most_common()]
     colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(roles)}
-    peak = max((sum(counts[(i, r)] for r in roles) for i in range(WEEKS)), default=0) or 1
+    peak = max((sum(counts.get((i, r), 0) for r in roles) for i in range(WEEKS)), default=0) or 1
     left, bottom, plot_h = 40.0, HEIGHT - 30.0, HEIGHT - 50.0
     slot = (WIDTH - left - 10) / WEEKS
     for i, week in enumerate(weeks):
         y = bottom
         for role in roles:
-            n = counts[(i, role)]
+            n = counts.get((i, role), 0)
             if not n:
                 continue
             h = plot_h * n / peak
             y -= h
-            title = f"{role}: {n} in the week of {week:%d %b}"
+            title = f"{label(role)}: {n} in the week of {week:%d %b}"
             chart.rects.append(Rect(left + i * slot + 4, y, slot - 8, h, colors[role], title))
         if i % 2 == 0:
             x = left + i * slot + slot / 2
@@ -121,44 +116,26 @@ def share_bar(counts: list[tuple[str, int]]) -> Chart:
     return chart
 
 
-def _from_first_crawl() -> Any:
-    """SQL: an undated posting first seen by its source's first crawl (its source gave no
-    date, and the first crawl of a source finds what was there before, not what is new)."""
-    first_run = (
-        select(func.min(CrawlRun.finished_at))
-        .join(PostingSource, PostingSource.source_id == CrawlRun.source_id)
-        .where(PostingSource.posting_id == Posting.id)
-        .scalar_subquery()
-    )
-    return and_(Posting.posted_at.is_(None), Posting.first_seen_at <= first_run)
-
-
 def build_stats(session: Session, now: datetime | None = None) -> dict[str, Any]:
-    now = now or utcnow()
-    since = _week_start(now) - timedelta(weeks=WEEKS - 1)
-    rows = [
-        (when, role)
-        for when, role, first_crawl in session.execute(
-            select(POSTED_DATE, Posting.role, _from_first_crawl()).where(since <= POSTED_DATE)
-        )
-        if not first_crawl  # a first crawl finds old postings, not new ones
-    ]
-    # the list's default filter: open now, core and adjacent relevance
-    open_ = and_(*filter_clauses(PostingFilter(), now, dialect=session.get_bind().dialect.name))
-
-    def grouped(column: Any) -> list[tuple[str, int]]:
-        stmt = select(column, func.count()).where(open_).group_by(column)
-        return [(str(v or "unknown"), int(n)) for v, n in session.execute(stmt).all()]
-
-    by_type = grouped(Posting.org_type)
-    remote = grouped(Posting.remote)
+    """The stats page's figures, counted like the list (one counting index); "open" is
+    the list's default filter: open now, core and adjacent relevance. New postings go by
+    their posted date; undated ones found by their source's first crawl are not new."""
+    index = count_index(session)
+    now = now or index.built_at
+    open_ = index.combine(index.parts(session, PostingFilter()), index.universe)
+    first = _week_start(now) - timedelta(weeks=WEEKS - 1)
+    new = ~index.first_crawl
+    starts = [index.seen_since(first + timedelta(weeks=i)) & new for i in range(WEEKS)]
+    weekly: dict[tuple[int, str], int] = {}
+    for i, start in enumerate(starts):
+        week = start & ~starts[i + 1] if i + 1 < WEEKS else start
+        for role, n in index.value_counts("role", week):
+            weekly[(i, role)] = n
     return {
-        "open": sum(n for _, n in remote),
-        "new_this_week": sum(1 for when, _ in rows if when >= _week_start(now)),
-        "roles_per_week": roles_per_week([(w, str(r)) for w, r in rows], now),
-        "by_org_type": horizontal_bars(by_type),
-        "remote_share": share_bar(remote),
-        "orgs": int(
-            session.scalar(select(func.count(func.distinct(Posting.org_name))).where(open_)) or 0
-        ),
+        "open": open_.bit_count(),
+        "new_this_week": (index.seen_since(_week_start(now)) & new).bit_count(),
+        "roles_per_week": roles_per_week(weekly, now),
+        "by_org_type": horizontal_bars(index.value_counts("org_type", open_)),
+        "remote_share": share_bar(index.value_counts("remote", open_)),
+        "orgs": len(index.value_counts("org", open_)),
     }

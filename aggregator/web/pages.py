@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
 from aggregator.db.visibility import current_status
-from aggregator.search import MAX_ID, PostingFilter, count_postings, get_posting, search_postings
+from aggregator.search import MAX_ID, PostingFilter, get_posting, search_postings
+from aggregator.search.counts import facet_counts
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
-from aggregator.web.facets import facet_counts
+from aggregator.web.filter_groups import KINDS, grouped
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
 
@@ -32,12 +33,14 @@ def postings_list(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     page = search_postings(session, f, limit=PAGE_SIZE, cursor=cursor, details=False)
+    facets = facet_counts(session, f)
     context: dict[str, Any] = {
         "f": f,
         "page": page,
         "cursor": cursor,
-        "total": count_postings(session, f),
-        "facets": facet_counts(session, f),
+        "total": facets.total,
+        "facets": facets,
+        "groups": {kind: grouped(kind, getattr(facets, kind)) for kind in KINDS},
         "active": f.to_params(),
     }
     response = render.page(request, "list.html", context)

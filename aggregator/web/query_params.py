@@ -39,6 +39,16 @@ RelevanceParam = Annotated[
     ),
 ]
 SeniorityParam = Annotated[list[str], _list_query("Seniority level.", choices("seniority"))]
+PhdParam = Annotated[
+    list[str],
+    _list_query("Whether a PhD is asked for (repeat for OR).", choices("phd_required")),
+]
+MlParam = Annotated[
+    list[str],
+    _list_query(
+        "Whether ML experience is asked for (repeat for OR).", choices("ml_experience_required")
+    ),
+]
 CountryParam = Annotated[
     list[str],
     Query(
@@ -58,6 +68,8 @@ def posting_filter(
     country: CountryParam = [],  # noqa: B006
     remote: RemoteParam = [],  # noqa: B006
     seniority: SeniorityParam = [],  # noqa: B006
+    phd_required: PhdParam = [],  # noqa: B006
+    ml_experience_required: MlParam = [],  # noqa: B006
     source: SourceParam = [],  # noqa: B006
     relevance: RelevanceParam = [],  # noqa: B006
     q: Annotated[
@@ -79,6 +91,8 @@ def posting_filter(
         country=country,
         remote=remote,
         seniority=seniority,
+        phd_required=phd_required,
+        ml_experience_required=ml_experience_required,
         source=source,
         relevance=relevance,
         q=q,

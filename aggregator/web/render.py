@@ -18,6 +18,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from aggregator import clock
+from aggregator.normalize.locations import country_name
 from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
@@ -94,6 +95,7 @@ def configure(env: Environment) -> None:
         safe_url=safe_url,
         days_left=days_left,
         sanitized=sanitized,
+        country_name=country_name,
     )
     env.globals.update(filter_url=filter_url, toggle_url=toggle_url)
 

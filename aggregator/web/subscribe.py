@@ -9,6 +9,7 @@ unsubscribed.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
@@ -19,10 +20,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from aggregator import subscriptions as subs
+from aggregator.db.models import Posting, utcnow
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import valid_address
+from aggregator.matching.index import PostingIndex
 from aggregator.search import PostingFilter
+from aggregator.search.fresh import Fresh
 from aggregator.search.validate import build_filter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
@@ -39,7 +43,28 @@ SettingsDep = Annotated[Settings, Depends(app_settings)]
 LIST_FIELDS = (
     "role", "skill", "org", "org_type", "country", "remote", "seniority", "source", "relevance",
 )  # fmt: skip
+PREVIEW_WEEKS = 4
+PREVIEW_SAMPLE = 5
 INVALID_LINK = "This link is not valid any more. Links from older emails stop working after you unsubscribe or subscribe again."  # noqa: E501
+
+
+def _recent_postings(session: Session) -> PostingIndex:
+    now = utcnow()
+    index = PostingIndex.load(session, since=now - timedelta(weeks=PREVIEW_WEEKS), now=now)
+    index.count(subs.ProfileInput())  # builds the bit sets before threads share the index
+    return index
+
+
+# Previews match against the open postings of the last weeks, loaded once per change.
+RECENT: Fresh[PostingIndex] = Fresh(_recent_postings, max_age=600.0)
+
+
+def preview(session: Session, profile: subs.ProfileInput) -> tuple[int, list[Posting]]:
+    """How many postings of the last PREVIEW_WEEKS the profile matches, and the best few."""
+    profile = subs.validate_profile(profile)
+    index = RECENT.get(session)
+    matches, total = index.top(profile, PREVIEW_SAMPLE)
+    return total, [index.postings[m.posting_id] for m in matches]
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +127,7 @@ def _subscribe_page(
 ) -> HTMLResponse:
     profile = profile_of(f)
     try:
-        count, sample = subs.preview(session, profile, weeks=4, sample=5)
+        count, sample = preview(session, profile)
     except UserError as exc:
         count, sample, error = 0, [], error or str(exc)
     context: dict[str, Any] = {
@@ -111,6 +136,8 @@ def _subscribe_page(
         "semantics": subs.SEMANTICS,
         "unsupported": unsupported(f),
         "count": count,
+        "weeks": PREVIEW_WEEKS,
+        "per_week": count / PREVIEW_WEEKS,
         "sample": sample,
         "email": email,
         "frequency": frequency,
