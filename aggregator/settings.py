@@ -139,7 +139,12 @@ class Settings:
         "the hard timeout applies to the whole batch.",
     )
     download_timeout_seconds: float = setting(
-        30.0, "Timeout of one HTTP request made by a crawl (connect plus read)."
+        30.0, "Timeout of one HTTP request made by a crawl (the whole download)."
+    )
+    source_timeout_seconds: Annotated[float, Field(gt=0)] = setting(
+        300.0,
+        "Total time one source may take in a crawl (every request, retry and wait); past it "
+        "the source is recorded as 'timeout' and the other sources of its batch go on.",
     )
     report_rate_limit: AtLeastOne = setting(
         10, "Problem reports ('report: expired / wrong tags / ...') per hour from one address."

@@ -14,9 +14,11 @@ A *platform* is a class with a ``name`` (the ``platform = "..."`` value in
   is generated from it);
 * ``needs_settings`` – settings that must be non-empty for the platform to run
   (an API key); without them its sources are skipped;
-* ``min_interval_hours`` – the scheduler never crawls such a source more often;
-* ``kind`` – ``"scrapy"`` (a Scrapy spider run in the crawl subprocess) or
-  ``"fetch"`` (a plain callable run in the same subprocess, e.g. feeds over httpx).
+* ``min_interval_hours`` – the scheduler never crawls such a source more often.
+
+Every platform is a Scrapy spider, so every source goes through one HTTP stack with
+one retry, ``Retry-After``, timeout, size-cap and deadline policy
+(:mod:`aggregator.crawl.scrapy_setup`).
 
 Spiders never classify: they turn each record into an
 :class:`aggregator.items.RawPosting` exactly as the source gave it. A record that
@@ -35,7 +37,7 @@ from urllib.parse import urlencode
 
 import scrapy
 from pydantic import BaseModel, ConfigDict
-from scrapy.exceptions import DownloadCancelledError
+from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -62,10 +64,9 @@ class HostOptions(PlatformOptions):
 
 
 class PlatformMixin:
-    """Registry-facing metadata shared by Scrapy and non-Scrapy platforms."""
+    """Registry-facing metadata of a platform."""
 
     name: ClassVar[str] = ""
-    kind: ClassVar[str] = "scrapy"
     is_board: ClassVar[bool] = False
     requires_token: ClassVar[bool] = False
     requires_url: ClassVar[bool] = False
@@ -78,17 +79,23 @@ class PlatformMixin:
 
 
 class RunOutcome:
-    """What one run of a source produced; shared by Scrapy and fetch platforms.
+    """What one run of a source produced.
 
     Call :meth:`fail` for a failure that voids the run, :meth:`incomplete` when
     some secondary page is missing (the items found are kept, nothing is closed)
     and :meth:`record_error` for a single unreadable record (skipped, counted).
+    ``state`` is the source's stored state (e.g. conditional-GET validators): set
+    ``new_state`` to replace it after a successful run and ``not_modified`` when the
+    source answered that nothing changed.
     """
 
     #: a run that ends without fail()/incomplete() lists the whole source
     complete_crawl: ClassVar[bool] = True
 
-    def init_outcome(self, source: dict[str, Any]) -> None:
+    def init_outcome(self, source: dict[str, Any], state: dict[str, Any] | None = None) -> None:
+        self.state: dict[str, Any] = dict(state or {})
+        self.new_state: dict[str, Any] | None = None
+        self.not_modified = False
         self.source = source
         self.source_key: str = str(source.get("key", ""))
         self.org: str = str(source.get("org", ""))
@@ -162,17 +169,40 @@ class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
 
     custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
 
-    def __init__(self, source: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: dict[str, Any] | None = None,
+        state: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=self.name or "platform", **kwargs)
-        self.init_outcome(dict(source or {}))
+        self.init_outcome(dict(source or {}), state)
+
+    def _set_crawler(self, crawler: Any) -> None:
+        super()._set_crawler(crawler)
+        crawler.signals.connect(self.on_dropped, signal=signals.request_dropped)
+
+    def on_dropped(self, request: scrapy.Request, spider: Any = None) -> None:
+        """A request the scheduler refused (already fetched in this run: a redirect back
+        to an address seen) gets no callback and no errback; without this the run
+        would end "successfully" with nothing listed and close every posting."""
+        message = f"{request.url} redirects back to an address already fetched (a redirect loop)"
+        if request.errback == self.on_error:
+            self.fail(message)
+        elif request.errback == self.on_secondary_error:
+            self.incomplete(message)
 
     def on_error(self, failure: Failure) -> None:
         """Errback of the listing requests: the whole run fails."""
-        self.fail(describe_failure(failure))
+        self.fail(describe_failure(failure, self._max_bytes()))
 
     def on_secondary_error(self, failure: Failure) -> None:
         """Errback of detail pages: the run is kept but is not complete."""
-        self.incomplete(describe_failure(failure))
+        self.incomplete(describe_failure(failure, self._max_bytes()))
+
+    def _max_bytes(self) -> int | None:
+        crawler = getattr(self, "crawler", None)
+        return crawler.settings.getint("DOWNLOAD_MAXSIZE") if crawler is not None else None
 
     # -- requests ------------------------------------------------------------------
     def endpoint(self, default: str, params: dict[str, Any] | None = None) -> str:
@@ -231,34 +261,6 @@ class PlatformSpider(PlatformMixin, RunOutcome, scrapy.Spider):
         return True
 
 
-class FetchPlatform(PlatformMixin, RunOutcome):
-    """A platform read without Scrapy (e.g. feeds over httpx), in the crawl subprocess.
-
-    ``http`` carries the politeness settings (``user_agent``, ``timeout``,
-    ``max_bytes``, ``retries``, ``retry_after_max``); ``state`` is the source's
-    stored state (conditional-GET validators). Set ``new_state`` to replace it
-    after a successful run and ``not_modified`` when the source did not change.
-    """
-
-    kind = "fetch"
-
-    def __init__(
-        self,
-        source: dict[str, Any],
-        *,
-        http: dict[str, Any] | None = None,
-        state: dict[str, Any] | None = None,
-    ) -> None:
-        self.init_outcome(dict(source))
-        self.http = dict(http or {})
-        self.state = dict(state or {})
-        self.new_state: dict[str, Any] | None = None
-        self.not_modified = False
-
-    def run(self) -> list[RawPosting]:
-        raise NotImplementedError
-
-
 # -- request helpers (pure functions; value helpers are in spiders.fields) ------------
 
 
@@ -268,16 +270,26 @@ def with_params(url: str, params: dict[str, Any]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
-def describe_failure(failure: Failure) -> str:
+def describe_failure(failure: Failure, max_bytes: int | None = None) -> str:
+    """One plain line for a failed request: what happened, and to which URL."""
     exc = failure.value
     response = getattr(exc, "response", None)
     if response is not None and hasattr(response, "status"):
         return f"HTTP {response.status} from {response.url}"
     request = getattr(failure, "request", None)
-    where = f" ({request.url})" if request is not None else ""
-    if isinstance(exc, DownloadCancelledError) and not str(exc):
-        # what Scrapy raises, without a word, when a body without Content-Length (chunked)
-        # grows past DOWNLOAD_MAXSIZE
-        return f"download cancelled: the response grew past the size limit{where}"[:500]
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}{where}"[:500]
+    url = request.url if request is not None else "the source"
+    kind = type(exc).__name__
+    text = str(exc)
+    if kind == "DownloadCancelledError":
+        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE (a chunked one says nothing)
+        limit = f"the {max_bytes:,}-byte" if max_bytes else "the"
+        return f"the response from {url} is larger than {limit} size limit; not read"[:500]
+    if kind == "ResponseDataLossError":
+        return f"the response from {url} was cut off before its declared length"[:500]
+    if kind == "IgnoreRequest" and "redirections" in text:
+        return f"too many redirects from {url} (a redirect loop)"[:500]
+    if kind == "IgnoreRequest" and text:
+        return text[:500]
+    if kind == "DownloadTimeoutError":
+        return f"timed out: {text or url}"[:500]
+    return f"{kind}: {text or kind} ({url})"[:500]

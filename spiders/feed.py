@@ -1,10 +1,11 @@
 """RSS/Atom feeds: ATS job feeds (Teamtailor style) and forum tag feeds.
 
-The source's ``url`` (required) is the feed. It is fetched with httpx (timeouts,
-a size cap, one retry on 5xx/429 honouring ``Retry-After``, conditional GET with
-the ETag/Last-Modified kept in the source's state) and parsed with
-``feedparser.parse(bytes)``. A 304 is a successful run that changes and closes
-nothing.
+The source's ``url`` (required) is the feed. It is fetched by Scrapy like every
+other source (same retries, ``Retry-After``, timeouts, size cap and per-source
+deadline), with a conditional GET: the ETag/Last-Modified kept in the source's state
+are sent as ``If-None-Match``/``If-Modified-Since``. The body is parsed with
+``feedparser.parse(bytes)`` (feedparser never fetches). A 304 is a successful run
+that changes and closes nothing.
 
 Options: ``feed_type = "ats"`` (default) lists a whole board, so a successful run
 is complete and closes postings it no longer lists; ``feed_type = "forum"``
@@ -24,24 +25,30 @@ its title names ("Apollo Research is hiring ...", "[Job] X at Y"; see
 from __future__ import annotations
 
 import re
-import time
+import xml.sax
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import feedparser
-import httpx
+import scrapy
 from lxml import etree
+from scrapy.http import Response
 
 from aggregator.items import RawPosting
 from aggregator.normalize.announcements import apply_link
 from aggregator.normalize.announcements import is_opportunity as announcement
 from aggregator.normalize.text import html_to_text
-from spiders.base import FetchPlatform, PlatformOptions
+from spiders.base import PlatformOptions, PlatformSpider
 from spiders.fields import text, unique
 from spiders.forum_org import hiring_org
 
 TT_NS = "https://teamtailor.com/locations"
 _TT_ID = re.compile(r"/jobs/(\d+)")
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: stored state key -> (request header sent, response header kept)
+VALIDATORS = {
+    "etag": ("If-None-Match", "ETag"),
+    "last_modified": ("If-Modified-Since", "Last-Modified"),
+}
 
 
 def is_opportunity(title: str, body_html: str = "") -> bool:
@@ -57,7 +64,7 @@ class FeedOptions(PlatformOptions):
     filter: Literal["opportunities"] | None = None
 
 
-class FeedPlatform(FetchPlatform):
+class FeedSpider(PlatformSpider):
     name = "feed"
     is_board = True
     requires_url = True
@@ -72,94 +79,46 @@ class FeedPlatform(FetchPlatform):
         default = "forum" if self.opts.get("filter") else "ats"
         return str(self.opts.get("feed_type") or default)
 
-    def run(self) -> list[RawPosting]:
-        if self.opts.get("filter") not in (None, "", "opportunities"):
-            self.fail(f"option filter must be 'opportunities', got {self.opts.get('filter')!r}")
-            return []
-        if self.feed_type not in ("ats", "forum"):
-            self.fail(f"option feed_type must be 'ats' or 'forum', got {self.feed_type!r}")
-            return []
-        body = self.fetch(self.url_override)
-        if body is None:
-            return []
-        return self.parse(body)
+    def first_requests(self) -> Iterable[scrapy.Request]:
+        headers = {
+            sent: str(self.state[key])
+            for key, (sent, _) in VALIDATORS.items()
+            if self.state.get(key)
+        }
+        yield self.request(
+            self.url_override,
+            self.parse_feed,
+            headers=headers,
+            meta={"handle_httpstatus_list": [304]},
+        )
 
-    # -- fetching --------------------------------------------------------------------
-    def fetch(self, url: str) -> bytes | None:
-        headers = {"User-Agent": str(self.http.get("user_agent") or "aisafety-jobs")}
-        if self.state.get("etag"):
-            headers["If-None-Match"] = str(self.state["etag"])
-        if self.state.get("last_modified"):
-            headers["If-Modified-Since"] = str(self.state["last_modified"])
-        timeout = float(self.http.get("timeout") or 30)
-        attempts = 1 + int(self.http.get("retries", 1))
-        for attempt in range(attempts):
-            try:
-                status, resp_headers, body = self._get(url, headers, timeout)
-            except (httpx.HTTPError, OSError) as exc:
-                if attempt + 1 < attempts:
-                    time.sleep(min(2.0**attempt, 5.0))
-                    continue
-                self.fail(f"{type(exc).__name__} fetching {url}: {exc}")
-                return None
-            if status in (429, 500, 502, 503, 504) and attempt + 1 < attempts:
-                time.sleep(self._retry_delay(resp_headers, attempt))
-                continue
-            break
-        if status == 304:
+    def parse_feed(self, response: Response) -> Iterator[RawPosting]:
+        if response.status == 304:
             self.not_modified = True
             self.new_state = dict(self.state)
-            return None
-        if status != 200 or body is None:
-            if body is None and status == 200:
-                return None
-            self.fail(f"HTTP {status} from {url}")
-            return None
-        self.new_state = {
-            k: v
-            for k, v in (
-                ("etag", resp_headers.get("etag")),
-                ("last_modified", resp_headers.get("last-modified")),
-            )
-            if v
-        }
-        return body
-
-    def _retry_delay(self, headers: httpx.Headers, attempt: int) -> float:
-        cap = float(self.http.get("retry_after_max", 30))
-        value = headers.get("retry-after", "")
-        if value.strip().isdigit():
-            return min(float(value), cap)
-        return min(2.0**attempt, cap)
-
-    def _get(
-        self, url: str, headers: dict[str, str], timeout: float
-    ) -> tuple[int, httpx.Headers, bytes | None]:
-        limit = int(self.http.get("max_bytes") or DEFAULT_MAX_BYTES)
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client,
-            client.stream("GET", url, headers=headers) as response,
-        ):
-            if response.status_code != 200:
-                return response.status_code, response.headers, b""
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    self.fail(f"feed at {url} is larger than {limit} bytes; not read")
-                    return 200, response.headers, None
-                chunks.append(chunk)
-            return 200, response.headers, b"".join(chunks)
+            return
+        kept = {}
+        for key, (_, header) in VALIDATORS.items():
+            value = response.headers.get(header)
+            if value:
+                kept[key] = value.decode("latin-1")
+        self.new_state = kept
+        yield from self.parse_body(response.body)
 
     # -- parsing ---------------------------------------------------------------------
-    def parse(self, body: bytes) -> list[RawPosting]:
+    def parse_body(self, body: bytes) -> list[RawPosting]:
         parsed = feedparser.parse(body)
         if not parsed.get("version") and not parsed.entries:
             reason = parsed.get("bozo_exception") or "no RSS/Atom root element"
             head = body[:40].decode("utf-8", "replace").strip()
             self.fail(f"{self.url_override} is not an RSS/Atom feed ({reason}; starts {head!r})")
             return []
+        problem = parsed.get("bozo_exception")
+        if isinstance(problem, xml.sax.SAXException):
+            # a feed cut short still parses up to the cut: keep those, close nothing
+            self.incomplete(
+                f"{self.url_override} is not well-formed XML ({problem}); nothing closed"
+            )
         tt_locations = teamtailor_locations(body) if TT_NS.encode() in body else {}
         items = list(self.emit(parsed.entries, lambda e: self.parse_entry(e, tt_locations)))
         return items

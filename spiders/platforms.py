@@ -1,8 +1,8 @@
 """Platform discovery: the built-in ``spiders`` package plus entry-point plugins.
 
-A platform is a class deriving from :class:`spiders.base.PlatformMixin` with a
-non-empty ``name``: a Scrapy spider (:class:`spiders.base.PlatformSpider`) or a
-fetch platform (:class:`spiders.base.FetchPlatform`). Installed packages add
+A platform is a Scrapy spider deriving from :class:`spiders.base.PlatformSpider`
+(the registry-facing part is :class:`spiders.base.PlatformMixin`) with a non-empty
+``name``. Installed packages add
 platforms through the entry-point group ``aisafety_jobs.platforms``; each entry
 point names a platform class (``pkg.mod:MySpider``) or a module whose platform
 classes are all registered. A built-in name cannot be taken over by a plugin;

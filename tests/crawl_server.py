@@ -6,12 +6,14 @@ taking the request headers and returning one; it can be changed while the server
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,3 +81,18 @@ def serve(routes: dict[str, Route]) -> Iterator[Any]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def registry(tmp_path: Path, base: str, entries: list[dict[str, Any]]) -> str:
+    """A sources file for ``entries`` (``path`` is a route on ``base``); its path."""
+    lines = []
+    for e in entries:
+        e = {"org_type": "nonprofit", **e}
+        if "path" in e:
+            e["url"] = base + e.pop("path")
+        e.setdefault("org", e["key"].title())
+        lines.append("[[sources]]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in e.items()]
+    path = tmp_path / "sources.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)

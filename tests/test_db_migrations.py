@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from aggregator.db.engine import make_engine
+from aggregator.db.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from aggregator.db.migrate import (
     MIGRATIONS,
     alembic_config,
@@ -57,4 +57,4 @@ def test_sqlite_pragmas(tmp_path) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS

@@ -197,7 +197,7 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
         recipients.add(str(msg["To"]))
         assert str(msg["List-Unsubscribe"]).startswith(f"<{web_url.group(1)}/unsubscribe/")
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert "opportunit" in str(msg["Subject"]).lower()
+        assert "new match" in str(msg["Subject"]).lower()  # "7 new matches: ..."
     assert recipients == {p.email for p in PERSONAS}
 
 

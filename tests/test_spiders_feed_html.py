@@ -6,21 +6,21 @@ from typing import Any
 
 import pytest
 
-from spiders.feed import FeedPlatform, is_opportunity
+from spiders.feed import FeedSpider, is_opportunity
 from spiders.govai import GovaiSpider
 from spiders.mats import MatsSpider
 from spiders.redwood import RedwoodSpider
 from tests.spider_helpers import DATA, check, expected, items_of, response
 
 
-def feed(**options: Any) -> FeedPlatform:
+def feed(**options: Any) -> FeedSpider:
     src = {"key": "f", "org": "Example Org", "org_type": "nonprofit", "url": "https://f/x.rss"}
-    return FeedPlatform({**src, "options": options})
+    return FeedSpider(source={**src, "options": options})
 
 
 def test_teamtailor_feed_is_complete() -> None:
     platform = feed()
-    items = platform.parse((DATA / "feed/teamtailor.xml").read_bytes())
+    items = platform.parse_body((DATA / "feed/teamtailor.xml").read_bytes())
     for item, want in zip(items, expected("feed/expected.json")["teamtailor"], strict=True):
         check(item, want)
     assert platform.is_complete()
@@ -28,7 +28,7 @@ def test_teamtailor_feed_is_complete() -> None:
 
 def test_forum_feed_keeps_opportunities_and_never_closes() -> None:
     platform = feed(filter="opportunities")
-    items = platform.parse((DATA / "feed/forum.xml").read_bytes())
+    items = platform.parse_body((DATA / "feed/forum.xml").read_bytes())
     for item, want in zip(items, expected("feed/expected.json")["forum"], strict=True):
         check(item, want)
     assert platform.feed_type == "forum" and not platform.is_complete()
@@ -53,14 +53,14 @@ def test_opportunity_filter(title: str, keep: bool) -> None:
 )
 def test_not_a_feed_fails_clearly(body: bytes) -> None:
     platform = feed()
-    assert platform.parse(body) == []
+    assert platform.parse_body(body) == []
     assert platform.failure and "not an RSS/Atom feed" in platform.failure
 
 
 def test_empty_but_valid_feed_is_fine() -> None:
     platform = feed()
     body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
-    assert platform.parse(body) == [] and platform.failure is None
+    assert platform.parse_body(body) == [] and platform.failure is None
 
 
 @pytest.mark.parametrize(

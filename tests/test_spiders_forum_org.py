@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.feed import FeedPlatform
+from spiders.feed import FeedSpider
 from spiders.forum_org import hiring_org
 
 CASES = [
@@ -53,8 +53,8 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>EA Forum</tit
 
 def test_forum_feed_names_the_employer_and_keeps_the_forum_as_via() -> None:
     source = {"key": "eaf", "org": "EA Forum", "org_type": "board", "url": "https://f/x"}
-    items = FeedPlatform({**source, "options": {"feed_type": "forum"}}).parse(FEED)
+    items = FeedSpider(source={**source, "options": {"feed_type": "forum"}}).parse_body(FEED)
     assert [i.org for i in items] == ["Apollo Research", "EA Forum"]
     assert all(i.extras["via"] == "EA Forum" and i.source_key == "eaf" for i in items)
-    ats = FeedPlatform({**source, "options": {"feed_type": "ats"}}).parse(FEED)
+    ats = FeedSpider(source={**source, "options": {"feed_type": "ats"}}).parse_body(FEED)
     assert [i.org for i in ats] == ["EA Forum", "EA Forum"]  # an ATS feed is the employer

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from spiders.ashby import AshbySpider
 from spiders.eighty_k import EightyKSpider, nuxt_credentials
-from spiders.feed import FeedPlatform
+from spiders.feed import FeedSpider
 from spiders.greenhouse import GreenhouseSpider
 from spiders.jsonld import job_postings, loads_sloppy, parse_job_posting
 from spiders.lever import LeverSpider
@@ -113,8 +113,8 @@ def test_text_readers_never_raise(text: str) -> None:
     job_postings(f'<script type="application/ld+json">{text}</script>')
     with contextlib.suppress(ValueError):
         loads_sloppy(text)
-    platform = FeedPlatform({**SRC, "options": {}})
-    platform.parse(text.encode("utf-8", "surrogatepass"))
+    platform = FeedSpider(source={**SRC, "options": {}})
+    platform.parse_body(text.encode("utf-8", "surrogatepass"))
 
 
 @settings(max_examples=100, deadline=None)
@@ -125,8 +125,8 @@ def test_feed_entries_with_garbage_are_counted(title: str, link: str, extra: Any
         f"<item><title>{title}</title><link>{link}</link><remoteStatus>{extra}</remoteStatus>"
         "</item></channel></rss>"
     )
-    platform = FeedPlatform({**SRC, "options": {}})
-    items = platform.parse(body.encode("utf-8", "surrogatepass"))
+    platform = FeedSpider(source={**SRC, "options": {}})
+    items = platform.parse_body(body.encode("utf-8", "surrogatepass"))
     # One entry: an item, a counted unreadable record, or (when the garbage broke the XML)
     # a failed run; never silence.
     outcomes = len(items) + platform.record_errors + (platform.failure is not None)

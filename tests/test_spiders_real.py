@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from spiders.ashby import AshbySpider
-from spiders.feed import FeedPlatform
+from spiders.feed import FeedSpider
 from spiders.greenhouse import GreenhouseSpider
 from spiders.jsonld import job_postings, parse_job_posting
 from spiders.lever import LeverSpider
@@ -55,12 +55,12 @@ def test_ashby_real(real_fixtures: Path) -> None:
 
 
 def test_feeds_real(real_fixtures: Path) -> None:
-    teamtailor = FeedPlatform({**SRC, "url": "https://f/"})
-    items = teamtailor.parse((real_fixtures / "rss_teamtailor_footasylum.xml").read_bytes())
+    teamtailor = FeedSpider(source={**SRC, "url": "https://f/"})
+    items = teamtailor.parse_body((real_fixtures / "rss_teamtailor_footasylum.xml").read_bytes())
     assert len(items) == 2 and all(i.external_id.isdigit() for i in items)
     assert all(i.locations for i in items) and teamtailor.is_complete()
-    wwr = FeedPlatform({**SRC, "url": "https://f/"})
-    assert len(wwr.parse((real_fixtures / "rss_weworkremotely.xml").read_bytes())) == 4
+    wwr = FeedSpider(source={**SRC, "url": "https://f/"})
+    assert len(wwr.parse_body((real_fixtures / "rss_weworkremotely.xml").read_bytes())) == 4
 
 
 def test_jsonld_real(real_fixtures: Path) -> None:

@@ -6,6 +6,11 @@ or timed-out run stores nothing and closes nothing. A 304 (feed not modified) is
 success that changes nothing. A complete run that answers an empty list where the source
 listed postings before is ``suspect`` and closes nothing, until enough empty runs in a row,
 far enough apart, say the board really is empty (:func:`empty_answer_closes`).
+
+The run row, the postings and the source's health are ONE transaction: a process
+killed while recording leaves none of them. Runs left ``running`` by older versions
+(or by a crash between two statements of a version that committed them separately)
+are marked failed by :func:`recover_interrupted_runs` when the next crawl starts.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from aggregator import clock
+from aggregator.db.engine import is_locked
 from aggregator.db.models import CrawlRun, PostingSource, Source
 from aggregator.items import RawPosting
 from aggregator.logs import log
@@ -26,11 +32,30 @@ from aggregator.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+INTERRUPTED = "interrupted: the crawl process ended before this run was recorded"
+
+
 def start_run(session: Session, source: Source, now: datetime | None = None) -> CrawlRun:
+    """A ``running`` run of ``source``, not committed: :func:`record_result` commits it
+    together with what the run stored."""
     run = CrawlRun(source=source, started_at=now or clock.now(), status="running")
     session.add(run)
-    session.commit()
     return run
+
+
+def recover_interrupted_runs(session: Session, older_than: timedelta) -> int:
+    """Mark runs still ``running`` after ``older_than`` as failed; how many. The caller
+    commits. No live run is that old: a run is committed only once it is recorded."""
+    now = clock.now()
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.status == "running", CrawlRun.started_at < now - older_than)
+        .values(status="failed", finished_at=now, error_message=INTERRUPTED)
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        log(logger, logging.WARNING, "crawl_runs_recovered", runs=count)
+    return count
 
 
 def _items(result: dict[str, Any], errors: list[str]) -> tuple[list[RawPosting], list[Any]]:
@@ -109,11 +134,14 @@ def record_result(
                 f"{settings.empty_run_gap_hours:g} h apart"
             )
         try:
-            ingested = ingest_items(
-                session, source, items, complete=complete, now=now, normalized=normalized
-            )
+            # A SAVEPOINT: a failed ingest is undone and the failed run still recorded.
+            with session.begin_nested():
+                ingested = ingest_items(
+                    session, source, items, complete=complete, now=now, normalized=normalized
+                )
         except Exception as exc:  # storage failed: nothing of this run is kept
-            session.rollback()
+            if is_locked(exc):
+                raise  # the caller retries the whole transaction
             status, message, complete = (
                 "failed",
                 f"ingest failed: {type(exc).__name__}: {exc}",

@@ -4,36 +4,51 @@ Scrapy never runs in this process (the scheduler lives for months and a Twisted
 reactor cannot restart). Sources are split into batches of at most
 ``crawl_batch_size``; up to ``crawl_concurrency`` batch subprocesses run at once,
 each killed after ``crawl_timeout_seconds``; sources of a killed batch that had
-not finished are recorded as timed out. Each source is then ingested and
-recorded on its own (one transaction per source) in this process.
+not finished are recorded as timed out (each source also has its own, shorter
+deadline inside the batch: ``source_timeout_seconds``). Each source is then
+ingested and recorded on its own (one transaction per source) in this process.
+A crawl first clears what killed crawls left: batch folders
+(:mod:`aggregator.crawl.recovery`) and runs left ``running``.
+
+Several crawls may run at once on one SQLite database (the scheduler and a manual
+``crawl``): recording takes the write lock when its transaction begins, waits for it
+up to the busy timeout, and retries the whole transaction a few times after that;
+a source that still cannot be recorded is reported failed and the others go on.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
+import random
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from aggregator import clock
+from aggregator.crawl.recovery import make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
-from aggregator.crawl.scrapy_setup import MAX_RESPONSE_BYTES, scrapy_settings
+from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
+from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.store import expiry
 from spiders.platforms import discover_platforms, platform_path
+
+logger = logging.getLogger(__name__)
+# Attempts to record one source when SQLite stays locked past its busy timeout.
+RECORD_ATTEMPTS = 4
 
 
 @dataclass
@@ -82,13 +97,9 @@ def build_job(
     states = states or {}
     return {
         "scrapy_settings": scrapy_settings(settings),
-        "http": {
-            "user_agent": settings.user_agent,
-            "timeout": settings.download_timeout_seconds,
-            "max_bytes": MAX_RESPONSE_BYTES,
-            "retries": 1,
-            "retry_after_max": 30.0,
-        },
+        # the worker ends itself if this process dies, and after the batch's hard limit
+        "parent_pid": os.getpid(),
+        "deadline_seconds": settings.crawl_timeout_seconds + 5,
         "sources": [
             {
                 "source": {
@@ -99,7 +110,6 @@ def build_job(
                     },
                 },
                 "platform": platform_path(platforms[c.platform]),
-                "kind": getattr(platforms[c.platform], "kind", "scrapy"),
                 "state": states.get(c.key) or {},
             }
             for c in configs
@@ -121,8 +131,9 @@ def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, An
     """Run one batch subprocess; a result for every source of the job (never raises)."""
     keys = [e["source"]["key"] for e in job["sources"]]
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="aisj-crawl-") as tmp:
-        job_path, out_dir = Path(tmp) / "job.json", Path(tmp) / "out"
+    tmp = make_batch_dir()
+    try:
+        job_path, out_dir = tmp / "job.json", tmp / "out"
         out_dir.mkdir()
         job_path.write_text(json.dumps(job), encoding="utf-8")
         command = [sys.executable, "-m", "aggregator.crawl.worker", str(job_path), str(out_dir)]
@@ -159,6 +170,8 @@ def run_batch(settings: Settings, job: dict[str, Any]) -> dict[str, dict[str, An
                     "seconds": round(time.monotonic() - started, 3),
                 }
         return results
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _batches(configs: list[SourceConfig], settings: Settings) -> list[list[SourceConfig]]:
@@ -183,6 +196,7 @@ def fetch_sources(
     Stores nothing. ``on_batch`` is called (in this thread) as each batch ends.
     """
     platforms = platforms or discover_platforms()
+    sweep_batch_dirs()
     out: dict[str, dict[str, Any]] = {}
     batches = _batches(configs, settings)
     with ThreadPoolExecutor(max_workers=max(1, settings.crawl_concurrency)) as pool:
@@ -227,7 +241,9 @@ def crawl_sources(
     Returns one :class:`SourceResult` per source, in registry order. Never raises
     for a failing source; raises UserError for a bad registry or unknown keys.
     """
+    from aggregator.crawl.record import recover_interrupted_runs
     from aggregator.db import open_database, session_factory
+    from aggregator.db.engine import is_locked
 
     platforms = discover_platforms()
     configs = load_registry(registry_path(settings, sources_file), platforms)
@@ -235,10 +251,14 @@ def crawl_sources(
     if not keys:  # a platform without its key (USAJOBS) is off until the setting is given
         chosen = [c for c in chosen if not missing_settings(settings, platforms[c.platform])]
     engine = open_database(settings)
-    Session_ = session_factory(engine)
+    Session_ = session_factory(engine, writer=True)
+    # No live run is older than the batch timeout plus an hour of recording.
+    stale = timedelta(seconds=settings.crawl_timeout_seconds + 3600)
     with Session_() as session:
         rows = sync_registry(session, configs)
         states = {c.key: dict(rows[c.key].state or {}) for c in chosen}
+        recover_interrupted_runs(session, stale)
+        session.commit()
     results: dict[str, SourceResult] = {}
     by_key = {c.key: c for c in chosen}
 
@@ -249,9 +269,14 @@ def crawl_sources(
 
     with _progress(progress, len(chosen)) as advance:
         fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
-    with Session_() as session:
-        expiry.sweep(session, clock.now(), settings.stale_after_days)
-        session.commit()
+    try:
+        with Session_() as session:
+            expiry.sweep(session, clock.now(), settings.stale_after_days)
+            session.commit()
+    except Exception as exc:  # queries expire by deadline anyway; the next crawl sweeps
+        if not is_locked(exc):
+            raise
+        log(logger, logging.WARNING, "expiry_sweep_locked")
     return [results[c.key] for c in chosen]
 
 
@@ -264,13 +289,30 @@ def _record_one(
     from sqlalchemy import select
 
     from aggregator.crawl.record import record_result, start_run
+    from aggregator.db.engine import is_locked
     from aggregator.db.models import Source
 
     seconds = float(result.get("seconds") or 0.0)
-    with session_maker() as session:
-        source = session.scalars(select(Source).where(Source.key == config.key)).one()
-        run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
-        counts = record_result(session, source, run, result, seconds, settings)
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            with session_maker() as session:
+                source = session.scalars(select(Source).where(Source.key == config.key)).one()
+                run = start_run(session, source, clock.now() - timedelta(seconds=seconds))
+                counts = record_result(session, source, run, result, seconds, settings)
+            break
+        except Exception as exc:
+            if not is_locked(exc):
+                raise
+            log(logger, logging.WARNING, "record_locked", source=config.key, attempt=attempt)
+            if attempt == RECORD_ATTEMPTS:
+                return SourceResult(
+                    key=config.key,
+                    platform=config.platform,
+                    seconds=seconds,
+                    status="failed",
+                    message=f"not recorded: the database stayed locked ({attempt} attempts)",
+                )
+            time.sleep(random.uniform(0.5, 2.0) * attempt)  # jitter: writers fall out of step
     return SourceResult(
         key=config.key,
         platform=config.platform,

@@ -1,21 +1,33 @@
-"""Scrapy settings for the crawl subprocess and the Retry-After/backoff middleware.
+"""Scrapy settings for the crawl subprocess: the one HTTP and politeness policy.
 
-Politeness: an identifying user agent, robots.txt obeyed by the HTML platforms
-(their ``custom_settings``), AutoThrottle whenever a download delay is set,
-retries with exponential backoff and ``Retry-After`` honoured, timeouts, a 10 MiB
-response cap, no telnet console or remote control, no ``file:``/``data:``/``ftp:``
-handlers, cookies off, and an optional on-disk HTTP cache for development.
+Every source (JSON APIs, HTML pages, RSS/Atom feeds) is fetched through these
+settings. Politeness: an identifying user agent, robots.txt obeyed by the HTML
+platforms (their ``custom_settings``), AutoThrottle whenever a download delay is
+set, two retries with exponential backoff and ``Retry-After`` honoured (seconds or
+an HTTP date, up to 60 s), a per-request timeout (the whole download, not each
+read), a 10 MiB response cap, no telnet console or remote control, no
+``file:``/``data:``/``ftp:`` handlers, cookies off, and an optional on-disk HTTP
+cache for development.
+
+Each source also has a total deadline (``source_timeout_seconds``): Scrapy's
+``CLOSESPIDER_TIMEOUT`` closes its spider then, and :class:`DeadlineMiddleware` cuts
+every download and retry wait at that moment, so a source dripping one byte a
+second cannot outlive it (nor hold up the other sources of its batch).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
@@ -50,6 +62,8 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "aggregator.crawl.scrapy_setup.BackoffRetryMiddleware": 550,
+            # after DownloadTimeoutMiddleware (350), which sets the per-request timeout
+            "aggregator.crawl.scrapy_setup.DeadlineMiddleware": 360,
         },
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
@@ -57,11 +71,49 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "HTTPCACHE_ENABLED": settings.http_cache,
         "HTTPCACHE_DIR": str((settings.data_path / "httpcache").resolve()),
-        "CLOSESPIDER_TIMEOUT": max(int(settings.crawl_timeout_seconds * 0.8), 1),
+        "CLOSESPIDER_TIMEOUT": settings.source_timeout_seconds,
         "DEPTH_LIMIT": 3,
         "LOG_LEVEL": "ERROR",
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     }
+
+
+def remaining(spider: Spider | None) -> float:
+    """Seconds left before the spider's deadline (infinite when it has none)."""
+    deadline_at = getattr(spider, "deadline_at", None)
+    return math.inf if deadline_at is None else deadline_at - time.monotonic()
+
+
+class DeadlineMiddleware:
+    """Cut every download of a source at its deadline (``CLOSESPIDER_TIMEOUT``).
+
+    Scrapy's ``download_timeout`` bounds one whole download, but retries and
+    pagination could still add up past the deadline, and closing a spider waits
+    for the downloads in flight. Each request's timeout is therefore clipped to
+    the time left, and no request starts once it is gone.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.seconds = crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DeadlineMiddleware:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.seconds > 0:
+            spider.deadline_seconds = self.seconds  # type: ignore[attr-defined]
+            spider.deadline_at = time.monotonic() + self.seconds  # type: ignore[attr-defined]
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        left = remaining(self.crawler.spider)
+        if left <= 0:
+            raise IgnoreRequest(f"not fetched: the source's {self.seconds:g} s deadline passed")
+        if math.isfinite(left):
+            current = request.meta.get("download_timeout") or left
+            request.meta["download_timeout"] = max(min(current, left), 0.001)
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -86,8 +138,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     A retryable status (429, 5xx…) waits ``Retry-After`` when given, else
     ``base * 2**(attempt-1)`` seconds, before the retry. A ``Retry-After`` longer
-    than ``RETRY_AFTER_MAX`` is not waited for: the response is passed on as the
-    error it is, so the run fails clearly instead of hanging.
+    than ``RETRY_AFTER_MAX``, or than the time left before the source's deadline, is
+    not waited for: the response is passed on as the error it is, so the run fails
+    clearly instead of hanging.
     """
 
     def __init__(self, settings: BaseSettings):
@@ -110,7 +163,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        await asyncio.sleep(asked if asked is not None else self._backoff(retry))
+        wait = asked if asked is not None else self._backoff(retry)
+        if wait >= remaining(self.crawler.spider):
+            return response
+        await asyncio.sleep(wait)
         return retry
 
     async def process_exception(  # type: ignore[override]
@@ -118,5 +174,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response | None:
         result = RetryMiddleware.process_exception(self, request, exception)
         if isinstance(result, Request):
-            await asyncio.sleep(self._backoff(result))
+            wait = self._backoff(result)
+            if wait >= remaining(self.crawler.spider):
+                return None
+            await asyncio.sleep(wait)
         return result

@@ -1,14 +1,18 @@
 """The crawl subprocess: ``python -m aggregator.crawl.worker JOB.json OUT_DIR``.
 
-It runs a batch of sources — fetch platforms (feeds over httpx) in a small
-thread pool, then every Scrapy source as its own crawler in one
-``AsyncCrawlerProcess`` — and writes one ``OUT_DIR/<key>.json`` per source as
-soon as that source ends, so a batch killed at the hard timeout still reports
-the sources that finished. It never touches the database: the parent ingests.
+It runs a batch of sources, each as its own crawler in one
+``AsyncCrawlerProcess``, and writes one ``OUT_DIR/<key>.json`` per source as soon
+as that source ends, so a batch killed at the hard timeout still reports the
+sources that finished. Each source has its own deadline (``CLOSESPIDER_TIMEOUT``,
+with every download cut at it: see :mod:`aggregator.crawl.scrapy_setup`), so a slow
+source ends as ``timeout`` while the others of its batch go on. A watchdog thread
+ends this process when its parent is gone or its own hard deadline passes, so a
+killed parent never leaves a crawl running. It never touches the database: the
+parent ingests.
 
-Job file: ``{"scrapy_settings": {...}, "http": {...}, "sources": [{"source":
-{...}, "platform": "module:Class", "kind": "scrapy"|"fetch", "state": {...}}]}``.
-Result file: ``{"key", "status": "success"|"partial"|"failed", "message",
+Job file: ``{"scrapy_settings": {...}, "parent_pid": int, "deadline_seconds": float,
+"sources": [{"source": {...}, "platform": "module:Class", "state": {...}}]}``.
+Result file: ``{"key", "status": "success"|"partial"|"failed"|"timeout", "message",
 "complete", "items": [RawPosting dicts], "record_errors", "error_messages",
 "state", "not_modified", "seconds", "normalized"}``. ``normalized`` holds, per item,
 ``{"org", "org_type", "data"}`` (the item normalized and classified here, in parallel
@@ -21,8 +25,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -83,7 +87,13 @@ def outcome(
     failure = getattr(obj, "failure", None)
     partial = list(getattr(obj, "partial_reasons", []))
     errors = int(getattr(obj, "record_errors", 0))
-    if failure:
+    if reason == "closespider_timeout":  # its deadline passed: nothing of it is kept
+        limit = getattr(obj, "deadline_seconds", None) or round(seconds)
+        status = "timeout"
+        message = f"took longer than {limit:g} s (setting source_timeout_seconds)"
+        if failure:
+            message += f"; last error: {failure}"
+    elif failure:
         status, message = "failed", failure
     elif reason != "finished":
         status = "partial" if items else "failed"
@@ -94,17 +104,18 @@ def outcome(
     else:
         status, message = "success", None
     complete = status == "success" and bool(obj.is_complete())
+    kept = status in ("success", "partial")
     return {
         "status": status,
         "message": message,
         "complete": complete,
-        "items": payload if status != "failed" else [],
+        "items": payload if kept else [],
         "record_errors": errors,
         "error_messages": messages,
-        "state": getattr(obj, "new_state", None) if status != "failed" else None,
+        "state": getattr(obj, "new_state", None) if kept else None,
         "not_modified": bool(getattr(obj, "not_modified", False)),
         "seconds": round(seconds, 3),
-        "normalized": prenormalize(source, payload) if source and status != "failed" else None,
+        "normalized": prenormalize(source, payload) if source and kept else None,
     }
 
 
@@ -120,19 +131,6 @@ def failed(message: str, seconds: float = 0.0) -> dict[str, Any]:
         "not_modified": False,
         "seconds": round(seconds, 3),
     }
-
-
-def run_fetch(entry: dict[str, Any], http: dict[str, Any], out_dir: Path) -> None:
-    key = entry["source"]["key"]
-    started = time.monotonic()
-    try:
-        cls = load_platform(entry["platform"])
-        obj = cls(entry["source"], http=http, state=entry.get("state") or {})
-        items = obj.run()
-        result = outcome(obj, items, time.monotonic() - started, source=entry["source"])
-    except Exception as exc:  # isolate one source's bug from the batch
-        result = failed(f"{type(exc).__name__}: {exc}", time.monotonic() - started)
-    write_result(out_dir, key, result)
 
 
 class Collector:
@@ -177,7 +175,7 @@ def run_scrapy(entries: list[dict[str, Any]], settings: dict[str, Any], out_dir:
             crawler.signals.connect(collector.spider_error, signal=signals.spider_error)
             crawler.signals.connect(collector.spider_closed, signal=signals.spider_closed)
             collectors.append(collector)
-            process.crawl(crawler, source=entry["source"])
+            process.crawl(crawler, source=entry["source"], state=entry.get("state") or {})
         except Exception as exc:
             write_result(
                 out_dir, key, failed(f"cannot start the crawl: {type(exc).__name__}: {exc}")
@@ -186,21 +184,37 @@ def run_scrapy(entries: list[dict[str, Any]], settings: dict[str, Any], out_dir:
         process.start()
 
 
+def watch(parent_pid: int, deadline_seconds: float, interval: float = 0.5) -> None:
+    """End this process at once when the parent is gone or the hard deadline passes.
+
+    A parent killed with SIGKILL cannot kill its crawl: the worker is re-parented, so
+    it polls its parent id (cheap, and works where PR_SET_PDEATHSIG does not: the
+    parent forks from a pool thread, and that signal follows the thread).
+    """
+    ends = time.monotonic() + deadline_seconds
+
+    def run() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(70)
+            if time.monotonic() >= ends:
+                print(f"crawl worker passed its {deadline_seconds:g} s limit", file=sys.stderr)
+                os._exit(71)
+            time.sleep(interval)
+
+    threading.Thread(target=run, name="watchdog", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print("usage: python -m aggregator.crawl.worker JOB.json OUT_DIR", file=sys.stderr)
         return 2
     job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    out_dir = Path(args[1])
-    entries = job["sources"]
-    fetches = [e for e in entries if e.get("kind") == "fetch"]
-    crawls = [e for e in entries if e.get("kind") != "fetch"]
-    if fetches:
-        with ThreadPoolExecutor(max_workers=min(4, len(fetches))) as pool:
-            list(pool.map(lambda e: run_fetch(e, job.get("http", {}), out_dir), fetches))
-    if crawls:
-        run_scrapy(crawls, job.get("scrapy_settings", {}), out_dir)
+    if job.get("parent_pid"):
+        watch(int(job["parent_pid"]), float(job.get("deadline_seconds") or 3600))
+    if job["sources"]:
+        run_scrapy(job["sources"], job.get("scrapy_settings", {}), Path(args[1]))
     return 0
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,15 +14,42 @@ from aggregator.errors import DatabaseError
 from aggregator.settings import Settings, ensure_data_dir
 
 _upgraded: set[str] = set()
+# Execution option: "IMMEDIATE" makes every transaction of a connection (a writer's
+# session, see session_factory) begin with BEGIN IMMEDIATE: the write lock is taken at
+# BEGIN, where the busy timeout waits for it, and everything up to COMMIT is one
+# transaction. Other connections keep the driver's own handling (reads outside a
+# transaction, BEGIN before the first write).
+SQLITE_BEGIN = "sqlite_begin"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _in_transaction(conn: Connection) -> bool:
+    return bool(conn.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get(SQLITE_BEGIN) == "IMMEDIATE" and not _in_transaction(conn):
+        # The driver sees the open transaction and adds no BEGIN of its own.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_savepoint(conn: Connection, _name: str) -> None:
+    # Python 3.11's sqlite3 begins a transaction only before INSERT/UPDATE/DELETE, so a
+    # SAVEPOINT after a SELECT would run outside any transaction and its RELEASE commit
+    # for good, whatever rollback follows (issue 14, point 1): begin one first.
+    autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    if not autocommit and not _in_transaction(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, pool_size: int | None = None) -> Engine:
@@ -52,7 +79,16 @@ def make_engine(url: str, pool_size: int | None = None) -> Engine:
         raise DatabaseError(f"no driver for {parsed.drivername}{hint}: {exc}") from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (another writer held the lock past the busy
+    timeout): the transaction can be retried from its start."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
 
 
 def check_connection(engine: Engine) -> None:
@@ -83,7 +119,11 @@ def open_database(
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+def session_factory(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``writer=True`` for short transactions that write (on
+    SQLite they take the write lock at BEGIN, waiting up to the busy timeout for it)."""
+    if writer and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -29,9 +29,9 @@ from aggregator.normalize.phrases import (
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # (outer, inner) target pairs whose inherited targets are kept
-# The automaton reads text with ASCII punctuation folded to spaces, and each literal that
-# starts a word is stored behind one space: it is then reported only at a word start
-# (after a space, a punctuation mark or the start), and a small automaton stays in cache.
+# The automaton reads text with ASCII punctuation folded to spaces (and a space at each
+# end); a literal that starts (ends) with a word character is stored behind (before) one
+# space, so it is reported only on whole words, and a small automaton stays in cache.
 # A match is confirmed against the original text where the literal holds punctuation.
 _FOLD = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "\t\n", " "))
 _WORD = re.compile(r"\w")
@@ -40,9 +40,10 @@ _WORD = re.compile(r"\w")
 
 
 _Hit = tuple[int, str, tuple[T, ...]]
-# (literal, length, ends with a word character, holds punctuation, targets, look-arounds)
+# (literal, length, 1 when stored with the space after it, holds punctuation, targets,
+# look-arounds)
 _Entry = tuple[
-    str, int, bool, bool, tuple[T, ...], tuple[tuple[re.Pattern[str], tuple[T, ...]], ...]
+    str, int, int, bool, tuple[T, ...], tuple[tuple[re.Pattern[str], tuple[T, ...]], ...]
 ]
 
 
@@ -88,12 +89,13 @@ class PhraseMatcher(Generic[T]):
             keys: dict[str, list[_Entry[T]]] = defaultdict(list)
             for text, (plain, contextual) in by_text.items():
                 folded = text.translate(_FOLD)
-                starts_word = _WORD.match(text[0]) is not None
-                keys[(" " if starts_word else "") + folded].append(
+                head = " " if _is_word(text[0]) else ""
+                tail = " " if _is_word(text[-1]) else ""
+                keys[head + folded + tail].append(
                     (
                         text,
                         len(text),
-                        _is_word(text[-1]),
+                        len(tail),
                         folded != text,  # holds punctuation: compare with the text
                         tuple(plain),
                         tuple(contextual),
@@ -119,24 +121,20 @@ class PhraseMatcher(Generic[T]):
         if not text:
             return []
         found: list[tuple[int, int, tuple[T, ...]]] = []
-        size = len(text)
         if self._automaton is not None:
-            # Index i of the folded text is index i - 1 of ``text``: a match ending at
-            # ``last`` ends (exclusive) at ``last`` in ``text``.
-            for last, entries in self._automaton.iter(" " + text.translate(_FOLD)):
-                for literal, length, word_end, confirm, plain, contextual in entries:
-                    if word_end and last < size:
-                        after = text[last]
-                        if after.isalnum() or after == "_":
-                            continue  # the phrase ends inside a word
-                    start = last - length
+            # Index i of the folded text is index i - 1 of ``text``; a literal that ends
+            # with a word character is stored with the space after it (``tail``).
+            for last, entries in self._automaton.iter(" " + text.translate(_FOLD) + " "):
+                for literal, length, tail, confirm, plain, contextual in entries:
+                    end = last - tail
+                    start = end - length
                     if confirm and not text.startswith(literal, start):
                         continue
                     if plain:
-                        found.append((start, -last, plain))
+                        found.append((start, -end, plain))
                     for context, targets in contextual:
                         if context.match(text, start) is not None:
-                            found.append((start, -last, targets))
+                            found.append((start, -end, targets))
         if self._any is not None:
             self._scan_patterns(text, found, deadline)
         return self._resolve(text, found)

@@ -63,22 +63,11 @@ class _Ingest:
         self.cache: dict[int, NormalizedPosting | None] = {}
 
     def candidates(self, posting: Posting, current: PostingSource, data: NormalizedPosting) -> list:
-        """Normalized data of every active source of ``posting``, preferred first."""
-        ranked = []
-        for ps in posting.sources:
-            if ps.removed_at is not None and ps is not current:
-                continue
-            if ps is current:
-                item: NormalizedPosting | None = data
-            else:
-                item = self.renormalize(ps)
-            if item is not None:
-                # The employer's ATS first; an older listing of this same source (a
-                # re-post's old id) after the current one; then the oldest listing.
-                older_here = ps is not current and ps.source is current.source
-                ranked.append(((employers.is_board(ps.source), older_here, ps.id or 0), item))
-        ranked.sort(key=lambda pair: pair[0])
-        return [item for _, item in ranked] or [data]
+        """Normalized data of every active listing of ``posting``, preferred first."""
+        active = [ps for ps in posting.sources if ps.removed_at is None or ps is current]
+        ranked = merge.rank_listings(active)
+        items = (data if ps is current else self.renormalize(ps) for ps in ranked)
+        return [item for item in items if item is not None] or [data]
 
     def renormalize(self, ps: PostingSource, taxonomy: Any = None) -> NormalizedPosting | None:
         if ps.id in self.cache:

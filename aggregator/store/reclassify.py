@@ -15,8 +15,8 @@ from aggregator.db.models import Organization, Posting
 from aggregator.items import RawPosting
 from aggregator.logs import log
 from aggregator.store.changes import apply
-from aggregator.store.employers import is_board, load_orgs, normalize_for
-from aggregator.store.merge import merge
+from aggregator.store.employers import load_orgs, normalize_for
+from aggregator.store.merge import merge, rank_listings
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +55,17 @@ def _reclassify_one(
 ) -> bool:
     active = [ps for ps in posting.sources if ps.removed_at is None] or list(posting.sources)
     ranked = []
-    for ps in active:
+    for ps in rank_listings(active):
         try:
             raw = RawPosting.from_dict(ps.raw)
             data, _ = normalize_for(ps.source, raw, orgs, now=now, taxonomy=taxonomy)
         except Exception as exc:
             log(logger, logging.WARNING, "reclassify_skipped", posting=posting.id, error=exc)
             continue
-        ranked.append(((is_board(ps.source), ps.id), data))
+        ranked.append(data)
     if not ranked:
         return False
-    ranked.sort(key=lambda pair: pair[0])
-    merged = merge([data for _, data in ranked])
+    merged = merge(ranked)
     before = (posting.content_hash, posting.classification, posting.taxonomy_version)
     with session.no_autoflush:
         apply(posting, merged, now=now, record_changes=False)

@@ -92,8 +92,11 @@ def test_unknown_stamped_revision_gives_one_line(settings: Settings, tmp_path: P
 
 def test_oversize_chunked_body_is_reported_plainly() -> None:
     """Scrapy cancels a chunked body past DOWNLOAD_MAXSIZE with a bare exception."""
-    message = describe_failure(Failure(DownloadCancelledError()))
-    assert message == "download cancelled: the response grew past the size limit"
+    message = describe_failure(Failure(DownloadCancelledError()), max_bytes=10 * 1024 * 1024)
+    assert (
+        message
+        == "the response from the source is larger than the 10,485,760-byte size limit; not read"
+    )
 
 
 def test_dropped_item_has_its_reason_logged(
