@@ -92,7 +92,8 @@ def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {expression}")
+            where = page.evaluate("location.search + ' | ' + document.title")
+            pytest.fail(f"timed out waiting for {expression} ({where})")
         time.sleep(0.05)
 
 
@@ -139,7 +140,8 @@ def test_filter_open_subscribe_confirm_unsubscribe(
     wait_until(page, "document.querySelector('h1').innerText === '1 opening matches'")
     page.locator("input[name=skill][value=python]").check()
     wait_until(page, "location.search === '?role=fellowship&skill=python'")
-    assert page.locator("article.card h3").all_inner_texts() == ["Summer Safety Fellowship"]
+    titles = page.locator("article.card .card-title").all_inner_texts()
+    assert titles == ["Summer Safety Fellowship"]
     page.screenshot(path=str(ARTIFACTS / "list-filtered.png"), full_page=True)
 
     page.get_by_role("link", name="Summer Safety Fellowship").click()
@@ -148,7 +150,7 @@ def test_filter_open_subscribe_confirm_unsubscribe(
     page.screenshot(path=str(ARTIFACTS / "posting.png"), full_page=True)
 
     page.go_back()
-    page.get_by_role("link", name=re.compile("Alert me about this search")).click()
+    page.get_by_role("link", name=re.compile("Get alerts for this search")).click()
     page.wait_for_url(re.compile(r"/subscribe\?role=fellowship&skill=python"))
     assert page.locator("#preview-count").inner_text() == "1"
     page.fill("input[name=email]", "grace@example.org")
@@ -187,3 +189,31 @@ def test_filter_open_subscribe_confirm_unsubscribe(
     page.goto(base + "/stats")
     page.screenshot(path=str(ARTIFACTS / "stats.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_phone_sees_postings_first_and_keyboard_keeps_focus(
+    server: tuple[str, Settings], browser_page: Any, session: Session
+) -> None:
+    seed(session)
+    base, _ = server
+    page = browser_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/")
+    first = page.locator("article.card").first.bounding_box()
+    filters = page.locator("#filters").bounding_box()
+    assert first is not None and filters is not None
+    assert first["y"] < filters["y"] and first["y"] < 844  # postings first, on screen
+    page.screenshot(path=str(ARTIFACTS / "list-390.png"), full_page=True)
+    # A skip link comes first in the tab order.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    # Space on a filter: after the live update, focus is still on that checkbox.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    box = page.locator("input[name=role][value=fellowship]")
+    box.focus()
+    page.keyboard.press("Space")
+    wait_until(page, "location.search === '?role=fellowship'")
+    wait_until(page, "document.querySelector('h1').innerText === '1 opening matches'")
+    wait_until(page, "document.activeElement.id === 'f-role-fellowship'")
+    page.screenshot(path=str(ARTIFACTS / "list-1366.png"), full_page=True)

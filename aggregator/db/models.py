@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -94,6 +95,8 @@ class Posting(Base):
     __tablename__ = "postings"
     __table_args__ = (
         Index("ix_postings_status_first_seen", "status", "first_seen_at"),
+        # "Newest" lists sort by the posted date: the source's date, else first seen.
+        Index("ix_postings_status_posted", "status", text("coalesce(posted_at, first_seen_at)")),
         Index("ix_postings_dedup", "organization_id", "dedup_key"),
         Index("ix_postings_deadline", "deadline"),
     )
