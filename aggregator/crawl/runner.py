@@ -233,8 +233,9 @@ def fetch_sources(
     out: dict[str, dict[str, Any]] = {}
     waiting = _batches(configs, settings)
     running: list[_Batch] = []
-    # Subprocesses polled from this one thread: no thread of this process runs while
-    # on_batch stores (a crawl used to die with SIGSEGV storing while pool threads ran).
+    # Subprocesses polled from this one thread: no other thread of this process runs
+    # while on_batch stores. (This did NOT cure the SIGSEGV of issue 14 point 12:
+    # bench/recrawl.py still crashes; see the closing note.)
     while waiting or running:
         while waiting and len(running) < max(1, settings.crawl_concurrency):
             job = build_job(settings, waiting.pop(0), platforms, states)
