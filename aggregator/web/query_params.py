@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 
 from aggregator.search import MAX_DAYS, PostingFilter
-from aggregator.search.validate import MAX_Q, MAX_VALUES, build_filter, choices
+from aggregator.search.validate import MAX_Q, MAX_VALUES, InvalidQuery, build_filter, choices
 
 TEXT = r"^[^\x00-\x1f\x7f]*$"
 
@@ -83,6 +83,20 @@ def posting_filter(
     sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
+    fixed_vocabularies = {
+        "role": role,
+        "skill": skill,
+        "org_type": org_type,
+        "remote": remote,
+        "seniority": seniority,
+        "phd_required": phd_required,
+        "ml_experience_required": ml_experience_required,
+        "relevance": relevance,
+    }
+    # The documented enums have no blank member; the shared check would drop a blank silently.
+    for name, given in fixed_vocabularies.items():
+        if "" in given:
+            raise InvalidQuery(f"{name}: empty value; leave the parameter out for any")
     return build_filter(
         role=role,
         skill=skill,
