@@ -31,6 +31,8 @@ def seeded(session: Session) -> None:
     source = session.query(Source).filter_by(key="board").one()
     session.add(CrawlRun(source=source, started_at=first_crawl, finished_at=first_crawl,
                          status="success"))  # fmt: skip
+    make_posting(session, title="Undated, found later", first_seen_at=NOW - timedelta(hours=2),
+                 source_key="board")  # fmt: skip
     session.commit()
 
 
@@ -45,8 +47,11 @@ def test_newest_and_posted_within_use_the_posted_date(client: TestClient) -> Non
     def titles(query: str) -> list[str]:
         return [p["title"] for p in client.get("/api/postings" + query).json()["items"]]
 
-    assert titles("") == ["Undated", "Dated this week", "SPAR"]
-    assert titles("?posted_within=7") == ["Undated", "Dated this week"]
+    assert titles("") == ["Undated, found later", "Undated", "Dated this week", "SPAR"]
+    # The first crawl's undated posting was there before that crawl: not "posted within".
+    assert titles("?posted_within=7") == ["Undated, found later", "Dated this week"]
+    facets = client.get("/api/facets").json()["posted_within"]
+    assert {f["value"]: f["count"] for f in facets}.get("7") == 2
     walked, cursor = [], ""
     while True:  # the keyset cursor follows the same order
         page = client.get("/api/postings?limit=1" + cursor).json()
@@ -54,7 +59,7 @@ def test_newest_and_posted_within_use_the_posted_date(client: TestClient) -> Non
         if not page["next_cursor"]:
             break
         cursor = "&cursor=" + page["next_cursor"]
-    assert walked == ["Undated", "Dated this week", "SPAR"]
+    assert walked == ["Undated, found later", "Undated", "Dated this week", "SPAR"]
     home = client.get("/").text
     assert "posted 15 days ago" in home or "posted 2 weeks ago" in home
     assert "first seen" in home
@@ -63,4 +68,4 @@ def test_newest_and_posted_within_use_the_posted_date(client: TestClient) -> Non
 @pytest.mark.usefixtures("seeded")
 def test_first_crawl_is_not_new_this_week(session: Session) -> None:
     stats = build_stats(session, NOW)
-    assert stats["new_this_week"] == 1  # only the one its source dates this week
+    assert stats["new_this_week"] == 2  # the one its source dates this week, the later find

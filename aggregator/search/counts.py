@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import (
-    CrawlRun,
     Organization,
     Posting,
     PostingSource,
@@ -35,7 +34,7 @@ from aggregator.db.models import (
     utcnow,
 )
 from aggregator.db.visibility import RELEVANCE, relevance_values
-from aggregator.search.filters import POSTED_DATE, PostingFilter
+from aggregator.search.filters import POSTED_DATE, PostingFilter, from_first_crawl
 from aggregator.search.fresh import Fresh
 from aggregator.search.text import text_clause
 
@@ -124,8 +123,9 @@ class CountIndex:
         return mask
 
     def since_mask(self, days: int) -> int:
-        """Postings posted (else first seen) within ``days`` of the index's time."""
-        return self.seen_since(self.built_at - timedelta(days=days))
+        """Postings posted (else first seen, but not by their source's first crawl) within
+        ``days`` of the index's time."""
+        return self.seen_since(self.built_at - timedelta(days=days)) & ~self.first_crawl
 
     def seen_since(self, when: datetime) -> int:
         """Postings posted (else first seen) at or after ``when``."""
@@ -287,18 +287,6 @@ class CountIndex:
             deadline_within=buckets("deadline_within", DEADLINE_WITHIN, self.deadline_mask),
             has_salary=(self.combine(parts, universe, "has_salary") & self.salaried).bit_count(),
         )
-
-
-def from_first_crawl() -> Any:
-    """SQL: an undated posting first seen by its source's first crawl (its source gave no
-    date, and the first crawl of a source finds what was there before, not what is new)."""
-    first_run = (
-        select(func.min(CrawlRun.finished_at))
-        .join(PostingSource, PostingSource.source_id == CrawlRun.source_id)
-        .where(PostingSource.posting_id == Posting.id)
-        .scalar_subquery()
-    )
-    return and_(Posting.posted_at.is_(None), Posting.first_seen_at <= first_run)
 
 
 def build_index(session: Session, now: datetime | None = None) -> CountIndex:

@@ -11,10 +11,18 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, intersect, or_, select
+from sqlalchemy import and_, exists, false, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
-from aggregator.db.models import Organization, Posting, PostingSource, PostingTag, Source, utcnow
+from aggregator.db.models import (
+    CrawlRun,
+    Organization,
+    Posting,
+    PostingSource,
+    PostingTag,
+    Source,
+    utcnow,
+)
 from aggregator.db.visibility import (
     STATUSES,
     relevance_values,
@@ -36,6 +44,18 @@ PLAN_MIN_TOTAL = 2000  # smaller databases: always the simple per-row plan
 # The date "Newest" sorts by and "posted within" counts from: the date the source gives,
 # else the day the crawler first saw it (a first crawl does not make everything new).
 POSTED_DATE = func.coalesce(Posting.posted_at, Posting.first_seen_at)
+
+
+def from_first_crawl() -> Any:
+    """SQL: an undated posting first seen by its source's first crawl (its source gave no
+    date, and the first crawl of a source finds what was there before, not what is new)."""
+    first_run = (
+        select(func.min(CrawlRun.finished_at))
+        .join(PostingSource, PostingSource.source_id == CrawlRun.source_id)
+        .where(PostingSource.posting_id == Posting.id)
+        .scalar_subquery()
+    )
+    return and_(Posting.posted_at.is_(None), Posting.first_seen_at <= first_run)
 
 
 def posted_date(p: Any) -> Any:
@@ -207,6 +227,8 @@ def filter_clauses(
     if f.posted_within is not None:
         days = max(0, min(f.posted_within, MAX_DAYS))
         clauses.append(now - timedelta(days=days) <= POSTED_DATE)
+        # An undated posting found by its source's first crawl was there before: not new.
+        clauses.append(~func.coalesce(from_first_crawl(), false()))
     if f.deadline_within is not None:
         days = max(0, min(f.deadline_within, MAX_DAYS))
         clauses.append(Posting.deadline.is_not(None))
