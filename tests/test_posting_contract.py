@@ -61,7 +61,8 @@ def test_one_posting_reads_the_same_everywhere(
 
     # One shape: every JSON output is the public record, field for field.
     assert list(api) == list(PostingRecord.model_fields)
-    assert from_cli == api == jsonl
+    assert api == jsonl
+    assert from_cli == api
     assert {name: detail[name] for name in api} == api
     for name in ("first_seen_at", "last_seen_at", "deadline"):
         assert RFC3339_UTC.fullmatch(str(api[name])), (name, api[name])

@@ -46,13 +46,19 @@ def fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(row)
 
 
-_ALL: list[Fresh[Any]] = []
+_CLEARERS: list[Callable[[], None]] = []
+
+
+def forget_on_wipe(clear: Callable[[], None]) -> None:
+    """Have :func:`forget_all` call ``clear``: for caches kept by fingerprint elsewhere."""
+    _CLEARERS.append(clear)
 
 
 def forget_all() -> None:
-    """Drop every cached value (tests that wipe tables reuse ids)."""
-    for fresh in _ALL:
-        fresh.clear()
+    """Drop every cached value (tests that wipe tables reuse ids, so the fingerprint of
+    new rows can equal that of the wiped ones)."""
+    for clear in _CLEARERS:
+        clear()
 
 
 class Fresh(Generic[T]):
@@ -63,7 +69,7 @@ class Fresh(Generic[T]):
         self.max_age = max_age
         self._current: dict[str, tuple[float, tuple[Any, ...], T]] = {}
         self._building: dict[str, threading.Lock] = defaultdict(threading.Lock)
-        _ALL.append(self)
+        forget_on_wipe(self.clear)
 
     def get(self, session: Session) -> T:
         key = str(session.get_bind().engine.url)

@@ -20,7 +20,7 @@ from aggregator.search import (
 )
 from aggregator.search import get_posting as load_posting
 from aggregator.search.counts import facet_counts
-from aggregator.search.fresh import fingerprint
+from aggregator.search.fresh import fingerprint, forget_on_wipe
 from aggregator.web.deps import db_session
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
@@ -103,6 +103,7 @@ class SourceOut(BaseModel):
 EXPORT_PAGE = 500
 # The last full export per database with the fingerprint it was made at (this process).
 _EXPORTS: dict[str, tuple[tuple[Any, ...], list[bytes]]] = {}
+forget_on_wipe(_EXPORTS.clear)
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
