@@ -22,7 +22,7 @@ from aggregator.search.validate import choices
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
-from aggregator.web.security import CSRF_FIELD, check_csrf
+from aggregator.web.security import checked_form
 from aggregator.web.subscribe import (
     INVALID_LINK,
     SessionDep,
@@ -88,8 +88,7 @@ def _split(value: Any) -> list[str]:
 async def manage_post(
     request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    form, _ = await checked_form(request)
     try:
         subscriber = _manage_subscriber(session, settings, token)
     except InvalidToken as exc:
@@ -138,10 +137,7 @@ def unsubscribe_form(request: Request, token: TokenParam) -> HTMLResponse:
 async def unsubscribe_post(
     request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    form = await request.form()
-    one_click = form.get("List-Unsubscribe") == "One-Click"
-    if not one_click:
-        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    _, one_click = await checked_form(request, one_click=True)
     try:
         subs.unsubscribe(session, settings, token=token)
     except InvalidToken:

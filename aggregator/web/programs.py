@@ -27,7 +27,7 @@ from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken
 from aggregator.web import render
 from aggregator.web.deps import client_ip, db_session
-from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
+from aggregator.web.security import RateLimiter, checked_form
 from aggregator.web.subscribe import SessionDep, SettingsDep, TokenParam
 
 router = APIRouter(include_in_schema=False)
@@ -126,8 +126,7 @@ async def follow_post(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    form, _ = await checked_form(request)
     if session.scalar(select(Program.id).where(Program.key == key)) is None:
         raise HTTPException(404, "No program with this key.")
     email = str(form.get("email") or "").strip()[:320]
@@ -156,8 +155,7 @@ def follow_confirm_form(request: Request, token: TokenParam) -> HTMLResponse:
 async def follow_confirm_post(
     request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    await checked_form(request)
     try:
         row = follows.confirm_follow(session, settings, token)
     except InvalidToken as exc:
@@ -182,10 +180,7 @@ def unfollow_form(request: Request, token: TokenParam) -> HTMLResponse:
 async def unfollow_post(
     request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    form = await request.form()
-    one_click = form.get("List-Unsubscribe") == "One-Click"
-    if not one_click:
-        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    await checked_form(request, one_click=True)
     try:
         follows.stop_follow(session, settings, token)
     except InvalidToken:

@@ -14,7 +14,7 @@ from aggregator.search import MAX_ID
 from aggregator.store.reports import report, visitor_key
 from aggregator.web import render
 from aggregator.web.deps import client_ip, db_session
-from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
+from aggregator.web.security import RateLimiter, checked_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,8 +25,7 @@ async def report_post(
     posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: Annotated[Session, Depends(db_session)],
 ) -> HTMLResponse:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    form, _ = await checked_form(request)
     posting = session.get(Posting, posting_id)
     if posting is None:
         raise HTTPException(404, "This posting does not exist (it may have been merged).")

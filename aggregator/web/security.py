@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.errors import UserError
@@ -148,3 +148,14 @@ class RateLimiter:
                 live = {k: v for k, v in self._events.items() if v and v[-1] > cutoff}
                 self._events = defaultdict(deque, live)
             return 0
+
+
+async def checked_form(request: Request, *, one_click: bool = False) -> tuple[FormData, bool]:
+    """The posted form, after the CSRF check, and whether it was an RFC 8058 one-click
+    POST (``List-Unsubscribe=One-Click``). With ``one_click`` such a POST, which a mail
+    client sends without cookies, is let through unchecked."""
+    form = await request.form()
+    is_one_click = one_click and form.get("List-Unsubscribe") == "One-Click"
+    if not is_one_click:
+        check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    return form, is_one_click

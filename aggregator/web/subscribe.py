@@ -33,7 +33,7 @@ from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
 from aggregator.web.query_params import posting_filter
-from aggregator.web.security import CSRF_FIELD, RateLimiter, check_csrf
+from aggregator.web.security import RateLimiter, checked_form
 
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
@@ -192,8 +192,7 @@ def _subscribe_later(
 async def subscribe_post(
     request: Request, background: BackgroundTasks, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    form, _ = await checked_form(request)
     f = _form_filter(form)
     email = str(form.get("email") or "").strip()[:320]
     frequency = str(form.get("frequency") or "weekly")
@@ -241,8 +240,7 @@ def confirm_form(request: Request, token: TokenParam) -> HTMLResponse:
 async def confirm_post(
     request: Request, token: TokenParam, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
-    form = await request.form()
-    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
+    await checked_form(request)
     try:
         subscriber = subs.confirm(session, settings, token)
     except InvalidToken as exc:
