@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import ORG_TYPES, Organization, Source
@@ -284,8 +285,17 @@ def sync_registry(session: Session, configs: list[SourceConfig]) -> dict[str, So
     """Create or update the Organization and Source rows of ``configs``; commit.
 
     Sources missing from ``configs`` are left untouched (another registry file may
-    list them). Returns the Source rows by key.
+    list them). Returns the Source rows by key. Two crawls starting at once may both
+    create a row; the one that loses the race syncs again over the other's rows.
     """
+    try:
+        return _sync_registry(session, configs)
+    except IntegrityError:
+        session.rollback()
+        return _sync_registry(session, configs)
+
+
+def _sync_registry(session: Session, configs: list[SourceConfig]) -> dict[str, Source]:
     orgs = {o.slug: o for o in session.scalars(select(Organization))}
     rows = {s.key: s for s in session.scalars(select(Source))}
     for config in configs:
