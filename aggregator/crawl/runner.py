@@ -18,6 +18,7 @@ a source that still cannot be recorded is reported failed and the others go on.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -234,8 +235,7 @@ def fetch_sources(
     waiting = _batches(configs, settings)
     running: list[_Batch] = []
     # Subprocesses polled from this one thread: no other thread of this process runs
-    # while on_batch stores. (This did NOT cure the SIGSEGV of issue 14 point 12:
-    # bench/recrawl.py still crashes; see the closing note.)
+    # while on_batch stores.
     while waiting or running:
         while waiting and len(running) < max(1, settings.crawl_concurrency):
             job = build_job(settings, waiting.pop(0), platforms, states)
@@ -304,7 +304,8 @@ def crawl_sources(
 
     def record(batch: dict[str, dict[str, Any]]) -> None:
         for key, result in batch.items():
-            results[key] = _record_one(Session_, by_key[key], result, settings)
+            with cyclic_gc_between_sources():
+                results[key] = _record_one(Session_, by_key[key], result, settings)
         advance(len(batch))
 
     with _progress(progress, len(chosen)) as advance:
@@ -318,6 +319,29 @@ def crawl_sources(
             raise
         log(logger, logging.WARNING, "expiry_sweep_locked")
     return [results[c.key] for c in chosen]
+
+
+@contextmanager
+def cyclic_gc_between_sources() -> Iterator[None]:
+    """No cyclic garbage collection while a source is recorded; one right after it.
+
+    CPython 3.11 frees an object's attribute values twice when a collection starts while
+    an attribute store builds the object's ``__dict__`` (the store allocates) and a weak
+    reference callback of that collection stores on the same object: SQLAlchemy's
+    identity-map cleanup (``InstanceState._cleanup``) does, for ORM objects that became
+    garbage while the session loads. The heap damage surfaced later as SIGSEGV in
+    sqlite3 fetches, ``json.loads`` or the collector itself (issue 14 point 12; valgrind:
+    ``dictresize`` reading ``free_values``'d memory, freed under ``handle_weakrefs``).
+    A source's garbage is bounded by one session, and is collected before the next.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _record_one(
