@@ -88,15 +88,16 @@ def run_statuses(session: Session) -> Counter[str]:
 def test_crawl_killed_while_ingesting_leaves_nothing_half_written(
     settings: Settings, tmp_path: Path, session: Session
 ) -> None:
-    """Point 1: boards of 150 postings; the crawl is killed as it stores the 350th item
-    (in the third board it records). Boards recorded before are complete, the board being
-    stored has no posting and no run, no run is left ``running``, and the next crawl
-    stores everything exactly once."""
+    """Point 1: boards of 150 postings; the crawl is killed as it stores the 420th item
+    (in the third board it records, after two of its batches of 50 were stored, each in
+    its own SAVEPOINT: before the fix those 100 postings stayed committed). Boards
+    recorded before are complete, the board being stored has no posting and no run, no
+    run is left ``running``, and the next crawl stores everything exactly once."""
     jobs, boards = 150, 4
     routes = {f"/b/{i}.json": Reply(board(i, jobs)) for i in range(boards)}
     with serve(routes) as server:  # type: ignore[arg-type]
         sources = registry(tmp_path, server.base, boards)
-        env = cli_env(settings, KILL_AT_ITEM="350", **ONE_WORKER)
+        env = cli_env(settings, KILL_AT_ITEM="420", **ONE_WORKER)
         killed = subprocess.run(
             [sys.executable, "-c", KILLED_CLI, "crawl", "--sources-file", sources],
             env=env, capture_output=True, text=True, timeout=240,
