@@ -217,3 +217,36 @@ def test_rolling_and_undated_postings_never_expire_by_date(session: Session) -> 
         assert count_postings(session, PostingFilter()) == 3
         assert count_postings(session, PostingFilter(status="expired")) == 1
         assert count_postings(session, PostingFilter(status="all")) == 4
+
+
+def test_a_partial_run_does_not_expire_what_it_did_not_list(session: Session) -> None:
+    """A board's complete run listed both postings; a later partial run (cut short) saw
+    only one: the other is still listed, as far as anyone knows, and stays open."""
+    from aggregator.db.models import CrawlRun
+
+    now = datetime(2026, 12, 6, 9, tzinfo=UTC)
+    old = now - timedelta(days=61)
+    complete_at, partial_at = now - timedelta(hours=6), now - timedelta(hours=1)
+    forum = Source(
+        key="ea_forum", platform="feed", last_success_at=partial_at,
+        organization=Organization(slug="ea-forum", name="EA Forum", org_type="board"),
+    )  # fmt: skip
+    session.add(forum)
+    session.add_all(
+        [
+            CrawlRun(source=forum, started_at=complete_at, finished_at=complete_at,
+                     status="success", complete=True),
+            CrawlRun(source=forum, started_at=partial_at, finished_at=partial_at,
+                     status="partial", complete=False),
+        ]
+    )  # fmt: skip
+    session.flush()
+    unseen = make_posting(session, title="Hiring: unseen", first_seen_at=old, source_key="ea_forum")
+    seen = make_posting(session, title="Hiring: seen", first_seen_at=old, source_key="ea_forum")
+    gone = make_posting(session, title="Hiring: gone", first_seen_at=old, source_key="ea_forum")
+    unseen.sources[0].last_seen_at = complete_at  # listed by the complete run only
+    seen.sources[0].last_seen_at = partial_at
+    gone.sources[0].last_seen_at = old  # not listed by the complete run either
+    session.flush()
+    assert expiry.sweep(session, now, stale_after_days=60) == 1
+    assert [p.status for p in (unseen, seen, gone)] == ["open", "open", "expired"]
