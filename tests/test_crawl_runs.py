@@ -224,3 +224,34 @@ def test_entry_point_plugin_platform_is_discovered_and_crawled(
     assert result.status == "success" and result.new == 1, result
     (posting,) = session.scalars(select(Posting)).all()
     assert posting.title == "Plugin Job" and posting.url == "https://plugin.example/jobs/1"
+
+
+def test_sources_are_recorded_without_cyclic_gc_and_collected_after(
+    fast: Settings, tmp_path: Path, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 point 12: no cyclic collection may start while a source is recorded
+    (CPython 3.11 damages the heap when one runs SQLAlchemy's weakref cleanup in the middle
+    of an attribute store); the re-crawl at full size is bench/recrawl.py."""
+    import gc
+
+    from aggregator.crawl import runner
+
+    seen: list[bool] = []
+    record_one = runner._record_one
+
+    def recording(*args: Any, **kwargs: Any) -> SourceResult:
+        seen.append(gc.isenabled())
+        return record_one(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_record_one", recording)
+    board = (DATA / "ashby/board.json").read_bytes()
+    routes: dict[str, Any] = {"/a": Reply(board), "/b": Reply(board)}
+    with serve(routes) as server:
+        sources = registry(
+            tmp_path, server.base,
+            [{"key": k, "platform": "ashby", "token": k, "path": f"/{k}"} for k in ("a", "b")],
+        )  # fmt: skip
+        results = crawl_sources(fast, sources_file=sources)
+    assert [r.status for r in results] == ["success", "success"]
+    assert seen == [False, False]
+    assert gc.isenabled()
