@@ -95,9 +95,10 @@ def test_list_has_total_of_all_pages(client: TestClient, seeded: Seeded) -> None
     assert page["total"] == 5
     assert client.get("/api/postings?role=fellowship").json()["total"] == 1
     assert client.get("/api/postings?status=all&limit=1").json()["total"] == 6
-    assert client.get("/api/postings?limit=2").json()["total"] == client.get(
-        "/api/facets"
-    ).json()["total"]
+    assert (
+        client.get("/api/postings?limit=2").json()["total"]
+        == client.get("/api/facets").json()["total"]
+    )
 
 
 @pytest.mark.parametrize("bogus", ["phd=no", "skils=python", "page=2"])
