@@ -126,3 +126,18 @@ def test_counts_agree_between_list_filter_and_stats(client: TestClient, seeded: 
     assert f"<strong>{api['total']}</strong> open postings" in stats
     orgs = len(api["org"])
     assert f"<strong>{orgs}</strong> organizations hiring" in stats
+
+
+def test_search_sorts_by_best_match_until_another_order_is_picked(
+    client: TestClient, seeded: Seeded
+) -> None:
+    html = client.get("/?q=interp").text
+    # The default order's option sends nothing, so typing a search switches to best match.
+    assert '<option value="" selected>Best match</option>' in html
+    assert '<option value="newest" >Newest</option>' in html
+    assert "Research Engineer, Interpretability" in html  # "interp": prefix and synonym
+    html = client.get("/?q=interp&sort=newest").text
+    assert '<option value="newest" selected>Newest</option>' in html
+    assert '<option value="" >Best match</option>' in html  # back to the default
+    html = client.get("/").text
+    assert '<option value="" selected>Newest</option>' in html

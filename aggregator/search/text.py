@@ -3,20 +3,21 @@
 SQLite: the FTS5 table ``postings_fts`` (porter stemming, kept in sync by triggers);
 PostgreSQL: the stored ``postings.search_vector`` tsvector with a GIN index (English
 stemming without stop words). Both made by migration 0002. Every word of the query must
-match (stemmed). On PostgreSQL the last word also matches as a prefix ("interp" finds
-"interpretability") unless the text ends with a space; not on SQLite, where an FTS5
-prefix query merges every matching term's postings on each use (milliseconds per row).
+match (stemmed); a phrase listed in ``config/search_synonyms.toml`` matches it or any of
+its alternatives (:mod:`.synonyms`). The last word also matches as a prefix ("interp"
+finds "interpretability") unless the text ends with a space or the word is short.
 User text never reaches the query syntax: it is cut into letter/digit words, each quoted;
 text without any is no filter.
 
 SQLite plans (:func:`text_plan`): a text matching few postings is fetched from the index
 once (``id IN (...)``); a common one is checked per row (correlated, by rowid) while the
-query walks postings in sort order, which stops after a page.
+query walks postings in sort order, which stops after a page. A prefix is always fetched
+once: FTS5 merges the postings of every term with that prefix on each evaluation, which
+per row costs milliseconds.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import Select, column, exists, func, literal, literal_column, select, table
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting
 from aggregator.search.estimates import cached_count
+from aggregator.search.synonyms import WORD, expand
 
 MAX_WORDS = 10
 PREFIX_MIN = 3  # shorter last words match whole words only (a short prefix is costly)
@@ -34,7 +36,6 @@ PG_COLUMN = "search_vector"
 PG_INDEX = "ix_postings_search_vector"
 FEW_MATCHES = 1000  # SQLite: up to this many matches, fetch them from the index once
 
-_WORD = re.compile(r"[^\W_]+")
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
 _match_target: Any = literal_column(FTS_TABLE)
 _vector = literal_column(f"postings.{PG_COLUMN}", TSVECTOR)
@@ -43,22 +44,52 @@ _vector = literal_column(f"postings.{PG_COLUMN}", TSVECTOR)
 def query_words(text: str) -> tuple[list[str], bool]:
     """The words of a search text (lower-cased letters and digits, at most ten) and
     whether the last one is matched as a prefix."""
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    words = WORD.findall(text.lower())[:MAX_WORDS]
     prefix = bool(words) and len(words[-1]) >= PREFIX_MIN and not text[-1:].isspace()
     return words, prefix
 
 
-def fts5_query(words: list[str]) -> str:
-    """An FTS5 MATCH expression: every word as a quoted string (implicit AND)."""
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+def _terms(words: list[str], prefix: bool) -> list[list[tuple[tuple[str, ...], bool]]]:
+    """The query as terms that must all match, each a list of (phrase, as a prefix)
+    alternatives: synonyms expanded, the last word (when it stands alone) a prefix."""
+    terms = [[(phrase, False) for phrase in term] for term in expand(words)]
+    if prefix and terms and terms[-1][0][0] == (words[-1],):
+        terms[-1][0] = ((words[-1],), True)
+    return terms
+
+
+def _any_of(alternatives: list[str], bar: str) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(" + bar.join(alternatives) + ")"
+
+
+def fts5_query(words: list[str], prefix: bool = False) -> str:
+    """An FTS5 MATCH expression: every term (a word, or a phrase with its synonyms as
+    OR-ed phrases) quoted, all of them ANDed; a prefix word gets ``*``."""
+
+    def phrase(words_: tuple[str, ...], as_prefix: bool) -> str:
+        quoted = '"' + " ".join(words_).replace('"', '""') + '"'
+        return quoted + "*" if as_prefix else quoted
+
+    return " AND ".join(
+        _any_of([phrase(p, pre) for p, pre in term], " OR ") for term in _terms(words, prefix)
+    )
 
 
 def tsquery_text(words: list[str], prefix: bool) -> str:
-    """A ``to_tsquery`` expression: every word quoted, joined by ``&``."""
-    terms = ["'" + w.replace("'", "''").replace("\\", "\\\\") + "'" for w in words]
-    if prefix and terms:
-        terms[-1] += ":*"
-    return " & ".join(terms)
+    """A ``to_tsquery`` expression: words quoted, a phrase's words joined by ``<->``,
+    synonyms by ``|``, terms by ``&``; a prefix word gets ``:*``."""
+
+    def phrase(words_: tuple[str, ...], as_prefix: bool) -> str:
+        quoted = " <-> ".join(
+            "'" + w.replace("'", "''").replace("\\", "\\\\") + "'" for w in words_
+        )
+        if as_prefix:
+            return quoted + ":*"
+        return quoted if len(words_) == 1 else "(" + quoted + ")"
+
+    return " & ".join(
+        _any_of([phrase(p, pre) for p, pre in term], " | ") for term in _terms(words, prefix)
+    )
 
 
 def _tsquery(words: list[str], prefix: bool) -> Any:
@@ -69,8 +100,8 @@ def _tsquery(words: list[str], prefix: bool) -> Any:
     return func.to_tsquery(literal(PG_CONFIG, REGCONFIG), literal_column(quoted))
 
 
-def _fts_match(words: list[str]) -> Any:
-    return _match_target.op("MATCH")(fts5_query(words))
+def _fts_match(words: list[str], prefix: bool) -> Any:
+    return _match_target.op("MATCH")(fts5_query(words, prefix))
 
 
 def text_clause(text: str, dialect: str) -> Any | None:
@@ -81,21 +112,22 @@ def text_clause(text: str, dialect: str) -> Any | None:
         return None
     if dialect == "postgresql":
         return _vector.op("@@")(_tsquery(words, prefix))
-    return Posting.id.in_(select(_fts.c.rowid).where(_fts_match(words)))
+    return Posting.id.in_(select(_fts.c.rowid).where(_fts_match(words, prefix)))
 
 
 def text_plan(session: Session, text: str) -> Any | None:
     """:func:`text_clause` for one page of a list: on SQLite a common text (more than
     :data:`FEW_MATCHES` postings, an estimate cached for a minute) is checked per row."""
     dialect = session.get_bind().dialect.name
-    words, _ = query_words(text)
-    if dialect != "sqlite" or not words:
+    words, prefix = query_words(text)
+    if dialect != "sqlite" or not words or prefix:
         return text_clause(text, dialect)
-    probe = select(_fts.c.rowid).where(_fts_match(words)).limit(FEW_MATCHES + 1).subquery()
+    match = _fts_match(words, prefix)
+    probe = select(_fts.c.rowid).where(match).limit(FEW_MATCHES + 1).subquery()
     matches = cached_count(session, ("fts", *words), select(func.count()).select_from(probe))
     if matches <= FEW_MATCHES:
         return text_clause(text, dialect)
-    return exists().where(_fts_match(words), _fts.c.rowid == Posting.id)
+    return exists().where(match, _fts.c.rowid == Posting.id)
 
 
 def relevance_order(stmt: Select[Any], text: str, dialect: str) -> tuple[Select[Any], Any]:
@@ -106,5 +138,5 @@ def relevance_order(stmt: Select[Any], text: str, dialect: str) -> tuple[Select[
     if dialect == "postgresql":
         query = _tsquery(words, prefix)
         return stmt.where(_vector.op("@@")(query)), -func.ts_rank(_vector, query)
-    joined = stmt.join(_fts, _fts.c.rowid == Posting.id).where(_fts_match(words))
+    joined = stmt.join(_fts, _fts.c.rowid == Posting.id).where(_fts_match(words, prefix))
     return joined, _fts.c.rank
