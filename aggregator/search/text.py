@@ -11,9 +11,10 @@ text without any is no filter.
 
 SQLite plans (:func:`text_plan`): a text matching few postings is fetched from the index
 once (``id IN (...)``); a common one is checked per row (correlated, by rowid) while the
-query walks postings in sort order, which stops after a page. A prefix is always fetched
-once: FTS5 merges the postings of every term with that prefix on each evaluation, which
-per row costs milliseconds.
+query walks postings in sort order, which stops after a page. A prefix is completed to
+the indexed terms it starts (the fts5vocab table of migration 0009) and matched as those
+exact terms: an FTS5 prefix query merges the postings of every such term on each
+evaluation, milliseconds per row (a prefix of very many terms is fetched once).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting
-from aggregator.search.estimates import cached_count
+from aggregator.search.estimates import cached, cached_count
 from aggregator.search.synonyms import WORD, expand
 
 MAX_WORDS = 10
@@ -35,8 +36,11 @@ PG_CONFIG = "aisj_english"  # english_stem without the stop-word list (see migra
 PG_COLUMN = "search_vector"
 PG_INDEX = "ix_postings_search_vector"
 FEW_MATCHES = 1000  # SQLite: up to this many matches, fetch them from the index once
+VOCABULARY = "postings_fts_vocab"  # SQLite: the index's terms (migration 0009)
+MAX_COMPLETIONS = 16  # more indexed terms with the prefix: an FTS5 prefix query instead
 
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
+_vocabulary = table(VOCABULARY, column("term"))
 _match_target: Any = literal_column(FTS_TABLE)
 _vector = literal_column(f"postings.{PG_COLUMN}", TSVECTOR)
 
@@ -49,29 +53,56 @@ def query_words(text: str) -> tuple[list[str], bool]:
     return words, prefix
 
 
-def _terms(words: list[str], prefix: bool) -> list[list[tuple[tuple[str, ...], bool]]]:
+def _terms(
+    words: list[str], prefix: bool, completions: list[str] | None = None
+) -> list[list[tuple[tuple[str, ...], bool]]]:
     """The query as terms that must all match, each a list of (phrase, as a prefix)
-    alternatives: synonyms expanded, the last word (when it stands alone) a prefix."""
+    alternatives: synonyms expanded, the last word (when it stands alone) a prefix, or,
+    given its ``completions``, the word itself or any of them."""
     terms = [[(phrase, False) for phrase in term] for term in expand(words)]
     if prefix and terms and terms[-1][0][0] == (words[-1],):
-        terms[-1][0] = ((words[-1],), True)
+        if completions is None:
+            terms[-1][0] = ((words[-1],), True)
+        else:
+            known = {p for p, _ in terms[-1]}
+            terms[-1] += [((c,), False) for c in completions if (c,) not in known]
     return terms
+
+
+def completions(session: Session, word: str) -> list[str] | None:
+    """SQLite: the indexed terms (stems) that start with ``word`` (cached a minute), or
+    None when there are more than :data:`MAX_COMPLETIONS`. Exact terms cost
+    microseconds per row where an FTS5 prefix query costs milliseconds."""
+    after = word[:-1] + chr(ord(word[-1]) + 1)
+    stmt = (
+        select(_vocabulary.c.term)
+        .where(_vocabulary.c.term >= word, _vocabulary.c.term < after)
+        .limit(MAX_COMPLETIONS + 1)
+    )
+
+    def load() -> list[str] | None:
+        terms = [str(t) for t in session.scalars(stmt)]
+        return terms if len(terms) <= MAX_COMPLETIONS else None
+
+    return cached(session, ("completions", word), load)
 
 
 def _any_of(alternatives: list[str], bar: str) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(" + bar.join(alternatives) + ")"
 
 
-def fts5_query(words: list[str], prefix: bool = False) -> str:
+def fts5_query(words: list[str], prefix: bool = False, completions: list[str] | None = None) -> str:
     """An FTS5 MATCH expression: every term (a word, or a phrase with its synonyms as
-    OR-ed phrases) quoted, all of them ANDed; a prefix word gets ``*``."""
+    OR-ed phrases) quoted, all of them ANDed; a prefix word gets ``*`` unless its
+    ``completions`` are given."""
 
     def phrase(words_: tuple[str, ...], as_prefix: bool) -> str:
         quoted = '"' + " ".join(words_).replace('"', '""') + '"'
         return quoted + "*" if as_prefix else quoted
 
     return " AND ".join(
-        _any_of([phrase(p, pre) for p, pre in term], " OR ") for term in _terms(words, prefix)
+        _any_of([phrase(p, pre) for p, pre in term], " OR ")
+        for term in _terms(words, prefix, completions)
     )
 
 
@@ -100,8 +131,8 @@ def _tsquery(words: list[str], prefix: bool) -> Any:
     return func.to_tsquery(literal(PG_CONFIG, REGCONFIG), literal_column(quoted))
 
 
-def _fts_match(words: list[str], prefix: bool) -> Any:
-    return _match_target.op("MATCH")(fts5_query(words, prefix))
+def _fts_match(words: list[str], prefix: bool, completions: list[str] | None = None) -> Any:
+    return _match_target.op("MATCH")(fts5_query(words, prefix, completions))
 
 
 def text_clause(text: str, dialect: str) -> Any | None:
@@ -120,13 +151,15 @@ def text_plan(session: Session, text: str) -> Any | None:
     :data:`FEW_MATCHES` postings, an estimate cached for a minute) is checked per row."""
     dialect = session.get_bind().dialect.name
     words, prefix = query_words(text)
-    if dialect != "sqlite" or not words or prefix:
+    if dialect != "sqlite" or not words:
         return text_clause(text, dialect)
-    match = _fts_match(words, prefix)
+    completed = completions(session, words[-1]) if prefix else None
+    match = _fts_match(words, prefix, completed)
     probe = select(_fts.c.rowid).where(match).limit(FEW_MATCHES + 1).subquery()
-    matches = cached_count(session, ("fts", *words), select(func.count()).select_from(probe))
-    if matches <= FEW_MATCHES:
-        return text_clause(text, dialect)
+    key = ("fts", prefix, *words)
+    matches = cached_count(session, key, select(func.count()).select_from(probe))
+    if matches <= FEW_MATCHES or (prefix and completed is None):
+        return Posting.id.in_(select(_fts.c.rowid).where(match))
     return exists().where(match, _fts.c.rowid == Posting.id)
 
 
