@@ -68,9 +68,17 @@ def test_security_headers_and_escaping(client: TestClient, seeded: Seeded) -> No
 def test_posting_page_has_evidence_sources_history(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/postings/{seeded.interp.id}").text
     assert "<strong>mechanistic interpretability</strong>" in html  # sanitized HTML kept
-    assert "92% confidence" in html and "<q>research engineer (title)</q>" in html
-    assert "<q>mechanistic interpretability (body)</q>" in html
-    assert "example-greenhouse" in html
+    # Confidence and evidence sit behind a disclosure, in a visitor's words.
+    why = html.split('<details class="why">')[1].split("</details>")[0]
+    assert "<summary>Why these tags?</summary>" in why
+    assert "how sure: 92%" in why and "“research engineer” in the title" in why
+    assert "“mechanistic interpretability” in the description" in why
+    assert "confidence" not in html.split('<details class="why">')[0]
+    # The source shows as its organization, not its key.
+    listed = html.split("<h2>Listed by</h2>")[1].split("</ul>")[0]
+    assert "Example Lab" in listed and "example-greenhouse" not in listed
+    for internal in ("facet", "Q:", "(body)", "eighty_k"):
+        assert internal not in html.split("<main")[1], internal
     assert "Change history" in html
     assert "£90,000–£120,000 a year" in html
     assert "Apply on the organization" in html

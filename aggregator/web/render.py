@@ -67,6 +67,13 @@ def sanitized(html: str | None) -> Markup:
     return Markup(sanitize_html(html or ""))
 
 
+def source_name(source: Any) -> str:
+    """What visitors see for a source: its organization's name (the key is for
+    maintainers, the CLI and the API)."""
+    organization = getattr(source, "organization", None)
+    return str(organization.name) if organization else str(source.key)
+
+
 def filter_url(f: PostingFilter, path: str = "/", **changes: Any) -> str:
     """URL of ``f`` with some fields changed, at ``path`` (shareable, no cursor)."""
     g = replace(f, **changes) if changes else f
@@ -96,6 +103,7 @@ def configure(env: Environment) -> None:
         days_left=days_left,
         sanitized=sanitized,
         country_name=country_name,
+        source_name=source_name,
     )
     env.globals.update(filter_url=filter_url, toggle_url=toggle_url)
 
