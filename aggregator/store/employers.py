@@ -20,7 +20,6 @@ from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
 from spiders.platforms import board_platforms
 
-
 # Key and platform of the store's source of approved submissions, and its name for readers.
 COMMUNITY_SOURCE = "community"
 COMMUNITY_NAME = "shared by the community"

@@ -12,6 +12,7 @@ it and both sources stay listed) or rejects it. The caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -138,7 +139,7 @@ def _waiting(session: Session, submission_id: int) -> Submission:
     return submission
 
 
-def edit(session: Session, submission_id: int, changes: dict[str, str | None]) -> Submission:
+def edit(session: Session, submission_id: int, changes: Mapping[str, str | None]) -> Submission:
     """Correct a waiting submission: ``title``, ``org``, ``role`` (a taxonomy role) or
     ``deadline`` (YYYY-MM-DD, or empty for none). Unknown fields are an error."""
     submission = _waiting(session, submission_id)
@@ -147,8 +148,8 @@ def edit(session: Session, submission_id: int, changes: dict[str, str | None]) -
         raise UserError(f"cannot edit {', '.join(unknown)}: editable are {', '.join(EDITABLE)}")
     edits = dict(submission.edits or {})
     for name, value in changes.items():
-        if value is None:
-            continue
+        if value is None or value == _shown(submission, name):
+            continue  # a form sends every field: only what differs is an edit
         if name in ("title", "org"):
             cleaned = clean_line(value, 500 if name == "title" else 200)
             if not cleaned:
@@ -169,6 +170,13 @@ def edit(session: Session, submission_id: int, changes: dict[str, str | None]) -
     submission.edits = edits
     session.flush()
     return submission
+
+
+def _shown(submission: Submission, name: str) -> str:
+    """A field as the moderation page and the CLI show it."""
+    if name == "deadline":
+        return submission.deadline.date().isoformat() if submission.deadline else ""
+    return {"title": submission.title, "org": submission.org_name, "role": submission.role}[name]
 
 
 def _deadline(value: str) -> datetime | None:

@@ -73,7 +73,16 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
+    from aggregator.web import (
+        api,
+        feeds,
+        manage,
+        pages,
+        programs,
+        reports,
+        submissions,
+        subscribe,
+    )
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -104,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
     app.state.report_limiter = RateLimiter(settings.report_rate_limit)
+    app.state.submit_limiter = RateLimiter(settings.submit_rate_limit)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 
@@ -138,4 +148,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(submissions.router)
     return app
