@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
     from aggregator.web import (
         api,
+        api_docs,
         feeds,
         manage,
         pages,
@@ -100,7 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="aisafety-jobs",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # aggregator.web.api_docs serves /api/docs without script
         redoc_url=None,
     )
     app.state.settings = settings
@@ -141,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
         log(logger, logging.ERROR, "web.error", path=request.url.path, error=repr(exc))
         return _error(request, 500, "Something went wrong on our side; please try again.")
 
+    app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(subscribe.router)
