@@ -185,3 +185,7 @@ def test_hostile_markup_never_runs(client: TestClient, session: Session, hostile
     assert page.status_code == 200
     assert live_code(page.text) == []
     assert "shared by the community" in page.text and "Interpretability work." in page.text
+    detail = client.get(f"/api/postings/{posting.id}").json()
+    assert [(x["source"], x["name"]) for x in detail["listings"]] == [
+        ("community", "shared by the community")
+    ]
