@@ -12,7 +12,7 @@ text without any is no filter.
 SQLite plans (:func:`text_plan`): a text matching few postings is fetched from the index
 once (``id IN (...)``); a common one is checked per row (correlated, by rowid) while the
 query walks postings in sort order, which stops after a page. A prefix is completed to
-the indexed terms it starts (the fts5vocab table of migration 0009) and matched as those
+the indexed terms it starts (the fts5vocab table of migration 0010) and matched as those
 exact terms: an FTS5 prefix query merges the postings of every such term on each
 evaluation, milliseconds per row (a prefix of very many terms is fetched once).
 """
@@ -36,7 +36,7 @@ PG_CONFIG = "aisj_english"  # english_stem without the stop-word list (see migra
 PG_COLUMN = "search_vector"
 PG_INDEX = "ix_postings_search_vector"
 FEW_MATCHES = 1000  # SQLite: up to this many matches, fetch them from the index once
-VOCABULARY = "postings_fts_vocab"  # SQLite: the index's terms (migration 0009)
+VOCABULARY = "postings_fts_vocab"  # SQLite: the index's terms (migration 0010)
 MAX_COMPLETIONS = 16  # more indexed terms with the prefix: an FTS5 prefix query instead
 
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))

@@ -19,7 +19,7 @@ from aggregator.web.deps import db_session
 from aggregator.web.filter_groups import KINDS, grouped
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
-from aggregator.web.render import source_name
+from aggregator.store.employers import source_name
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20

@@ -23,6 +23,7 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.search import PostingFilter
+from aggregator.store.employers import source_name
 
 __all__ = ["label"]  # the one label function, re-exported for the templates' modules
 
@@ -65,13 +66,6 @@ def sanitized(html: str | None) -> Markup:
     """Stored description HTML, sanitized again with the ingest allow-list (defence in
     depth: it was cleaned at ingest, but a bug there must not become XSS here)."""
     return Markup(sanitize_html(html or ""))
-
-
-def source_name(source: Any) -> str:
-    """What visitors see for a source: its organization's name (the key is for
-    maintainers, the CLI and the API)."""
-    organization = getattr(source, "organization", None)
-    return str(organization.name) if organization else str(source.key)
 
 
 def filter_url(f: PostingFilter, path: str = "/", **changes: Any) -> str:

@@ -2,8 +2,8 @@
 word of a search can be completed to the indexed terms it starts ("interp" ->
 "interpret") instead of using an FTS5 prefix query, which per row costs milliseconds.
 
-Revision ID: 0009_fts_vocabulary
-Revises: 0008_posted_date_index
+Revision ID: 0010_fts_vocabulary
+Revises: 0009_submissions
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009_fts_vocabulary"
-down_revision: str | None = "0008_posted_date_index"
+revision: str = "0010_fts_vocabulary"
+down_revision: str | None = "0009_submissions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
