@@ -258,6 +258,16 @@ RELEVANCE_CASES = [
     ),
     ("Research Engineer", "Join Apollo Research to build evals.", None, "board", None, "core"),
     ("Nurse", "Hospital shifts.", None, "board", None, "none"),
+    (  # an alignment essay names no team or employer: its vocabulary says it is on topic
+        # (not none); its role is other, which the rules count as support (adjacent)
+        "What should a good penalty look like?",
+        "Impact measures try to keep an agent corrigible; Goodhart's law warns that any "
+        "proxy breaks, and instrumental convergence says why.",
+        "LessWrong",
+        None,
+        None,
+        "adjacent",
+    ),
 ]
 
 
