@@ -446,3 +446,12 @@ def test_employer_boilerplate_is_not_classified() -> None:
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
     assert classify(title="Software Engineer", description_text=text).seniority == level
+
+
+def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
+    """The corpus labels the framework a posting works in, not every one in a list."""
+    filler = "You will work with a friendly team on hard problems every day. " * 30
+    body = filler + "You write Python and know ML frameworks such as PyTorch, TensorFlow or JAX."
+    skills = classify(title="Research Engineer", description_text=body).skills
+    assert "pytorch" in skills and "python" in skills
+    assert "tensorflow" not in skills
