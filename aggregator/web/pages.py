@@ -14,12 +14,12 @@ from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
 from aggregator.db.visibility import current_status
 from aggregator.search import MAX_ID, PostingFilter, get_posting, search_postings
 from aggregator.search.counts import facet_counts
+from aggregator.store.employers import source_name
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
 from aggregator.web.filter_groups import KINDS, grouped
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
-from aggregator.store.employers import source_name
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
