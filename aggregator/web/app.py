@@ -73,7 +73,7 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
+    from aggregator.web import api, feeds, follows, manage, pages, programs, reports, subscribe
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -138,4 +138,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(follows.router)
     return app
