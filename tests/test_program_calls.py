@@ -113,3 +113,19 @@ def test_team_names() -> None:
     ]
     assert team_names("About the team\nOur team is organized around goals.", None) == []
     assert team_names("The Alignment team is great.", None) == []  # no "About the team"
+
+
+def test_merged_listings_keep_every_program_mentor_and_team() -> None:
+    from dataclasses import replace
+
+    from aggregator.store.merge import merge
+
+    raw = RawPosting(source_key="x", external_id="1", org="Lab", url="https://lab.example/1",
+                     title="Research Fellow", description_html="<p>Research.</p>")  # fmt: skip
+    employer = normalize(raw, programs=NAMES)
+    forum = replace(employer, programs=["mats"], mentors=["Ada Lovelace"], teams=[])
+    merged = merge([replace(employer, teams=["Alignment team"]), forum])
+    assert (merged.programs, merged.mentors, merged.teams) == (
+        ["mats"], ["Ada Lovelace"], ["Alignment team"],
+    )  # fmt: skip
+    assert employer.programs == []  # the candidates are not changed
