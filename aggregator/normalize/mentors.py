@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import re
 
+from aggregator.normalize.phrases import compile_linear
+
 MAX_NAMES = 20
 NAME_MAX = 80
 _WORD = r"[A-Z][a-z'’\-]+"
 _NAME = re.compile(rf"{_WORD}(?:\s{_WORD}){{1,3}}")
-_INTRO = re.compile(
+_INTRO = compile_linear(  # google-re2: linear time over long bodies
+    r"(?i)"
     r"\b(?:(?:potential\s+)?mentors?\s+(?:will\s+)?(?:include|includes|including|are)\s*:?"
     r"|mentored\s+by|(?:mentors?|project\s+leads?|research\s+leads?)\s*:)[ \t]*",
-    re.I,
 )
 # An item separator: a comma, "and", or a new line with an optional bullet.
 _SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|\n)\s*")
 _BULLET = " \t-•*"
 _SENTENCE_END = re.compile(r"\.(?=\s|$)")
 _ONE_WORD = re.compile(_WORD)
-_ABOUT_TEAM = re.compile(r"\bAbout\s+the\s+team\b", re.I)
+_ABOUT_TEAM = compile_linear(r"(?i)\bAbout\s+the\s+team\b")
 _TEAM = re.compile(
     r"\b(?:The|the|Our|our)\s+((?:[A-Z][\w&’'-]*\s+(?:(?:and|&)\s+)?){1,5}?)(team|Team)\b"
 )

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from aggregator.errors import ConfigError
 from aggregator.logs import log
+from aggregator.normalize.phrases import compile_linear
 from aggregator.paths import config_file
 
 PROGRAM_ROLES = frozenset({"fellowship", "residency", "course", "grant", "internship"})
@@ -39,7 +40,10 @@ logger = logging.getLogger(__name__)
 #: how much of a body counts as its opening (where an announcement says what it is about)
 BODY_OPENING = 400
 
-_SIGNAL = re.compile(
+# google-re2 (linear time): Python's re tries this alternation at every position of a
+# body, ~7x slower on the corpus.
+_SIGNAL = compile_linear(
+    r"(?i)"
     r"\b(?:applications?\s+(?:are\s+|is\s+)?(?:now\s+)?(?:open|close|closing|due|deadline)"
     r"|(?:now\s+)?accepting\s+applications|now\s+open|open\s+for\s+applications"
     r"|apply\s+(?:now|by|here|to|for|before|until|online)|deadline|applications?\s+close"
@@ -47,7 +51,6 @@ _SIGNAL = re.compile(
     r"|project\s+leads|scholars|fellows)"
     r"|invitation\s+to\s+(?:apply|lead|join)|(?:we\s+are|we're)\s+(?:recruiting|hiring)"
     r"|submit\s+(?:an?\s+|your\s+)?application|applications?\s+(?:form|portal))",
-    re.I,
 )
 
 
