@@ -1,7 +1,7 @@
 """following an organization, a mentor or a team: one email per new posting
 
-Revision ID: 0010_posting_follows
-Revises: 0009_submissions
+Revision ID: 0011_posting_follows
+Revises: 0010_fts_vocabulary
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import aggregator.db.models
 
-revision: str = "0010_posting_follows"
-down_revision: str | None = "0009_submissions"
+revision: str = "0011_posting_follows"
+down_revision: str | None = "0010_fts_vocabulary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
