@@ -162,6 +162,12 @@ class CountIndex:
 
         return self._memoized(("deadline", days), build)
 
+    def first_deadline_from(self, when: datetime) -> datetime | None:
+        """The first application deadline at or after ``when``: until then no posting
+        expires, so what was worked out at ``when`` holds (None: none ever will)."""
+        at = bisect_left(self.deadlines, (when, -1))
+        return self.deadlines[at][0] if at < len(self.deadlines) else None
+
     def salary_mask(self, minimum: float) -> int:
         return self._memoized(
             ("salary", minimum),

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import time
 import weakref
-from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,10 +74,8 @@ def valid_until(made: datetime, database: str) -> datetime:
     index = INDEXES.peek(database)
     if index is None:
         return made  # no index to ask: keep nothing
-    at = bisect_left(index.deadlines, (made, -1))
-    if at < len(index.deadlines):
-        end = min(end, index.deadlines[at][0])
-    return end
+    deadline = index.first_deadline_from(made)
+    return end if deadline is None else min(end, deadline)
 
 
 class ResponseCache:
