@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from aggregator import clock
+from aggregator.search import fresh
 from aggregator.web.response_cache import ResponseCache, mark_personal
 from aggregator.web.security import CSRF_COOKIE
 from tests.factories import make_posting
@@ -44,7 +46,10 @@ def counted_queries(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def test_a_repeat_runs_no_query(client: TestClient, app: FastAPI, seeded: Seeded) -> None:
+def test_a_repeat_runs_no_query(
+    client: TestClient, app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fresh, "CHECK_INTERVAL", 3600.0)  # however slow the machine
     for path in ("/?role=fellowship", "/api/facets", "/api/postings", "/stats"):
         first = client.get(path)
         with counted_queries(app.state.engine) as queries:
@@ -54,6 +59,18 @@ def test_a_repeat_runs_no_query(client: TestClient, app: FastAPI, seeded: Seeded
     with counted_queries(app.state.engine) as queries:
         client.get("/?role=fellowship", headers={"Cache-Control": "no-cache"})
     assert queries, "no-cache builds the page again"
+
+
+def test_a_repeat_after_the_check_interval_asks_only_the_fingerprint(
+    client: TestClient, app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fresh, "CHECK_INTERVAL", 0.0)  # every request reads it again
+    for path in ("/feeds/deadlines.ics", "/api/postings?role=fellowship", "/"):
+        first = client.get(path)
+        with counted_queries(app.state.engine) as queries:
+            again = client.get(path)
+        assert again.content == first.content, path
+        assert len(queries) == 1 and "count(*)" in queries[0], path
 
 
 def test_a_commit_shows_at_once(client: TestClient, session: Session, seeded: Seeded) -> None:
@@ -87,7 +104,8 @@ def test_cookies_stay_the_visitors_own(app: FastAPI, seeded: Seeded) -> None:
     assert one and two and one != two
 
 
-def test_a_page_with_a_csrf_token_is_never_kept() -> None:
+def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
+    sessions = sessionmaker(engine)
     built = []
     inner = FastAPI()
 
@@ -97,7 +115,7 @@ def test_a_page_with_a_csrf_token_is_never_kept() -> None:
         built.append(1)
         return HTMLResponse(f"token {len(built)}")
 
-    app = ResponseCache(inner, database="sqlite://")
+    app = ResponseCache(inner, sessions=sessions)
     with TestClient(app) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "token 1"
         assert client.get("/").text == "token 2"

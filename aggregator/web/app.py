@@ -107,7 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.report_limiter = RateLimiter(settings.report_rate_limit)
     # Innermost of the three: keyed on the query as DropEmptyParams leaves it, under the
     # security headers and the visitor's cookie.
-    app.add_middleware(ResponseCache, database=str(engine.url))
+    app.add_middleware(ResponseCache, sessions=app.state.sessions)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 

@@ -21,16 +21,19 @@ from __future__ import annotations
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator import clock
-from aggregator.search.counts import INDEXES
-from aggregator.search.fresh import forget_on_wipe, known
+from aggregator.search.counts import INDEXES, count_index
+from aggregator.search.fresh import database_key, fingerprint, forget_on_wipe, known
 
 CACHED_PATHS = frozenset(
     {"/", "/stats", "/api/postings", "/api/facets", "/feeds/postings.atom", "/feeds/deadlines.ics"}
@@ -82,9 +85,11 @@ class ResponseCache:
     """ASGI middleware keeping 200 responses of :data:`CACHED_PATHS` (GET) per path, query
     and ``HX-Request`` header; least recently used go first beyond :data:`MAX_BYTES`."""
 
-    def __init__(self, app: ASGIApp, database: str) -> None:
+    def __init__(self, app: ASGIApp, sessions: Callable[[], Session]) -> None:
         self.app = app
-        self.database = database  # the key fresh.fingerprint files the database under
+        self.sessions = sessions
+        with sessions() as session:
+            self.database = database_key(session)
         self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
         self._bytes = 0
         _CACHES.add(self)
@@ -101,6 +106,8 @@ class ResponseCache:
         key = (scope["path"], scope["query_string"], headers.get(b"hx-request", b"").decode())
         refresh = b"no-cache" in headers.get(b"cache-control", b"")
         version = known(self.database)
+        if version is None:  # at most once a second (or after a commit here)
+            version = await run_in_threadpool(self._read_fingerprint)
         now = clock.now()
         kept = self._kept.get(key)
         if (
@@ -117,13 +124,21 @@ class ResponseCache:
             return
         await self._build(scope, receive, send, key, version, now)
 
+    def _read_fingerprint(self) -> tuple[Any, ...]:
+        with self.sessions() as session:
+            return fingerprint(session)
+
+    def _load_index(self) -> None:
+        with self.sessions() as session:
+            count_index(session)
+
     async def _build(
         self,
         scope: Scope,
         receive: Receive,
         send: Send,
         key: tuple[str, bytes, str],
-        version: tuple[Any, ...] | None,
+        version: tuple[Any, ...],
         now: datetime,
     ) -> None:
         made = time.monotonic()
@@ -141,19 +156,20 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, receive, capture)
-        after = known(self.database)  # read by the request when it was not known before
+        after = known(self.database)  # None: not read again since (no change seen here)
         if (
             start is None
             or start["status"] != 200
             or size > MAX_BODY
             or scope.get("state", {}).get(PERSONAL)
             or any(name.lower() == b"set-cookie" for name, _ in start.get("headers", []))
-            or after is None
-            or (version is not None and version != after)
+            or (after is not None and after != version)
         ):
             return
+        if INDEXES.peek(self.database) is None:  # once: its deadlines bound every page
+            await run_in_threadpool(self._load_index)
         until = valid_until(now, self.database)
-        self._store(key, Kept(after, made, now, until, start, b"".join(chunks)))
+        self._store(key, Kept(version, made, now, until, start, b"".join(chunks)))
 
     def _store(self, key: tuple[str, bytes, str], kept: Kept) -> None:
         if kept.valid_until <= kept.valid_from:
