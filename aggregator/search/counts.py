@@ -308,7 +308,12 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
         func.coalesce(Posting.salary_max, Posting.salary_min), Posting.safety_relevance,
         Posting.deadline_rolling,
     ]  # fmt: skip
-    stmt = select(*columns).outerjoin(Organization, Organization.id == Posting.organization_id)
+    # Postings hidden by visitors' reports are in no list (db.visibility): in no count.
+    stmt = (
+        select(*columns)
+        .outerjoin(Organization, Organization.id == Posting.organization_id)
+        .where(Posting.hidden.is_(False))
+    )
     every: list[int] = []
     for row in session.execute(stmt):
         pid = row[0]

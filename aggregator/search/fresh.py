@@ -27,7 +27,8 @@ _SQLITE_FINGERPRINT = text(
     "SELECT (SELECT count(*) FROM postings), (SELECT max(id) FROM postings),"
     " (SELECT max(rowid) FROM posting_tags), (SELECT max(id) FROM posting_changes),"
     " (SELECT max(id) FROM posting_sources),"
-    " (SELECT count(*) FROM postings WHERE status = 'open')"
+    " (SELECT count(*) FROM postings WHERE status = 'open'),"
+    " (SELECT count(*) FROM postings WHERE hidden)"
 )
 # PostgreSQL: the row counts of inserts, updates and deletes (reported at commit, about
 # a second late) besides what new rows show at once.
@@ -36,7 +37,8 @@ _PG_FINGERPRINT = text(
     " (SELECT max(id) FROM posting_changes), (SELECT max(id) FROM posting_sources),"
     " (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables"
     "  WHERE relname IN ('postings', 'posting_tags', 'posting_sources', 'organizations')),"
-    " (SELECT count(*) FROM postings WHERE status = 'open')"
+    " (SELECT count(*) FROM postings WHERE status = 'open'),"
+    " (SELECT count(*) FROM postings WHERE hidden)"
 )
 
 
@@ -62,8 +64,9 @@ def database_key(session: Session) -> str:
 
 def fingerprint(session: Session) -> tuple[Any, ...]:
     """Cheap signs that postings changed, each read from an index or a statistic: new
-    postings, tags, listings, tracked changes (title, deadline, ...) and open postings.
-    Read again when older than :data:`CHECK_INTERVAL` or after a commit here."""
+    postings, tags, listings, tracked changes (title, deadline, ...), open postings and
+    postings hidden by visitors' reports. Read again when older than
+    :data:`CHECK_INTERVAL` or after a commit here."""
     key = database_key(session)
     held = known(key)
     if held is not None:
