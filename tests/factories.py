@@ -72,7 +72,8 @@ def make_posting(
         if source_key:
             source = session.query(Source).filter_by(key=source_key).one_or_none()
             if source is None:
-                source = Source(key=source_key, platform="test")
+                # A source belongs to the organization it lists, as the registry makes it.
+                source = Source(key=source_key, platform="test", organization=posting.organization)
                 session.add(source)
             posting.sources = [
                 PostingSource(source=source, external_id=str(n), url=url, first_seen_at=now)

@@ -154,6 +154,12 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert "duplicates merged: 6 postings" in out
     assert "digest files written: 3" in out
     assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
+    assert re.search(
+        r"^shared by the community: approved submission 1: Evals Research Resident · "
+        r"Open Evals Collective \(http://127\.0\.0\.1:\d+/postings/\d+\)$",
+        out,
+        re.M,
+    ), out
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
         assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
     web_url = re.search(
@@ -171,9 +177,9 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
                     .group_by(Source.platform)
                 ).all()
             )
-            assert per_platform == platforms
+            assert per_platform == {**platforms, "community": 1}  # the approved shared link
             total = session.scalar(select(func.count(Posting.id)))
-            assert total == sum(platforms.values()) - 6  # six ATS postings also on 80k
+            assert total == sum(platforms.values()) - 6 + 1  # six ATS postings also on 80k
             merged = session.scalars(
                 select(Posting).where(
                     Posting.title == "Research Engineer, Interpretability",

@@ -401,3 +401,41 @@ class ProgramNotice(Base):
 
     follow: Mapped[ProgramFollow] = relationship()
     cycle: Mapped[ProgramCycle] = relationship()
+
+
+SUBMISSION_STATUSES = ("pending", "approved", "rejected")
+
+
+class Submission(Base):
+    """A link someone shared ("submit an opportunity"), fetched, classified and queued
+    until a maintainer approves it (it becomes a posting of the community source) or
+    rejects it (its canonical URL is then refused if submitted again).
+
+    ``raw`` is the fetched page as a :class:`aggregator.items.RawPosting` dict; ``title``,
+    ``org_name``, ``role`` and ``deadline`` are what will be published: the fetched and
+    classified values with the maintainer's ``edits`` on top.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_canonical_status", "canonical_url", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    title: Mapped[str] = mapped_column(String(500))
+    org_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40), default="other")
+    safety_relevance: Mapped[str] = mapped_column(String(20), default="adjacent")
+    deadline: Mapped[datetime | None]
+    # A keyed hash of the submitter's address ("cli" from the command line).
+    submitter: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
+
+    posting: Mapped[Posting | None] = relationship()

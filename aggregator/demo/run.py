@@ -4,7 +4,8 @@
 writes ``sources.toml`` (the bundled template pointed at that server) into the demo
 data dir, crawls every demo source with the real spiders and pipeline into a fresh
 SQLite database there, checks two sample programs (MATS open, SPAR expected next
-month: ``programs.toml`` in the data dir, MATS's page read from the server), signs up
+month: ``programs.toml`` in the data dir, MATS's page read from the server), shares
+one link that no source lists (served by the same server) and approves it, signs up
 three confirmed sample subscribers (the personas of the domain reference), sends their
 weekly digests to the outbox and returns a :class:`DemoReport`. Nothing leaves
 127.0.0.1: the database and mail settings of the caller are replaced by the demo's own
@@ -30,6 +31,7 @@ from aggregator.db.models import Posting, PostingSource, PostingTag, Source, utc
 from aggregator.demo.server import DemoServer, data_dir
 from aggregator.errors import UserError
 from aggregator.settings import Settings, ensure_data_dir
+from aggregator.store.employers import COMMUNITY_SOURCE
 
 DB_NAME = "aisafety-jobs.db"
 #: what a run creates in the data dir, removed first so that every run starts fresh
@@ -80,6 +82,7 @@ class DemoReport:
     digests: list[Path] = field(default_factory=list)
     subscribers: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
+    shared: str = ""
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -93,6 +96,7 @@ class DemoReport:
         out += [f"  {role:<20} {n}" for role, n in sorted(self.by_role.items(), key=_desc)]
         out.append(f"duplicates merged: {self.merged} postings listed by more than one source")
         out.append(f"programs: {', '.join(self.programs)} (see /programs)")
+        out.append(f"shared by the community: {self.shared}")
         out.append(f"subscribers: {', '.join(self.subscribers)}")
         out.append(f"digest files written: {len(self.digests)} in {self.outbox}")
         out += [f"  {p.name}" for p in self.digests]
@@ -225,6 +229,30 @@ def check_demo_programs(
     return out
 
 
+SHARED_PATH = "/community/evals-residency"
+
+
+def share_demo_link(engine: Engine, settings: Settings, payload_url: str) -> str:
+    """One link shared by a person (as the web form or ``submit`` would) and approved by
+    a maintainer: a posting of the community source; the summary line describes it."""
+    from aggregator.crawl.submit import share_link
+    from aggregator.store.submissions import approve
+
+    with session_factory(engine)() as session:
+        shared = share_link(
+            settings, session, payload_url + SHARED_PATH, "[sample data] seen in a Slack workspace",
+            submitter="demo",
+        )  # fmt: skip
+        if shared.submission is None:
+            raise UserError(f"the demo's shared link was not queued ({shared.outcome})")
+        posting = approve(session, shared.submission.id, utcnow())
+        session.commit()
+        return (
+            f"approved submission {shared.submission.id}: {posting.title} · {posting.org_name}"
+            f" ({settings.base_url}/postings/{posting.id})"
+        )
+
+
 def subscribe_personas(engine: Engine, settings: Settings) -> list[str]:
     from aggregator.subscriptions import ProfileInput, subscribe
 
@@ -265,7 +293,8 @@ def collect(engine: Engine, report: DemoReport) -> None:
             .having(func.count(func.distinct(PostingSource.source_id)) > 1)
         )
         report.merged = session.scalar(select(func.count()).select_from(multi.subquery())) or 0
-        for source in session.scalars(select(Source)):
+        crawled = select(Source).where(Source.key != COMMUNITY_SOURCE)  # listed on its own line
+        for source in session.scalars(crawled):
             items = session.scalar(select(func.count()).where(PostingSource.source_id == source.id))
             status = "success" if source.last_success_at else "failed"
             report.sources[source.key] = (source.platform, status, items or 0)
@@ -310,6 +339,8 @@ def run_demo(
         engine = open_database(settings)
         echo("crawling the demo sources with the real spiders…")
         crawl(settings, sources_file)
+        echo("sharing a link and approving it…")
+        report.shared = share_demo_link(engine, settings, payload_url)
         echo("checking the sample programs…")
         report.programs = check_demo_programs(engine, settings, folder, payload_url, utcnow())
         report.subscribers = subscribe_personas(engine, settings)

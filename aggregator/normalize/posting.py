@@ -38,6 +38,9 @@ from aggregator.normalize.text import (
 )
 from aggregator.normalize.urls import canonical_url
 
+# ``extras`` key of a role a maintainer chose for a shared link (it beats the classifier).
+ROLE_OVERRIDE = "maintainer_role"
+
 
 class InvalidItem(UserError):
     """A source record that cannot become a posting (no title, no usable URL...)."""
@@ -213,6 +216,10 @@ def normalize(
         taxonomy=taxonomy,
     )
     labels = _classification_fields(result)
+    chosen = raw.extras.get(ROLE_OVERRIDE) if isinstance(raw.extras, dict) else None
+    if isinstance(chosen, str) and chosen in getattr(taxonomy, "roles", ()):
+        others = [r for r in labels["roles"] if r["role"] != chosen]
+        labels.update(role=chosen, roles=[{"role": chosen, "confidence": 1.0}, *others])
     normalized_title = normalize_title(title)
     apply_url = http_url(raw.apply_url)
     # A forum announcement stands for the page it points to: deduplicated by that page, it

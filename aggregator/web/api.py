@@ -22,6 +22,7 @@ from aggregator.search import (
 from aggregator.search import get_posting as load_posting
 from aggregator.search.counts import count_index, count_matching, facet_counts
 from aggregator.search.fresh import fingerprint
+from aggregator.store.employers import source_name
 from aggregator.web import dataset
 from aggregator.web.deps import db_session
 from aggregator.web.health import sources_with_counts
@@ -41,6 +42,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 class SourceListing(BaseModel):
     source: str = Field(description="Key of the source that lists the posting.")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
     platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
     url: str = Field(description="The posting at this source.")
     first_seen_at: datetime = Field(description="When this source first listed it (UTC).")
@@ -108,6 +112,9 @@ class FacetsOut(BaseModel):
 
 class SourceOut(BaseModel):
     key: str = Field(description="The source's key (the `source` filter's value).")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
     platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
     organization: str | None = Field(description="The organization the source belongs to.")
     enabled: bool = Field(description="Whether the source is crawled.")
@@ -174,6 +181,7 @@ def posting_detail(
         listings=[
             {
                 "source": ps.source.key,
+                "name": source_name(ps.source),
                 "platform": ps.source.platform,
                 "url": ps.url,
                 "first_seen_at": ps.first_seen_at,
@@ -205,6 +213,7 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
     return [
         {
             "key": s.key,
+            "name": source_name(s),
             "platform": s.platform,
             "organization": s.organization.name if s.organization else None,
             "enabled": s.enabled,

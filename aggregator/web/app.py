@@ -82,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
         pages,
         programs,
         reports,
+        submissions,
         subscribe,
     )
 
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
     app.state.report_limiter = RateLimiter(settings.report_rate_limit)
+    app.state.submit_limiter = RateLimiter(settings.submit_rate_limit)
     # Innermost of the three: keyed on the query as DropEmptyParams leaves it, under the
     # security headers and the visitor's cookie.
     app.add_middleware(ResponseCache, sessions=app.state.sessions)
@@ -152,4 +154,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(submissions.router)
     return app
