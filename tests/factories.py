@@ -73,9 +73,7 @@ def make_posting(
             source = session.query(Source).filter_by(key=source_key).one_or_none()
             if source is None:
                 # A source belongs to the organization it lists, as the registry makes it.
-                source = Source(
-                    key=source_key, platform="test", organization=posting.organization
-                )
+                source = Source(key=source_key, platform="test", organization=posting.organization)
                 session.add(source)
             posting.sources = [
                 PostingSource(source=source, external_id=str(n), url=url, first_seen_at=now)
