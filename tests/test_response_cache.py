@@ -4,10 +4,12 @@ token each get their own answer."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -119,3 +121,25 @@ def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
     with TestClient(app) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "token 1"
         assert client.get("/").text == "token 2"
+
+
+def test_visitors_asking_at_once_wait_for_one_build(engine: Engine) -> None:
+    built = []
+    inner = FastAPI()
+
+    @inner.get("/")
+    async def slow() -> HTMLResponse:
+        built.append(1)
+        await asyncio.sleep(0.2)
+        return HTMLResponse("the page")
+
+    app = ResponseCache(inner, sessions=sessionmaker(engine))
+
+    async def visitors() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            pages = await asyncio.gather(*(client.get("/") for _ in range(5)))
+        return [page.text for page in pages]
+
+    assert asyncio.run(visitors()) == ["the page"] * 5
+    assert built == [1]

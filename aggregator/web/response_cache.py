@@ -18,6 +18,7 @@ built afresh (``bench/web.py`` measures the uncached cost that way).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
 from collections import OrderedDict
@@ -91,6 +92,7 @@ class ResponseCache:
         with sessions() as session:
             self.database = database_key(session)
         self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
+        self._building: dict[tuple[str, bytes, str], asyncio.Future[None]] = {}
         self._bytes = 0
         _CACHES.add(self)
 
@@ -108,21 +110,41 @@ class ResponseCache:
         version = known(self.database)
         if version is None:  # at most once a second (or after a commit here)
             version = await run_in_threadpool(self._read_fingerprint)
-        now = clock.now()
+        if not refresh:
+            if await self._send_kept(key, version, send):
+                return
+            building = self._building.get(key)
+            if building is not None:
+                # The same page is being built (many visitors as a minute turns): wait
+                # for it rather than build it again alongside.
+                await asyncio.shield(building)
+                if await self._send_kept(key, version, send):
+                    return
+        done = asyncio.get_running_loop().create_future()
+        self._building.setdefault(key, done)
+        try:
+            await self._build(scope, receive, send, key, version, clock.now())
+        finally:
+            if self._building.get(key) is done:
+                del self._building[key]
+            done.set_result(None)
+
+    async def _send_kept(self, key: tuple[str, bytes, str], version: Any, send: Send) -> bool:
+        """Send the kept response of ``key`` if it still stands; whether it did."""
         kept = self._kept.get(key)
+        now = clock.now()
         if (
-            kept is not None
-            and not refresh
-            and version == kept.version
-            and kept.valid_from <= now < kept.valid_until
-            and time.monotonic() - kept.made < MAX_AGE
+            kept is None
+            or version != kept.version
+            or not kept.valid_from <= now < kept.valid_until
+            or time.monotonic() - kept.made >= MAX_AGE
         ):
-            self._kept.move_to_end(key)
-            # A copy: outer middleware adds headers (a visitor's cookie) to the message.
-            await send({**kept.start, "headers": list(kept.start["headers"])})
-            await send({"type": "http.response.body", "body": kept.body})
-            return
-        await self._build(scope, receive, send, key, version, now)
+            return False
+        self._kept.move_to_end(key)
+        # A copy: outer middleware adds headers (a visitor's cookie) to the message.
+        await send({**kept.start, "headers": list(kept.start["headers"])})
+        await send({"type": "http.response.body", "body": kept.body})
+        return True
 
     def _read_fingerprint(self) -> tuple[Any, ...]:
         with self.sessions() as session:
