@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from aggregator import clock
 from aggregator.search import fresh
+from aggregator.web import response_cache
 from aggregator.web.response_cache import ResponseCache, mark_personal
 from aggregator.web.security import CSRF_COOKIE
 from tests.factories import make_posting
@@ -143,3 +144,30 @@ def test_visitors_asking_at_once_wait_for_one_build(engine: Engine) -> None:
 
     assert asyncio.run(visitors()) == ["the page"] * 5
     assert built == [1]
+
+
+def test_an_old_page_is_sent_once_more_while_built_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(response_cache, "FRESH_FOR", 0.0)  # every kept page is old
+    built = []
+    inner = FastAPI()
+
+    @inner.get("/")
+    async def page() -> HTMLResponse:
+        built.append(1)
+        return HTMLResponse(f"build {len(built)}")
+
+    app = ResponseCache(inner, sessions=sessionmaker(engine))
+
+    async def visits() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            texts = []
+            for _ in range(3):
+                texts.append((await client.get("/")).text)
+                await asyncio.sleep(0.05)  # the background build finishes
+        return texts
+
+    assert asyncio.run(visits()) == ["build 1", "build 1", "build 2"]
+    assert len(built) == 3  # the third visit also started a build in the background
