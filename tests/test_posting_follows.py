@@ -138,12 +138,14 @@ def test_follow_forms_on_organization_and_posting_pages(
 ) -> None:
     lab = org(session, "lab", "Lab")
     posting = make_posting(session, title="Scholar", organization_id=lab.id, org="Lab",
-                           mentors=["Ada Lovelace"], teams=["Alignment team"])  # fmt: skip
+                           mentors=["Ada Lovelace"], teams=["Alignment team"],
+                           programs=["mats"])  # fmt: skip
     session.commit()
     page = client.get("/orgs/lab")
     assert 'action="/follows"' in page.text and "Email me each new opening of Lab" in page.text
     one = client.get(f"/postings/{posting.id}")
     assert "the mentor Ada Lovelace" in one.text and "the team Alignment team" in one.text
+    assert 'href="/programs/mats"' in one.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf
     form = {"kind": "mentor", "name": "Ada Lovelace", "email": "a@example.org"}
