@@ -38,10 +38,10 @@ from aggregator.db.models import (
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import build_message, domain_of, valid_address
+from aggregator.programs import optin
 from aggregator.programs.delivery import NoticeReport, deliver
-from aggregator.programs.follows import send_confirmation
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token, link
+from aggregator.tokens import link
 
 logger = logging.getLogger(__name__)
 #: how far back a new posting may have been first seen (a follower confirmed long ago is
@@ -111,35 +111,17 @@ def follow(
     else:  # pending again or stopped: a fresh link, older links stop working
         row.status, row.token_version, row.created_at = "pending", row.token_version + 1, utcnow()
     session.commit()
-    send_confirmation(settings, confirmation_message(settings, row))
-    return row
-
-
-def _from_token(session: Session, settings: Settings, purpose: str, token: str) -> PostingFollow:
-    follow_id, version = decode_token(settings, purpose, token)
-    row = session.get(PostingFollow, follow_id)
-    if row is None or (purpose == "watch" and row.token_version != version):
-        raise InvalidToken("this link is no longer valid")
+    optin.send_confirmation(settings, confirmation_message(settings, row))
     return row
 
 
 def confirm_follow(session: Session, settings: Settings, token: str) -> PostingFollow:
-    row = _from_token(session, settings, "watch", token)
-    if row.status == "stopped":
-        raise InvalidToken("this link is no longer valid: please follow again")
-    if row.status == "pending":
-        row.status, row.confirmed_at = "active", utcnow()
-        session.commit()
-    return row
+    return optin.confirm(session, settings, PostingFollow, "watch", token)
 
 
 def stop_follow(session: Session, settings: Settings, token: str) -> PostingFollow:
     """Stop a follow by its stop link (any version: a page saying "stopped" must be true)."""
-    row = _from_token(session, settings, "unwatch", token)
-    if row.status != "stopped":
-        row.status = "stopped"
-        session.commit()
-    return row
+    return optin.stop(session, settings, PostingFollow, "unwatch", token)
 
 
 def matches(row: PostingFollow, posting: Posting) -> bool:
