@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 
 from aggregator.cli.main import app
 from aggregator.crawl.registry import SourceConfig, sync_registry
-from aggregator.crawl.submit import share_link
+from aggregator.crawl.runner import fetch_sources
+from aggregator.crawl.submit import page_source, share_link
 from aggregator.db.models import Posting, Submission
 from aggregator.items import RawPosting
 from aggregator.settings import Settings
@@ -165,26 +166,36 @@ def test_json_ld_is_used_and_a_later_crawl_merges(fast: Settings, session: Sessi
     assert postings[0].description_text == "Fellowship."  # the employer's listing wins
 
 
-@pytest.mark.parametrize(
-    ("path", "reply", "expected"),
-    [
-        ("/gone", None, "HTTP 404"),
-        ("/data.json", Reply(b"{}", content_type="application/json"), "not an HTML page"),
-        ("/big", Reply(b"<html>" + b"x" * (3 * 1024 * 1024), content_type=HTML), "size limit"),
-        ("/slow", Reply(JOB_PAGE, content_type=HTML, delay=3.0), "timed out"),
-        ("/private/job", Reply(JOB_PAGE, content_type=HTML), "robots.txt"),
-    ],
-)
-def test_fetch_errors_are_one_clear_line(
-    fast: Settings, session: Session, path: str, reply: Reply | None, expected: str
-) -> None:
-    quick = replace(fast, download_timeout_seconds=0.5)
+FAILING_PAGES = {
+    "/gone": (None, "HTTP 404 from"),
+    "/data.json": (Reply(b"{}", content_type="application/json"), "not an HTML page"),
+    "/big": (Reply(b"<html>" + b"x" * (3 * 1024 * 1024), content_type=HTML), "size limit"),
+    "/slow": (Reply(JOB_PAGE, content_type=HTML, delay=3.0), "timed out"),
+    "/private/job": (Reply(JOB_PAGE, content_type=HTML), "Forbidden by robots.txt"),
+}
+
+
+def test_fetch_errors_are_one_clear_line(fast: Settings, session: Session) -> None:
+    """404, non-HTML, oversize, timeout and robots.txt: one line each, nothing queued.
+    The pages are fetched in one crawl subprocess; one goes through ``share_link``."""
+    quick = replace(fast, download_timeout_seconds=0.5, crawl_concurrency=1)
     robots = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-    routes = {"/robots.txt": robots, **({path: reply} if reply else {})}
-    with serve(routes) as server, pytest.raises(SubmissionRefused) as caught:
-        share_link(quick, session, server.base + path, submitter="test")
-    message = str(caught.value)
-    assert expected in message and "\n" not in message, message
+    routes = {path: reply for path, (reply, _) in FAILING_PAGES.items() if reply}
+    with serve({"/robots.txt": robots, **routes}) as server:
+        configs = [page_source(server.base + path, key=f"page_{i}")
+                   for i, path in enumerate(FAILING_PAGES)]  # fmt: skip
+        results = fetch_sources(quick, configs)
+        with pytest.raises(SubmissionRefused) as caught:
+            share_link(quick, session, server.base + "/gone", submitter="test")
+    for config, (_, expected) in zip(configs, FAILING_PAGES.values(), strict=True):
+        result = results[config.key]
+        message = str(result["message"])
+        assert result["status"] == "failed" and not result["items"], result
+        assert expected in message and "\n" not in message, message
+    refused = str(caught.value)
+    assert (
+        refused.startswith(f"could not read {server.base}/gone: HTTP 404") and "\n" not in refused
+    )
     assert session.scalar(select(Submission)) is None
 
 
