@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
+from aggregator import clock
 from aggregator.cli.main import app
 from aggregator.crawl.registry import SourceConfig, sync_registry
 from aggregator.crawl.runner import fetch_sources
@@ -208,10 +209,32 @@ def test_bad_links_and_edits_are_one_line(session: Session, fast: Settings) -> N
     with pytest.raises(Exception, match="no submission 99"):
         edit(session, 99, {"title": "x"})
     with pytest.raises(Exception, match="no submission 99"):
-        reject(session, 99, "", fast_now())
+        reject(session, 99, "", clock.now())
 
 
-def fast_now():  # type: ignore[no-untyped-def]
-    from aggregator import clock
+def test_maintainer_edits_win_and_survive_reclassify(session: Session) -> None:
+    from aggregator.store.reclassify import reclassify
+    from aggregator.store.submissions import enqueue
 
-    return clock.now()
+    page = RawPosting(
+        source_key="community", external_id="https://example.org/jobs/ops",
+        org="example.org", title="Operations Lead",
+        url="https://example.org/jobs/ops",
+        description_html="<p>Run operations for an AI safety research team.</p>",
+    )  # fmt: skip
+    now = clock.now()
+    queued = enqueue(session, page.url, "  via a newsletter ", page, "test", now)
+    assert queued.role != "fellowship" and queued.notes == "via a newsletter"
+    edit(
+        session, queued.id, {"org": "Example Org", "role": "fellowship", "title": "Operations Lead"}
+    )
+    assert sorted(queued.edits) == ["org", "role"]  # an unchanged title is not an edit
+    with pytest.raises(Exception, match="deadline must be a date"):
+        edit(session, queued.id, {"deadline": "next week"})
+    posting = approve(session, queued.id, now)
+    session.commit()
+    assert (posting.org_name, posting.role) == ("Example Org", "fellowship")
+    reclassify(session)
+    session.commit()
+    session.expire_all()
+    assert session.get(Posting, posting.id).role == "fellowship"  # type: ignore[union-attr]
