@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,14 +16,12 @@ from typer.testing import CliRunner, Result
 
 from aggregator import clock
 from aggregator.cli.main import app
-from aggregator.crawl.registry import SourceConfig, sync_registry
-from aggregator.crawl.runner import fetch_sources
+from aggregator.crawl.runner import crawl_sources, fetch_sources
 from aggregator.crawl.submit import page_source, share_link
 from aggregator.db.models import Posting, Submission
 from aggregator.items import RawPosting
 from aggregator.settings import Settings
 from aggregator.store.employers import source_name
-from aggregator.store.ingest import ingest_items
 from aggregator.store.submissions import (
     COMMUNITY_NAME,
     SubmissionRefused,
@@ -31,7 +30,7 @@ from aggregator.store.submissions import (
     edit,
     reject,
 )
-from tests.crawl_server import Reply, serve
+from tests.crawl_server import Reply, registry, serve
 from tests.test_crawl_e2e import ROBOTS, cli_env
 
 __all__ = ["cli_env"]
@@ -123,48 +122,45 @@ def _round_trip(runner: CliRunner, cli_env: list[str], server: Any, session: Ses
     assert f"already listed as posting {posting.id}" in listed.output, said(listed)
 
 
-def test_json_ld_is_used_and_a_later_crawl_merges(fast: Settings, session: Session) -> None:
+def test_json_ld_is_used_and_a_later_crawl_merges(
+    fast: Settings, session: Session, tmp_path: Path
+) -> None:
     job = {
         "title": "AI Safety Fellow",
         "hiringOrganization": {"@type": "Organization", "name": "Safety Institute"},
         "description": "<p>A six-month research fellowship on AI control.</p>",
         "validThrough": "2027-03-01",
     }
-    with serve({"/robots.txt": ROBOTS}) as server:
+    listing = b'<html><body><a href="/careers/fellow">AI Safety Fellow</a></body></html>'
+    routes = {
+        "/robots.txt": ROBOTS,
+        "/careers/fellow": Reply(json_ld_page(job), content_type=HTML),
+    }
+    with serve(routes) as server:
         url = f"{server.base}/careers/fellow"
-        server.routes[url.removeprefix(server.base)] = Reply(json_ld_page(job), content_type=HTML)
         shared = share_link(fast, session, url, submitter="test")
-    assert shared.outcome == "queued" and shared.submission is not None
-    submission = shared.submission
-    assert (submission.title, submission.org_name) == ("AI Safety Fellow", "Safety Institute")
-    assert submission.deadline is not None and submission.deadline.year == 2027
-    posting = approve(session, submission.id, submission.created_at)
-    session.commit()
-    # The employer's own board lists the same page later: one posting, both sources.
-    [board] = sync_registry(
-        session,
-        [
-            SourceConfig(
-                key="safety_institute",
-                org="Safety Institute",
-                org_type="nonprofit",
-                platform="greenhouse",
-                token="si",
-            )
-        ],
-    ).values()
-    crawled = RawPosting(
-        source_key="safety_institute", external_id="77", org="Safety Institute",
-        title="AI Safety Fellow", url=url, description_html="<p>Fellowship.</p>",
-    )  # fmt: skip
-    result = ingest_items(session, board, [crawled], complete=True)
-    session.commit()
-    assert result.new == 0
+        assert shared.outcome == "queued" and shared.submission is not None
+        submission = shared.submission
+        assert (submission.title, submission.org_name) == ("AI Safety Fellow", "Safety Institute")
+        assert submission.deadline is not None and submission.deadline.year == 2027
+        posting = approve(session, submission.id, submission.created_at)
+        session.commit()
+        # The employer's own careers page is crawled later and lists the same page.
+        routes["/careers/"] = Reply(listing, content_type=HTML)
+        sources = registry(
+            tmp_path, server.base,
+            [{"key": "safety_institute", "org": "Safety Institute", "platform": "jsonld",
+              "path": "/careers/", "link_pattern": "/careers/fellow"}],
+        )  # fmt: skip
+        [result] = crawl_sources(fast, sources_file=sources)
+    assert result.status == "success", result
+    session.expire_all()
     postings = session.scalars(select(Posting)).all()
-    assert [p.id for p in postings] == [posting.id]
+    assert [p.id for p in postings] == [posting.id]  # one posting, both sources
     names = sorted(source_name(ps.source) for ps in postings[0].sources)
     assert names == sorted([COMMUNITY_NAME, "Safety Institute careers"])
-    assert postings[0].description_text == "Fellowship."  # the employer's listing wins
+    assert postings[0].organization is not None
+    assert postings[0].organization.name == "Safety Institute"
 
 
 FAILING_PAGES = {
