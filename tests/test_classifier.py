@@ -263,7 +263,7 @@ RELEVANCE_CASES = [
         "What should a good penalty look like?",
         "Impact measures try to keep an agent corrigible; Goodhart's law warns that any "
         "proxy breaks, and instrumental convergence says why.",
-        "LessWrong",
+        "A Personal Blog",
         None,
         None,
         "adjacent",

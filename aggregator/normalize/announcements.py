@@ -75,6 +75,11 @@ BODY_CUES: dict[str, float] = {
     "(?:applications?|apply|deadline)": 1,
     "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
     "(?:i|we) (?:ran|organi[sz]ed|attended|participated in)": -1,
+    # How to take part: a form to fill in, hours a week, what participants will do.
+    "fill (?:out|in)": 2,
+    "join us": 1,
+    "(?:hours?|days?) (?:a|per) week": 1,
+    "participants will": 1,
     # A deadline with its date: announcements give one, essays about programs rarely do.
     "(?:deadline|apply by|apply before|applications? (?:close|closes|are due|due)|due by|"
     "submit by)[^.;]{0,40}?(?:" + _DAY + ")": 3,
