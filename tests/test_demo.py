@@ -229,3 +229,24 @@ def test_demo_refuses_a_port_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+def test_the_summary_labels_roles_as_everywhere_else(tmp_path: Path) -> None:
+    from aggregator.demo.run import DemoReport
+    from aggregator.presentation.labels import label
+    from aggregator.settings import Settings
+
+    report = DemoReport(
+        data_dir=tmp_path,
+        sources_file=tmp_path / "sources.toml",
+        database=tmp_path / "db",
+        outbox=tmp_path / "outbox",
+        web_url="http://127.0.0.1:1/",
+        payload_url="http://127.0.0.1:2/",
+        settings=Settings(),
+        by_role={"phd_or_postdoc": 2, "research_engineer": 3},
+    )
+    lines = report.lines()
+    assert f"  {label('research_engineer', 'role'):<28} 3" in lines
+    assert any(line.strip().startswith(label("phd_or_postdoc", "role")) for line in lines)
+    assert not any("phd_or_postdoc" in line for line in lines)
