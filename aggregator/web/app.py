@@ -73,7 +73,16 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
+    from aggregator.web import (
+        api,
+        api_docs,
+        feeds,
+        manage,
+        pages,
+        programs,
+        reports,
+        subscribe,
+    )
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -91,7 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="aisafety-jobs",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # aggregator.web.api_docs serves /api/docs without script
         redoc_url=None,
     )
     app.state.settings = settings
@@ -131,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         log(logger, logging.ERROR, "web.error", path=request.url.path, error=repr(exc))
         return _error(request, 500, "Something went wrong on our side; please try again.")
 
+    app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(subscribe.router)

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -20,11 +20,18 @@ from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
 from aggregator.search import PostingFilter, search_postings
+from aggregator.web.api import ERRORS
 from aggregator.web.deps import db_session
 from aggregator.web.query_params import posting_filter
 from aggregator.web.render import filter_url, safe_url
+from aggregator.web.strict_params import reject_unknown_params
 
-router = APIRouter(prefix="/feeds", include_in_schema=False)
+router = APIRouter(
+    prefix="/feeds",
+    tags=["feeds"],
+    responses=ERRORS,
+    dependencies=[Depends(reject_unknown_params)],
+)
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -133,7 +140,20 @@ def _base(request: Request) -> str:
     return str(request.app.state.settings.base_url).rstrip("/")
 
 
-@router.get("/postings.atom")
+def _document(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    # The response class stays plain Response (no media type of its own), so that FastAPI
+    # documents the feed's type for 200 and keeps JSON for the error responses.
+    return {
+        200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+    }
+
+
+@router.get(
+    "/postings.atom",
+    response_class=Response,
+    summary=f"Atom feed of the newest {FEED_SIZE} postings matching the filter",
+    responses=_document("application/atom+xml", "An Atom 1.0 feed."),
+)
 def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     items = search_postings(session, replace(f, sort="newest"), limit=FEED_SIZE).items
@@ -141,7 +161,12 @@ def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Respon
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-@router.get("/deadlines.ics")
+@router.get(
+    "/deadlines.ics",
+    response_class=Response,
+    summary="iCalendar of the application deadlines of matching postings (next year)",
+    responses=_document("text/calendar", "An iCalendar file, one all-day event per deadline."),
+)
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
