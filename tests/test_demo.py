@@ -24,6 +24,7 @@ from aggregator.crawl.registry import parse_registry
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, Subscriber
 from aggregator.demo.run import PERSONAS, reset_data_dir
 from aggregator.demo.server import DemoServer, data_dir, render
+from aggregator.presentation.labels import label
 from spiders.platforms import discover_platforms
 
 NOW = datetime(2027, 3, 1, 10, tzinfo=UTC)
@@ -155,7 +156,8 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert "digest files written: 3" in out
     assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
-        assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
+        shown = re.escape(label(role, "role"))  # labelled as everywhere else
+        assert re.search(rf"^\s+{shown}\s+\d+$", out, re.M), role
     web_url = re.search(
         r"^web UI \(the digests link to it\): (http://127\.0\.0\.1:\d+)$", out, re.M
     )
@@ -233,7 +235,6 @@ def test_demo_refuses_a_port_in_use(tmp_path: Path) -> None:
 
 def test_the_summary_labels_roles_as_everywhere_else(tmp_path: Path) -> None:
     from aggregator.demo.run import DemoReport
-    from aggregator.presentation.labels import label
     from aggregator.settings import Settings
 
     report = DemoReport(
