@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from aggregator import clock
+from aggregator.db import bulk
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Base, Posting, PostingSource, PostingTag, Source
 from aggregator.db.visibility import deadline_passed
@@ -352,8 +353,8 @@ def _update(run: _Ingest, ps: PostingSource | None, posting: Posting, item: _Ite
 
 
 def _insert_new(run: _Ingest) -> None:
-    """Insert the postings first seen in this batch, their listings and tags (Core
-    ``executemany``: no ORM unit of work for what is known to be new)."""
+    """Insert the postings first seen in this batch, their listings and tags (driver
+    ``executemany``, :mod:`aggregator.db.bulk`: no ORM unit of work for what is new)."""
     news, run.to_insert = run.to_insert, []
     if not news:
         return
@@ -368,8 +369,8 @@ def _insert_new(run: _Ingest) -> None:
         )
         for new in news
     ]
-    statement = POSTINGS.insert().returning(POSTINGS.c.id, sort_by_parameter_order=True)
-    ids = run.session.execute(statement, rows).scalars().all()
+    connection = run.session.connection()
+    ids = bulk.insert_returning_ids(connection, POSTINGS, rows)
     listings: list[dict[str, Any]] = []
     tags: list[dict[str, Any]] = []
     for new, posting_id in zip(news, ids, strict=True):
@@ -394,9 +395,8 @@ def _insert_new(run: _Ingest) -> None:
             {"posting_id": posting_id, "kind": kind, "value": value, "confidence": confidence}
             for (kind, value), confidence in desired_tags(new.data).items()
         ]
-    run.session.execute(LISTINGS.insert(), listings)
-    if tags:
-        run.session.execute(TAGS.insert(), tags)
+    bulk.insert_rows(connection, LISTINGS, listings)
+    bulk.insert_rows(connection, TAGS, tags)
 
 
 def _raw_record(raw: RawPosting) -> dict[str, Any]:
