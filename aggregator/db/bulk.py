@@ -8,7 +8,7 @@ and the driver gets plain tuples or dicts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
@@ -21,14 +21,23 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     keys = list(rows[0])
     dialect = connection.dialect
     compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    processors: dict[str, Callable[[Any], Any] | None] = {
+    processors = {
         key: table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys
     }
-    if compiled.positional:
-        order = list(compiled.positiontup or ())
-        params: list[Any] = [tuple(_bind(processors[k], row[k]) for k in order) for row in rows]
+    positional = compiled.positional
+    order = list(compiled.positiontup or ()) if positional else keys
+    values: list[Any]
+    if positional:
+        values = [[row[k] for k in order] for row in rows]
     else:
-        params = [{k: _bind(processors[k], row[k]) for k in keys} for row in rows]
+        values = [dict(row) for row in rows]  # the caller's rows stay as they were
+    for index, key in enumerate(order):  # one pass per processed column, no call per value
+        process = processors[key]
+        if process is not None:
+            slot: Any = index if positional else key
+            for row_values in values:
+                row_values[slot] = process(row_values[slot])
+    params = [tuple(v) for v in values] if positional else values
     connection.exec_driver_sql(compiled.string, params)
 
 
@@ -49,7 +58,3 @@ def insert_returning_ids(
         return ids
     statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
     return [int(i) for i in connection.execute(statement, list(rows)).scalars()]
-
-
-def _bind(processor: Callable[[Any], Any] | None, value: Any) -> Any:
-    return value if processor is None else processor(value)
