@@ -42,7 +42,12 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "(?:engineer|scientist|researcher|analyst|developer) i",
         "assistant(?! (?:professor|director|general counsel))",
     ),
-    "mid": ("mid[- ]level", "intermediate", "(?:engineer|scientist|researcher|analyst) ii"),
+    "mid": (
+        "mid[- ]level",
+        "intermediate",
+        "(?:engineer|scientist|researcher|analyst) ii",
+        "(?:program|programme|project|projects) managers?",  # coordination, not a team
+    ),
     "senior": (
         "senior",
         "sr\\.?",
@@ -54,6 +59,8 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "team lead",
         "chief of staff",
         "(?:engineer|scientist|researcher|analyst) iii",
+        # A manager title states experience (the guideline's "implied by title").
+        "(?<!program )(?<!programme )(?<!project )(?<!projects )managers?",
     ),
     "lead": (
         "principal",

@@ -26,6 +26,8 @@ from aggregator.normalize.fields import (
     normalize_title,
 )
 from aggregator.normalize.locations import parse_locations
+from aggregator.normalize.mentors import mentor_names, team_names
+from aggregator.normalize.program_calls import ProgramNames, bundled_program_names, program_calls
 from aggregator.normalize.salary import parse_salary
 from aggregator.normalize.taxonomy import load_taxonomy
 from aggregator.normalize.taxonomy_model import Taxonomy
@@ -37,6 +39,9 @@ from aggregator.normalize.text import (
     text_to_html,
 )
 from aggregator.normalize.urls import canonical_url
+
+# ``extras`` key of a role a maintainer chose for a shared link (it beats the classifier).
+ROLE_OVERRIDE = "maintainer_role"
 
 
 class InvalidItem(UserError):
@@ -78,6 +83,11 @@ class NormalizedPosting:
     deadline: datetime | None = None
     deadline_rolling: bool = False
     classification: dict[str, Any] = field(default_factory=dict)
+    # Keys of the programs whose call this is, and the mentors and teams it names
+    # (kept as posting tags: what follows and program detection look up).
+    programs: list[str] = field(default_factory=list)
+    mentors: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
     taxonomy_version: str | None = None
     content_hash: str = ""
 
@@ -169,10 +179,12 @@ def normalize(
     now: datetime | None = None,
     taxonomy: Taxonomy | None = None,
     strict: bool = True,
+    programs: ProgramNames | None = None,
 ) -> NormalizedPosting:
     """Normalize and classify one record; :class:`InvalidItem` when it is unusable.
 
     With ``strict=False`` (the ``classify`` command) a missing org or URL is allowed.
+    ``programs`` is the phrase set of program names (default: ``config/programs.toml``).
     """
     now = now or datetime.now(UTC)
     ident = f"item {str(raw.external_id)[:80]!r}"
@@ -214,6 +226,10 @@ def normalize(
         taxonomy=taxonomy,
     )
     labels = _classification_fields(result)
+    chosen = raw.extras.get(ROLE_OVERRIDE) if isinstance(raw.extras, dict) else None
+    if isinstance(chosen, str) and chosen in getattr(taxonomy, "roles", ()):
+        others = [r for r in labels["roles"] if r["role"] != chosen]
+        labels.update(role=chosen, roles=[{"role": chosen, "confidence": 1.0}, *others])
     normalized_title = normalize_title(title)
     apply_url = http_url(raw.apply_url)
     # A forum announcement stands for the page it points to: deduplicated by that page, it
@@ -247,6 +263,15 @@ def normalize(
         deadline=deadline.when,
         deadline_rolling=deadline.rolling,
         taxonomy_version=None,
+        programs=program_calls(
+            programs or bundled_program_names(),
+            title,
+            description_text,
+            role=labels["role"],
+            forum=announced,
+        ),
+        mentors=mentor_names(description_text),
+        teams=team_names(description_text, department),
         **labels,
     )
     posting.taxonomy_version = _taxonomy_version(taxonomy, posting.classification)

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Row, Select, func, select, text
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 
-from aggregator.db.models import Organization, Posting, PostingSource
+from aggregator.db.models import Organization, Posting, PostingSource, Source
 from aggregator.search.filters import PostingFilter, filter_clauses, tag_plan
 from aggregator.search.keyset import by_relevance, next_cursor, order_and_keyset
 from aggregator.search.text import text_plan
@@ -153,7 +153,9 @@ def get_posting(session: Session, posting_id: int) -> Posting | None:
             selectinload(Posting.tags),
             selectinload(Posting.changes),
             selectinload(Posting.organization),
-            selectinload(Posting.sources).selectinload(PostingSource.source),
+            selectinload(Posting.sources)
+            .selectinload(PostingSource.source)
+            .selectinload(Source.organization),
         )
     )
 

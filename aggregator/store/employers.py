@@ -20,6 +20,10 @@ from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
 from spiders.platforms import board_platforms
 
+# Key and platform of the store's source of approved submissions, and its name for readers.
+COMMUNITY_SOURCE = "community"
+COMMUNITY_NAME = "shared by the community"
+
 
 def is_board(source: Source) -> bool:
     """A second-hand source (job board or feed) rather than the employer's own ATS."""
@@ -29,7 +33,9 @@ def is_board(source: Source) -> bool:
 
 def source_name(source: Source) -> str:
     """How readers know a source: "EA Forum", "80,000 Hours job board", "FAR.AI careers";
-    its key only when it has no organization."""
+    its key only when it has no organization; approved submissions: "shared by the community"."""
+    if source.platform == COMMUNITY_SOURCE:
+        return COMMUNITY_NAME
     org = source.organization
     if org is None:
         return source.key

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from aggregator.db.models import utcnow
 from aggregator.presentation.schema import PostingRecord
 from aggregator.search import (
     MAX_ID,
@@ -19,8 +20,10 @@ from aggregator.search import (
     search_rows,
 )
 from aggregator.search import get_posting as load_posting
-from aggregator.search.counts import count_matching, facet_counts
-from aggregator.search.fresh import fingerprint, forget_on_wipe
+from aggregator.search.counts import count_index, count_matching, facet_counts
+from aggregator.search.fresh import fingerprint
+from aggregator.store.employers import source_name
+from aggregator.web import dataset
 from aggregator.web.deps import db_session
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
@@ -39,6 +42,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 class SourceListing(BaseModel):
     source: str = Field(description="Key of the source that lists the posting.")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
     platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
     url: str = Field(description="The posting at this source.")
     first_seen_at: datetime = Field(description="When this source first listed it (UTC).")
@@ -106,6 +112,9 @@ class FacetsOut(BaseModel):
 
 class SourceOut(BaseModel):
     key: str = Field(description="The source's key (the `source` filter's value).")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
     platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
     organization: str | None = Field(description="The organization the source belongs to.")
     enabled: bool = Field(description="Whether the source is crawled.")
@@ -118,9 +127,6 @@ class SourceOut(BaseModel):
 
 
 EXPORT_PAGE = 500
-# The last full export per database with the fingerprint it was made at (this process).
-_EXPORTS: dict[str, tuple[tuple[Any, ...], list[bytes]]] = {}
-forget_on_wipe(_EXPORTS.clear)
 router = APIRouter(
     prefix="/api",
     tags=["api"],
@@ -175,6 +181,7 @@ def posting_detail(
         listings=[
             {
                 "source": ps.source.key,
+                "name": source_name(ps.source),
                 "platform": ps.source.platform,
                 "url": ps.url,
                 "first_seen_at": ps.first_seen_at,
@@ -206,6 +213,7 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
     return [
         {
             "key": s.key,
+            "name": source_name(s),
             "platform": s.platform,
             "organization": s.organization.name if s.organization else None,
             "enabled": s.enabled,
@@ -234,33 +242,40 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
 def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
     sessions = request.app.state.sessions
     base = _base(request)
-    whole = not f.to_params()  # the whole open dataset: kept per change, sent as is
-    key = str(request.app.state.engine.url)
+    media = "application/x-ndjson"
 
-    def chunks() -> Iterator[bytes]:
+    def lines(session: Session) -> Iterator[bytes]:
+        cursor = None
+        while True:
+            page = search_rows(session, f, limit=EXPORT_PAGE, cursor=cursor)
+            rel = related_values(session, page.items)
+            # One chunk per page: each chunk is a hop to a worker thread and back.
+            yield b"".join(
+                PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
+                for p in page.items
+            )
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+
+    def streamed() -> Iterator[bytes]:
         with sessions() as session:
-            seen = fingerprint(session)
-            kept = _EXPORTS.get(key) if whole else None
-            if kept is not None and kept[0] == seen:
-                yield from kept[1]
-                return
-            made: list[bytes] = []
-            cursor = None
-            while True:
-                page = search_rows(session, f, limit=EXPORT_PAGE, cursor=cursor)
-                rel = related_values(session, page.items)
-                # One chunk per page: each chunk is a hop to a worker thread and back.
-                chunk = b"".join(
-                    PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
-                    for p in page.items
-                )
-                if whole:
-                    made.append(chunk)
-                yield chunk
-                if page.next_cursor is None:
-                    break
-                cursor = page.next_cursor
-            if whole:
-                _EXPORTS[key] = (seen, made)
+            yield from lines(session)
 
-    return StreamingResponse(chunks(), media_type="application/x-ndjson")
+    if f.to_params():
+        return StreamingResponse(streamed(), media_type=media)
+    # The whole open dataset: kept as a file per data version, shared by the workers.
+    folder = request.app.state.settings.data_path / dataset.FOLDER
+    database = str(request.app.state.engine.url)
+    with sessions() as session:
+        version = fingerprint(session)
+        kept = dataset.open_kept(folder, database, version, count_index(session), utcnow())
+    if kept is not None:
+        return StreamingResponse(dataset.send_file(kept), media_type=media)
+
+    def built() -> Iterator[bytes]:
+        made = utcnow()  # before the first page: every status is judged at or after it
+        with sessions() as session:
+            yield from dataset.keep_while_sending(lines(session), folder, database, version, made)
+
+    return StreamingResponse(built(), media_type=media)

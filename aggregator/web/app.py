@@ -23,6 +23,7 @@ from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.web import render
+from aggregator.web.response_cache import ResponseCache
 from aggregator.web.security import CsrfError, RateLimiter, SecurityMiddleware, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -77,10 +78,12 @@ def create_app(settings: Settings) -> FastAPI:
         api,
         api_docs,
         feeds,
+        follows,
         manage,
         pages,
         programs,
         reports,
+        submissions,
         subscribe,
     )
 
@@ -113,6 +116,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
     app.state.report_limiter = RateLimiter(settings.report_rate_limit)
+    app.state.submit_limiter = RateLimiter(settings.submit_rate_limit)
+    # Innermost of the three: keyed on the query as DropEmptyParams leaves it, under the
+    # security headers and the visitor's cookie.
+    app.add_middleware(ResponseCache, sessions=app.state.sessions)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 
@@ -148,4 +155,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(follows.router)
+    app.include_router(submissions.router)
     return app

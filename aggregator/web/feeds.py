@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
@@ -19,7 +18,8 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
-from aggregator.search import PostingFilter, search_postings
+from aggregator.search import PostingFilter, related_values, search_postings, search_rows
+from aggregator.web import ical
 from aggregator.web.api import ERRORS
 from aggregator.web.deps import db_session
 from aggregator.web.query_params import posting_filter
@@ -106,30 +106,37 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-def deadline_calendar(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//aisafety-jobs//deadlines//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"AI safety deadlines: {describe(f)}")
+def deadline_calendar(
+    records: list[PostingRecord], f: PostingFilter, base: str, now: datetime
+) -> bytes:
+    """One all-day event per posting with a deadline, on the deadline's day."""
     host = urlsplit(base).hostname or "localhost"
-    for p in items:
-        r = PostingRecord.of(p, base)
+    stamp = ical.utc_time(now)
+    events = []
+    for r in records:
         if r.deadline is None:
             continue
-        event = Event()
-        event.add("uid", f"deadline-{r.id}@{host}")
-        event.add("dtstamp", now)
         day = r.deadline.date()
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("summary", clean(f"Deadline: {r.title} — {r.org_name}"))
-        event.add("url", r.web_url)
         apply = safe_url(r.apply_url or r.url)
         lines = [summary(r), f"Apply: {apply}", f"Details: {r.web_url}"]
-        event.add("description", clean("\n".join(lines)))
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+        events.append(
+            [
+                f"SUMMARY:{ical.escape(clean(f'Deadline: {r.title} — {r.org_name}'))}",
+                f"DTSTART;VALUE=DATE:{ical.day(day)}",
+                f"DTEND;VALUE=DATE:{ical.day(day + timedelta(days=1))}",
+                f"DTSTAMP:{stamp}",
+                f"UID:deadline-{r.id}@{host}",
+                f"DESCRIPTION:{ical.escape(clean(chr(10).join(lines)))}",
+                "TRANSP:TRANSPARENT",
+                f"URL:{clean(r.web_url)}",
+            ]
+        )
+    properties = [
+        "VERSION:2.0",
+        "PRODID:-//aisafety-jobs//deadlines//EN",
+        f"X-WR-CALNAME:{ical.escape(clean(f'AI safety deadlines: {describe(f)}'))}",
+    ]
+    return ical.calendar(properties, events)
 
 
 FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
@@ -170,8 +177,11 @@ def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Respon
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
-    items = search_postings(session, upcoming, limit=200).items
-    body = deadline_calendar(items, f, _base(request), now)
+    rows = search_rows(session, upcoming, limit=200, now=now).items
+    rel = related_values(session, rows)
+    base = _base(request)
+    records = [PostingRecord.of(row, base, rel[row.id]) for row in rows]
+    body = deadline_calendar(records, f, base, now)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

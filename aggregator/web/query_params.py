@@ -96,9 +96,9 @@ def posting_filter(
         Query(description="open (default), closed, expired or all."),
     ] = "open",
     sort: Annotated[
-        Literal["newest", "deadline", "relevance"],
-        Query(description="Order of the results; relevance needs q."),
-    ] = "newest",
+        Literal["newest", "deadline", "relevance"] | None,
+        Query(description="Order of the results; default: relevance with q, else newest."),
+    ] = None,
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
     fixed_vocabularies = {
