@@ -1,7 +1,7 @@
 """Each listing keeps its normalized record and the taxonomy version it was made with.
 
-Revision ID: 0009_listing_normalized
-Revises: 0008_posted_date_index
+Revision ID: 0012_listing_normalized
+Revises: 0011_posting_follows
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_listing_normalized"
-down_revision: str | None = "0008_posted_date_index"
+revision: str = "0012_listing_normalized"
+down_revision: str | None = "0011_posting_follows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
