@@ -114,7 +114,9 @@ class NormalizedPosting:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(NormalizedPosting))
-_CONTAINER_FIELDS = ("locations", "cities", "countries", "roles", "skills", "classification")
+_CONTAINER_FIELDS = tuple(
+    f.name for f in fields(NormalizedPosting) if f.default_factory in (list, dict)
+)
 _DATETIME_FIELDS = ("posted_at", "source_updated_at", "deadline")
 # Fields whose change a user would notice; they make up the content hash.
 VISIBLE_FIELDS = (
