@@ -153,7 +153,9 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert f"sources crawled: {sources} ({sources} succeeded)" in out
     assert "duplicates merged: 6 postings" in out
     assert "digest files written: 3" in out
-    assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
+    programs = r"^programs: MATS open \(closes [0-9-]+\), Pivotal Research Fellowship expected "
+    assert re.search(programs, out, re.M)
+    assert re.search(r"^program follows: .* follows MATS; 'now open' emails written: 1$", out, re.M)
     assert re.search(
         r"^shared by the community: approved submission 1: Evals Research Resident · "
         r"Open Evals Collective \(http://127\.0\.0\.1:\d+/postings/\d+\)$",
@@ -195,7 +197,12 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     finally:
         engine.dispose()
 
-    digests = sorted((folder / "outbox").glob("*.eml"))
+    (opened,) = sorted((folder / "outbox").glob("program-notice.*.eml"))
+    notice = message_from_bytes(opened.read_bytes(), policy=policy.default)
+    assert str(notice["To"]) == PERSONAS[0].email
+    assert str(notice["Subject"]).startswith("MATS is open: applications close ")
+    assert str(notice["List-Unsubscribe"]).startswith(f"<{web_url.group(1)}/unfollow/")
+    digests = sorted(set((folder / "outbox").glob("*.eml")) - {opened})
     assert len(digests) == 3 and not (folder / "outbox" / "stale.eml").exists()
     recipients = set()
     for path in digests:

@@ -403,6 +403,61 @@ class ProgramNotice(Base):
     cycle: Mapped[ProgramCycle] = relationship()
 
 
+FOLLOW_KINDS = ("organization", "mentor", "team")
+
+
+class PostingFollow(Base):
+    """A visitor asking to be told of each new posting of an organization, or naming a
+    mentor or a team (double opt-in, like alerts and program follows).
+
+    ``target`` identifies what is followed, the same for every spelling: the
+    organization's slug, the mentor's name casefolded, or ``<org slug>/<team
+    casefolded>`` (a team belongs to its organization); ``name`` is how it is shown.
+    """
+
+    __tablename__ = "posting_follows"
+    __table_args__ = (UniqueConstraint("kind", "target", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # organization | mentor | team
+    target: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|stopped
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship()
+
+
+class PostingFollowNotice(Base):
+    """One "new posting" email of one posting to one follower, created before it is sent
+    (unique per follow and posting) and claimed like :class:`ProgramNotice`."""
+
+    __tablename__ = "posting_follow_notices"
+    __table_args__ = (
+        UniqueConstraint("follow_id", "posting_id"),
+        Index("ix_posting_follow_notices_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_id: Mapped[int] = mapped_column(ForeignKey("posting_follows.id", ondelete="CASCADE"))
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    follow: Mapped[PostingFollow] = relationship()
+    posting: Mapped[Posting] = relationship()
+
+
 SUBMISSION_STATUSES = ("pending", "approved", "rejected")
 
 

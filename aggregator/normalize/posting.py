@@ -26,6 +26,8 @@ from aggregator.normalize.fields import (
     normalize_title,
 )
 from aggregator.normalize.locations import parse_locations
+from aggregator.normalize.mentors import mentor_names, team_names
+from aggregator.normalize.program_calls import ProgramNames, bundled_program_names, program_calls
 from aggregator.normalize.salary import parse_salary
 from aggregator.normalize.taxonomy import load_taxonomy
 from aggregator.normalize.taxonomy_model import Taxonomy
@@ -81,6 +83,11 @@ class NormalizedPosting:
     deadline: datetime | None = None
     deadline_rolling: bool = False
     classification: dict[str, Any] = field(default_factory=dict)
+    # Keys of the programs whose call this is, and the mentors and teams it names
+    # (kept as posting tags: what follows and program detection look up).
+    programs: list[str] = field(default_factory=list)
+    mentors: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
     taxonomy_version: str | None = None
     content_hash: str = ""
 
@@ -171,10 +178,12 @@ def normalize(
     now: datetime | None = None,
     taxonomy: Taxonomy | None = None,
     strict: bool = True,
+    programs: ProgramNames | None = None,
 ) -> NormalizedPosting:
     """Normalize and classify one record; :class:`InvalidItem` when it is unusable.
 
     With ``strict=False`` (the ``classify`` command) a missing org or URL is allowed.
+    ``programs`` is the phrase set of program names (default: ``config/programs.toml``).
     """
     now = now or datetime.now(UTC)
     ident = f"item {str(raw.external_id)[:80]!r}"
@@ -253,6 +262,15 @@ def normalize(
         deadline=deadline.when,
         deadline_rolling=deadline.rolling,
         taxonomy_version=None,
+        programs=program_calls(
+            programs or bundled_program_names(),
+            title,
+            description_text,
+            role=labels["role"],
+            forum=announced,
+        ),
+        mentors=mentor_names(description_text),
+        teams=team_names(description_text, department),
         **labels,
     )
     posting.taxonomy_version = _taxonomy_version(taxonomy, posting.classification)

@@ -15,9 +15,10 @@ from aggregator.normalize.posting import NormalizedPosting
 from aggregator.presentation.salary import posting_salary
 from aggregator.store.tags import sync_tags
 
-# Fields copied onto Posting (roles and skills live in posting_tags).
+# Fields copied onto Posting (these live in posting_tags).
+TAG_FIELDS = ("roles", "skills", "programs", "mentors", "teams")
 POSTING_FIELDS = tuple(
-    name for name in NormalizedPosting.__dataclass_fields__ if name not in ("roles", "skills")
+    name for name in NormalizedPosting.__dataclass_fields__ if name not in TAG_FIELDS
 )
 
 

@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         api,
         api_docs,
         feeds,
+        follows,
         manage,
         pages,
         programs,
@@ -154,5 +155,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(follows.router)
     app.include_router(submissions.router)
     return app
