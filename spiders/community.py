@@ -54,27 +54,30 @@ class CommunitySpider(PlatformSpider):
                 f"{response.url} is not an HTML page (Content-Type {content_type or 'missing'})"
             )
             return
-        item = self.from_json_ld(response) or self.from_text(response)
+        host = (urlsplit(response.url).hostname or "").removeprefix("www.")
+        site = _first_text(response, "meta[property='og:site_name']::attr(content)") or host
+        item = self.from_json_ld(response, site) or self.from_text(response, site)
         if item is None:
             self.fail(f"{response.url} has no title: is it a job or opportunity page?")
             return
         # The shared link is where people apply, unless the page names its own.
         yield replace(item, apply_url=item.apply_url or response.url)
 
-    def from_json_ld(self, response: TextResponse) -> RawPosting | None:
+    def from_json_ld(self, response: TextResponse, site: str) -> RawPosting | None:
+        """The page's JobPosting; its hiring organization, else the site, is the org."""
         found = job_postings(response.text)
         here = canonical_url(response.url)
         found.sort(key=lambda d: canonical_url(str(d.get("url") or response.url)) != here)
         for data in found:
             try:
                 return parse_job_posting(
-                    data, self.source_key, "", response.url, use_hiring_org=True
+                    data, self.source_key, site, response.url, use_hiring_org=True
                 )
             except ValueError as exc:
                 self.record_error(f"unreadable JobPosting skipped: {exc}")
         return None
 
-    def from_text(self, response: TextResponse) -> RawPosting | None:
+    def from_text(self, response: TextResponse, site: str) -> RawPosting | None:
         # The page's own heading first: <title> and og:title often add the site's name.
         heading = " ".join(response.xpath("string((//h1)[1])").get("").split())[:500]
         title = heading or _first_text(
@@ -82,13 +85,11 @@ class CommunitySpider(PlatformSpider):
         )
         if not title:
             return None
-        host = (urlsplit(response.url).hostname or "").removeprefix("www.")
-        org = _first_text(response, "meta[property='og:site_name']::attr(content)") or host
         body = response.css("main, article, [role=main]") or response.css("body")
         return RawPosting(
             source_key=self.source_key,
             external_id=response.url,
-            org=org,
+            org=site,
             title=title,
             url=response.url,
             description_html="\n".join(body.getall()[:1]),

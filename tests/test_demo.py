@@ -24,6 +24,7 @@ from aggregator.crawl.registry import parse_registry
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, Subscriber
 from aggregator.demo.run import PERSONAS, reset_data_dir
 from aggregator.demo.server import DemoServer, data_dir, render
+from aggregator.presentation.labels import label
 from spiders.platforms import discover_platforms
 
 NOW = datetime(2027, 3, 1, 10, tzinfo=UTC)
@@ -163,7 +164,8 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
         re.M,
     ), out
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
-        assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
+        shown = re.escape(label(role, "role"))  # labelled as everywhere else
+        assert re.search(rf"^\s+{shown}\s+\d+$", out, re.M), role
     web_url = re.search(
         r"^web UI \(the digests link to it\): (http://127\.0\.0\.1:\d+)$", out, re.M
     )
@@ -242,3 +244,23 @@ def test_demo_refuses_a_port_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+def test_the_summary_labels_roles_as_everywhere_else(tmp_path: Path) -> None:
+    from aggregator.demo.run import DemoReport
+    from aggregator.settings import Settings
+
+    report = DemoReport(
+        data_dir=tmp_path,
+        sources_file=tmp_path / "sources.toml",
+        database=tmp_path / "db",
+        outbox=tmp_path / "outbox",
+        web_url="http://127.0.0.1:1/",
+        payload_url="http://127.0.0.1:2/",
+        settings=Settings(),
+        by_role={"phd_or_postdoc": 2, "research_engineer": 3},
+    )
+    lines = report.lines()
+    assert f"  {label('research_engineer', 'role'):<28} 3" in lines
+    assert any(line.strip().startswith(label("phd_or_postdoc", "role")) for line in lines)
+    assert not any("phd_or_postdoc" in line for line in lines)

@@ -138,12 +138,14 @@ def test_follow_forms_on_organization_and_posting_pages(
 ) -> None:
     lab = org(session, "lab", "Lab")
     posting = make_posting(session, title="Scholar", organization_id=lab.id, org="Lab",
-                           mentors=["Ada Lovelace"], teams=["Alignment team"])  # fmt: skip
+                           mentors=["Ada Lovelace"], teams=["Alignment team"],
+                           programs=["mats"])  # fmt: skip
     session.commit()
     page = client.get("/orgs/lab")
     assert 'action="/follows"' in page.text and "Email me each new opening of Lab" in page.text
     one = client.get(f"/postings/{posting.id}")
     assert "the mentor Ada Lovelace" in one.text and "the team Alignment team" in one.text
+    assert 'href="/programs/mats"' in one.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf
     form = {"kind": "mentor", "name": "Ada Lovelace", "email": "a@example.org"}
@@ -161,3 +163,31 @@ def test_follow_forms_on_organization_and_posting_pages(
     one_click = client.post("/unwatch/not-a-token", data={"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 400
     assert client.get("/watch/abc").status_code == 200  # the confirm form (POST confirms)
+
+
+def test_what_was_there_before_is_not_news(session: Session, inbox: Any) -> None:
+    """A new source's first crawl (undated postings) and a posting its source dated
+    before the follow send nothing; a later crawl's posting does."""
+    from aggregator.db.models import CrawlRun, Source
+
+    box, settings = inbox
+    lab = org(session, "lab", "Lab")
+    confirmed(session, settings, box, "organization", "lab", "x@example.org")
+    first = START + timedelta(days=1)
+    board = Source(key="lab_board", platform="test", organization=lab)
+    session.add(CrawlRun(source=board, started_at=first, finished_at=first, status="success"))
+    session.commit()
+    make_posting(session, title="Found by the first crawl", organization_id=lab.id, org="Lab",
+                 source_key="lab_board", first_seen_at=first)  # fmt: skip
+    make_posting(session, title="Dated a month ago", organization_id=lab.id, org="Lab",
+                 posted_at=START - timedelta(days=30), first_seen_at=first)  # fmt: skip
+    make_posting(session, title="Posted today", organization_id=lab.id, org="Lab",
+                 posted_at=START.replace(hour=0), first_seen_at=first)  # fmt: skip
+    make_posting(session, title="Second crawl", organization_id=lab.id, org="Lab",
+                 source_key="lab_board", first_seen_at=first + timedelta(days=1))  # fmt: skip
+    session.commit()
+    posting_follows.send_notices(settings, session, first + timedelta(days=1))
+    assert sorted(box.subjects()[1:]) == [
+        "New opening: Posted today (Lab)",
+        "New opening: Second crawl (Lab)",
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,14 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
+from aggregator import clock
 from aggregator.cli.main import app
-from aggregator.crawl.registry import SourceConfig, sync_registry
-from aggregator.crawl.submit import share_link
+from aggregator.crawl.runner import crawl_sources, fetch_sources
+from aggregator.crawl.submit import page_source, share_link
 from aggregator.db.models import Posting, Submission
 from aggregator.items import RawPosting
 from aggregator.settings import Settings
 from aggregator.store.employers import source_name
-from aggregator.store.ingest import ingest_items
 from aggregator.store.submissions import (
     COMMUNITY_NAME,
     SubmissionRefused,
@@ -29,7 +30,7 @@ from aggregator.store.submissions import (
     edit,
     reject,
 )
-from tests.crawl_server import Reply, serve
+from tests.crawl_server import Reply, registry, serve
 from tests.test_crawl_e2e import ROBOTS, cli_env
 
 __all__ = ["cli_env"]
@@ -121,70 +122,77 @@ def _round_trip(runner: CliRunner, cli_env: list[str], server: Any, session: Ses
     assert f"already listed as posting {posting.id}" in listed.output, said(listed)
 
 
-def test_json_ld_is_used_and_a_later_crawl_merges(fast: Settings, session: Session) -> None:
+def test_json_ld_is_used_and_a_later_crawl_merges(
+    fast: Settings, session: Session, tmp_path: Path
+) -> None:
     job = {
         "title": "AI Safety Fellow",
         "hiringOrganization": {"@type": "Organization", "name": "Safety Institute"},
         "description": "<p>A six-month research fellowship on AI control.</p>",
         "validThrough": "2027-03-01",
     }
-    with serve({"/robots.txt": ROBOTS}) as server:
+    listing = b'<html><body><a href="/careers/fellow">AI Safety Fellow</a></body></html>'
+    routes = {
+        "/robots.txt": ROBOTS,
+        "/careers/fellow": Reply(json_ld_page(job), content_type=HTML),
+    }
+    with serve(routes) as server:
         url = f"{server.base}/careers/fellow"
-        server.routes[url.removeprefix(server.base)] = Reply(json_ld_page(job), content_type=HTML)
         shared = share_link(fast, session, url, submitter="test")
-    assert shared.outcome == "queued" and shared.submission is not None
-    submission = shared.submission
-    assert (submission.title, submission.org_name) == ("AI Safety Fellow", "Safety Institute")
-    assert submission.deadline is not None and submission.deadline.year == 2027
-    posting = approve(session, submission.id, submission.created_at)
-    session.commit()
-    # The employer's own board lists the same page later: one posting, both sources.
-    [board] = sync_registry(
-        session,
-        [
-            SourceConfig(
-                key="safety_institute",
-                org="Safety Institute",
-                org_type="nonprofit",
-                platform="greenhouse",
-                token="si",
-            )
-        ],
-    ).values()
-    crawled = RawPosting(
-        source_key="safety_institute", external_id="77", org="Safety Institute",
-        title="AI Safety Fellow", url=url, description_html="<p>Fellowship.</p>",
-    )  # fmt: skip
-    result = ingest_items(session, board, [crawled], complete=True)
-    session.commit()
-    assert result.new == 0
+        assert shared.outcome == "queued" and shared.submission is not None
+        submission = shared.submission
+        assert (submission.title, submission.org_name) == ("AI Safety Fellow", "Safety Institute")
+        assert submission.deadline is not None and submission.deadline.year == 2027
+        posting = approve(session, submission.id, submission.created_at)
+        session.commit()
+        # The employer's own careers page is crawled later and lists the same page.
+        routes["/careers/"] = Reply(listing, content_type=HTML)
+        sources = registry(
+            tmp_path, server.base,
+            [{"key": "safety_institute", "org": "Safety Institute", "platform": "jsonld",
+              "path": "/careers/", "link_pattern": "/careers/fellow"}],
+        )  # fmt: skip
+        [result] = crawl_sources(fast, sources_file=sources)
+    assert result.status == "success", result
+    session.expire_all()
     postings = session.scalars(select(Posting)).all()
-    assert [p.id for p in postings] == [posting.id]
+    assert [p.id for p in postings] == [posting.id]  # one posting, both sources
     names = sorted(source_name(ps.source) for ps in postings[0].sources)
     assert names == sorted([COMMUNITY_NAME, "Safety Institute careers"])
-    assert postings[0].description_text == "Fellowship."  # the employer's listing wins
+    assert postings[0].organization is not None
+    assert postings[0].organization.name == "Safety Institute"
 
 
-@pytest.mark.parametrize(
-    ("path", "reply", "expected"),
-    [
-        ("/gone", None, "HTTP 404"),
-        ("/data.json", Reply(b"{}", content_type="application/json"), "not an HTML page"),
-        ("/big", Reply(b"<html>" + b"x" * (3 * 1024 * 1024), content_type=HTML), "size limit"),
-        ("/slow", Reply(JOB_PAGE, content_type=HTML, delay=3.0), "timed out"),
-        ("/private/job", Reply(JOB_PAGE, content_type=HTML), "robots.txt"),
-    ],
-)
-def test_fetch_errors_are_one_clear_line(
-    fast: Settings, session: Session, path: str, reply: Reply | None, expected: str
-) -> None:
-    quick = replace(fast, download_timeout_seconds=0.5)
+FAILING_PAGES = {
+    "/gone": (None, "HTTP 404 from"),
+    "/data.json": (Reply(b"{}", content_type="application/json"), "not an HTML page"),
+    "/big": (Reply(b"<html>" + b"x" * (3 * 1024 * 1024), content_type=HTML), "size limit"),
+    "/slow": (Reply(JOB_PAGE, content_type=HTML, delay=3.0), "timed out"),
+    "/private/job": (Reply(JOB_PAGE, content_type=HTML), "Forbidden by robots.txt"),
+}
+
+
+def test_fetch_errors_are_one_clear_line(fast: Settings, session: Session) -> None:
+    """404, non-HTML, oversize, timeout and robots.txt: one line each, nothing queued.
+    The pages are fetched in one crawl subprocess; one goes through ``share_link``."""
+    quick = replace(fast, download_timeout_seconds=0.5, crawl_concurrency=1)
     robots = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-    routes = {"/robots.txt": robots, **({path: reply} if reply else {})}
-    with serve(routes) as server, pytest.raises(SubmissionRefused) as caught:
-        share_link(quick, session, server.base + path, submitter="test")
-    message = str(caught.value)
-    assert expected in message and "\n" not in message, message
+    routes = {path: reply for path, (reply, _) in FAILING_PAGES.items() if reply}
+    with serve({"/robots.txt": robots, **routes}) as server:
+        configs = [page_source(server.base + path, key=f"page_{i}")
+                   for i, path in enumerate(FAILING_PAGES)]  # fmt: skip
+        results = fetch_sources(quick, configs)
+        with pytest.raises(SubmissionRefused) as caught:
+            share_link(quick, session, server.base + "/gone", submitter="test")
+    for config, (_, expected) in zip(configs, FAILING_PAGES.values(), strict=True):
+        result = results[config.key]
+        message = str(result["message"])
+        assert result["status"] == "failed" and not result["items"], result
+        assert expected in message and "\n" not in message, message
+    refused = str(caught.value)
+    assert (
+        refused.startswith(f"could not read {server.base}/gone: HTTP 404") and "\n" not in refused
+    )
     assert session.scalar(select(Submission)) is None
 
 
@@ -197,10 +205,32 @@ def test_bad_links_and_edits_are_one_line(session: Session, fast: Settings) -> N
     with pytest.raises(Exception, match="no submission 99"):
         edit(session, 99, {"title": "x"})
     with pytest.raises(Exception, match="no submission 99"):
-        reject(session, 99, "", fast_now())
+        reject(session, 99, "", clock.now())
 
 
-def fast_now():  # type: ignore[no-untyped-def]
-    from aggregator import clock
+def test_maintainer_edits_win_and_survive_reclassify(session: Session) -> None:
+    from aggregator.store.reclassify import reclassify
+    from aggregator.store.submissions import enqueue
 
-    return clock.now()
+    page = RawPosting(
+        source_key="community", external_id="https://example.org/jobs/ops",
+        org="example.org", title="Operations Lead",
+        url="https://example.org/jobs/ops",
+        description_html="<p>Run operations for an AI safety research team.</p>",
+    )  # fmt: skip
+    now = clock.now()
+    queued = enqueue(session, page.url, "  via a newsletter ", page, "test", now)
+    assert queued.role != "fellowship" and queued.notes == "via a newsletter"
+    edit(
+        session, queued.id, {"org": "Example Org", "role": "fellowship", "title": "Operations Lead"}
+    )
+    assert sorted(queued.edits) == ["org", "role"]  # an unchanged title is not an edit
+    with pytest.raises(Exception, match="deadline must be a date"):
+        edit(session, queued.id, {"deadline": "next week"})
+    posting = approve(session, queued.id, now)
+    session.commit()
+    assert (posting.org_name, posting.role) == ("Example Org", "fellowship")
+    reclassify(session)
+    session.commit()
+    session.expire_all()
+    assert session.get(Posting, posting.id).role == "fellowship"  # type: ignore[union-attr]

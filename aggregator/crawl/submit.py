@@ -43,18 +43,15 @@ class Shared:
     posting: Posting | None = None
 
 
+def page_source(url: str, key: str = COMMUNITY_SOURCE) -> SourceConfig:
+    """A one-page source reading ``url`` with the ``community`` platform."""
+    return SourceConfig(key=key, org="", org_type="board", platform=COMMUNITY_SOURCE, url=url)
+
+
 def fetch_page(settings: Settings, url: str) -> RawPosting:
     """The shared page as a record; :class:`SubmissionRefused` with the fetch's one line."""
-    config = SourceConfig(
-        key=COMMUNITY_SOURCE,
-        org="",
-        org_type="board",
-        platform=COMMUNITY_SOURCE,
-        url=url,
-    )
-    result = fetch_sources(settings, [config], platforms=discover_platforms()).get(
-        COMMUNITY_SOURCE, {}
-    )
+    results = fetch_sources(settings, [page_source(url)], platforms=discover_platforms())
+    result = results.get(COMMUNITY_SOURCE, {})
     items = result.get("items") or []
     if result.get("status") not in ("success", "partial") or not items:
         reason = str(result.get("message") or "nothing could be read from it")

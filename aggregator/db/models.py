@@ -187,6 +187,11 @@ class PostingSource(Base):
     url: Mapped[str] = mapped_column(String(2000))
     apply_url: Mapped[str | None] = mapped_column(String(2000))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # This listing normalized (``NormalizedPosting.to_dict``) for the taxonomy version next
+    # to it: a posting is merged from its listings' stored records, never re-normalized
+    # from ``raw`` while the version holds. NULL until first stored (rows of older versions).
+    normalized: Mapped[dict[str, Any] | None]
+    taxonomy_version: Mapped[str | None] = mapped_column(String(40))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when a complete crawl of the source no longer lists it.

@@ -31,6 +31,7 @@ from aggregator.db import open_database, session_factory
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.demo.server import DemoServer, data_dir
 from aggregator.errors import UserError
+from aggregator.presentation.labels import label
 from aggregator.settings import Settings, ensure_data_dir
 from aggregator.store.employers import COMMUNITY_SOURCE
 
@@ -98,7 +99,8 @@ class DemoReport:
             out.append(f"  {key:<28} {platform:<11} {status:<8} {items} postings")
         out.append(f"postings: {self.postings}")
         out.append("postings by role:")
-        out += [f"  {role:<20} {n}" for role, n in sorted(self.by_role.items(), key=_desc)]
+        by_role = sorted(self.by_role.items(), key=_desc)
+        out += [f"  {label(role, 'role'):<28} {n}" for role, n in by_role]
         out.append(f"duplicates merged: {self.merged} postings listed by more than one source")
         out.append(f"programs: {', '.join(self.programs)} (see /programs)")
         out.append(

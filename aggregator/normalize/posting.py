@@ -94,26 +94,29 @@ class NormalizedPosting:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (datetimes as ISO 8601). Lists and dicts are copied one level
         deep: their contents are plain JSON values (much cheaper than ``asdict``)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, list | dict):
-                value = value.copy()
-            out[f.name] = value
+        out = {name: getattr(self, name) for name in _FIELD_NAMES}
+        for name in _DATETIME_FIELDS:
+            if isinstance(out[name], datetime):
+                out[name] = out[name].isoformat()
+        for name in _CONTAINER_FIELDS:
+            if isinstance(out[name], list | dict):
+                out[name] = out[name].copy()
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NormalizedPosting:
         """The inverse of :meth:`to_dict`; ValueError/TypeError on a malformed dict."""
-        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        values = {name: data[name] for name in _FIELD_NAMES if name in data}
         for name in _DATETIME_FIELDS:
             if isinstance(values.get(name), str):
                 values[name] = datetime.fromisoformat(values[name])
         return cls(**values)
 
 
+_FIELD_NAMES = tuple(f.name for f in fields(NormalizedPosting))
+_CONTAINER_FIELDS = tuple(
+    f.name for f in fields(NormalizedPosting) if f.default_factory in (list, dict)
+)
 _DATETIME_FIELDS = ("posted_at", "source_updated_at", "deadline")
 # Fields whose change a user would notice; they make up the content hash.
 VISIBLE_FIELDS = (

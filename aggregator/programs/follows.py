@@ -33,11 +33,11 @@ from aggregator.db.models import Program, ProgramCycle, ProgramFollow, ProgramNo
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import build_message, domain_of, valid_address
-from aggregator.mail.transports import PermanentFailure, TemporaryFailure
-from aggregator.programs.delivery import NoticeReport, deliver, send_one
+from aggregator.programs import optin
+from aggregator.programs.delivery import NoticeReport, deliver
 from aggregator.programs.status import is_open
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token, link
+from aggregator.tokens import link
 
 logger = logging.getLogger(__name__)
 KINDS = ("opened", "reminder_7", "reminder_1")
@@ -82,37 +82,17 @@ def follow(
         row.status, row.created_at, row.confirmed_at = "active", confirmed_at, confirmed_at
     session.commit()
     if confirmed_at is None:
-        send_confirmation(settings, confirmation_message(settings, row))
-    return row
-
-
-def _follow_from_token(
-    session: Session, settings: Settings, purpose: str, token: str
-) -> ProgramFollow:
-    follow_id, version = decode_token(settings, purpose, token)
-    row = session.get(ProgramFollow, follow_id)
-    if row is None or (purpose == "follow" and row.token_version != version):
-        raise InvalidToken("this link is no longer valid")
+        optin.send_confirmation(settings, confirmation_message(settings, row))
     return row
 
 
 def confirm_follow(session: Session, settings: Settings, token: str) -> ProgramFollow:
-    row = _follow_from_token(session, settings, "follow", token)
-    if row.status == "stopped":
-        raise InvalidToken("this link is no longer valid: please follow the program again")
-    if row.status == "pending":
-        row.status, row.confirmed_at = "active", utcnow()
-        session.commit()
-    return row
+    return optin.confirm(session, settings, ProgramFollow, "follow", token)
 
 
 def stop_follow(session: Session, settings: Settings, token: str) -> ProgramFollow:
     """Stop a follow by its stop link (any version: a page saying "stopped" must be true)."""
-    row = _follow_from_token(session, settings, "unfollow", token)
-    if row.status != "stopped":
-        row.status = "stopped"
-        session.commit()
-    return row
+    return optin.stop(session, settings, ProgramFollow, "unfollow", token)
 
 
 def due_kinds(cycle: ProgramCycle, follow_row: ProgramFollow, today: date) -> list[str]:
@@ -198,15 +178,6 @@ def send_notices(settings: Settings, session: Session, now: datetime | None = No
 
 
 # -- messages --------------------------------------------------------------------------
-
-
-def send_confirmation(settings: Settings, message: EmailMessage) -> None:
-    """Send a confirmation link now; a failure is a one-line error for the visitor."""
-    try:
-        send_one(settings, message)
-    except (TemporaryFailure, PermanentFailure) as exc:
-        log(logger, logging.WARNING, "follow_confirmation_failed", error=exc)
-        raise UserError("could not send the confirmation email; please try again later") from None
 
 
 def confirmation_message(settings: Settings, row: ProgramFollow) -> EmailMessage:

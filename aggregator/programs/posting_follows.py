@@ -3,8 +3,9 @@
 Same double opt-in as program follows (:mod:`.follows`): :func:`follow` records a
 pending follow and emails a confirmation link (``/watch/<token>``, expiring like alert
 confirmations); following again while active changes and sends nothing. A confirmed
-follower is told of every posting first seen after they confirmed (and within
-:data:`LOOKBACK`) that is open, shown, and
+follower is told of every posting new to them (first seen after they confirmed, within
+:data:`LOOKBACK`, not dated earlier by its source, not found undated by its source's
+first crawl: that one was there before) that is open, shown, and
 
 * ``organization``: posted by that organization;
 * ``mentor``: names that mentor (a ``mentor`` posting tag, any case);
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -38,16 +39,20 @@ from aggregator.db.models import (
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import build_message, domain_of, valid_address
+from aggregator.programs import optin
 from aggregator.programs.delivery import NoticeReport, deliver
-from aggregator.programs.follows import send_confirmation
+from aggregator.search.filters import from_first_crawl
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token, link
+from aggregator.tokens import link
 
 logger = logging.getLogger(__name__)
 #: how far back a new posting may have been first seen (a follower confirmed long ago is
 #: not sent a backlog after downtime or a planning bug)
 LOOKBACK = timedelta(days=14)
 NAME_MAX = 200
+#: sources date postings by the day (midnight): one posted the day the follower confirmed
+#: is still new to them
+POSTED_SLACK = timedelta(days=1)
 
 
 def _casefolded(name: str) -> str:
@@ -111,35 +116,26 @@ def follow(
     else:  # pending again or stopped: a fresh link, older links stop working
         row.status, row.token_version, row.created_at = "pending", row.token_version + 1, utcnow()
     session.commit()
-    send_confirmation(settings, confirmation_message(settings, row))
-    return row
-
-
-def _from_token(session: Session, settings: Settings, purpose: str, token: str) -> PostingFollow:
-    follow_id, version = decode_token(settings, purpose, token)
-    row = session.get(PostingFollow, follow_id)
-    if row is None or (purpose == "watch" and row.token_version != version):
-        raise InvalidToken("this link is no longer valid")
+    optin.send_confirmation(settings, confirmation_message(settings, row))
     return row
 
 
 def confirm_follow(session: Session, settings: Settings, token: str) -> PostingFollow:
-    row = _from_token(session, settings, "watch", token)
-    if row.status == "stopped":
-        raise InvalidToken("this link is no longer valid: please follow again")
-    if row.status == "pending":
-        row.status, row.confirmed_at = "active", utcnow()
-        session.commit()
-    return row
+    return optin.confirm(session, settings, PostingFollow, "watch", token)
 
 
 def stop_follow(session: Session, settings: Settings, token: str) -> PostingFollow:
     """Stop a follow by its stop link (any version: a page saying "stopped" must be true)."""
-    row = _from_token(session, settings, "unwatch", token)
-    if row.status != "stopped":
-        row.status = "stopped"
-        session.commit()
-    return row
+    return optin.stop(session, settings, PostingFollow, "unwatch", token)
+
+
+def is_new_to(row: PostingFollow, posting: Posting) -> bool:
+    """First seen after ``row`` was confirmed, and not dated by its source before then
+    (a board that lists a month-old posting for the first time is not news)."""
+    assert row.confirmed_at is not None
+    if posting.first_seen_at < row.confirmed_at:
+        return False
+    return posting.posted_at is None or posting.posted_at >= row.confirmed_at - POSTED_SLACK
 
 
 def matches(row: PostingFollow, posting: Posting) -> bool:
@@ -169,6 +165,8 @@ def plan_notices(session: Session, now: datetime) -> int:
                 Posting.status == "open",
                 Posting.hidden.is_(False),
                 Posting.first_seen_at >= since,
+                # what a source's first crawl finds undated was there before: not new
+                ~func.coalesce(from_first_crawl(), false()),
             )
             .order_by(Posting.first_seen_at, Posting.id)
             .options(selectinload(Posting.tags))
@@ -187,7 +185,7 @@ def plan_notices(session: Session, now: datetime) -> int:
     for row in follows:
         assert row.confirmed_at is not None
         for posting in postings:
-            if posting.first_seen_at < row.confirmed_at or (row.id, posting.id) in existing:
+            if (row.id, posting.id) in existing or not is_new_to(row, posting):
                 continue
             if not matches(row, posting):
                 continue
