@@ -136,11 +136,13 @@ def search_rows(
     limit: int = 20,
     cursor: str | None = None,
     now: datetime | None = None,
+    extra: tuple[Any, ...] = (),
 ) -> Page[Row[Any]]:
-    """Like :func:`search_postings` but plain rows of :data:`LIST_COLUMNS` (attribute
-    access by column name, plus ``org_slug``), without ORM objects: the cheap path for
-    lists."""
-    rows, cursor_after = _page(session, _LIST_SELECT, f, limit, cursor, now)
+    """Like :func:`search_postings` but plain rows of :data:`LIST_COLUMNS` and the
+    ``extra`` columns (attribute access by column name, plus ``org_slug``), without ORM
+    objects: the cheap path for lists."""
+    stmt = _LIST_SELECT.add_columns(*extra) if extra else _LIST_SELECT
+    rows, cursor_after = _page(session, stmt, f, limit, cursor, now)
     return Page(items=rows, next_cursor=cursor_after)
 
 
