@@ -21,6 +21,7 @@ from typing import Any
 
 from aggregator.normalize.announcements import is_opportunity
 from aggregator.normalize.classifier import classify
+from aggregator.normalize.learned import Model
 from aggregator.normalize.results import Classification
 from aggregator.normalize.text import html_to_text, sanitize_html
 
@@ -75,20 +76,26 @@ def _source_org_types() -> dict[str, str]:
     }
 
 
-def run(record: dict[str, Any]) -> Classification:
-    """Classify a corpus or team-set record as ingest would (HTML descriptions to text)."""
+def inputs(record: dict[str, Any]) -> dict[str, Any]:
+    """A corpus or team-set record as ingest would pass it to the classifier (HTML
+    descriptions to text, the organisation type a configured source would give)."""
     description = record.get("description") or ""
     if "<" in description:
         description = html_to_text(sanitize_html(description), sanitized=True)
     org = record.get("org")
     org_type = record.get("org_type") or _source_org_types().get(str(org or "").lower())
-    return classify(
-        title=record["title"],
-        description_text=description,
-        department=record.get("department"),
-        org_type=org_type,
-        org=org,
-    )
+    return {
+        "title": record["title"],
+        "description_text": description,
+        "department": record.get("department"),
+        "org_type": org_type,
+        "org": org,
+    }
+
+
+def run(record: dict[str, Any], model: Model | bool | None = True) -> Classification:
+    """Classify a record as ingest would; ``model`` as for :func:`classify`."""
+    return classify(**inputs(record), model=model)
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -153,11 +160,11 @@ class Figures:
         return _ratio(self.forum[True, True], self.forum[True, True] + self.forum[True, False])
 
 
-def evaluate(records: Iterable[dict[str, Any]]) -> Figures:
+def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = True) -> Figures:
     """Figures for corpus records (``labels``) or team-set records (``expected_role``)."""
     figures = Figures()
     for record in records:
-        result = run(record)
+        result = run(record, model)
         labels = record.get("labels") or {
             "role": record["expected_role"],
             "role2": (record.get("acceptable_roles") or [""])[0],

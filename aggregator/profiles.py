@@ -25,7 +25,10 @@ FALLBACK_ROLES = (
     "internship", "phd_or_postdoc", "grant", "course", "policy", "operations", "management",
     "other",
 )  # fmt: skip
-SEMANTICS = "Within one facet any value matches (OR); all facets must match (AND); empty = any."
+SEMANTICS = (
+    "A posting matches when it has any of the values you chose in each filter, and every "
+    "filter you set; a filter left empty matches everything."
+)
 MAX_VALUES = 50
 # The vocabulary each described facet's values are labelled from (None: shown as given).
 LABEL_KINDS = {

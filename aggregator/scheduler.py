@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 UTC = ZoneInfo("UTC")
 DIGEST_TICK_MINUTES = 15
 #: programs: pages read and cycles detected, then "now open"/reminder emails planned and
-#: sent; twice a day so a reminder is never more than half a day late
+#: sent, and the new-posting emails of followed organizations, mentors and teams; twice a
+#: day so a reminder is never more than half a day late
 PROGRAMS_TICK_HOURS = 12
 
 
@@ -48,14 +49,15 @@ def digest_tick(settings: Settings, engine: Engine) -> None:
 
 def programs_tick(settings: Settings, engine: Engine) -> None:
     from aggregator.db import session_factory
+    from aggregator.programs import follows, posting_follows
     from aggregator.programs.check import check_programs
-    from aggregator.programs.follows import send_notices
 
     with session_factory(engine)() as session:
         check = check_programs(settings, session)
-        report = send_notices(settings, session)
+        report = follows.send_notices(settings, session)
+        openings = posting_follows.send_notices(settings, session)
     log(logger, logging.INFO, "programs_tick", new_cycles=len(check.new_cycles),
-        sent=report.sent, failed=report.failed)  # fmt: skip
+        sent=report.sent, failed=report.failed, new_posting_notices=openings.sent)  # fmt: skip
 
 
 def source_intervals(settings: Settings) -> dict[str, float]:

@@ -149,6 +149,15 @@ class Settings:
     report_rate_limit: AtLeastOne = setting(
         10, "Problem reports ('report: expired / wrong tags / ...') per hour from one address."
     )
+    submit_rate_limit: AtLeastOne = setting(
+        5, "Links shared through the 'submit an opportunity' form per hour from one address."
+    )
+    admin_token: str = setting(
+        "",
+        "Token that opens the moderation page /admin/submissions (approve, edit or reject "
+        "shared links); empty: the page is off (404).",
+        secret=True,
+    )
     stale_after_days: AtLeastOne = setting(
         60,
         "Days after which a posting seen only on a forum or board, with no deadline, counts "

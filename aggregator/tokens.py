@@ -20,10 +20,12 @@ from itsdangerous.signer import HMACAlgorithm
 from aggregator.errors import UserError
 from aggregator.settings import Settings
 
-# "follow"/"unfollow" name a program follow (aggregator.programs.follows), the others a
-# subscriber; the salts differ, so one kind of token never works as the other.
-PURPOSES = ("confirm", "manage", "unsubscribe", "follow", "unfollow")
-TIMED = ("confirm", "follow")
+# "follow"/"unfollow" name a program follow (aggregator.programs.follows), "watch"/
+# "unwatch" a follow of an organization, mentor or team (aggregator.programs.
+# posting_follows), the others a subscriber; the salts differ, so one kind of token
+# never works as another.
+PURPOSES = ("confirm", "manage", "unsubscribe", "follow", "unfollow", "watch", "unwatch")
+TIMED = ("confirm", "follow", "watch")
 
 
 class TokenHolder(Protocol):

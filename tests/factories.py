@@ -31,11 +31,15 @@ def make_posting(
     skills: tuple[str, ...] | list[str] = (),
     countries: tuple[str, ...] | list[str] = (),
     extra_roles: tuple[str, ...] | list[str] = (),
+    programs: tuple[str, ...] | list[str] = (),
+    mentors: tuple[str, ...] | list[str] = (),
+    teams: tuple[str, ...] | list[str] = (),
     first_seen_at: datetime | None = None,
     source_key: str | None = None,
     **fields: Any,
 ) -> Posting:
-    """A Posting with role/skill/country tags; added (and flushed) when a session is given."""
+    """A Posting with its tags (role, skill, country, program, mentor, team); added (and
+    flushed) when a session is given."""
     n = fields.get("id") or next(_seq)  # an explicit id keeps URLs deterministic
     now = first_seen_at or utcnow() - timedelta(hours=1)
     url = fields.pop("url", f"https://jobs.example.com/{n}")
@@ -67,12 +71,15 @@ def make_posting(
     tags = [PostingTag(kind="role", value=r) for r in dict.fromkeys([role, *extra_roles])]
     tags += [PostingTag(kind="skill", value=s) for s in skills]
     tags += [PostingTag(kind="country", value=c.upper()) for c in countries]
+    for kind, values in (("program", programs), ("mentor", mentors), ("team", teams)):
+        tags += [PostingTag(kind=kind, value=v) for v in values]
     posting.tags = tags
     if session is not None:
         if source_key:
             source = session.query(Source).filter_by(key=source_key).one_or_none()
             if source is None:
-                source = Source(key=source_key, platform="test")
+                # A source belongs to the organization it lists, as the registry makes it.
+                source = Source(key=source_key, platform="test", organization=posting.organization)
                 session.add(source)
             posting.sources = [
                 PostingSource(source=source, external_id=str(n), url=url, first_seen_at=now)

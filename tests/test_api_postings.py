@@ -64,7 +64,11 @@ def test_relevance_sort_puts_title_matches_first(client: TestClient, seeded: See
     # "research" is in one title and in a newer posting's description: the title wins.
     got = titles(client.get("/api/postings?q=research&sort=relevance&limit=1"))
     assert got == ["Research Engineer, Interpretability"]
-    assert titles(client.get("/api/postings?q=research&limit=1")) == ["Summer Safety Fellowship"]
+    newest = titles(client.get("/api/postings?q=research&sort=newest&limit=1"))
+    assert newest == ["Summer Safety Fellowship"]
+    # A search without a sort ranks by relevance; without words, newest first.
+    assert titles(client.get("/api/postings?q=research&limit=1")) == got
+    assert titles(client.get("/api/postings?q=...&limit=1")) == ["Summer Safety Fellowship"]
     page = client.get("/api/postings?q=research&sort=relevance&limit=1").json()
     url = f"/api/postings?q=research&sort=relevance&limit=1&cursor={page['next_cursor']}"
     assert titles(client.get(url)) == ["Summer Safety Fellowship"]

@@ -189,6 +189,16 @@ FLAG_CASES = [
     ("Research Engineer", "2-4 years of relevant experience.", "seniority", "mid"),
     ("Summer Research Intern", "", "seniority", "intern"),
     ("Head of Operations", "", "seniority", "lead"),
+    ("Policy Communications Manager", "", "seniority", "senior"),
+    (
+        "Research Scientist",
+        "You may be a good fit if you have a PhD in biology. We require at least a "
+        "bachelor's degree in a related field or equivalent experience.",
+        "phd_required",
+        "preferred",
+    ),
+    ("Program Manager, Compute", "", "seniority", "mid"),
+    ("Research Manager, Interpretability", "", "seniority", "lead"),
     ("Research Engineer", "", "seniority", "unspecified"),
     ("Research Scientist", "PhD in machine learning or a related field.", "phd_required", "yes"),
     ("Research Scientist", "PhD or equivalent research experience.", "phd_required", "preferred"),
@@ -255,6 +265,16 @@ RELEVANCE_CASES = [
     ),
     ("Research Engineer", "Join Apollo Research to build evals.", None, "board", None, "core"),
     ("Nurse", "Hospital shifts.", None, "board", None, "none"),
+    (  # an alignment essay names no team or employer: its vocabulary says it is on topic
+        # (not none); its role is other, which the rules count as support (adjacent)
+        "What should a good penalty look like?",
+        "Impact measures try to keep an agent corrigible; Goodhart's law warns that any "
+        "proxy breaks, and instrumental convergence says why.",
+        "A Personal Blog",
+        None,
+        None,
+        "adjacent",
+    ),
 ]
 
 
@@ -433,3 +453,12 @@ def test_employer_boilerplate_is_not_classified() -> None:
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
     assert classify(title="Software Engineer", description_text=text).seniority == level
+
+
+def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
+    """The corpus labels the framework a posting works in, not every one in a list."""
+    filler = "You will work with a friendly team on hard problems every day. " * 30
+    body = filler + "You write Python and know ML frameworks such as PyTorch, TensorFlow or JAX."
+    skills = classify(title="Research Engineer", description_text=body).skills
+    assert "pytorch" in skills and "python" in skills
+    assert "tensorflow" not in skills

@@ -131,6 +131,9 @@ def test_duplicate_key_and_bad_toml(tmp_path: Path) -> None:
     entry = '[[sources]]\nkey = "a"\norg = "A"\norg_type = "lab"\nplatform = "ashby"\ntoken = "t"\n'
     with pytest.raises(ConfigError, match="source 'a': field 'key': duplicate key"):
         load_registry(write(tmp_path, entry + entry))
+    shared = entry.replace('key = "a"', 'key = "community"')
+    with pytest.raises(ConfigError, match="'community': field 'key': reserved for shared links"):
+        load_registry(write(tmp_path, shared))
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_registry(write(tmp_path, "[[sources]\n"))
     with pytest.raises(ConfigError, match="not found"):

@@ -24,6 +24,7 @@ from aggregator.crawl.registry import parse_registry
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, Subscriber
 from aggregator.demo.run import PERSONAS, reset_data_dir
 from aggregator.demo.server import DemoServer, data_dir, render
+from aggregator.presentation.labels import label
 from spiders.platforms import discover_platforms
 
 NOW = datetime(2027, 3, 1, 10, tzinfo=UTC)
@@ -153,9 +154,18 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     assert f"sources crawled: {sources} ({sources} succeeded)" in out
     assert "duplicates merged: 6 postings" in out
     assert "digest files written: 3" in out
-    assert re.search(r"^programs: MATS open \(closes [0-9-]+\), SPAR expected from ", out, re.M)
+    programs = r"^programs: MATS open \(closes [0-9-]+\), Pivotal Research Fellowship expected "
+    assert re.search(programs, out, re.M)
+    assert re.search(r"^program follows: .* follows MATS; 'now open' emails written: 1$", out, re.M)
+    assert re.search(
+        r"^shared by the community: approved submission 1: Evals Research Resident · "
+        r"Open Evals Collective \(http://127\.0\.0\.1:\d+/postings/\d+\)$",
+        out,
+        re.M,
+    ), out
     for role in ("research_engineer", "research_scientist", "policy", "fellowship"):
-        assert re.search(rf"^\s+{role}\s+\d+$", out, re.M), role
+        shown = re.escape(label(role, "role"))  # labelled as everywhere else
+        assert re.search(rf"^\s+{shown}\s+\d+$", out, re.M), role
     web_url = re.search(
         r"^web UI \(the digests link to it\): (http://127\.0\.0\.1:\d+)$", out, re.M
     )
@@ -171,9 +181,9 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
                     .group_by(Source.platform)
                 ).all()
             )
-            assert per_platform == platforms
+            assert per_platform == {**platforms, "community": 1}  # the approved shared link
             total = session.scalar(select(func.count(Posting.id)))
-            assert total == sum(platforms.values()) - 6  # six ATS postings also on 80k
+            assert total == sum(platforms.values()) - 6 + 1  # six ATS postings also on 80k
             merged = session.scalars(
                 select(Posting).where(
                     Posting.title == "Research Engineer, Interpretability",
@@ -189,7 +199,12 @@ def test_demo_command_end_to_end(tmp_path: Path) -> None:
     finally:
         engine.dispose()
 
-    digests = sorted((folder / "outbox").glob("*.eml"))
+    (opened,) = sorted((folder / "outbox").glob("program-notice.*.eml"))
+    notice = message_from_bytes(opened.read_bytes(), policy=policy.default)
+    assert str(notice["To"]) == PERSONAS[0].email
+    assert str(notice["Subject"]).startswith("MATS is open: applications close ")
+    assert str(notice["List-Unsubscribe"]).startswith(f"<{web_url.group(1)}/unfollow/")
+    digests = sorted(set((folder / "outbox").glob("*.eml")) - {opened})
     assert len(digests) == 3 and not (folder / "outbox" / "stale.eml").exists()
     recipients = set()
     for path in digests:
@@ -229,3 +244,23 @@ def test_demo_refuses_a_port_in_use(tmp_path: Path) -> None:
         )
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+def test_the_summary_labels_roles_as_everywhere_else(tmp_path: Path) -> None:
+    from aggregator.demo.run import DemoReport
+    from aggregator.settings import Settings
+
+    report = DemoReport(
+        data_dir=tmp_path,
+        sources_file=tmp_path / "sources.toml",
+        database=tmp_path / "db",
+        outbox=tmp_path / "outbox",
+        web_url="http://127.0.0.1:1/",
+        payload_url="http://127.0.0.1:2/",
+        settings=Settings(),
+        by_role={"phd_or_postdoc": 2, "research_engineer": 3},
+    )
+    lines = report.lines()
+    assert f"  {label('research_engineer', 'role'):<28} 3" in lines
+    assert any(line.strip().startswith(label("phd_or_postdoc", "role")) for line in lines)
+    assert not any("phd_or_postdoc" in line for line in lines)

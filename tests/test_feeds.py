@@ -6,6 +6,7 @@ import feedparser
 from icalendar import Calendar
 from starlette.testclient import TestClient
 
+from aggregator.web import ical
 from tests.web_factories import (  # noqa: F401 - fixtures
     Seeded,
     app_fixture,
@@ -52,3 +53,18 @@ def test_ics_has_one_event_per_upcoming_deadline(client: TestClient, seeded: See
 def test_feeds_reject_bad_filters(client: TestClient) -> None:
     assert client.get("/feeds/postings.atom?role=nope").status_code == 422
     assert client.get("/feeds/deadlines.ics?limit=5&sort=nope").status_code == 422
+
+
+def test_ics_text_is_escaped_and_folded() -> None:
+    title = "Ünïcode, research; engineer\\ — " + "long title é " * 20
+    description = "line one\nline two, with; marks"
+    text = ical.calendar(
+        ["VERSION:2.0", "PRODID:-//test//EN"],
+        [[f"SUMMARY:{ical.escape(title)}", "DTSTART;VALUE=DATE:20261205", "UID:x@y",
+          f"DESCRIPTION:{ical.escape(description)}"]],
+    )  # fmt: skip
+    assert all(len(line) <= ical.FOLD_AT for line in text.split(b"\r\n"))
+    event = next(iter(Calendar.from_ical(text).walk("VEVENT")))
+    assert str(event["summary"]) == title
+    assert str(event["description"]) == description
+    assert event["dtstart"].dt.isoformat() == "2026-12-05"

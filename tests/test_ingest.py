@@ -227,14 +227,14 @@ def test_a_storage_failure_only_loses_that_item(
 ) -> None:
     from aggregator.store import changes
 
-    real_apply = changes.apply
+    real_row = changes.new_posting_row
 
-    def failing_apply(posting: Posting, data: object, **kwargs: object) -> bool:
+    def failing_row(data: object, *args: object, **kwargs: object) -> dict[str, object]:
         if getattr(data, "title", "") == "Boom":
             raise RuntimeError("database said no")
-        return real_apply(posting, data, **kwargs)  # type: ignore[arg-type]
+        return real_row(data, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(changes, "apply", failing_apply)
+    monkeypatch.setattr(changes, "new_posting_row", failing_row)
     items = [ats_item(str(i), title=f"Role {i}") for i in range(5)]
     items.insert(2, ats_item("boom", title="Boom"))
     result = ingest_items(session, acme, items, complete=True, now=NOW)

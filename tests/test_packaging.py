@@ -30,6 +30,7 @@ def test_wheel_contains_packages_and_data(wheel: Path) -> None:
         "aggregator/cli/main.py",
         "aggregator/db/migrations/env.py",
         "aggregator/_data/config/settings.example.toml",
+        "aggregator/normalize/learned_model.json",  # the classifier's learned weights
         "spiders/__init__.py",
     ]
     for name in expected:

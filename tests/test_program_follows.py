@@ -240,3 +240,88 @@ def test_weekly_digest_has_an_opening_soon_just_opened_section(
     assert "/programs/mats" in section
     html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "Opening soon / just opened</h2>" in html
+
+
+def forum_post(number: int, title: str, body: str) -> Any:
+    from aggregator.items import RawPosting
+
+    url = f"https://forum.example.org/posts/{number}"
+    return RawPosting(
+        source_key="ea_forum", external_id=url, org="EA Forum", title=title, url=url,
+        description_html=body, extras={"feed_type": "forum", "via": "EA Forum"},
+    )  # fmt: skip
+
+
+def test_forum_announcements_open_cycles_through_the_classifier(
+    tmp_path: Path, session: Session, inbox: Any
+) -> None:
+    """Two cycles announced only on a forum: the normalizer marks each post as MATS's call
+    (its title names the program, its body says applications are open), detection opens
+    the cycle, and the follower is told once, reminded at 7 and 1 days, nothing after."""
+    from aggregator.db.models import Organization, Source
+    from aggregator.programs.detect import detect_from_postings
+    from aggregator.store.ingest import ingest_items
+
+    box, settings = inbox
+    configs = load_programs(write(tmp_path))
+    mats = sync_programs(session, configs)["mats"]
+    board = Organization(slug="ea-forum", name="EA Forum", org_type="board")
+    forum = Source(key="ea_forum", platform="feed", organization=board)
+    session.add(forum)
+    session.commit()
+    row = follows.follow(session, settings, mats, "reader@example.org")
+    follows.confirm_follow(session, settings, box.link("follow"))
+    row.created_at = row.confirmed_at = at("2026-09-02")
+    session.commit()
+
+    def day(when: str, post: Any = None) -> None:
+        if post is not None:
+            ingest_items(session, forum, [post], complete=False, now=at(when))
+            session.commit()
+        detect_from_postings(session, configs, at(when))
+        follows.send_notices(settings, session, at(when))
+
+    # a reflection naming MATS is no call
+    day("2026-09-20", forum_post(1, "What I learned at MATS", "<p>A great summer.</p>"))
+    assert len(mats.cycles) == 1
+    posts = {
+        "2026-10-10": forum_post(2, "MATS Winter 2027",
+                                 "<p>Applications are open until 2 November 2026.</p>"),
+        "2026-12-20": forum_post(3, "Apply to MATS Summer 2027",
+                                 "<p>Mentors include Ada Lovelace. Deadline: 15 January 2027.</p>"),
+    }  # fmt: skip
+    for when in ("2026-10-10", "2026-10-11", "2026-10-26", "2026-11-01", "2026-11-03",
+                 "2026-12-20", "2026-12-21", "2027-01-08", "2027-01-14", "2027-01-16"):  # fmt: skip
+        day(when, posts.get(when))
+    assert sorted((c.origin, c.deadline) for c in mats.cycles if c.origin != "config") == [
+        ("forum", date(2026, 11, 2)),
+        ("forum", date(2027, 1, 15)),
+    ]
+    assert box.subjects()[1:] == [
+        "MATS is open: applications close 2026-11-02",
+        "MATS: about 7 days left to apply (closes 2026-11-02)",
+        "MATS: about 1 day left to apply (closes 2026-11-02)",
+        "MATS is open: applications close 2027-01-15",
+        "MATS: about 7 days left to apply (closes 2027-01-15)",
+        "MATS: about 1 day left to apply (closes 2027-01-15)",
+    ]
+
+
+def test_overlapping_cycles_are_one_opening(tmp_path: Path, session: Session, inbox: Any) -> None:
+    """A maintained cycle and a posting's call with another deadline, open at once: one
+    "now open" email, then each deadline's reminders."""
+    box, settings = inbox
+    mats = sync_programs(session, load_programs(write(tmp_path)))["mats"]
+    row = follows.follow(session, settings, mats, "o@example.org", confirmed_at=at("2026-09-01"))
+    assert row.status == "active" and len(box.messages) == 0  # confirmed: nothing to confirm
+    for label, deadline in (("Winter", date(2026, 10, 20)), ("Call", date(2026, 10, 30))):
+        mats.cycles.append(ProgramCycle(label=label, opens_on=date(2026, 10, 1),
+                                        deadline=deadline, origin="config"))  # fmt: skip
+    session.commit()
+    for day in ("2026-10-01", "2026-10-02", "2026-10-13", "2026-10-25"):
+        follows.send_notices(settings, session, at(day))
+    assert box.subjects() == [
+        "MATS is open: applications close 2026-10-20",
+        "MATS: about 7 days left to apply (closes 2026-10-20)",
+        "MATS: about 7 days left to apply (closes 2026-10-30)",
+    ]

@@ -142,6 +142,7 @@ def test_postings_and_forum_posts_naming_a_program_open_cycles(
     make_posting(
         session,
         title="ML Alignment & Theory Scholars: Summer 2027 applications",
+        programs=["mats"],
         deadline=at("2027-01-10"),
         first_seen_at=at("2026-12-01"),
         source_key="eighty_k_board",
@@ -149,13 +150,15 @@ def test_postings_and_forum_posts_naming_a_program_open_cycles(
     make_posting(
         session,
         title="SPAR Spring 2027: mentee applications open",
+        programs=["spar"],
         deadline=at("2027-01-08"),
         first_seen_at=at("2026-12-15"),
         source_key="ea_forum",
     )
     session.scalars(select(Source).where(Source.key == "ea_forum")).one().platform = "feed"
     make_posting(session, title="Sparse autoencoder researcher", deadline=at("2027-01-20"))
-    make_posting(session, title="MATS mentor (closed)", deadline=at("2026-11-01"))
+    make_posting(session, title="MATS (closed)", programs=["mats"], deadline=at("2026-11-01"))
+    make_posting(session, title="Not a program", programs=["unknown"], deadline=at("2027-01-20"))
     session.commit()
     found = detect_from_postings(session, configs, at("2026-12-16"))
     assert sorted((c.program.key, c.origin, c.deadline) for c in found) == [

@@ -91,3 +91,12 @@ def test_counts_follow_changes(session: Session) -> None:
     closing.status = "closed"
     session.commit()
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 1
+    hidden = make_posting(session, role="policy", safety_relevance="core")
+    session.commit()
+    assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
+    hidden.hidden = True  # two visitors reported it: in no list until a maintainer decides
+    session.commit()
+    for status in ("open", "all"):
+        f = PostingFilter(role=["policy"], status=status)
+        assert count_matching(session, f) == count_postings(session, f), status
+    assert count_matching(session, PostingFilter(role=["policy"])) == before + 1

@@ -61,17 +61,18 @@ def test_query_words_and_quoting() -> None:
     assert query_words("safety ") == (["safety"], False)
     assert query_words("!!! ... \"'*:&|()") == ([], False)
     assert query_words("a_b cde") == (["a", "b", "cde"], True)
-    assert fts5_query(["near", 'x"y']) == '"near" "x""y"'
-    assert tsquery_text(["it", "interp"], True) == "'it' & 'interp':*"
+    assert fts5_query(["near", 'x"y']) == '"near" AND "x""y"'
+    assert fts5_query(["near", "xyz"], True) == '"near" AND "xyz"*'
+    assert tsquery_text(["it", "interpr"], True) == "'it' & 'interpr':*"
     assert len(query_words(" ".join(["w"] * 50))[0]) == 10
 
 
 def test_stemming_prefix_and_every_word(session: Session) -> None:
     _seed(session)
     assert found(session, "evaluation") == ["Operations Manager"]  # stem of "evaluations"
-    if session.get_bind().dialect.name == "postgresql":
-        assert found(session, "interp") == ["Research Engineer, Interpretability"]  # prefix
-    assert found(session, "interp ") == []  # a finished word is not a prefix
+    assert found(session, "interpre") == ["Research Engineer, Interpretability"]  # prefix
+    assert found(session, "interpre ") == []  # a finished word is not a prefix
+    assert found(session, "logis") == ["Operations Manager"]  # prefix in the description
     assert found(session, "MODEL mechanistic") == ["Research Engineer, Interpretability"]
     assert found(session, "mechanistic governance") == []  # every word must match
     assert found(session, "safety institute") == ["Operations Manager"]  # organization
@@ -154,8 +155,12 @@ def test_text_plans_agree(session: Session, monkeypatch: pytest.MonkeyPatch, few
     for i in range(12):
         make_posting(session, title=f"Research Assistant {i}", description_text="Evaluations.")
     session.commit()
-    expected = {q: found(session, q) for q in ("research", "evaluations it", "none")}
+    queries = ("research", "evaluations it", "none", "resea", "it evalu", "assis")
+    expected = {q: found(session, q) for q in queries}
+    assert expected["resea"] == expected["research"] and expected["assis"]
     monkeypatch.setattr(text, "FEW_MATCHES", few)
+    # Few completions: exact indexed terms; many: an FTS5 prefix query. Same answers.
+    monkeypatch.setattr(text, "MAX_COMPLETIONS", 16 if few else 0)
     estimates.clear()
     try:
         for q, titles in expected.items():
@@ -179,3 +184,97 @@ def test_huge_or_odd_descriptions_are_stored_and_searchable(session: Session) ->
     assert found(session, "kernel w1x") == ["Huge"]
     assert found(session, "安全") == ["Odd"]
     assert found(session, "ok naïve") == ["Odd"]
+
+
+def test_synonyms_and_acronyms(session: Session) -> None:
+    now = utcnow()
+    for age, (title, org, body) in enumerate(
+        [
+            ("Research Scientist", "AI Security Institute", "Evaluations of frontier models."),
+            ("Engineer", "Center for AI Standards and Innovation", "Measurement science."),
+            ("Fellow", "Example Lab", "Mechanistic interpretability of transformers."),
+            ("Analyst", "Policy Shop", "Work with the UK AISI and partners."),
+            ("Assistant", "Example Lab", "Mech interp tooling; evals infrastructure."),
+        ]
+    ):
+        make_posting(
+            session,
+            title=title,
+            org=org,
+            description_text=body,
+            first_seen_at=now - timedelta(days=age + 1),
+        )
+    session.commit()
+    assert set(found(session, "AISI")) == {"Research Scientist", "Engineer", "Analyst"}
+    assert set(found(session, "aisi ")) == {"Research Scientist", "Engineer", "Analyst"}
+    assert found(session, "CAISI") == ["Engineer"]  # one way: not the UK institute
+    assert set(found(session, "mech interp")) == {"Fellow", "Assistant"}
+    assert set(found(session, "mechanistic interpretability")) == {"Fellow", "Assistant"}
+    assert set(found(session, "interp")) == {"Fellow", "Assistant"}
+    assert set(found(session, "evals")) == {"Research Scientist", "Assistant"}
+    # Phrases match in order: the same words elsewhere in the text are not the phrase.
+    assert found(session, "interp frontier") == []
+    assert found(session, "aisi measurement") == ["Engineer"]
+    assert count_postings(session, PostingFilter(q="aisi")) == 3
+
+
+def test_synonym_table_is_well_formed() -> None:
+    from aggregator.search.synonyms import expand, synonyms
+
+    table = synonyms()
+    assert ("aisi",) in table and ("ai", "security", "institute") in table[("aisi",)]
+    for phrase, alternatives in table.items():
+        assert phrase not in alternatives and alternatives, phrase
+    assert expand(["mech", "interp", "jobs"]) == [
+        (("mech", "interp"), *table[("mech", "interp")]),
+        (("jobs",),),
+    ]
+
+
+def test_a_search_sorts_by_relevance_unless_told() -> None:
+    from aggregator.search.validate import build_filter
+
+    assert build_filter(q="interp").sort == "relevance"
+    assert build_filter(q="  ...").sort == "newest"
+    assert build_filter().sort == "newest"
+    assert build_filter(q="interp", sort="newest").sort == "newest"
+    # Shareable URLs leave out the default and keep an explicit other order.
+    assert build_filter(q="interp").to_params() == [("q", "interp")]
+    assert build_filter(q="interp", sort="newest").to_params() == [
+        ("q", "interp"),
+        ("sort", "newest"),
+    ]
+    assert build_filter(sort="relevance").to_params() == [("sort", "relevance")]
+
+
+def test_relevance_ranks_the_newest_matches_and_pages_through_all(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = utcnow()
+    for i in range(9):  # ids grow with i; the best match (word in the title) every third
+        title = f"Safety role {i}" if i % 3 == 0 else f"Role {i}"
+        make_posting(
+            session,
+            title=title,
+            description_text="We work on safety.",
+            first_seen_at=now - timedelta(hours=9 - i),
+        )
+    session.commit()
+    estimates.clear()
+    monkeypatch.setattr(text, "RANK_WINDOW", 4)  # ranks the 4 newest matches (ids 6-9)
+    try:
+        seen: list[str] = []
+        cursor = None
+        while True:
+            f = PostingFilter(q="safety", sort="relevance")
+            page = search_postings(session, f, limit=2, cursor=cursor)
+            seen += [p.title for p in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(found(session, "safety", sort="newest"))  # all, once
+        assert seen[0] == "Safety role 6"  # the newest 4 ranked: title match first
+        assert set(seen[:4]) == {"Role 5", "Safety role 6", "Role 7", "Role 8"}
+        assert seen[4:] == ["Role 4", "Safety role 3", "Role 2", "Role 1", "Safety role 0"]
+    finally:
+        estimates.clear()

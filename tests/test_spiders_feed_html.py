@@ -48,6 +48,19 @@ def test_opportunity_filter(title: str, keep: bool) -> None:
     assert is_opportunity(title) is keep
 
 
+def test_a_deadline_with_its_date_in_the_body_makes_an_announcement() -> None:
+    body = "<p>Our spring cohort is forming. The deadline is March 3rd, so do not wait.</p>"
+    assert is_opportunity("MARS", body)
+    assert not is_opportunity("MARS", "<p>Our spring cohort is forming.</p>")
+
+
+def test_a_personal_essay_counts_against_an_announcement() -> None:
+    call = "<p>Applications for the next cohort.</p>"
+    essay = call.replace("</p>", " " + "I think I learned a lot, and I liked it. " * 3 + "</p>")
+    assert is_opportunity("Research Fellow", call)
+    assert not is_opportunity("Research Fellow", essay)
+
+
 @pytest.mark.parametrize(
     "body", [b"<html><body>Not a feed</body></html>", b"", b"\x00\x01garbage", b'{"a": 1}']
 )

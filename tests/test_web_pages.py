@@ -68,9 +68,17 @@ def test_security_headers_and_escaping(client: TestClient, seeded: Seeded) -> No
 def test_posting_page_has_evidence_sources_history(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/postings/{seeded.interp.id}").text
     assert "<strong>mechanistic interpretability</strong>" in html  # sanitized HTML kept
-    assert "92% confidence" in html and "<q>research engineer (title)</q>" in html
-    assert "<q>mechanistic interpretability (body)</q>" in html
-    assert "example-greenhouse" in html
+    # Confidence and evidence sit behind a disclosure, in a visitor's words.
+    why = html.split('<details class="why">')[1].split("</details>")[0]
+    assert "<summary>Why these tags?</summary>" in why
+    assert "how sure: 92%" in why and "“research engineer” in the title" in why
+    assert "“mechanistic interpretability” in the description" in why
+    assert "confidence" not in html.split('<details class="why">')[0]
+    # The source shows as its organization, not its key.
+    listed = html.split("<h2>Listed by</h2>")[1].split("</ul>")[0]
+    assert "Example Lab" in listed and "example-greenhouse" not in listed
+    for internal in ("facet", "Q:", "(body)", "eighty_k"):
+        assert internal not in html.split("<main")[1], internal
     assert "Change history" in html
     assert "£90,000–£120,000 a year" in html
     assert "Apply on the organization" in html
@@ -126,3 +134,18 @@ def test_counts_agree_between_list_filter_and_stats(client: TestClient, seeded: 
     assert f"<strong>{api['total']}</strong> open postings" in stats
     orgs = len(api["org"])
     assert f"<strong>{orgs}</strong> organizations hiring" in stats
+
+
+def test_search_sorts_by_best_match_until_another_order_is_picked(
+    client: TestClient, seeded: Seeded
+) -> None:
+    html = client.get("/?q=interp").text
+    # The default order's option sends nothing, so typing a search switches to best match.
+    assert '<option value="" selected>Best match</option>' in html
+    assert '<option value="newest" >Newest</option>' in html
+    assert "Research Engineer, Interpretability" in html  # "interp": prefix and synonym
+    html = client.get("/?q=interp&sort=newest").text
+    assert '<option value="newest" selected>Newest</option>' in html
+    assert '<option value="" >Best match</option>' in html  # back to the default
+    html = client.get("/").text
+    assert '<option value="" selected>Newest</option>' in html

@@ -93,9 +93,9 @@ def test_subscribe_confirm_manage_unsubscribe(
         manage_url,
         data={
             "csrf_token": token,
-            "roles": ["policy", "fellowship"],
-            "skills": "python",
-            "locations": "United Kingdom",
+            "role": ["policy", "fellowship"],
+            "skill": "python",
+            "country": "United Kingdom",
             "frequency": "daily",
             "timezone": "Europe/London",
             "paused": "on",
@@ -105,7 +105,7 @@ def test_subscribe_confirm_manage_unsubscribe(
     session.refresh(subscriber)
     assert subscriber.status == "paused" and subscriber.frequency == "daily"
     assert subscriber.profile.locations == ["GB"]
-    bad = client.post(manage_url, data={"csrf_token": token, "roles": ["astronaut"]})
+    bad = client.post(manage_url, data={"csrf_token": token, "role": ["astronaut"]})
     assert bad.status_code == 422 and "unknown role" in bad.text
 
     unsubscribe_url = "/unsubscribe/" + make_token(web_settings, "unsubscribe", subscriber)
@@ -193,3 +193,67 @@ def test_rate_limit_per_ip_and_per_address(settings: Settings) -> None:
     assert limiter.hit("ip:1", "email:v@example.org") == 0
     assert limiter.hit("ip:2", "email:v@example.org") == 0
     assert limiter.hit("ip:3", "email:v@example.org") > 0  # same address from a new IP
+
+
+def _checked(html: str) -> set[str]:
+    """(name=value) of the ticked filter checkboxes of a page."""
+    return {
+        f"{m.group(1)}={m.group(2)}"
+        for m in re.finditer(r'name="(\w+)" value="([^"]+)" checked', html)
+    }
+
+
+def test_alert_form_uses_the_lists_controls_and_the_browsers_timezone(
+    client: TestClient, seeded: Seeded, session: Session
+) -> None:
+    query = "role=fellowship&skill=python&country=GB&q=safety"
+    listed = client.get(f"/?{query}").text
+    form = client.get(f"/subscribe?{query}").text
+    # The same controls (ids, names, groups), ticked for the search it came from.
+    assert _checked(form) == _checked(listed) == {"role=fellowship", "skill=python", "country=GB"}
+    for control in ('id="f-role-fellowship"', 'id="f-skill-python"', 'id="f-org-new"', "<legend>"):
+        assert control in form and control in listed, control
+    assert 'name="q" value="safety"' in form
+    assert "facet" not in form.split('<main id="main">')[1].replace('class="facet', "")
+    # The preview says how many a week; the timezone comes from the browser's script.
+    assert re.search(r'About <strong id="preview-rate">[\d.]+</strong> postings? a week', form)
+    assert '<input type="hidden" name="timezone" value="" data-browser-timezone>' in form
+    assert '<script src="/static/timezone.js" defer>' in form
+    assert client.get("/static/timezone.js").status_code == 200
+
+    for address, zone, stored in (
+        ("tz1@example.org", "Europe/Berlin", "Europe/Berlin"),
+        ("tz2@example.org", "", "UTC"),  # no script: the server's default
+        ("tz3@example.org", "Mars/Olympus", "UTC"),
+    ):
+        token = csrf(client, "/subscribe?role=fellowship")
+        data = {"csrf_token": token, "email": address, "role": "fellowship", "timezone": zone}
+        assert client.post("/subscribe", data=data).status_code == 200
+        subscriber = session.scalar(select(Subscriber).where(Subscriber.email == address))
+        assert subscriber is not None and subscriber.timezone == stored, address
+
+
+def test_manage_page_uses_the_same_controls(
+    client: TestClient, seeded: Seeded, web_settings: Settings, session: Session
+) -> None:
+    subscriber = make_subscriber(session, "m@example.org", status="active")
+    session.commit()
+    url = "/manage/" + make_token(web_settings, "manage", subscriber)
+    token = csrf(client, url)
+    data = {
+        "csrf_token": token,
+        "role": ["fellowship"],
+        "skill": "python",
+        "country": "GB",
+        "q": "safety",
+        "exclude_orgs": "Nope Inc",
+        "frequency": "weekly",
+        "timezone": "UTC",
+    }
+    saved = client.post(url, data=data)
+    assert saved.status_code == 200 and "Saved." in saved.text
+    assert {"role=fellowship", "skill=python", "country=GB"} <= _checked(saved.text)
+    assert 'id="f-role-fellowship"' in saved.text and "<legend>" in saved.text
+    session.refresh(subscriber)
+    assert subscriber.profile.roles == ["fellowship"] and subscriber.profile.keywords == ["safety"]
+    assert subscriber.profile.exclude_orgs == ["Nope Inc"]

@@ -71,7 +71,11 @@ def register(app: typer.Typer) -> None:
         ),
         has_salary: bool = typer.Option(False, "--has-salary", help="Only postings stating pay."),
         min_salary: float | None = typer.Option(None, "--min-salary", help="Pay at least this."),
-        sort: str = typer.Option("newest", "--sort", help="newest, deadline or relevance."),
+        sort: str | None = typer.Option(
+            None,
+            "--sort",
+            help="newest, deadline or relevance (default: relevance with --q, else newest).",
+        ),
         status: str | None = typer.Option(
             None, "--status", help="open, closed or all (default open; --all is --status all)."
         ),

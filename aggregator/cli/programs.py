@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from aggregator.cli.context import app_context
 from aggregator.cli.output import console
 from aggregator.db.models import Program
-from aggregator.programs import follows
+from aggregator.programs import follows, posting_follows
 from aggregator.programs.check import check_programs
 from aggregator.programs.status import program_status
 
@@ -82,11 +82,16 @@ def register(app: typer.Typer) -> None:
 
     @group.command("notify")
     def notify(ctx: typer.Context) -> None:
-        """Email followers once when a cycle opens and 7 and 1 days before its deadline."""
+        """Email followers once when a cycle opens and 7 and 1 days before its deadline,
+        and once per new posting of a followed organization, mentor or team."""
         context = app_context(ctx)
         with context.session() as session:
-            report = follows.send_notices(context.settings, session)
-        console().print(
-            f"program notices: {report.planned} planned, {report.sent} sent, "
-            f"{report.retry} to retry, {report.failed} failed, {report.unknown} unknown"
-        )
+            reports = {
+                "program notices": follows.send_notices(context.settings, session),
+                "new-posting notices": posting_follows.send_notices(context.settings, session),
+            }
+        for what, report in reports.items():
+            console().print(
+                f"{what}: {report.planned} planned, {report.sent} sent, "
+                f"{report.retry} to retry, {report.failed} failed, {report.unknown} unknown"
+            )

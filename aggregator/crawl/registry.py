@@ -39,6 +39,7 @@ from aggregator.db.models import ORG_TYPES, Organization, Source
 from aggregator.errors import ConfigError
 from aggregator.paths import config_file
 from aggregator.settings import Settings
+from aggregator.store.employers import COMMUNITY_SOURCE
 
 CONFIDENCE = ("high", "medium", "low")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -244,6 +245,9 @@ def parse_registry(
             continue
         if config.key in seen:
             errors.append(f"source {config.key!r}: field 'key': duplicate key")
+            continue
+        if config.key == COMMUNITY_SOURCE:
+            errors.append(f"source {config.key!r}: field 'key': reserved for shared links")
             continue
         seen.add(config.key)
         configs.append(config)

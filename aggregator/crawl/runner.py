@@ -44,7 +44,7 @@ from aggregator.crawl.scrapy_setup import scrapy_settings
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.settings import Settings
-from aggregator.store import expiry
+from aggregator.store import employers, expiry
 from spiders.platforms import discover_platforms, platform_path
 
 logger = logging.getLogger(__name__)
@@ -95,10 +95,13 @@ def build_job(
     configs: list[SourceConfig],
     platforms: dict[str, type[Any]],
     states: dict[str, dict[str, Any]] | None = None,
+    employers: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     states = states or {}
     return {
         "scrapy_settings": scrapy_settings(settings),
+        # boards' employers, resolved in the subprocess as ingest would (employers.resolve)
+        "employers": employers or {},
         # the worker ends itself if this process dies, and after the batch's hard limit
         "parent_pid": os.getpid(),
         "deadline_seconds": settings.crawl_timeout_seconds + 5,
@@ -224,6 +227,7 @@ def fetch_sources(
     platforms: dict[str, type[Any]] | None = None,
     states: dict[str, dict[str, Any]] | None = None,
     on_batch: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+    employers: dict[str, list[Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl ``configs`` in batch subprocesses and return the raw results by key.
 
@@ -238,7 +242,7 @@ def fetch_sources(
     # while on_batch stores.
     while waiting or running:
         while waiting and len(running) < max(1, settings.crawl_concurrency):
-            job = build_job(settings, waiting.pop(0), platforms, states)
+            job = build_job(settings, waiting.pop(0), platforms, states, employers)
             running.append(_start_batch(settings, job))
         ended = [b for b in running if _poll_batch(b, settings)]
         if not ended:
@@ -297,6 +301,7 @@ def crawl_sources(
     with Session_() as session:
         rows = sync_registry(session, configs)
         states = {c.key: dict(rows[c.key].state or {}) for c in chosen}
+        directory = employers.employer_directory(employers.load_orgs(session))
         recover_interrupted_runs(session, stale)
         session.commit()
     results: dict[str, SourceResult] = {}
@@ -309,7 +314,14 @@ def crawl_sources(
         advance(len(batch))
 
     with _progress(progress, len(chosen)) as advance:
-        fetch_sources(settings, chosen, platforms=platforms, states=states, on_batch=record)
+        fetch_sources(
+            settings,
+            chosen,
+            platforms=platforms,
+            states=states,
+            on_batch=record,
+            employers=directory,
+        )
     try:
         with Session_() as session:
             expiry.sweep(session, clock.now(), settings.stale_after_days)

@@ -11,13 +11,15 @@ killed parent never leaves a crawl running. It never touches the database: the
 parent ingests.
 
 Job file: ``{"scrapy_settings": {...}, "parent_pid": int, "deadline_seconds": float,
-"sources": [{"source": {...}, "platform": "module:Class", "state": {...}}]}``.
+"employers": {org key: [id, name, org_type]}, "sources": [{"source": {...}, "platform":
+"module:Class", "state": {...}}]}``.
 Result file: ``{"key", "status": "success"|"partial"|"failed"|"timeout", "message",
 "complete", "items": [RawPosting dicts], "record_errors", "error_messages",
 "state", "not_modified", "seconds", "normalized"}``. ``normalized`` holds, per item,
 ``{"org", "org_type", "data"}`` (the item normalized and classified here, in parallel
-with the other batches, for that org name and type) or null; the parent uses it when
-its own employer lookup gives the same org name and type, and normalizes otherwise.
+with the other batches, for that org name and type: the source's own, or for a board the
+employer ``employers`` resolves) or null; the parent uses it when its own employer lookup
+gives the same org name and type and taxonomy version, and normalizes otherwise.
 """
 
 from __future__ import annotations
@@ -48,25 +50,31 @@ def shallow(item: Any) -> Any:
     return item
 
 
-def prenormalize(source: dict[str, Any], items: list[dict[str, Any]]) -> list[Any]:
+def prenormalize(
+    source: dict[str, Any], items: list[dict[str, Any]], employers: Any = None
+) -> list[Any]:
     """Each item normalized as the parent would for this source (None when it fails:
-    the parent then normalizes it and reports the problem)."""
+    the parent then normalizes it and reports the problem). A board's items get the
+    employer the parent's directory (``employers``, from the job) resolves them to."""
     from dataclasses import replace
 
     from aggregator.items import RawPosting
     from aggregator.normalize.posting import normalize
+    from aggregator.store.employers import directory_from_job, resolve
     from spiders.platforms import board_platforms
 
     board = source.get("platform") in board_platforms() or source.get("org_type") == "board"
+    directory = directory_from_job(employers) if board else {}
     out: list[Any] = []
     for item in items:
         try:
             raw = RawPosting.from_dict(item)
             if board:
-                org, org_type = raw.org, None
+                found = resolve(None, True, raw.org, raw.apply_url, directory)
+                org, org_type = (found.name, found.org_type) if found else (raw.org, None)
             else:
                 org, org_type = source["org"], source["org_type"]
-                raw = replace(raw, org=org)
+            raw = replace(raw, org=org)
             data = normalize(raw, org_type=org_type).to_dict()
             out.append({"org": org, "org_type": org_type, "data": data})
         except Exception:  # the parent normalizes it again and reports why
@@ -80,6 +88,7 @@ def outcome(
     seconds: float,
     reason: str = "finished",
     source: dict[str, Any] | None = None,
+    employers: Any = None,
 ) -> dict[str, Any]:
     """The result of one source from its platform object's recorded outcome."""
     payload = [shallow(i) for i in items]
@@ -115,7 +124,7 @@ def outcome(
         "state": getattr(obj, "new_state", None) if kept else None,
         "not_modified": bool(getattr(obj, "not_modified", False)),
         "seconds": round(seconds, 3),
-        "normalized": prenormalize(source, payload) if source and kept else None,
+        "normalized": prenormalize(source, payload, employers) if source and kept else None,
     }
 
 
@@ -136,9 +145,16 @@ def failed(message: str, seconds: float = 0.0) -> dict[str, Any]:
 class Collector:
     """Receives Scrapy signals for one crawler (held strongly: signals are weak refs)."""
 
-    def __init__(self, key: str, out_dir: Path, source: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        out_dir: Path,
+        source: dict[str, Any] | None = None,
+        employers: Any = None,
+    ) -> None:
         self.key = key
         self.source = source
+        self.employers = employers
         self.out_dir = out_dir
         self.items: list[Any] = []
         self.started = time.monotonic()
@@ -156,11 +172,23 @@ class Collector:
         write_result(
             self.out_dir,
             self.key,
-            outcome(spider, self.items, time.monotonic() - self.started, reason, self.source),
+            outcome(
+                spider,
+                self.items,
+                time.monotonic() - self.started,
+                reason,
+                self.source,
+                self.employers,
+            ),
         )
 
 
-def run_scrapy(entries: list[dict[str, Any]], settings: dict[str, Any], out_dir: Path) -> None:
+def run_scrapy(
+    entries: list[dict[str, Any]],
+    settings: dict[str, Any],
+    out_dir: Path,
+    employers: Any = None,
+) -> None:
     from scrapy import signals
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -170,7 +198,7 @@ def run_scrapy(entries: list[dict[str, Any]], settings: dict[str, Any], out_dir:
         key = entry["source"]["key"]
         try:
             crawler = process.create_crawler(load_platform(entry["platform"]))
-            collector = Collector(key, out_dir, entry["source"])
+            collector = Collector(key, out_dir, entry["source"], employers)
             crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
             crawler.signals.connect(collector.spider_error, signal=signals.spider_error)
             crawler.signals.connect(collector.spider_closed, signal=signals.spider_closed)
@@ -214,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     if job.get("parent_pid"):
         watch(int(job["parent_pid"]), float(job.get("deadline_seconds") or 3600))
     if job["sources"]:
-        run_scrapy(job["sources"], job.get("scrapy_settings", {}), Path(args[1]))
+        run_scrapy(
+            job["sources"], job.get("scrapy_settings", {}), Path(args[1]), job.get("employers")
+        )
     return 0
 
 

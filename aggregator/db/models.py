@@ -187,6 +187,11 @@ class PostingSource(Base):
     url: Mapped[str] = mapped_column(String(2000))
     apply_url: Mapped[str | None] = mapped_column(String(2000))
     raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # This listing normalized (``NormalizedPosting.to_dict``) for the taxonomy version next
+    # to it: a posting is merged from its listings' stored records, never re-normalized
+    # from ``raw`` while the version holds. NULL until first stored (rows of older versions).
+    normalized: Mapped[dict[str, Any] | None]
+    taxonomy_version: Mapped[str | None] = mapped_column(String(40))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when a complete crawl of the source no longer lists it.
@@ -401,3 +406,96 @@ class ProgramNotice(Base):
 
     follow: Mapped[ProgramFollow] = relationship()
     cycle: Mapped[ProgramCycle] = relationship()
+
+
+FOLLOW_KINDS = ("organization", "mentor", "team")
+
+
+class PostingFollow(Base):
+    """A visitor asking to be told of each new posting of an organization, or naming a
+    mentor or a team (double opt-in, like alerts and program follows).
+
+    ``target`` identifies what is followed, the same for every spelling: the
+    organization's slug, the mentor's name casefolded, or ``<org slug>/<team
+    casefolded>`` (a team belongs to its organization); ``name`` is how it is shown.
+    """
+
+    __tablename__ = "posting_follows"
+    __table_args__ = (UniqueConstraint("kind", "target", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # organization | mentor | team
+    target: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|stopped
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship()
+
+
+class PostingFollowNotice(Base):
+    """One "new posting" email of one posting to one follower, created before it is sent
+    (unique per follow and posting) and claimed like :class:`ProgramNotice`."""
+
+    __tablename__ = "posting_follow_notices"
+    __table_args__ = (
+        UniqueConstraint("follow_id", "posting_id"),
+        Index("ix_posting_follow_notices_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_id: Mapped[int] = mapped_column(ForeignKey("posting_follows.id", ondelete="CASCADE"))
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    follow: Mapped[PostingFollow] = relationship()
+    posting: Mapped[Posting] = relationship()
+
+
+SUBMISSION_STATUSES = ("pending", "approved", "rejected")
+
+
+class Submission(Base):
+    """A link someone shared ("submit an opportunity"), fetched, classified and queued
+    until a maintainer approves it (it becomes a posting of the community source) or
+    rejects it (its canonical URL is then refused if submitted again).
+
+    ``raw`` is the fetched page as a :class:`aggregator.items.RawPosting` dict; ``title``,
+    ``org_name``, ``role`` and ``deadline`` are what will be published: the fetched and
+    classified values with the maintainer's ``edits`` on top.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_canonical_status", "canonical_url", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    edits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    title: Mapped[str] = mapped_column(String(500))
+    org_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40), default="other")
+    safety_relevance: Mapped[str] = mapped_column(String(20), default="adjacent")
+    deadline: Mapped[datetime | None]
+    # A keyed hash of the submitter's address ("cli" from the command line).
+    submitter: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
+
+    posting: Mapped[Posting | None] = relationship()

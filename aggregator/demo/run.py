@@ -3,9 +3,11 @@
 :func:`run_demo` starts :class:`aggregator.demo.server.DemoServer` on 127.0.0.1,
 writes ``sources.toml`` (the bundled template pointed at that server) into the demo
 data dir, crawls every demo source with the real spiders and pipeline into a fresh
-SQLite database there, checks two sample programs (MATS open, SPAR expected next
-month: ``programs.toml`` in the data dir, MATS's page read from the server), signs up
-three confirmed sample subscribers (the personas of the domain reference), sends their
+SQLite database there, checks two sample programs (MATS open, Pivotal expected next
+month: ``programs.toml`` in the data dir, MATS's page read from the server), has the
+first persona follow MATS (its "now open" email goes to the outbox), shares one link
+that no source lists (served by the same server) and approves it, signs up three
+confirmed sample subscribers (the personas of the domain reference), sends their
 weekly digests to the outbox and returns a :class:`DemoReport`. Nothing leaves
 127.0.0.1: the database and mail settings of the caller are replaced by the demo's own
 (SQLite file and outbox in the data dir).
@@ -29,9 +31,13 @@ from aggregator.db import open_database, session_factory
 from aggregator.db.models import Posting, PostingSource, PostingTag, Source, utcnow
 from aggregator.demo.server import DemoServer, data_dir
 from aggregator.errors import UserError
+from aggregator.presentation.labels import label
 from aggregator.settings import Settings, ensure_data_dir
+from aggregator.store.employers import COMMUNITY_SOURCE
 
 DB_NAME = "aisafety-jobs.db"
+#: how the outbox names program notices (their Message-ID: ``program-notice.<id>@…``)
+PROGRAM_NOTICE_PREFIX = "program-notice."
 #: what a run creates in the data dir, removed first so that every run starts fresh
 OWNED = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "outbox",
          "sources.toml", "programs.toml", "httpcache")  # fmt: skip
@@ -80,6 +86,9 @@ class DemoReport:
     digests: list[Path] = field(default_factory=list)
     subscribers: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
+    follows: list[str] = field(default_factory=list)
+    program_emails: list[Path] = field(default_factory=list)
+    shared: str = ""
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -90,9 +99,16 @@ class DemoReport:
             out.append(f"  {key:<28} {platform:<11} {status:<8} {items} postings")
         out.append(f"postings: {self.postings}")
         out.append("postings by role:")
-        out += [f"  {role:<20} {n}" for role, n in sorted(self.by_role.items(), key=_desc)]
+        by_role = sorted(self.by_role.items(), key=_desc)
+        out += [f"  {label(role, 'role'):<28} {n}" for role, n in by_role]
         out.append(f"duplicates merged: {self.merged} postings listed by more than one source")
         out.append(f"programs: {', '.join(self.programs)} (see /programs)")
+        out.append(
+            f"program follows: {', '.join(self.follows)}; 'now open' emails written: "
+            f"{len(self.program_emails)}"
+        )
+        out += [f"  {p.name}" for p in self.program_emails]
+        out.append(f"shared by the community: {self.shared}")
         out.append(f"subscribers: {', '.join(self.subscribers)}")
         out.append(f"digest files written: {len(self.digests)} in {self.outbox}")
         out += [f"  {p.name}" for p in self.digests]
@@ -182,19 +198,20 @@ opens = {opens}
 deadline = {deadline}
 
 [[programs]]
-key = "spar"
-name = "SPAR"
-org = "SPAR"
-url = "{server}/spar"
+key = "pivotal"
+name = "Pivotal Research Fellowship"
+org = "Pivotal"
+url = "{server}/pivotal"
 usual_open_months = [{next_month}]
-summary = "[sample data] Part-time remote research projects."
+summary = "[sample data] Research fellowship with mentors."
 """
 
 
 def check_demo_programs(
     engine: Engine, settings: Settings, folder: Path, payload_url: str, now: datetime
 ) -> list[str]:
-    """Two sample programs: MATS open now (and its page read), SPAR expected next month."""
+    """Two sample programs: MATS open now (and its page read), Pivotal expected next month
+    (no demo posting is its call; SPAR's is, so SPAR would show open)."""
     from aggregator.db.models import Program
     from aggregator.programs.check import check_programs
     from aggregator.programs.status import program_status
@@ -223,6 +240,43 @@ def check_demo_programs(
             else:
                 out.append(f"{program.name} {status.state}")
     return out
+
+
+def follow_demo_program(engine: Engine, settings: Settings, now: datetime) -> list[str]:
+    """The first persona follows MATS (confirmed a month ago, before its sample cycle
+    opened), so its "now open" email is due and goes to the outbox; returns the subjects."""
+    from aggregator.programs import follows
+
+    with session_factory(engine)() as session:
+        mats = follows.find_program(session, "mats")
+        since = now - timedelta(days=30)
+        follows.follow(session, settings, mats, PERSONAS[0].email, confirmed_at=since)
+        follows.send_notices(settings, session, now)
+    return [f"{PERSONAS[0].email} follows MATS"]
+
+
+SHARED_PATH = "/community/evals-residency"
+
+
+def share_demo_link(engine: Engine, settings: Settings, payload_url: str) -> str:
+    """One link shared by a person (as the web form or ``submit`` would) and approved by
+    a maintainer: a posting of the community source; the summary line describes it."""
+    from aggregator.crawl.submit import share_link
+    from aggregator.store.submissions import approve
+
+    with session_factory(engine)() as session:
+        shared = share_link(
+            settings, session, payload_url + SHARED_PATH, "[sample data] seen in a Slack workspace",
+            submitter="demo",
+        )  # fmt: skip
+        if shared.submission is None:
+            raise UserError(f"the demo's shared link was not queued ({shared.outcome})")
+        posting = approve(session, shared.submission.id, utcnow())
+        session.commit()
+        return (
+            f"approved submission {shared.submission.id}: {posting.title} · {posting.org_name}"
+            f" ({settings.base_url}/postings/{posting.id})"
+        )
 
 
 def subscribe_personas(engine: Engine, settings: Settings) -> list[str]:
@@ -265,14 +319,17 @@ def collect(engine: Engine, report: DemoReport) -> None:
             .having(func.count(func.distinct(PostingSource.source_id)) > 1)
         )
         report.merged = session.scalar(select(func.count()).select_from(multi.subquery())) or 0
-        for source in session.scalars(select(Source)):
+        crawled = select(Source).where(Source.key != COMMUNITY_SOURCE)  # listed on its own line
+        for source in session.scalars(crawled):
             items = session.scalar(select(func.count()).where(PostingSource.source_id == source.id))
             status = "success" if source.last_success_at else "failed"
             report.sources[source.key] = (source.platform, status, items or 0)
         tagged = session.scalar(select(func.count(func.distinct(PostingTag.posting_id))))
         if report.postings and not tagged:
             raise UserError("the demo crawl stored postings without any tags")
-    report.digests = sorted(report.outbox.glob("*.eml"))
+    emails = sorted(report.outbox.glob("*.eml"))
+    report.program_emails = [p for p in emails if p.name.startswith(PROGRAM_NOTICE_PREFIX)]
+    report.digests = [p for p in emails if p not in report.program_emails]
 
 
 def run_demo(
@@ -310,8 +367,11 @@ def run_demo(
         engine = open_database(settings)
         echo("crawling the demo sources with the real spiders…")
         crawl(settings, sources_file)
+        echo("sharing a link and approving it…")
+        report.shared = share_demo_link(engine, settings, payload_url)
         echo("checking the sample programs…")
         report.programs = check_demo_programs(engine, settings, folder, payload_url, utcnow())
+        report.follows = follow_demo_program(engine, settings, utcnow())
         report.subscribers = subscribe_personas(engine, settings)
         send_digests(engine, settings, utcnow())
         collect(engine, report)

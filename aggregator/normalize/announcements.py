@@ -9,6 +9,7 @@ that made it, so a dropped post can be explained.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -20,6 +21,12 @@ from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 
 THRESHOLD = 2.5
+# A body that says "I" this often in its opening is a personal essay (a retrospective, a
+# story, advice), rarely a call to apply: it counts against.
+FIRST_PERSON_CHARS = 3000
+FIRST_PERSON_MIN = 8
+FIRST_PERSON_WEIGHT = -1.0
+_FIRST_PERSON = re.compile(r"\bi\b")
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
 
 TITLE_CUES: dict[str, float] = {
@@ -47,6 +54,9 @@ TITLE_CUES: dict[str, float] = {
     "update|updates": -2,
     "\\?$": -2,
 }
+# "March 3", "3rd of March", "Mar. 3".
+_MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?"
+_DAY = f"{_MONTH} \\d{{1,2}}(?:st|nd|rd|th)?|\\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}"
 BODY_CUES: dict[str, float] = {
     "applications? (?:are |is )?(?:now )?(?:open|being accepted)": 3,
     "(?:now )?accepting (?:applications|proposals|submissions)": 3,
@@ -65,6 +75,14 @@ BODY_CUES: dict[str, float] = {
     "(?:applications?|apply|deadline)": 1,
     "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
     "(?:i|we) (?:ran|organi[sz]ed|attended|participated in)": -1,
+    # How to take part: a form to fill in, hours a week, what participants will do.
+    "fill (?:out|in)": 2,
+    "join us": 1,
+    "(?:hours?|days?) (?:a|per) week": 1,
+    "participants will": 1,
+    # A deadline with its date: announcements give one, essays about programs rarely do.
+    "(?:deadline|apply by|apply before|applications? (?:close|closes|are due|due)|due by|"
+    "submit by)[^.;]{0,40}?(?:" + _DAY + ")": 3,
 }
 
 
@@ -95,6 +113,9 @@ def is_opportunity(title: str, body: str = "") -> Decision:
             # Each distinct phrase counts once; the strongest reading of it.
             weight = max(weights, key=abs)
             cues.setdefault((field_name, phrase), weight)
+    voice = len(_FIRST_PERSON.findall(prepare(body, FIRST_PERSON_CHARS)))
+    if voice >= FIRST_PERSON_MIN:
+        cues[("body", f"'i' {voice} times: a personal essay")] = FIRST_PERSON_WEIGHT
     body_score = sum(w for (f, _), w in cues.items() if f == "body")
     score = sum(w for (f, _), w in cues.items() if f == "title") + min(body_score, 6.0)
     evidence = tuple(

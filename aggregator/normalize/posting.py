@@ -26,6 +26,8 @@ from aggregator.normalize.fields import (
     normalize_title,
 )
 from aggregator.normalize.locations import parse_locations
+from aggregator.normalize.mentors import mentor_names, team_names
+from aggregator.normalize.program_calls import ProgramNames, bundled_program_names, program_calls
 from aggregator.normalize.salary import parse_salary
 from aggregator.normalize.taxonomy import load_taxonomy
 from aggregator.normalize.taxonomy_model import Taxonomy
@@ -37,6 +39,9 @@ from aggregator.normalize.text import (
     text_to_html,
 )
 from aggregator.normalize.urls import canonical_url
+
+# ``extras`` key of a role a maintainer chose for a shared link (it beats the classifier).
+ROLE_OVERRIDE = "maintainer_role"
 
 
 class InvalidItem(UserError):
@@ -78,32 +83,40 @@ class NormalizedPosting:
     deadline: datetime | None = None
     deadline_rolling: bool = False
     classification: dict[str, Any] = field(default_factory=dict)
+    # Keys of the programs whose call this is, and the mentors and teams it names
+    # (kept as posting tags: what follows and program detection look up).
+    programs: list[str] = field(default_factory=list)
+    mentors: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
     taxonomy_version: str | None = None
     content_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (datetimes as ISO 8601). Lists and dicts are copied one level
         deep: their contents are plain JSON values (much cheaper than ``asdict``)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, list | dict):
-                value = value.copy()
-            out[f.name] = value
+        out = {name: getattr(self, name) for name in _FIELD_NAMES}
+        for name in _DATETIME_FIELDS:
+            if isinstance(out[name], datetime):
+                out[name] = out[name].isoformat()
+        for name in _CONTAINER_FIELDS:
+            if isinstance(out[name], list | dict):
+                out[name] = out[name].copy()
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NormalizedPosting:
         """The inverse of :meth:`to_dict`; ValueError/TypeError on a malformed dict."""
-        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        values = {name: data[name] for name in _FIELD_NAMES if name in data}
         for name in _DATETIME_FIELDS:
             if isinstance(values.get(name), str):
                 values[name] = datetime.fromisoformat(values[name])
         return cls(**values)
 
 
+_FIELD_NAMES = tuple(f.name for f in fields(NormalizedPosting))
+_CONTAINER_FIELDS = tuple(
+    f.name for f in fields(NormalizedPosting) if f.default_factory in (list, dict)
+)
 _DATETIME_FIELDS = ("posted_at", "source_updated_at", "deadline")
 # Fields whose change a user would notice; they make up the content hash.
 VISIBLE_FIELDS = (
@@ -168,10 +181,12 @@ def normalize(
     now: datetime | None = None,
     taxonomy: Taxonomy | None = None,
     strict: bool = True,
+    programs: ProgramNames | None = None,
 ) -> NormalizedPosting:
     """Normalize and classify one record; :class:`InvalidItem` when it is unusable.
 
     With ``strict=False`` (the ``classify`` command) a missing org or URL is allowed.
+    ``programs`` is the phrase set of program names (default: ``config/programs.toml``).
     """
     now = now or datetime.now(UTC)
     ident = f"item {str(raw.external_id)[:80]!r}"
@@ -213,6 +228,10 @@ def normalize(
         taxonomy=taxonomy,
     )
     labels = _classification_fields(result)
+    chosen = raw.extras.get(ROLE_OVERRIDE) if isinstance(raw.extras, dict) else None
+    if isinstance(chosen, str) and chosen in getattr(taxonomy, "roles", ()):
+        others = [r for r in labels["roles"] if r["role"] != chosen]
+        labels.update(role=chosen, roles=[{"role": chosen, "confidence": 1.0}, *others])
     normalized_title = normalize_title(title)
     apply_url = http_url(raw.apply_url)
     # A forum announcement stands for the page it points to: deduplicated by that page, it
@@ -246,6 +265,15 @@ def normalize(
         deadline=deadline.when,
         deadline_rolling=deadline.rolling,
         taxonomy_version=None,
+        programs=program_calls(
+            programs or bundled_program_names(),
+            title,
+            description_text,
+            role=labels["role"],
+            forum=announced,
+        ),
+        mentors=mentor_names(description_text),
+        teams=team_names(description_text, department),
         **labels,
     )
     posting.taxonomy_version = _taxonomy_version(taxonomy, posting.classification)

@@ -23,40 +23,46 @@ from aggregator.search import Related, source_keys, tag_values
 class PostingRecord(BaseModel):
     """One posting as every output shows it."""
 
-    id: int
-    title: str
-    org_name: str
+    id: int = Field(description="The posting's id on this site (stable across crawls).")
+    title: str = Field(description="The title as the organization gives it.")
+    org_name: str = Field(description="The hiring or offering organization.")
     org_slug: str | None = Field(description="The organization's page: /orgs/<slug>")
-    org_type: str | None
+    org_type: str | None = Field(
+        description="lab, nonprofit, government, academic, program, funder or board"
+    )
     url: str = Field(description="The posting at its source")
-    apply_url: str | None
+    apply_url: str | None = Field(description="Where to apply, when not the posting itself")
     web_url: str = Field(description="The posting on this site")
-    locations: list[str]
-    cities: list[str]
+    locations: list[str] = Field(description="Locations as the posting states them")
+    cities: list[str] = Field(description="City names found in the locations")
     countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
     remote: str = Field(description="remote, hybrid, onsite or unspecified")
-    employment_type: str | None
-    department: str | None
+    employment_type: str | None = Field(description="Full-time, part-time, contract and so on")
+    department: str | None = Field(description="The team or department, when stated")
     role: str = Field(description="The primary role (a taxonomy name)")
-    roles: list[str]
-    skills: list[str]
-    seniority: str
-    phd_required: str
-    ml_experience_required: str
+    roles: list[str] = Field(description="Every role of the posting (taxonomy names)")
+    skills: list[str] = Field(description="Skills and research areas (taxonomy names)")
+    seniority: str = Field(description="Seniority level, or unspecified")
+    phd_required: str = Field(
+        description="Whether a PhD is asked for: yes, preferred, no or unspecified"
+    )
+    ml_experience_required: str = Field(
+        description="Whether ML experience is asked for: yes, no or unspecified"
+    )
     safety_relevance: str = Field(description="core, adjacent or none")
-    salary_min: float | None
-    salary_max: float | None
+    salary_min: float | None = Field(description="Lowest stated pay, in salary_currency")
+    salary_max: float | None = Field(description="Highest stated pay, in salary_currency")
     salary_currency: str | None = Field(description="ISO 4217 code")
     salary_period: str | None = Field(description="YEAR, MONTH, WEEK, DAY or HOUR")
-    salary_text: str | None
-    deadline: datetime | None
-    deadline_rolling: bool
-    posted_at: datetime | None
-    first_seen_at: datetime
-    last_seen_at: datetime
-    closed_at: datetime | None
+    salary_text: str | None = Field(description="The pay as the posting words it")
+    deadline: datetime | None = Field(description="Application deadline (UTC), if stated")
+    deadline_rolling: bool = Field(description="Applications are reviewed as they arrive")
+    posted_at: datetime | None = Field(description="When the source says it was posted (UTC)")
+    first_seen_at: datetime = Field(description="When this site first found it (UTC)")
+    last_seen_at: datetime = Field(description="When a source last listed it (UTC)")
+    closed_at: datetime | None = Field(description="When it stopped being listed (UTC)")
     status: str = Field(description="open, closed or expired")
-    sources: list[str]
+    sources: list[str] = Field(description="Keys of the sources that list it")
 
     @field_validator(
         "deadline", "posted_at", "first_seen_at", "last_seen_at", "closed_at", mode="after"

@@ -4,10 +4,11 @@
   reduced to its text and fingerprinted; a change after the first reading is
   recorded (``page_changed_at``) and, when the new text states a deadline still
   ahead, becomes a cycle that opened that day (origin ``page``).
-* An open posting whose title names the program (its name or an alias, as a whole
-  phrase) and that the classifier gave a deadline still ahead is that program's
-  call: a cycle that opened when the posting was first seen (origin ``posting``,
-  or ``forum`` when it came from a forum feed).
+* An open posting or forum post that the normalizer marked as the program's call
+  (a ``program`` posting tag: :mod:`aggregator.normalize.program_calls` looks for the
+  program's names in title and body with "applications open"-style signals) and that
+  has a deadline still ahead: a cycle that opened when the posting was first seen
+  (origin ``posting``, or ``forum`` when it came from a forum feed).
 
 A cycle whose deadline is within three days of a known cycle's is the same cycle.
 """
@@ -16,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 from datetime import date, datetime, timedelta
 
 from parsel import Selector
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from aggregator.db.models import Posting, PostingSource, Program, ProgramCycle
+from aggregator.db.models import Posting, PostingSource, PostingTag, Program, ProgramCycle
 from aggregator.normalize.dates import find_deadline
 from aggregator.programs.config import ProgramConfig
 
@@ -82,49 +82,43 @@ def record_page(
     return cycle
 
 
-def _phrase(names: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\w&]){alternatives}(?![\w&])", re.I)
-
-
 def detect_from_postings(
     session: Session, configs: list[ProgramConfig], now: datetime
 ) -> list[ProgramCycle]:
-    """Cycles from open postings and forum posts that name a program; commit."""
+    """Cycles from open postings and forum posts marked as a program's call; commit."""
     programs = {
         p.key: p for p in session.scalars(select(Program).options(selectinload(Program.cycles)))
     }
-    postings = list(
-        session.scalars(
-            select(Posting)
-            .where(Posting.status == "open", Posting.deadline.is_not(None))
-            .options(selectinload(Posting.sources).selectinload(PostingSource.source))
+    wanted = [c.key for c in configs if c.key in programs]
+    marked = session.execute(
+        select(PostingTag.value, Posting)
+        .join(Posting, Posting.id == PostingTag.posting_id)
+        .where(
+            PostingTag.kind == "program",
+            PostingTag.value.in_(wanted),
+            Posting.status == "open",
+            Posting.deadline.is_not(None),
         )
-    )
+        .order_by(Posting.first_seen_at, Posting.id)
+        .options(selectinload(Posting.sources).selectinload(PostingSource.source))
+    ).all()
     found: list[ProgramCycle] = []
-    for config in configs:
-        program = programs.get(config.key)
-        if program is None:
+    for key, posting in marked:
+        deadline = posting.deadline
+        if deadline is None or deadline.date() < now.date():
             continue
-        pattern = _phrase(config.names())
-        for posting in postings:
-            deadline = posting.deadline
-            if deadline is None or deadline.date() < now.date():
-                continue
-            if not pattern.search(posting.title):
-                continue
-            forum = any(
-                ps.source is not None and ps.source.platform == "feed" for ps in posting.sources
-            )
-            cycle = _add_cycle(
-                program,
-                deadline.date(),
-                posting.first_seen_at.date(),
-                "forum" if forum else "posting",
-                posting.url,
-                now,
-            )
-            if cycle is not None:
-                found.append(cycle)
+        forum = any(
+            ps.source is not None and ps.source.platform == "feed" for ps in posting.sources
+        )
+        cycle = _add_cycle(
+            programs[key],
+            deadline.date(),
+            posting.first_seen_at.date(),
+            "forum" if forum else "posting",
+            posting.url,
+            now,
+        )
+        if cycle is not None:
+            found.append(cycle)
     session.commit()
     return found

@@ -6,27 +6,26 @@ confirmations); following again while active changes and sends nothing (the form
 cannot be used to learn who follows or to mail-bomb anyone). A confirmed follower
 gets, per cycle, at most one email of each kind (:data:`KINDS`):
 
-* ``opened`` — the cycle opened after they followed, and is still open;
+* ``opened`` — the cycle opened after they followed, and is still open (once while
+  any cycle of the program is open: overlapping cycles are one opening);
 * ``reminder_7`` — 7 days or fewer before the deadline (and more than 1);
 * ``reminder_1`` — the last day (1 day or fewer before the deadline);
 
 nothing after the deadline. :func:`plan_notices` creates the notice rows (unique per
-follow, cycle and kind); :func:`send_notices` claims each (``pending`` → ``sending``
-in its own transaction), sends it and marks it ``sent``. A temporary failure puts it
-back to ``pending`` (retried next run); a permanent one marks it ``failed``; a claim
-left by a crash becomes ``unknown`` after :data:`STALE_CLAIM` and is never resent.
+follow, cycle and kind); :func:`send_notices` sends each exactly once
+(:func:`aggregator.programs.delivery.deliver`: claimed, sent, marked; a claim left by
+a crash is never resent).
 Every email carries a one-click stop link (``/unfollow/<token>``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,15 +33,14 @@ from aggregator.db.models import Program, ProgramCycle, ProgramFollow, ProgramNo
 from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.mail.message import build_message, domain_of, valid_address
-from aggregator.mail.transports import PermanentFailure, TemporaryFailure, transport_from_url
+from aggregator.programs import optin
+from aggregator.programs.delivery import NoticeReport, deliver
 from aggregator.programs.status import is_open
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token, link
+from aggregator.tokens import link
 
 logger = logging.getLogger(__name__)
 KINDS = ("opened", "reminder_7", "reminder_1")
-STALE_CLAIM = timedelta(hours=1)
-MAX_ATTEMPTS = 5
 
 
 def find_program(session: Session, key: str) -> Program:
@@ -52,8 +50,18 @@ def find_program(session: Session, key: str) -> Program:
     return program
 
 
-def follow(session: Session, settings: Settings, program: Program, email: str) -> ProgramFollow:
-    """Record a pending follow and email its confirmation link (idempotent when active)."""
+def follow(
+    session: Session,
+    settings: Settings,
+    program: Program,
+    email: str,
+    *,
+    confirmed_at: datetime | None = None,
+) -> ProgramFollow:
+    """Record a pending follow and email its confirmation link (idempotent when active).
+
+    With ``confirmed_at`` (the demo's sample follower, who confirmed then) the follow is
+    active at once and nothing is sent."""
     address = valid_address(email)
     if address is None:
         raise UserError("invalid email address: please check it")
@@ -70,38 +78,21 @@ def follow(session: Session, settings: Settings, program: Program, email: str) -
         session.add(row)
     else:  # pending again or stopped: a fresh link, older links stop working
         row.status, row.token_version, row.created_at = "pending", row.token_version + 1, utcnow()
+    if confirmed_at is not None:
+        row.status, row.created_at, row.confirmed_at = "active", confirmed_at, confirmed_at
     session.commit()
-    _send_one(settings, confirmation_message(settings, row))
-    return row
-
-
-def _follow_from_token(
-    session: Session, settings: Settings, purpose: str, token: str
-) -> ProgramFollow:
-    follow_id, version = decode_token(settings, purpose, token)
-    row = session.get(ProgramFollow, follow_id)
-    if row is None or (purpose == "follow" and row.token_version != version):
-        raise InvalidToken("this link is no longer valid")
+    if confirmed_at is None:
+        optin.send_confirmation(settings, confirmation_message(settings, row))
     return row
 
 
 def confirm_follow(session: Session, settings: Settings, token: str) -> ProgramFollow:
-    row = _follow_from_token(session, settings, "follow", token)
-    if row.status == "stopped":
-        raise InvalidToken("this link is no longer valid: please follow the program again")
-    if row.status == "pending":
-        row.status, row.confirmed_at = "active", utcnow()
-        session.commit()
-    return row
+    return optin.confirm(session, settings, ProgramFollow, "follow", token)
 
 
 def stop_follow(session: Session, settings: Settings, token: str) -> ProgramFollow:
     """Stop a follow by its stop link (any version: a page saying "stopped" must be true)."""
-    row = _follow_from_token(session, settings, "unfollow", token)
-    if row.status != "stopped":
-        row.status = "stopped"
-        session.commit()
-    return row
+    return optin.stop(session, settings, ProgramFollow, "unfollow", token)
 
 
 def due_kinds(cycle: ProgramCycle, follow_row: ProgramFollow, today: date) -> list[str]:
@@ -121,6 +112,25 @@ def due_kinds(cycle: ProgramCycle, follow_row: ProgramFollow, today: date) -> li
     return kinds
 
 
+def _told_open(
+    row: ProgramFollow,
+    cycle: ProgramCycle,
+    cycles: list[ProgramCycle],
+    existing: set[tuple[int, int, str]],
+) -> bool:
+    """Whether the follower was told of another cycle that was still open when this one
+    opened: overlapping cycles (a maintained one, and a posting's call with another
+    deadline) are one opening to them, one "opened" email, not one each."""
+    opened_on = cycle.opens_on or cycle.detected_at.date()
+    return any(
+        (row.id, other.id, "opened") in existing
+        and other.deadline is not None
+        and other.deadline >= opened_on
+        for other in cycles
+        if other.id != cycle.id
+    )
+
+
 def plan_notices(session: Session, today: date) -> int:
     """Create the notices due today for every active follow; returns how many were new."""
     follows = list(
@@ -133,9 +143,12 @@ def plan_notices(session: Session, today: date) -> int:
     existing = {(n.follow_id, n.cycle_id, n.kind) for n in session.scalars(select(ProgramNotice))}
     created = 0
     for row in follows:
-        for cycle in row.program.cycles:
+        cycles = sorted(row.program.cycles, key=lambda c: (c.opens_on or date.min, c.id))
+        for cycle in cycles:
             for kind in due_kinds(cycle, row, today):
                 if (row.id, cycle.id, kind) in existing:
+                    continue
+                if kind == "opened" and _told_open(row, cycle, cycles, existing):
                     continue
                 session.add(ProgramNotice(follow_id=row.id, cycle_id=cycle.id, kind=kind))
                 try:
@@ -148,87 +161,23 @@ def plan_notices(session: Session, today: date) -> int:
     return created
 
 
-@dataclass
-class NoticeReport:
-    planned: int = 0
-    sent: int = 0
-    retry: int = 0
-    failed: int = 0
-    unknown: int = 0
-
-
 def send_notices(settings: Settings, session: Session, now: datetime | None = None) -> NoticeReport:
     """Plan today's notices, then send every pending one exactly once."""
     now = now or utcnow()
     report = NoticeReport(planned=plan_notices(session, now.date()))
-    stale = session.execute(
-        update(ProgramNotice)
-        .where(ProgramNotice.status == "sending", ProgramNotice.claimed_at < now - STALE_CLAIM)
-        .values(status="unknown")
-    )
-    report.unknown = int(getattr(stale, "rowcount", 0) or 0)
-    session.commit()
-    pending = list(
-        session.scalars(
-            select(ProgramNotice.id)
-            .where(ProgramNotice.status == "pending")
-            .order_by(ProgramNotice.id)
-        )
-    )
-    transport = transport_from_url(
-        settings.resolved_mail_url, timeout=settings.smtp_timeout_seconds
-    )
-    try:
-        for notice_id in pending:
-            claimed = session.execute(
-                update(ProgramNotice)
-                .where(ProgramNotice.id == notice_id, ProgramNotice.status == "pending")
-                .values(status="sending", claimed_at=now, attempts=ProgramNotice.attempts + 1)
-            )
-            session.commit()
-            if not getattr(claimed, "rowcount", 0):
-                continue  # another sender took it
-            notice = session.get(ProgramNotice, notice_id)
-            assert notice is not None
-            if notice.follow.status != "active" or (
-                notice.cycle.deadline is not None and notice.cycle.deadline < now.date()
-            ):
-                notice.status = "skipped"
-                session.commit()
-                continue
-            try:
-                transport.send(notice_message(settings, notice))
-            except TemporaryFailure as exc:
-                notice.status = "pending" if notice.attempts < MAX_ATTEMPTS else "failed"
-                notice.last_error = str(exc)[:500]
-                report.retry += 1
-            except PermanentFailure as exc:
-                notice.status, notice.last_error = "failed", str(exc)[:500]
-                report.failed += 1
-            else:
-                notice.status, notice.sent_at = "sent", utcnow()
-                report.sent += 1
-            session.commit()
-    finally:
-        transport.close()
+
+    def compose(notice: ProgramNotice) -> EmailMessage | None:
+        past = notice.cycle.deadline is not None and notice.cycle.deadline < now.date()
+        if notice.follow.status != "active" or past:
+            return None
+        return notice_message(settings, notice)
+
+    deliver(settings, session, ProgramNotice, compose, now, report)
     log(logger, logging.INFO, "program_notices", sent=report.sent, planned=report.planned)
     return report
 
 
 # -- messages --------------------------------------------------------------------------
-
-
-def _send_one(settings: Settings, message: EmailMessage) -> None:
-    transport = transport_from_url(
-        settings.resolved_mail_url, timeout=settings.smtp_timeout_seconds
-    )
-    try:
-        transport.send(message)
-    except (TemporaryFailure, PermanentFailure) as exc:
-        log(logger, logging.WARNING, "follow_confirmation_failed", error=exc)
-        raise UserError("could not send the confirmation email; please try again later") from None
-    finally:
-        transport.close()
 
 
 def confirmation_message(settings: Settings, row: ProgramFollow) -> EmailMessage:

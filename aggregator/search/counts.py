@@ -162,6 +162,12 @@ class CountIndex:
 
         return self._memoized(("deadline", days), build)
 
+    def first_deadline_from(self, when: datetime) -> datetime | None:
+        """The first application deadline at or after ``when``: until then no posting
+        expires, so what was worked out at ``when`` holds (None: none ever will)."""
+        at = bisect_left(self.deadlines, (when, -1))
+        return self.deadlines[at][0] if at < len(self.deadlines) else None
+
     def salary_mask(self, minimum: float) -> int:
         return self._memoized(
             ("salary", minimum),
@@ -302,7 +308,12 @@ def build_index(session: Session, now: datetime | None = None) -> CountIndex:
         func.coalesce(Posting.salary_max, Posting.salary_min), Posting.safety_relevance,
         Posting.deadline_rolling,
     ]  # fmt: skip
-    stmt = select(*columns).outerjoin(Organization, Organization.id == Posting.organization_id)
+    # Postings hidden by visitors' reports are in no list (db.visibility): in no count.
+    stmt = (
+        select(*columns)
+        .outerjoin(Organization, Organization.id == Posting.organization_id)
+        .where(Posting.hidden.is_(False))
+    )
     every: list[int] = []
     for row in session.execute(stmt):
         pid = row[0]

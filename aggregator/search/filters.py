@@ -31,7 +31,7 @@ from aggregator.db.visibility import (
 from aggregator.errors import UserError
 from aggregator.normalize.locations import REMOTE_MODES
 from aggregator.search.estimates import cached_count
-from aggregator.search.text import text_clause
+from aggregator.search.text import query_words, text_clause
 
 SORTS = ("newest", "deadline", "relevance")
 MAX_DAYS = 3650
@@ -63,6 +63,11 @@ def posted_date(p: Any) -> Any:
     return p.posted_at or p.first_seen_at
 
 
+def default_sort(q: str) -> str:
+    """Relevance when ``q`` has words to rank by, else newest."""
+    return "relevance" if query_words(q)[0] else "newest"
+
+
 class InvalidQuery(UserError):
     """A filter value or cursor that cannot be used."""
 
@@ -88,14 +93,18 @@ class PostingFilter:
     has_salary: bool | None = None
     min_salary: float | None = None
     status: str = "open"  # open | closed | expired | all
-    sort: str = "newest"
+    sort: str = "newest"  # build_filter's default: relevance with search words, else newest
 
     def is_empty(self) -> bool:
         return self == PostingFilter(status=self.status, sort=self.sort)
 
+    def default_sort(self) -> str:
+        """The order when none is asked for: best match for a search, else newest."""
+        return default_sort(self.q)
+
     def to_params(self) -> list[tuple[str, str]]:
         """Query parameters reproducing this filter (lists repeat), defaults left out."""
-        default = PostingFilter()
+        default = PostingFilter(sort=self.default_sort())
         params: list[tuple[str, str]] = []
         for f in fields(self):
             value = getattr(self, f.name)

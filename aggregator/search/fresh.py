@@ -1,10 +1,11 @@
 """Per-process values derived from all postings (count index, alert preview index),
 rebuilt when the postings change.
 
-A change shows in a cheap fingerprint (:func:`fingerprint`) checked on each use;
-changes it cannot see (a removed tag) show after ``max_age`` seconds. One thread
-rebuilds; meanwhile the others keep using the previous value, so a rebuild never queues
-requests behind it.
+A change shows in a cheap fingerprint (:func:`fingerprint`), asked of the database at
+most every :data:`CHECK_INTERVAL` seconds per process and at once after any commit made
+in this process; changes it cannot see (a removed tag) show after ``max_age`` seconds.
+One thread rebuilds; meanwhile the others keep using the previous value, so a rebuild
+never queues requests behind it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -25,7 +27,8 @@ _SQLITE_FINGERPRINT = text(
     "SELECT (SELECT count(*) FROM postings), (SELECT max(id) FROM postings),"
     " (SELECT max(rowid) FROM posting_tags), (SELECT max(id) FROM posting_changes),"
     " (SELECT max(id) FROM posting_sources),"
-    " (SELECT count(*) FROM postings WHERE status = 'open')"
+    " (SELECT count(*) FROM postings WHERE status = 'open'),"
+    " (SELECT count(*) FROM postings WHERE hidden)"
 )
 # PostgreSQL: the row counts of inserts, updates and deletes (reported at commit, about
 # a second late) besides what new rows show at once.
@@ -34,16 +37,54 @@ _PG_FINGERPRINT = text(
     " (SELECT max(id) FROM posting_changes), (SELECT max(id) FROM posting_sources),"
     " (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables"
     "  WHERE relname IN ('postings', 'posting_tags', 'posting_sources', 'organizations')),"
-    " (SELECT count(*) FROM postings WHERE status = 'open')"
+    " (SELECT count(*) FROM postings WHERE status = 'open'),"
+    " (SELECT count(*) FROM postings WHERE hidden)"
 )
+
+
+# Seconds a fingerprint read from the database stands for this process. Another
+# process's change (a crawl) shows within this; asking on every request cost two
+# count(*) per request (the most expensive part of a cached page on PostgreSQL).
+CHECK_INTERVAL = 1.0
+_commits = 0  # commits made by this process so far (any engine)
+# Database URL -> (when read, _commits then, fingerprint).
+_known: dict[str, tuple[float, int, tuple[Any, ...]]] = {}
+
+
+@event.listens_for(Engine, "commit")
+def _count_commit(_conn: Connection) -> None:
+    # A write by this process (a test, the web app, an ingest) shows at once.
+    global _commits
+    _commits += 1
+
+
+def database_key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
 
 
 def fingerprint(session: Session) -> tuple[Any, ...]:
     """Cheap signs that postings changed, each read from an index or a statistic: new
-    postings, tags, listings, tracked changes (title, deadline, ...) and open postings."""
+    postings, tags, listings, tracked changes (title, deadline, ...), open postings and
+    postings hidden by visitors' reports. Read again when older than
+    :data:`CHECK_INTERVAL` or after a commit here."""
+    key = database_key(session)
+    held = known(key)
+    if held is not None:
+        return held
+    commits = _commits  # before the read: a commit during it makes the next use read again
     sqlite = session.get_bind().dialect.name == "sqlite"
-    row = session.execute(_SQLITE_FINGERPRINT if sqlite else _PG_FINGERPRINT).one()
-    return tuple(row)
+    row = tuple(session.execute(_SQLITE_FINGERPRINT if sqlite else _PG_FINGERPRINT).one())
+    _known[key] = (time.monotonic(), commits, row)
+    return row
+
+
+def known(key: str) -> tuple[Any, ...] | None:
+    """The fingerprint of database ``key`` while it still stands (see
+    :func:`fingerprint`), without asking the database; None when it must be read."""
+    held = _known.get(key)
+    if held is None or held[1] != _commits or time.monotonic() - held[0] >= CHECK_INTERVAL:
+        return None
+    return held[2]
 
 
 _CLEARERS: list[Callable[[], None]] = []
@@ -57,6 +98,7 @@ def forget_on_wipe(clear: Callable[[], None]) -> None:
 def forget_all() -> None:
     """Drop every cached value (tests that wipe tables reuse ids, so the fingerprint of
     new rows can equal that of the wiped ones)."""
+    _known.clear()
     for clear in _CLEARERS:
         clear()
 
@@ -72,7 +114,7 @@ class Fresh(Generic[T]):
         forget_on_wipe(self.clear)
 
     def get(self, session: Session) -> T:
-        key = str(session.get_bind().engine.url)
+        key = database_key(session)
         held = self._current.get(key)
         seen = fingerprint(session)
         if held is not None and time.monotonic() - held[0] < self.max_age and seen == held[1]:
@@ -90,6 +132,11 @@ class Fresh(Generic[T]):
             return value
         finally:
             lock.release()
+
+    def peek(self, key: str) -> T | None:
+        """The last value built for database ``key``, current or not (None: none yet)."""
+        held = self._current.get(key)
+        return held[2] if held is not None else None
 
     def clear(self) -> None:
         self._current.clear()

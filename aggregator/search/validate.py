@@ -25,7 +25,7 @@ from aggregator.normalize.flags import (
 )
 from aggregator.normalize.locations import REMOTE_MODES, country_code
 from aggregator.normalize.taxonomy import load_taxonomy
-from aggregator.search.filters import MAX_DAYS, SORTS, InvalidQuery, PostingFilter
+from aggregator.search.filters import MAX_DAYS, SORTS, InvalidQuery, PostingFilter, default_sort
 
 MAX_VALUES = 20
 MAX_TEXT = 80
@@ -142,7 +142,7 @@ def build_filter(**values: Any) -> PostingFilter:
     if unknown:
         raise InvalidQuery(f"unknown filter {unknown[0]!r}")
     status = values.pop("status", None) or "open"
-    sort = values.pop("sort", None) or "newest"
+    sort = values.pop("sort", None) or default_sort(str(values.get("q") or ""))
     if status not in STATUSES:
         raise InvalidQuery(f"unknown status {status!r}: use {', '.join(STATUSES)}")
     if sort not in SORTS:

@@ -7,6 +7,7 @@ a :class:`PostingChange` row.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import object_session
 
@@ -15,9 +16,10 @@ from aggregator.normalize.posting import NormalizedPosting
 from aggregator.presentation.salary import posting_salary
 from aggregator.store.tags import sync_tags
 
-# Fields copied onto Posting (roles and skills live in posting_tags).
+# Fields copied onto Posting (these live in posting_tags).
+TAG_FIELDS = ("roles", "skills", "programs", "mentors", "teams")
 POSTING_FIELDS = tuple(
-    name for name in NormalizedPosting.__dataclass_fields__ if name not in ("roles", "skills")
+    name for name in NormalizedPosting.__dataclass_fields__ if name not in TAG_FIELDS
 )
 
 
@@ -45,6 +47,22 @@ def record_change(
     session = object_session(posting)
     if session is not None:
         session.add(change)
+
+
+def new_posting_row(
+    data: NormalizedPosting, organization_id: int | None, now: datetime, status: str
+) -> dict[str, Any]:
+    """The ``postings`` row of a posting first seen now (inserted in bulk by ingest)."""
+    row: dict[str, Any] = {name: getattr(data, name) for name in POSTING_FIELDS}
+    row.update(
+        organization_id=organization_id,
+        status=status,
+        first_seen_at=now,
+        last_seen_at=now,
+        closed_at=None,
+        hidden=False,
+    )
+    return row
 
 
 def apply(

@@ -7,32 +7,45 @@ created, so two items of one crawl dedup against each other too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aggregator.db.loading import posting_load_options
-from aggregator.db.models import Organization, Posting
-from aggregator.items import RawPosting
+from aggregator.db.models import Posting
 from aggregator.normalize.posting import NormalizedPosting
 from aggregator.normalize.urls import canonical_url
-from aggregator.store.employers import org_key
+from aggregator.store.employers import Employer, org_key
 
 CHUNK = 500
-Prepared = tuple[RawPosting, NormalizedPosting, Organization | None]
+
+
+class Matchable(Protocol):
+    """A stored posting, or one first seen in this crawl and not inserted yet."""
+
+    @property
+    def canonical_url(self) -> str: ...
+    @property
+    def organization_id(self) -> int | None: ...
+    @property
+    def org_name(self) -> str: ...
+    @property
+    def dedup_key(self) -> str: ...
 
 
 class Matcher:
     """Finds the stored posting of an item; knows the postings created in this call."""
 
-    def __init__(self, session: Session, items: list[Prepared]) -> None:
-        self.by_url: dict[str, list[Posting]] = {}
-        self.by_key: dict[tuple[Any, str], list[Posting]] = {}
-        urls = sorted({u for _, n, _ in items for u in _urls(n)})
-        org_ids = sorted({o.id for _, _, o in items if o is not None})
-        with_org = sorted({n.dedup_key for _, n, o in items if o is not None})
-        without_org = sorted({n.dedup_key for _, n, o in items if o is None})
+    def __init__(
+        self, session: Session, items: list[tuple[NormalizedPosting, Employer | None]]
+    ) -> None:
+        self.by_url: dict[str, list[Matchable]] = {}
+        self.by_key: dict[tuple[Any, str], list[Matchable]] = {}
+        urls = sorted({u for n, _ in items for u in _urls(n)})
+        org_ids = sorted({o.id for _, o in items if o is not None})
+        with_org = sorted({n.dedup_key for n, o in items if o is not None})
+        without_org = sorted({n.dedup_key for n, o in items if o is None})
         queries: list[Any] = [
             Posting.canonical_url.in_(urls[i : i + CHUNK]) for i in range(0, len(urls), CHUNK)
         ]
@@ -54,25 +67,27 @@ class Matcher:
         for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
             self.add(posting)
 
-    def snapshot(self) -> tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]:
+    def snapshot(
+        self,
+    ) -> tuple[dict[str, list[Matchable]], dict[tuple[Any, str], list[Matchable]]]:
         return (
             {k: list(v) for k, v in self.by_url.items()},
             {k: list(v) for k, v in self.by_key.items()},
         )
 
     def restore(
-        self, saved: tuple[dict[str, list[Posting]], dict[tuple[Any, str], list[Posting]]]
+        self, saved: tuple[dict[str, list[Matchable]], dict[tuple[Any, str], list[Matchable]]]
     ) -> None:
         self.by_url, self.by_key = saved
 
-    def add(self, posting: Posting) -> None:
+    def add(self, posting: Matchable) -> None:
         self.by_url.setdefault(posting.canonical_url, []).append(posting)
         org = posting.organization_id or org_key(posting.org_name)
         self.by_key.setdefault((org, posting.dedup_key), []).append(posting)
 
     def match(
-        self, data: NormalizedPosting, org: Organization | None, claimed: dict[int, str], ext: str
-    ) -> Posting | None:
+        self, data: NormalizedPosting, org: Employer | None, claimed: dict[int, str], ext: str
+    ) -> Matchable | None:
         for url in _urls(data):
             for posting in self.by_url.get(url, []):
                 # A page listing several roles under one URL: not the same posting.

@@ -7,7 +7,7 @@ declaring ``is_board`` such as ``eighty_k`` or ``feed``, or an organization of t
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,10 @@ from aggregator.items import RawPosting
 from aggregator.normalize.posting import NormalizedPosting, normalize
 from spiders.platforms import board_platforms
 
+# Key and platform of the store's source of approved submissions, and its name for readers.
+COMMUNITY_SOURCE = "community"
+COMMUNITY_NAME = "shared by the community"
+
 
 def is_board(source: Source) -> bool:
     """A second-hand source (job board or feed) rather than the employer's own ATS."""
@@ -29,7 +33,9 @@ def is_board(source: Source) -> bool:
 
 def source_name(source: Source) -> str:
     """How readers know a source: "EA Forum", "80,000 Hours job board", "FAR.AI careers";
-    its key only when it has no organization."""
+    its key only when it has no organization; approved submissions: "shared by the community"."""
+    if source.platform == COMMUNITY_SOURCE:
+        return COMMUNITY_NAME
     org = source.organization
     if org is None:
         return source.key
@@ -46,20 +52,43 @@ def org_key(name: str) -> str:
     return " ".join(words)
 
 
-def employer(source: Source, raw: RawPosting, orgs: dict[str, Organization]) -> Organization | None:
-    """The posting's organization: the source's own, or for a board the named employer,
-    else the organization whose homepage's site the apply link is on (a forum post
-    announcing it: the forum is a source, never the organization)."""
-    if source.organization is not None and not is_board(source):
-        return source.organization
-    named = orgs.get(org_key(raw.org)) if isinstance(raw.org, str) else None
-    if (named is not None and named.org_type != "board") or not isinstance(raw.apply_url, str):
+@dataclass(frozen=True)
+class Employer:
+    """What ingest needs of an organization: plain data, so the crawl subprocess can
+    resolve employers too (from :func:`employer_directory`, passed in its job)."""
+
+    id: int
+    name: str
+    org_type: str
+
+
+Directory = dict[str, Employer]  # by org_key of name and slug, and HOST_KEY + site
+
+
+def resolve(
+    own: Employer | None, board: bool, org: Any, apply_url: Any, orgs: Directory
+) -> Employer | None:
+    """The posting's organization: ``own`` (the source's) unless the source is a board;
+    for a board the employer it names, else the organization whose homepage's site the
+    apply link is on (a forum post announcing it: the forum is a source, never the
+    organization)."""
+    if own is not None and not board:
+        return own
+    named = orgs.get(org_key(org)) if isinstance(org, str) else None
+    if (named is not None and named.org_type != "board") or not isinstance(apply_url, str):
         return named
-    for site in _sites(raw.apply_url):
+    for site in _sites(apply_url):
         found = orgs.get(HOST_KEY + site)
         if found is not None and found.org_type != "board":
             return found
     return named
+
+
+def employer(source: Source, raw: RawPosting, orgs: Directory) -> Employer | None:
+    """The organization a record of ``source`` belongs to (see :func:`resolve`)."""
+    org = source.organization
+    own = Employer(org.id, org.name, org.org_type) if org is not None else None
+    return resolve(own, is_board(source), raw.org, raw.apply_url, orgs)
 
 
 HOST_KEY = "host:"  # orgs by the site of their homepage, next to names in one dict
@@ -78,26 +107,56 @@ def _sites(url: str | None) -> list[str]:
 def normalize_for(
     source: Source,
     raw: RawPosting,
-    orgs: dict[str, Organization],
+    orgs: Directory,
     *,
     now: datetime,
     taxonomy: Any = None,
-) -> tuple[NormalizedPosting, Organization | None]:
+) -> tuple[NormalizedPosting, Employer | None]:
     """Normalize a record of ``source`` with the registry's org name and type."""
     org = employer(source, raw, orgs)
+    return normalize_as(raw, org, now=now, taxonomy=taxonomy), org
+
+
+def normalize_as(
+    raw: RawPosting, org: Employer | None, *, now: datetime, taxonomy: Any = None
+) -> NormalizedPosting:
+    """Normalize a record of the employer ``org`` (resolved already): its name and type."""
     if org is not None:
         raw = replace(raw, org=org.name)
     org_type = org.org_type if org is not None else None
-    return normalize(raw, org_type=org_type, now=now, taxonomy=taxonomy), org
+    return normalize(raw, org_type=org_type, now=now, taxonomy=taxonomy)
 
 
-def load_orgs(session: Session) -> dict[str, Organization]:
-    """Organizations by normalized name and slug, for employers named by boards."""
-    orgs: dict[str, Organization] = {}
-    for org in session.scalars(select(Organization)):
-        orgs.setdefault(org_key(org.slug), org)
-        orgs[org_key(org.name)] = org
-        sites = _sites(org.homepage)
+def load_orgs(session: Session) -> Directory:
+    """Organizations by normalized name and slug (employers named by boards) and by the
+    site of their homepage; one plain query, no ORM objects."""
+    rows = session.execute(
+        select(
+            Organization.id,
+            Organization.slug,
+            Organization.name,
+            Organization.org_type,
+            Organization.homepage,
+        ).order_by(Organization.id)
+    )
+    orgs: Directory = {}
+    for ident, slug, name, org_type, homepage in rows:
+        found = Employer(ident, name, org_type)
+        orgs.setdefault(org_key(slug), found)
+        orgs[org_key(name)] = found
+        sites = _sites(homepage)
         if sites:
-            orgs.setdefault(HOST_KEY + sites[0], org)
+            orgs.setdefault(HOST_KEY + sites[0], found)
     return orgs
+
+
+def employer_directory(orgs: Directory) -> dict[str, list[Any]]:
+    """``orgs`` as JSON for a crawl job: key -> [id, name, org_type]."""
+    return {key: [e.id, e.name, e.org_type] for key, e in orgs.items()}
+
+
+def directory_from_job(data: Any) -> Directory:
+    """The inverse of :func:`employer_directory` (empty when ``data`` is not a dict)."""
+    if not isinstance(data, dict):
+        return {}
+    return {key: Employer(int(v[0]), str(v[1]), str(v[2])) for key, v in data.items()}

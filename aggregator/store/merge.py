@@ -30,6 +30,9 @@ FILL_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+UNION_FIELDS = ("programs", "mentors", "teams")
+
+
 def rank_listings(listings: Iterable[PostingSource]) -> list[PostingSource]:
     """``listings`` of one posting, preferred first: the employer's own ATS before boards;
     within one source its latest listing (a re-post's new id) before older ones; then the
@@ -54,7 +57,8 @@ def _empty(value: Any) -> bool:
 
 
 def merge(candidates: list[NormalizedPosting]) -> NormalizedPosting:
-    """The first candidate, with each empty field group filled from the next ones."""
+    """The first candidate, with each empty field group filled from the next ones and the
+    programs, mentors and teams of all."""
     merged = replace(candidates[0])
     for other in candidates[1:]:
         for group in FILL_GROUPS:
@@ -65,6 +69,11 @@ def merge(candidates: list[NormalizedPosting]) -> NormalizedPosting:
                     setattr(merged, name, getattr(other, name))
         if merged.remote == "unspecified" and other.remote != "unspecified":
             merged.remote = other.remote
+        # What any listing marks or names holds for the posting: a forum post that is a
+        # program's call stays one when it merges with the employer's own listing.
+        for name in UNION_FIELDS:
+            values = getattr(merged, name)
+            setattr(merged, name, values + [v for v in getattr(other, name) if v not in values])
     if len(candidates) > 1:
         merged.content_hash = content_hash(merged)
     return merged

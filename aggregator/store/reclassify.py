@@ -1,4 +1,5 @@
-"""Reclassifying stored postings: every posting normalized again from its stored raw records."""
+"""Reclassifying stored postings: every listing normalized again from its stored raw record
+(and that record stored with it), every posting merged again from its listings."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from aggregator import clock
 from aggregator.db.loading import posting_load_options
-from aggregator.db.models import Organization, Posting
+from aggregator.db.models import Posting
 from aggregator.items import RawPosting
 from aggregator.logs import log
 from aggregator.store.changes import apply
-from aggregator.store.employers import load_orgs, normalize_for
+from aggregator.store.employers import Employer, load_orgs, normalize_for
 from aggregator.store.merge import merge, rank_listings
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def reclassify(session: Session, *, taxonomy: Any = None, now: datetime | None =
 
 
 def _reclassify_one(
-    session: Session, posting: Posting, orgs: dict[str, Organization], taxonomy: Any, now: datetime
+    session: Session, posting: Posting, orgs: dict[str, Employer], taxonomy: Any, now: datetime
 ) -> bool:
     active = [ps for ps in posting.sources if ps.removed_at is None] or list(posting.sources)
     ranked = []
@@ -62,6 +63,8 @@ def _reclassify_one(
         except Exception as exc:
             log(logger, logging.WARNING, "reclassify_skipped", posting=posting.id, error=exc)
             continue
+        # stored with the listing: ingest merges from it while the taxonomy holds
+        ps.normalized, ps.taxonomy_version = data.to_dict(), data.taxonomy_version
         ranked.append(data)
     if not ranked:
         return False

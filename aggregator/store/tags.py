@@ -1,4 +1,6 @@
-"""Posting tags: the roles, skills and countries a posting is found by, kept in ``posting_tags``."""
+"""Posting tags: the roles, skills and countries a posting is found by, kept in ``posting_tags``,
+and the programs whose call it is and the mentors and teams it names (what program
+detection and follows look up)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,15 @@ def desired_tags(data: NormalizedPosting) -> dict[tuple[str, str], float]:
         tags[("skill", skill[:TAG_VALUE_MAX])] = 1.0
     for country in data.countries:
         tags[("country", country[:TAG_VALUE_MAX])] = 1.0
+    for kind, values in (("program", data.programs), ("mentor", data.mentors),
+                         ("team", data.teams)):  # fmt: skip
+        for value in values:
+            tags[(kind, value[:TAG_VALUE_MAX])] = 1.0
     return tags
 
 
 def sync_tags(posting: Posting, data: NormalizedPosting) -> None:
-    """Make ``posting.tags`` exactly the roles, skills and countries of ``data``."""
+    """Make ``posting.tags`` exactly the tags of ``data`` (:func:`desired_tags`)."""
     wanted = desired_tags(data)
     for tag in list(posting.tags):
         key = (tag.kind, tag.value)

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from aggregator.db.models import utcnow
 from aggregator.presentation.schema import PostingRecord
 from aggregator.search import (
     MAX_ID,
@@ -19,15 +20,18 @@ from aggregator.search import (
     search_rows,
 )
 from aggregator.search import get_posting as load_posting
-from aggregator.search.counts import facet_counts
-from aggregator.search.fresh import fingerprint, forget_on_wipe
+from aggregator.search.counts import count_index, count_matching, facet_counts
+from aggregator.search.fresh import fingerprint
+from aggregator.store.employers import source_name
+from aggregator.web import dataset
 from aggregator.web.deps import db_session
 from aggregator.web.health import sources_with_counts
 from aggregator.web.query_params import posting_filter
+from aggregator.web.strict_params import reject_unknown_params
 
 
 class ErrorOut(BaseModel):
-    detail: str
+    detail: str = Field(description="What was wrong, in one line.")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -37,74 +41,98 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class SourceListing(BaseModel):
-    source: str
-    platform: str
-    url: str
-    first_seen_at: datetime
-    removed_at: datetime | None
+    source: str = Field(description="Key of the source that lists the posting.")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
+    platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
+    url: str = Field(description="The posting at this source.")
+    first_seen_at: datetime = Field(description="When this source first listed it (UTC).")
+    removed_at: datetime | None = Field(
+        description="When this source stopped listing it (UTC); null while it still does."
+    )
 
 
 class ChangeOut(BaseModel):
-    field: str
-    old_value: str | None
-    new_value: str | None
-    changed_at: datetime
+    field: str = Field(description="The posting field that changed.")
+    old_value: str | None = Field(description="The value before the change.")
+    new_value: str | None = Field(description="The value after the change.")
+    changed_at: datetime = Field(description="When the change was seen (UTC).")
 
 
 class PostingDetail(PostingRecord):
-    description_html: str
-    description_text: str
-    classification: dict[str, Any]
-    listings: list[SourceListing]
-    changes: list[ChangeOut]
+    description_html: str = Field(description="The description as sanitized HTML.")
+    description_text: str = Field(description="The description as plain text.")
+    classification: dict[str, Any] = Field(
+        description="The classifier's output: labels, confidences and the phrases behind them."
+    )
+    listings: list[SourceListing] = Field(description="Every source that lists the posting.")
+    changes: list[ChangeOut] = Field(description="Changes seen since it was first listed.")
 
 
 class PostingPage(BaseModel):
-    items: list[PostingRecord]
-    next_cursor: str | None
+    items: list[PostingRecord] = Field(description="This page of matching postings.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+    total: int = Field(description="How many postings match the filter in all pages.")
 
 
 class FacetValueOut(BaseModel):
-    value: str
-    count: int
-    selected: bool
+    value: str = Field(description="The filter value (pass it as the parameter's value).")
+    count: int = Field(description="Postings with this value under every other active filter.")
+    selected: bool = Field(description="Whether the request filters by this value.")
+
+
+FACET_NOTE = "counted under every other active filter."
 
 
 class FacetsOut(BaseModel):
-    total: int
-    role: list[FacetValueOut]
-    skill: list[FacetValueOut]
-    country: list[FacetValueOut]
-    org: list[FacetValueOut]
-    org_type: list[FacetValueOut]
-    remote: list[FacetValueOut]
-    seniority: list[FacetValueOut]
-    phd_required: list[FacetValueOut]
-    ml_experience_required: list[FacetValueOut]
-    relevance: list[FacetValueOut]
-    posted_within: list[FacetValueOut]
-    deadline_within: list[FacetValueOut]
-    has_salary: int
+    total: int = Field(description="How many postings match the whole filter.")
+    role: list[FacetValueOut] = Field(description=f"Roles, {FACET_NOTE}")
+    skill: list[FacetValueOut] = Field(description=f"Skills, {FACET_NOTE}")
+    country: list[FacetValueOut] = Field(description=f"Country codes, {FACET_NOTE}")
+    org: list[FacetValueOut] = Field(description=f"Organization names, {FACET_NOTE}")
+    org_type: list[FacetValueOut] = Field(description=f"Organization types, {FACET_NOTE}")
+    remote: list[FacetValueOut] = Field(description=f"Work modes, {FACET_NOTE}")
+    seniority: list[FacetValueOut] = Field(description=f"Seniority levels, {FACET_NOTE}")
+    phd_required: list[FacetValueOut] = Field(description=f"PhD asked for, {FACET_NOTE}")
+    ml_experience_required: list[FacetValueOut] = Field(
+        description=f"ML experience asked for, {FACET_NOTE}"
+    )
+    relevance: list[FacetValueOut] = Field(description=f"AI-safety relevance, {FACET_NOTE}")
+    posted_within: list[FacetValueOut] = Field(
+        description=f"Posted within so many days, {FACET_NOTE}"
+    )
+    deadline_within: list[FacetValueOut] = Field(
+        description=f"Deadline within so many days, {FACET_NOTE}"
+    )
+    has_salary: int = Field(description=f"Postings that state a salary, {FACET_NOTE}")
 
 
 class SourceOut(BaseModel):
-    key: str
-    platform: str
-    organization: str | None
-    enabled: bool
-    last_run_at: datetime | None
-    last_success_at: datetime | None
-    last_item_count: int | None
-    consecutive_failures: int
-    last_error: str | None
-    postings: int
+    key: str = Field(description="The source's key (the `source` filter's value).")
+    name: str = Field(
+        description='How readers know the source ("Anthropic careers", "shared by the community").'
+    )
+    platform: str = Field(description="How the source is read (ATS, feed, forum, page).")
+    organization: str | None = Field(description="The organization the source belongs to.")
+    enabled: bool = Field(description="Whether the source is crawled.")
+    last_run_at: datetime | None = Field(description="When it was last crawled (UTC).")
+    last_success_at: datetime | None = Field(description="When a crawl last succeeded (UTC).")
+    last_item_count: int | None = Field(description="Postings found by the last crawl.")
+    consecutive_failures: int = Field(description="Failed crawls since the last success.")
+    last_error: str | None = Field(description="The last crawl's error, if it failed.")
+    postings: int = Field(description="Postings the source lists now.")
 
 
 EXPORT_PAGE = 500
-# The last full export per database with the fingerprint it was made at (this process).
-_EXPORTS: dict[str, tuple[tuple[Any, ...], list[bytes]]] = {}
-forget_on_wipe(_EXPORTS.clear)
-router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses=ERRORS,
+    dependencies=[Depends(reject_unknown_params)],
+)
 FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
 SessionDep = Annotated[Session, Depends(db_session)]
 
@@ -118,14 +146,17 @@ def list_postings(
     request: Request,
     f: FilterDep,
     session: SessionDep,
-    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="The previous page's `next_cursor`; none: page 1."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Postings per page.")] = 20,
 ) -> dict[str, Any]:
     page = search_rows(session, f, limit=limit, cursor=cursor)
     base = _base(request)
     rel = related_values(session, page.items)
     items = [PostingRecord.of(p, base, rel[p.id]) for p in page.items]
-    return {"items": items, "next_cursor": page.next_cursor}
+    return {"items": items, "next_cursor": page.next_cursor, "total": count_matching(session, f)}
 
 
 @router.get(
@@ -136,7 +167,7 @@ def list_postings(
 )
 def posting_detail(
     request: Request,
-    posting_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    posting_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The posting's id.")],
     session: SessionDep,
 ) -> dict[str, Any]:
     p = load_posting(session, posting_id)
@@ -150,6 +181,7 @@ def posting_detail(
         listings=[
             {
                 "source": ps.source.key,
+                "name": source_name(ps.source),
                 "platform": ps.source.platform,
                 "url": ps.url,
                 "first_seen_at": ps.first_seen_at,
@@ -181,6 +213,7 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
     return [
         {
             "key": s.key,
+            "name": source_name(s),
             "platform": s.platform,
             "organization": s.organization.name if s.organization else None,
             "enabled": s.enabled,
@@ -199,38 +232,50 @@ def list_sources(session: SessionDep) -> list[dict[str, Any]]:
     "/postings.jsonl",
     summary="The open dataset: every matching posting, one JSON object per line",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON lines"}},
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {}},
+            "description": "JSON lines: one PostingRecord per line, in the `sort` order.",
+        }
+    },
 )
 def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
     sessions = request.app.state.sessions
     base = _base(request)
-    whole = not f.to_params()  # the whole open dataset: kept per change, sent as is
-    key = str(request.app.state.engine.url)
+    media = "application/x-ndjson"
 
-    def chunks() -> Iterator[bytes]:
+    def lines(session: Session) -> Iterator[bytes]:
+        cursor = None
+        while True:
+            page = search_rows(session, f, limit=EXPORT_PAGE, cursor=cursor)
+            rel = related_values(session, page.items)
+            # One chunk per page: each chunk is a hop to a worker thread and back.
+            yield b"".join(
+                PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
+                for p in page.items
+            )
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+
+    def streamed() -> Iterator[bytes]:
         with sessions() as session:
-            seen = fingerprint(session)
-            kept = _EXPORTS.get(key) if whole else None
-            if kept is not None and kept[0] == seen:
-                yield from kept[1]
-                return
-            made: list[bytes] = []
-            cursor = None
-            while True:
-                page = search_rows(session, f, limit=EXPORT_PAGE, cursor=cursor)
-                rel = related_values(session, page.items)
-                # One chunk per page: each chunk is a hop to a worker thread and back.
-                chunk = b"".join(
-                    PostingRecord.of(p, base, rel[p.id]).model_dump_json().encode() + b"\n"
-                    for p in page.items
-                )
-                if whole:
-                    made.append(chunk)
-                yield chunk
-                if page.next_cursor is None:
-                    break
-                cursor = page.next_cursor
-            if whole:
-                _EXPORTS[key] = (seen, made)
+            yield from lines(session)
 
-    return StreamingResponse(chunks(), media_type="application/x-ndjson")
+    if f.to_params():
+        return StreamingResponse(streamed(), media_type=media)
+    # The whole open dataset: kept as a file per data version, shared by the workers.
+    folder = request.app.state.settings.data_path / dataset.FOLDER
+    database = str(request.app.state.engine.url)
+    with sessions() as session:
+        version = fingerprint(session)
+        kept = dataset.open_kept(folder, database, version, count_index(session), utcnow())
+    if kept is not None:
+        return StreamingResponse(dataset.send_file(kept), media_type=media)
+
+    def built() -> Iterator[bytes]:
+        made = utcnow()  # before the first page: every status is judged at or after it
+        with sessions() as session:
+            yield from dataset.keep_while_sending(lines(session), folder, database, version, made)
+
+    return StreamingResponse(built(), media_type=media)

@@ -23,6 +23,7 @@ from aggregator.errors import UserError
 from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.web import render
+from aggregator.web.response_cache import ResponseCache
 from aggregator.web.security import CsrfError, RateLimiter, SecurityMiddleware, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -73,7 +74,18 @@ class DropEmptyParams:
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application serving ``settings``' database."""
-    from aggregator.web import api, feeds, manage, pages, programs, reports, subscribe
+    from aggregator.web import (
+        api,
+        api_docs,
+        feeds,
+        follows,
+        manage,
+        pages,
+        programs,
+        reports,
+        submissions,
+        subscribe,
+    )
 
     # Each request thread holds a connection: as many connections as threads.
     engine = open_database(settings, pool_size=settings.web_threads)
@@ -91,7 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="aisafety-jobs",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # aggregator.web.api_docs serves /api/docs without script
         redoc_url=None,
     )
     app.state.settings = settings
@@ -104,6 +116,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.state.subscribe_limiter = RateLimiter(settings.subscribe_rate_limit)
     app.state.report_limiter = RateLimiter(settings.report_rate_limit)
+    app.state.submit_limiter = RateLimiter(settings.submit_rate_limit)
+    # Innermost of the three: keyed on the query as DropEmptyParams leaves it, under the
+    # security headers and the visitor's cookie.
+    app.add_middleware(ResponseCache, sessions=app.state.sessions)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 
@@ -131,6 +147,7 @@ def create_app(settings: Settings) -> FastAPI:
         log(logger, logging.ERROR, "web.error", path=request.url.path, error=repr(exc))
         return _error(request, 500, "Something went wrong on our side; please try again.")
 
+    app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(subscribe.router)
@@ -138,4 +155,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(programs.router)
+    app.include_router(follows.router)
+    app.include_router(submissions.router)
     return app

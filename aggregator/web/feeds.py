@@ -6,12 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting, utcnow
@@ -19,12 +18,21 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
-from aggregator.search import PostingFilter, search_postings
+from aggregator.search import PostingFilter, related_values, search_rows
+from aggregator.search.related import Related
+from aggregator.web import ical
+from aggregator.web.api import ERRORS
 from aggregator.web.deps import db_session
 from aggregator.web.query_params import posting_filter
 from aggregator.web.render import filter_url, safe_url
+from aggregator.web.strict_params import reject_unknown_params
 
-router = APIRouter(prefix="/feeds", include_in_schema=False)
+router = APIRouter(
+    prefix="/feeds",
+    tags=["feeds"],
+    responses=ERRORS,
+    dependencies=[Depends(reject_unknown_params)],
+)
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,7 +74,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
+# Besides the list columns, what an Atom entry shows.
+ATOM_COLUMNS = (Posting.description_html, Posting.source_updated_at)
+
+
+def atom_feed(
+    items: list[Any], rel: dict[int, Related], f: PostingFilter, base: str, now: datetime
+) -> bytes:
+    """The feed of ``items``: rows of the list columns and :data:`ATOM_COLUMNS` with
+    their :class:`Related` values."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     self_url = base + filter_url(f, "/feeds/postings.atom")
@@ -80,7 +96,7 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     _sub(feed, "generator", "aisafety-jobs")
     host = urlsplit(base).hostname or "localhost"
     for p in items:
-        r = PostingRecord.of(p, base)
+        r = PostingRecord.of(p, base, rel[p.id])
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"tag:{host},2026:posting:{r.id}")
         _sub(entry, "title", f"{r.title} — {r.org_name}")
@@ -99,30 +115,37 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-def deadline_calendar(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//aisafety-jobs//deadlines//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"AI safety deadlines: {describe(f)}")
+def deadline_calendar(
+    records: list[PostingRecord], f: PostingFilter, base: str, now: datetime
+) -> bytes:
+    """One all-day event per posting with a deadline, on the deadline's day."""
     host = urlsplit(base).hostname or "localhost"
-    for p in items:
-        r = PostingRecord.of(p, base)
+    stamp = ical.utc_time(now)
+    events = []
+    for r in records:
         if r.deadline is None:
             continue
-        event = Event()
-        event.add("uid", f"deadline-{r.id}@{host}")
-        event.add("dtstamp", now)
         day = r.deadline.date()
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("summary", clean(f"Deadline: {r.title} — {r.org_name}"))
-        event.add("url", r.web_url)
         apply = safe_url(r.apply_url or r.url)
         lines = [summary(r), f"Apply: {apply}", f"Details: {r.web_url}"]
-        event.add("description", clean("\n".join(lines)))
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+        events.append(
+            [
+                f"SUMMARY:{ical.escape(clean(f'Deadline: {r.title} — {r.org_name}'))}",
+                f"DTSTART;VALUE=DATE:{ical.day(day)}",
+                f"DTEND;VALUE=DATE:{ical.day(day + timedelta(days=1))}",
+                f"DTSTAMP:{stamp}",
+                f"UID:deadline-{r.id}@{host}",
+                f"DESCRIPTION:{ical.escape(clean(chr(10).join(lines)))}",
+                "TRANSP:TRANSPARENT",
+                f"URL:{clean(r.web_url)}",
+            ]
+        )
+    properties = [
+        "VERSION:2.0",
+        "PRODID:-//aisafety-jobs//deadlines//EN",
+        f"X-WR-CALNAME:{ical.escape(clean(f'AI safety deadlines: {describe(f)}'))}",
+    ]
+    return ical.calendar(properties, events)
 
 
 FilterDep = Annotated[PostingFilter, Depends(posting_filter)]
@@ -133,20 +156,42 @@ def _base(request: Request) -> str:
     return str(request.app.state.settings.base_url).rstrip("/")
 
 
-@router.get("/postings.atom")
+def _document(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    # The response class stays plain Response (no media type of its own), so that FastAPI
+    # documents the feed's type for 200 and keeps JSON for the error responses.
+    return {
+        200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+    }
+
+
+@router.get(
+    "/postings.atom",
+    response_class=Response,
+    summary=f"Atom feed of the newest {FEED_SIZE} postings matching the filter",
+    responses=_document("application/atom+xml", "An Atom 1.0 feed."),
+)
 def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
-    items = search_postings(session, replace(f, sort="newest"), limit=FEED_SIZE).items
-    body = atom_feed(items, f, _base(request), now)
+    newest = replace(f, sort="newest")
+    rows = search_rows(session, newest, limit=FEED_SIZE, now=now, extra=ATOM_COLUMNS).items
+    body = atom_feed(rows, related_values(session, rows), f, _base(request), now)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-@router.get("/deadlines.ics")
+@router.get(
+    "/deadlines.ics",
+    response_class=Response,
+    summary="iCalendar of the application deadlines of matching postings (next year)",
+    responses=_document("text/calendar", "An iCalendar file, one all-day event per deadline."),
+)
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
-    items = search_postings(session, upcoming, limit=200).items
-    body = deadline_calendar(items, f, _base(request), now)
+    rows = search_rows(session, upcoming, limit=200, now=now).items
+    rel = related_values(session, rows)
+    base = _base(request)
+    records = [PostingRecord.of(row, base, rel[row.id]) for row in rows]
+    body = deadline_calendar(records, f, base, now)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

@@ -18,7 +18,6 @@ from aggregator import subscriptions as subs
 from aggregator.db.models import Subscriber
 from aggregator.errors import UserError
 from aggregator.logs import log
-from aggregator.search.validate import choices
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
@@ -28,6 +27,9 @@ from aggregator.web.subscribe import (
     SessionDep,
     SettingsDep,
     TokenParam,
+    filter_controls,
+    form_filter,
+    profile_of,
     timezones,
 )
 
@@ -44,6 +46,7 @@ def _manage_subscriber(session: Session, settings: Settings, token: str) -> Subs
 
 def _manage_page(
     request: Request,
+    session: Session,
     subscriber: Subscriber,
     token: str,
     *,
@@ -54,17 +57,21 @@ def _manage_page(
 ) -> HTMLResponse:
     profile = profile or subs.ProfileInput.of(subscriber.profile)
     settings: Settings = request.app.state.settings
+    f = subs.profile_filter(profile)
+    # Several keywords (any of) have no list equivalent: they keep their own field.
+    keywords = profile.keywords if len(profile.keywords) > 1 else []
     context = {
         "s": subscriber,
         "p": profile,
+        "f": f,
+        "keywords": keywords,
         "token": token,
         "unsubscribe": make_token(settings, "unsubscribe", subscriber),
-        "roles": choices("role") or (),
-        "seniorities": subs.SENIORITY_LEVELS,
         "timezones": timezones(),
         "message": message,
         "error": error,
-        "list_url": render.filter_url(subs.profile_filter(profile)),
+        "list_url": render.filter_url(f),
+        **filter_controls(session, f),
     }
     return render.page(request, "manage.html", context, status_code=status_code)
 
@@ -77,7 +84,7 @@ def manage_form(
         subscriber = _manage_subscriber(session, settings, token)
     except InvalidToken as exc:
         return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
-    return _manage_page(request, subscriber, token)
+    return _manage_page(request, session, subscriber, token)
 
 
 def _split(value: Any) -> list[str]:
@@ -93,22 +100,14 @@ async def manage_post(
         subscriber = _manage_subscriber(session, settings, token)
     except InvalidToken as exc:
         return render.page(request, "error.html", {"message": str(exc)}, status_code=400)
-    salary = str(form.get("min_salary") or "").strip()
-    profile = subs.ProfileInput(
-        roles=[str(v) for v in form.getlist("roles")][:50],
-        skills=_split(form.get("skills")),
-        locations=_split(form.get("locations")),
-        remote_only=form.get("remote_only") == "on",
-        include_orgs=_split(form.get("include_orgs")),
-        exclude_orgs=_split(form.get("exclude_orgs")),
-        keywords=_split(form.get("keywords")),
-        exclude_keywords=_split(form.get("exclude_keywords")),
-        seniority=[str(v) for v in form.getlist("seniority")][:20],
-        min_salary=salary or None,  # type: ignore[arg-type]  # validate_profile converts
-        relevance=[str(v) for v in form.getlist("relevance")][:5]
-        if "relevance" in form
-        else list(subscriber.profile.relevance if subscriber.profile else []),
-    )
+    try:
+        # The list's controls, as on the sign-up page; then what only alerts have.
+        profile = profile_of(form_filter(form))
+        profile.keywords += _split(form.get("keywords"))
+        profile.exclude_orgs = _split(form.get("exclude_orgs"))
+        profile.exclude_keywords = _split(form.get("exclude_keywords"))
+    except UserError as exc:
+        return _manage_page(request, session, subscriber, token, error=str(exc), status_code=422)
     try:
         subs.update_subscription(
             session,
@@ -122,10 +121,10 @@ async def manage_post(
         session.rollback()
         session.refresh(subscriber)
         return _manage_page(
-            request, subscriber, token, profile=profile, error=str(exc), status_code=422
+            request, session, subscriber, token, profile=profile, error=str(exc), status_code=422
         )
     log(logger, logging.INFO, "web.manage", subscriber=subscriber.id)
-    return _manage_page(request, subscriber, token, message="Saved.")
+    return _manage_page(request, session, subscriber, token, message="Saved.")
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)

@@ -8,12 +8,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from aggregator.db.models import CrawlRun, Organization, Posting, Source, utcnow
 from aggregator.db.visibility import current_status
 from aggregator.search import MAX_ID, PostingFilter, get_posting, search_postings
 from aggregator.search.counts import facet_counts
+from aggregator.store.employers import source_name
 from aggregator.web import charts, render
 from aggregator.web.deps import db_session
 from aggregator.web.filter_groups import KINDS, grouped
@@ -23,6 +24,14 @@ from aggregator.web.query_params import posting_filter
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 SlugParam = Annotated[str, Path(max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+def _source_names(session: Session, keys: list[str]) -> dict[str, str]:
+    """Visitor names of the sources a filter names (chips show names, not keys)."""
+    if not keys:
+        return {}
+    stmt = select(Source).where(Source.key.in_(keys)).options(selectinload(Source.organization))
+    return {s.key: source_name(s) for s in session.scalars(stmt)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -42,6 +51,7 @@ def postings_list(
         "facets": facets,
         "groups": {kind: grouped(kind, getattr(facets, kind)) for kind in KINDS},
         "active": f.to_params(),
+        "source_names": _source_names(session, f.source),
     }
     response = render.page(request, "list.html", context)
     if request.headers.get("HX-Request"):
@@ -52,19 +62,30 @@ def postings_list(
     return response
 
 
+# Where the classifier found a phrase, in a visitor's words.
+EVIDENCE_PLACES = {
+    "title": "the title",
+    "body": "the description",
+    "department": "the team name",
+    "org": "the organization's name",
+    "org_type": "the kind of organization",
+    "employment_type": "the employment type",
+}
+
+
 def _classified(posting: Posting, kind: str) -> list[dict[str, Any]]:
     """Tags of ``kind`` (role or skill) with confidence and the classifier's evidence:
-    which phrase, in which field, made the label."""
+    which phrase, in which part of the posting, made the label."""
     classification = posting.classification or {}
     confidence: dict[str, float] = {}
     for item in classification.get("roles") or []:
         if isinstance(item, dict) and isinstance(item.get("confidence"), int | float):
             confidence[str(item.get("role"))] = float(item["confidence"])
-    evidence: dict[str, list[str]] = {}
+    evidence: dict[str, list[tuple[str, str]]] = {}
     for item in classification.get("evidence") or []:
         if isinstance(item, dict) and item.get("label") == kind and item.get("phrase"):
-            where = item.get("field") or "text"
-            evidence.setdefault(str(item.get("value")), []).append(f"{item['phrase']} ({where})")
+            where = EVIDENCE_PLACES.get(str(item.get("field")), "the posting")
+            evidence.setdefault(str(item.get("value")), []).append((str(item["phrase"]), where))
     primary = classification.get("role") if kind == "role" else None
     tags = [t for t in posting.tags if t.kind == kind]
     tags.sort(key=lambda t: (t.value != primary, -confidence.get(t.value, t.confidence), t.value))
@@ -88,7 +109,7 @@ def announced_on(posting: Posting) -> list[tuple[str, str]]:
             and extras.get("feed_type") == "forum"
             and ps.removed_at is None
         ):
-            out.append((str(extras.get("via") or ps.source.key), ps.url))
+            out.append((str(extras.get("via") or source_name(ps.source)), ps.url))
     return out
 
 

@@ -57,7 +57,14 @@ CountryParam = Annotated[
         json_schema_extra={"items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}},
     ),
 ]
-Days = Annotated[int | None, Query(ge=0, le=MAX_DAYS, description="Days.")]
+PostedWithin = Annotated[
+    int | None,
+    Query(ge=0, le=MAX_DAYS, description="Posted (else first seen) within this many days."),
+]
+DeadlineWithin = Annotated[
+    int | None,
+    Query(ge=0, le=MAX_DAYS, description="Application deadline within this many days."),
+]
 
 
 def posting_filter(
@@ -75,12 +82,23 @@ def posting_filter(
     q: Annotated[
         str, Query(max_length=MAX_Q, pattern=TEXT, description="Words that must all appear.")
     ] = "",
-    posted_within: Days = None,
-    deadline_within: Days = None,
-    has_salary: bool | None = None,
-    min_salary: Annotated[float | None, Query(ge=0, le=1e9)] = None,
-    status: Annotated[Literal["open", "closed", "expired", "all"], Query()] = "open",
-    sort: Annotated[Literal["newest", "deadline", "relevance"], Query()] = "newest",
+    posted_within: PostedWithin = None,
+    deadline_within: DeadlineWithin = None,
+    has_salary: Annotated[
+        bool | None, Query(description="true: only postings that state a salary; false: none.")
+    ] = None,
+    min_salary: Annotated[
+        float | None,
+        Query(ge=0, le=1e9, description="Stated pay (the top of a range) at least this."),
+    ] = None,
+    status: Annotated[
+        Literal["open", "closed", "expired", "all"],
+        Query(description="open (default), closed, expired or all."),
+    ] = "open",
+    sort: Annotated[
+        Literal["newest", "deadline", "relevance"] | None,
+        Query(description="Order of the results; default: relevance with q, else newest."),
+    ] = None,
 ) -> PostingFilter:
     """FastAPI dependency: the filter of the request's query string."""
     fixed_vocabularies = {

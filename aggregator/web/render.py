@@ -23,6 +23,7 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.search import PostingFilter
+from aggregator.store.employers import source_name
 
 __all__ = ["label"]  # the one label function, re-exported for the templates' modules
 
@@ -96,6 +97,7 @@ def configure(env: Environment) -> None:
         days_left=days_left,
         sanitized=sanitized,
         country_name=country_name,
+        source_name=source_name,
     )
     env.globals.update(filter_url=filter_url, toggle_url=toggle_url)
 

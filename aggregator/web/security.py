@@ -20,6 +20,7 @@ from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.errors import UserError
+from aggregator.web.response_cache import mark_personal
 
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrf_token"
@@ -81,7 +82,9 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 
 def csrf_token(request: Request) -> str:
-    """The signed token to put in a form's hidden ``csrf_token`` field."""
+    """The signed token to put in a form's hidden ``csrf_token`` field (a page holding
+    one is the visitor's own: never kept by the response cache)."""
+    mark_personal(request)
     secret: str = request.app.state.secret
     return str(_serializer(secret).dumps(request.state.csrf_cookie))
 

@@ -26,12 +26,14 @@ from aggregator.logs import log
 from aggregator.mail.message import valid_address
 from aggregator.matching.index import PostingIndex
 from aggregator.search import PostingFilter
+from aggregator.search.counts import facet_counts
 from aggregator.search.fresh import Fresh
 from aggregator.search.validate import build_filter
 from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken, make_token
 from aggregator.web import render
 from aggregator.web.deps import app_settings, client_ip, db_session
+from aggregator.web.filter_groups import KINDS, grouped
 from aggregator.web.query_params import posting_filter
 from aggregator.web.security import RateLimiter, checked_form
 
@@ -104,7 +106,25 @@ def unsupported(f: PostingFilter) -> list[str]:
     return out
 
 
-def _form_filter(form: FormData) -> PostingFilter:
+def filter_controls(session: Session, f: PostingFilter) -> dict[str, Any]:
+    """Context of the list's filter controls (``_filters.html``) for ``f``: the alert
+    sign-up and manage pages choose an alert with the controls a search is made with."""
+    facets = facet_counts(session, f)
+    return {
+        "facets": facets,
+        "groups": {kind: grouped(kind, getattr(facets, kind)) for kind in KINDS},
+    }
+
+
+def browser_timezone(value: Any) -> str:
+    """The timezone the page's script read from the browser; UTC when it sent none or one
+    this server does not know (an alert is still worth having)."""
+    zone = str(value or "").strip()[:64]
+    return zone if zone in timezones() else "UTC"
+
+
+def form_filter(form: FormData) -> PostingFilter:
+    """The alert's filter from a posted form with the list's control names."""
     lists: dict[str, Any] = {name: [str(v) for v in form.getlist(name)] for name in LIST_FIELDS}
     min_salary = str(form.get("min_salary") or "").strip()
     try:
@@ -121,7 +141,6 @@ def _subscribe_page(
     *,
     email: str = "",
     frequency: str = "weekly",
-    timezone: str = "UTC",
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -141,9 +160,8 @@ def _subscribe_page(
         "sample": sample,
         "email": email,
         "frequency": frequency,
-        "timezone": timezone,
-        "timezones": timezones(),
         "error": error,
+        **filter_controls(session, f),
     }
     return render.page(request, "subscribe.html", context, status_code=status_code)
 
@@ -193,10 +211,10 @@ async def subscribe_post(
     request: Request, background: BackgroundTasks, session: SessionDep, settings: SettingsDep
 ) -> Response:
     form, _ = await checked_form(request)
-    f = _form_filter(form)
+    f = form_filter(form)
     email = str(form.get("email") or "").strip()[:320]
     frequency = str(form.get("frequency") or "weekly")
-    timezone = str(form.get("timezone") or "UTC")[:64]
+    timezone = browser_timezone(form.get("timezone"))
     limiter: RateLimiter = request.app.state.subscribe_limiter
     wait = limiter.hit("ip:" + client_ip(request), "email:" + email.lower())
     if wait:
@@ -217,7 +235,6 @@ async def subscribe_post(
             f,
             email=email,
             frequency=frequency,
-            timezone=timezone,
             error=str(exc),
             status_code=422,
         )

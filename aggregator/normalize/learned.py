@@ -1,0 +1,158 @@
+"""A small learned model beside the rules: linear weights over words and matched phrases.
+
+The rules (taxonomy phrases) generalise only as far as their vocabulary; on real postings
+they fit the examples they were tuned on. A linear model over the title's words and word
+pairs, the department's words, the organisation type and every taxonomy phrase the scan
+found (with the role, skill or cue it stands for) learns how much each of those says, from
+labelled postings. It never replaces the rules outright: per label (one *head*) the
+rules' choice counts 1 and the model's probability of each value counts ``mix`` (tuned on
+the ``dev`` split), and the higher total wins. The model's strongest features for the
+value it supports become that label's evidence.
+
+The weights live in ``learned_model.json`` beside this module: feature names are single
+words, word pairs and taxonomy phrases, never sentences. ``python tools/train_classifier.py``
+rebuilds it from the corpus ``train`` split and the team's set and tunes ``mix`` on ``dev``.
+Without the file the classifier is the rules alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from aggregator.normalize.results import Scan, Signal
+
+MODEL_PATH = Path(__file__).with_name("learned_model.json")
+_TOKEN = re.compile(r"[a-z0-9+#]+")
+# Phrase hits repeat across postings: their feature names are kept, not rebuilt.
+HIT_MEMO_SIZE = 50_000
+_HIT_FEATURES: dict[tuple[str, str, Signal], tuple[str, str]] = {}
+# Field of a phrase hit -> the one-letter prefix of its features.
+_FIELD_PREFIX = {
+    "title": "t",
+    "department": "d",
+    "body": "b",
+    "org": "g",
+    "org_type": "o",
+    "employment_type": "e",
+}
+
+
+def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
+    """Feature names of one posting (prepared texts and its phrase scan), each once."""
+    found: dict[str, None] = {}
+    words = _TOKEN.findall(texts["title"])
+    for word in words:
+        found["t " + word] = None
+    for first, second in pairwise(words):
+        found[f"t {first} {second}"] = None
+    for word in _TOKEN.findall(texts["department"]):
+        found["d " + word] = None
+    if texts["org_type"]:
+        found["o " + texts["org_type"]] = None
+    memo = _HIT_FEATURES
+    for hit in scan.signals:
+        names = memo.get(hit)
+        if names is None:
+            names = _hit_features(*hit)
+            if len(memo) < HIT_MEMO_SIZE:
+                memo[hit] = names
+        found[names[0]] = found[names[1]] = None
+    return list(found)
+
+
+def _hit_features(field_name: str, phrase: str, signal: Signal) -> tuple[str, str]:
+    """The phrase as matched, and the role, skill or cue it stands for."""
+    prefix = _FIELD_PREFIX[field_name]
+    return f"{prefix}:{phrase}", f"{prefix}={signal.kind}:{signal.name}"
+
+
+def readable(feature: str) -> tuple[str, str]:
+    """(field, what) of a feature name, for evidence: ``t:research fellow`` ->
+    (``title``, ``research fellow``); ``b=core:core`` -> (``body``, ``core cue``)."""
+    field_name = next((f for f, p in _FIELD_PREFIX.items() if p == feature[0]), "model")
+    rest = feature[2:]
+    if feature[1] == "=":
+        kind, _, name = rest.partition(":")
+        rest = f"{kind} {name}" if kind != name else f"{kind} cue"
+    return field_name, rest
+
+
+@dataclass(frozen=True)
+class Head:
+    """One label's linear model: class weights per feature, and how far to trust it."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    mix: float  # the model's probability is worth this much beside the rules' choice (1)
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        rows = list(filter(None, map(self.weights.get, features)))  # known features
+        # Column sums in one zip: far cheaper than adding row by row in Python.
+        scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+    def choose(self, features: list[str], rules_choice: str) -> tuple[str, float]:
+        """The value with the highest rules-plus-model total, and the model's probability
+        of it."""
+        probabilities = self.probabilities(features)
+        best = max(  # a tie goes to the rules
+            self.classes,
+            key=lambda c: ((c == rules_choice) + self.mix * probabilities[c], c == rules_choice),
+        )
+        return best, probabilities[best]
+
+    def strongest(self, features: Iterable[str], value: str, count: int = 3) -> list[str]:
+        """The features that speak most for ``value`` in this posting."""
+        index = self.classes.index(value)
+        scored = []
+        for feature in features:
+            row = self.weights.get(feature)
+            if row is not None and row[index] > 0:
+                # For this value more than for the others on average.
+                margin = row[index] - sum(row) / len(row)
+                if margin > 0:
+                    scored.append((margin, feature))
+        scored.sort(reverse=True)
+        return [feature for _, feature in scored[:count]]
+
+
+@dataclass(frozen=True)
+class Model:
+    heads: dict[str, Head]
+    about: str = ""
+
+    def head(self, label: str) -> Head | None:
+        return self.heads.get(label)
+
+
+def model_from_dict(data: dict[str, Any]) -> Model:
+    heads = {}
+    for label, head in data["heads"].items():
+        classes = tuple(head["classes"])
+        weights = {f: tuple(map(float, row)) for f, row in head["weights"].items()}
+        if any(len(row) != len(classes) for row in weights.values()):
+            raise ValueError(f"learned model head {label}: a weight row of the wrong length")
+        heads[label] = Head(classes, tuple(head["bias"]), weights, float(head["mix"]))
+    return Model(heads, str(data.get("about", "")))
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> Model | None:
+    """The shipped model, or None when the file is absent (the rules alone then)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return model_from_dict(json.loads(text))
