@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import CrawlRun, Posting, PostingSource, Source
 from aggregator.settings import Settings
+from aggregator.store.ingest import BATCH
 from tests.crawl_server import Reply, serve
 from tests.faults.conftest import CLI, cli_env, run_cli
 
@@ -88,16 +89,18 @@ def run_statuses(session: Session) -> Counter[str]:
 def test_crawl_killed_while_ingesting_leaves_nothing_half_written(
     settings: Settings, tmp_path: Path, session: Session
 ) -> None:
-    """Point 1: boards of 150 postings; the crawl is killed as it stores the 420th item
-    (in the third board it records, after two of its batches of 50 were stored, each in
-    its own SAVEPOINT: before the fix those 100 postings stayed committed). Boards
-    recorded before are complete, the board being stored has no posting and no run, no
-    run is left ``running``, and the next crawl stores everything exactly once."""
-    jobs, boards = 150, 4
+    """Point 1: boards of 150 postings; the crawl is killed as it stores the 420th item:
+    in the third board it records, after that board's first batch (``ingest.BATCH``
+    items, each batch in its own SAVEPOINT) was stored; before the fix that batch stayed
+    committed. Boards recorded before are complete, the board being stored has no
+    posting and no run, no run is left ``running``, and the next crawl stores everything
+    exactly once."""
+    jobs, boards, kill_at = 150, 4, 420
+    assert 2 * jobs + BATCH < kill_at <= 3 * jobs  # a whole batch of the third board stored
     routes = {f"/b/{i}.json": Reply(board(i, jobs)) for i in range(boards)}
     with serve(routes) as server:  # type: ignore[arg-type]
         sources = registry(tmp_path, server.base, boards)
-        env = cli_env(settings, KILL_AT_ITEM="420", **ONE_WORKER)
+        env = cli_env(settings, KILL_AT_ITEM=str(kill_at), **ONE_WORKER)
         killed = subprocess.run(
             [sys.executable, "-c", KILLED_CLI, "crawl", "--sources-file", sources],
             env=env, capture_output=True, text=True, timeout=240,
