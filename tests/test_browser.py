@@ -200,16 +200,33 @@ def test_phone_sees_postings_first_and_keyboard_keeps_focus(
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + "/")
+    # The filters fold into a drawer: only the search box and its summary come first.
+    drawer = page.locator("#filters-drawer")
+    wait_until(page, "document.getElementById('filters-drawer').open === false")
+    assert not page.locator("#f-role-fellowship").is_visible()
     first = page.locator("article.card").first.bounding_box()
-    filters = page.locator("#filters").bounding_box()
-    assert first is not None and filters is not None
-    assert first["y"] < filters["y"] and first["y"] < 844  # postings first, on screen
+    summary = page.locator("#filters-drawer > summary").bounding_box()
+    assert first is not None and summary is not None
+    assert summary["y"] < first["y"] < 844 - 100  # the first posting is on the first screen
     page.screenshot(path=str(ARTIFACTS / "list-390.png"), full_page=True)
     # A skip link comes first in the tab order.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    # The drawer opens from the keyboard, and stays open across a live update.
+    page.locator("#filters-drawer > summary").focus()
+    page.keyboard.press("Enter")
+    wait_until(page, "document.getElementById('filters-drawer').open === true")
+    page.locator("#f-role-fellowship").focus()
+    page.keyboard.press("Space")
+    wait_until(page, "location.search === '?role=fellowship'")
+    wait_until(page, "document.querySelector('h1').innerText === '1 opening matches'")
+    assert drawer.evaluate("d => d.open") is True
+    assert "1 chosen" in page.locator("#filters-drawer > summary").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "list-390-drawer.png"), full_page=True)
+    page.goto(base + "/")
     # Space on a filter: after the live update, focus is still on that checkbox.
     page.set_viewport_size({"width": 1366, "height": 900})
+    wait_until(page, "document.getElementById('filters-drawer').open === true")  # wide: open
     box = page.locator("input[name=role][value=fellowship]")
     box.focus()
     page.keyboard.press("Space")
@@ -217,3 +234,76 @@ def test_phone_sees_postings_first_and_keyboard_keeps_focus(
     wait_until(page, "document.querySelector('h1').innerText === '1 opening matches'")
     wait_until(page, "document.activeElement.id === 'f-role-fellowship'")
     page.screenshot(path=str(ARTIFACTS / "list-1366.png"), full_page=True)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => [v.id, v.impact, v.help,
+    v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")]);
+}"""
+
+
+@pytest.fixture
+def axe_page() -> Iterator[Any]:
+    """A page that may inject axe-core: the site's CSP would refuse the injected script."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("/usr/bin/chromium is required in CI")
+        pytest.skip("/usr/bin/chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.set_default_timeout(10_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_every_page_type_passes_axe_at_phone_and_desktop_width(
+    server: tuple[str, Settings], axe_page: Any, session: Session
+) -> None:
+    from aggregator.tokens import make_token
+    from tests.factories import make_subscriber
+
+    base, settings = server
+    seeded = seed(session)
+    subscriber = make_subscriber(session, "axe@example.org", status="active")
+    session.commit()
+    manage = make_token(settings, "manage", subscriber)
+    pages = {
+        "list": "/",
+        "list-filtered": "/?role=fellowship&skill=python&q=safety",
+        "posting": f"/postings/{seeded.interp.id}",
+        "org": "/orgs/example-lab",
+        "sources": "/sources",
+        "stats": "/stats",
+        "programs": "/programs",
+        "submit": "/submit",
+        "subscribe": "/subscribe?role=fellowship",
+        "manage": f"/manage/{manage}",
+        "confirm": f"/confirm/{make_token(settings, 'confirm', subscriber)}",
+        "unsubscribe": f"/unsubscribe/{make_token(settings, 'unsubscribe', subscriber)}",
+        "api-docs": "/api/docs",
+        "not-found": "/postings/424242",
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = axe_page
+    found: list[str] = []
+    for width, height in ((390, 844), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in pages.items():
+            page.goto(base + path)
+            for summary in page.locator("details:not([open]) > summary").all()[:3]:
+                if summary.is_visible():
+                    summary.click()  # what a visitor can open is checked too
+            page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{width}.png"), full_page=True)
+            page.add_script_tag(path=str(AXE))
+            for rule, impact, text, where in page.evaluate(AXE_RUN):
+                if impact in BLOCKING:
+                    found.append(f"{name} @{width}px: {rule} ({impact}) {text}: {where}")
+    assert not found, "\n".join(found)

@@ -190,6 +190,13 @@ FLAG_CASES = [
     ("Summer Research Intern", "", "seniority", "intern"),
     ("Head of Operations", "", "seniority", "lead"),
     ("Policy Communications Manager", "", "seniority", "senior"),
+    (
+        "Research Scientist",
+        "You may be a good fit if you have a PhD in biology. We require at least a "
+        "bachelor's degree in a related field or equivalent experience.",
+        "phd_required",
+        "preferred",
+    ),
     ("Program Manager, Compute", "", "seniority", "mid"),
     ("Research Manager, Interpretability", "", "seniority", "lead"),
     ("Research Engineer", "", "seniority", "unspecified"),

@@ -4,10 +4,12 @@ token each get their own answer."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +20,7 @@ from starlette.testclient import TestClient
 
 from aggregator import clock
 from aggregator.search import fresh
+from aggregator.web import response_cache
 from aggregator.web.response_cache import ResponseCache, mark_personal
 from aggregator.web.security import CSRF_COOKIE
 from tests.factories import make_posting
@@ -119,3 +122,52 @@ def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
     with TestClient(app) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "token 1"
         assert client.get("/").text == "token 2"
+
+
+def test_visitors_asking_at_once_wait_for_one_build(engine: Engine) -> None:
+    built = []
+    inner = FastAPI()
+
+    @inner.get("/")
+    async def slow() -> HTMLResponse:
+        built.append(1)
+        await asyncio.sleep(0.2)
+        return HTMLResponse("the page")
+
+    app = ResponseCache(inner, sessions=sessionmaker(engine))
+
+    async def visitors() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            pages = await asyncio.gather(*(client.get("/") for _ in range(5)))
+        return [page.text for page in pages]
+
+    assert asyncio.run(visitors()) == ["the page"] * 5
+    assert built == [1]
+
+
+def test_an_old_page_is_sent_once_more_while_built_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(response_cache, "FRESH_FOR", 0.0)  # every kept page is old
+    built = []
+    inner = FastAPI()
+
+    @inner.get("/")
+    async def page() -> HTMLResponse:
+        built.append(1)
+        return HTMLResponse(f"build {len(built)}")
+
+    app = ResponseCache(inner, sessions=sessionmaker(engine))
+
+    async def visits() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            texts = []
+            for _ in range(3):
+                texts.append((await client.get("/")).text)
+                await asyncio.sleep(0.05)  # the background build finishes
+        return texts
+
+    assert asyncio.run(visits()) == ["build 1", "build 1", "build 2"]
+    assert len(built) == 3  # the third visit also started a build in the background

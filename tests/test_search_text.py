@@ -245,3 +245,36 @@ def test_a_search_sorts_by_relevance_unless_told() -> None:
         ("sort", "newest"),
     ]
     assert build_filter(sort="relevance").to_params() == [("sort", "relevance")]
+
+
+def test_relevance_ranks_the_newest_matches_and_pages_through_all(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = utcnow()
+    for i in range(9):  # ids grow with i; the best match (word in the title) every third
+        title = f"Safety role {i}" if i % 3 == 0 else f"Role {i}"
+        make_posting(
+            session,
+            title=title,
+            description_text="We work on safety.",
+            first_seen_at=now - timedelta(hours=9 - i),
+        )
+    session.commit()
+    estimates.clear()
+    monkeypatch.setattr(text, "RANK_WINDOW", 4)  # ranks the 4 newest matches (ids 6-9)
+    try:
+        seen: list[str] = []
+        cursor = None
+        while True:
+            f = PostingFilter(q="safety", sort="relevance")
+            page = search_postings(session, f, limit=2, cursor=cursor)
+            seen += [p.title for p in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(found(session, "safety", sort="newest"))  # all, once
+        assert seen[0] == "Safety role 6"  # the newest 4 ranked: title match first
+        assert set(seen[:4]) == {"Role 5", "Safety role 6", "Role 7", "Role 8"}
+        assert seen[4:] == ["Role 4", "Safety role 3", "Role 2", "Role 1", "Safety role 0"]
+    finally:
+        estimates.clear()

@@ -144,6 +144,7 @@ def classify(
     phd = flags.decide_flag(
         scan, "phd", ("no", "preferred", "yes"), "phd_required", evidence, implied
     )
+    phd = flags.cap_phd(scan, phd, evidence)
     ml = flags.decide_flag(scan, "ml", ("no", "yes"), "ml_experience_required", evidence)
     safety_relevance = relevance.decide_relevance(tax, scan, texts, roles[0].role, evidence)
     return Classification(

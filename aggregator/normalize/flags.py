@@ -140,6 +140,12 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) in ",
         "(?:phd|ph\\.d\\.?) (?:degree|holders?|graduates?)",
     ),
+    # A posting whose education requirement is a bachelor's degree does not require a PhD,
+    # whatever its "you may be a good fit if you have a PhD in..." list says.
+    ("degree_floor", "bachelor"): (
+        "(?:at least|minimum of|minimum) (?:a |an )?(?:bachelor'?s|undergraduate) degree",
+        "bachelor'?s degree(?: in [^.;]{1,60}?)? or equivalent",
+    ),
     ("ml", "no"): (
         "(?:familiarity|experience|background|knowledge|exposure) (?:with|in) (?:ml|machine "
         "learning|ai|deep learning|llms) (?:is |would be )?(?:a plus|a bonus|nice to have|helpful|"
@@ -240,6 +246,17 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     _, field_name, phrase = next(item for item in source if item[0] == value)
     evidence.append(evidence_of("seniority", value, field_name, phrase))
     return value
+
+
+def cap_phd(scan: Scan, phd: str, evidence: list[Evidence]) -> str:
+    """A PhD the text seems to require is only preferred where the stated requirement is
+    a bachelor's degree."""
+    floor = scan.flags("degree_floor")
+    if phd != "yes" or not floor:
+        return phd
+    _, field_name, phrase = floor[0]
+    evidence.append(evidence_of("phd_required", "preferred", field_name, phrase))
+    return "preferred"
 
 
 def phd_implied(role: str, title: str) -> str | None:

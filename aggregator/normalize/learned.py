@@ -27,10 +27,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from aggregator.normalize.results import Scan
+from aggregator.normalize.results import Scan, Signal
 
 MODEL_PATH = Path(__file__).with_name("learned_model.json")
 _TOKEN = re.compile(r"[a-z0-9+#]+")
+# Phrase hits repeat across postings: their feature names are kept, not rebuilt.
+HIT_MEMO_SIZE = 50_000
+_HIT_FEATURES: dict[tuple[str, str, Signal], tuple[str, str]] = {}
 # Field of a phrase hit -> the one-letter prefix of its features.
 _FIELD_PREFIX = {
     "title": "t",
@@ -54,11 +57,21 @@ def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
         found["d " + word] = None
     if texts["org_type"]:
         found["o " + texts["org_type"]] = None
-    for field_name, phrase, signal in scan.signals:
-        prefix = _FIELD_PREFIX[field_name]
-        found[f"{prefix}:{phrase}"] = None
-        found[f"{prefix}={signal.kind}:{signal.name}"] = None
+    memo = _HIT_FEATURES
+    for hit in scan.signals:
+        names = memo.get(hit)
+        if names is None:
+            names = _hit_features(*hit)
+            if len(memo) < HIT_MEMO_SIZE:
+                memo[hit] = names
+        found[names[0]] = found[names[1]] = None
     return list(found)
+
+
+def _hit_features(field_name: str, phrase: str, signal: Signal) -> tuple[str, str]:
+    """The phrase as matched, and the role, skill or cue it stands for."""
+    prefix = _FIELD_PREFIX[field_name]
+    return f"{prefix}:{phrase}", f"{prefix}={signal.kind}:{signal.name}"
 
 
 def readable(feature: str) -> tuple[str, str]:
@@ -82,8 +95,7 @@ class Head:
     mix: float  # the model's probability is worth this much beside the rules' choice (1)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        get = self.weights.get
-        rows = [row for row in map(get, features) if row is not None]
+        rows = list(filter(None, map(self.weights.get, features)))  # known features
         # Column sums in one zip: far cheaper than adding row by row in Python.
         scores = [sum(column) for column in zip(self.bias, *rows, strict=True)]
         top = max(scores)

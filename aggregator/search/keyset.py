@@ -59,20 +59,30 @@ def by_relevance(f: PostingFilter) -> bool:
 
 
 def order_and_keyset(
-    stmt: Select[Any], f: PostingFilter, cursor: str | None, dialect: str
+    stmt: Select[Any],
+    f: PostingFilter,
+    cursor: str | None,
+    dialect: str,
+    floor: int | None = None,
+    completions: list[str] | None = None,
 ) -> tuple[Select[Any], int]:
     """Apply the sort order and, for a cursor, the keyset condition (or the offset for
     relevance, returned; -1 for keyset sorts). Relevance also applies the text match."""
     if f.sort not in SORTS:
         raise InvalidQuery(f"unknown sort {f.sort!r}: use {', '.join(SORTS)}")
     try:
-        return _order(stmt, f, cursor, dialect)
+        return _order(stmt, f, cursor, dialect, floor, completions)
     except (ValueError, TypeError, OverflowError):
         raise InvalidQuery("malformed cursor") from None
 
 
 def _order(
-    stmt: Select[Any], f: PostingFilter, cursor: str | None, dialect: str
+    stmt: Select[Any],
+    f: PostingFilter,
+    cursor: str | None,
+    dialect: str,
+    floor: int | None,
+    completions: list[str] | None,
 ) -> tuple[Select[Any], int]:
     if by_relevance(f):
         offset = 0
@@ -80,7 +90,7 @@ def _order(
             tag, offset = decode_cursor(cursor)
             if tag != "offset" or offset > MAX_OFFSET:
                 raise InvalidQuery("malformed cursor")
-        stmt, rank = relevance_order(stmt, f.q, dialect)
+        stmt, rank = relevance_order(stmt, f.q, dialect, floor, completions)
         order: tuple[Any, ...] = (rank, POSTED_DATE.desc(), Posting.id.desc())
         return stmt.order_by(*order).offset(offset), offset
     key: Any

@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, Select, func, select, text
+from sqlalchemy import Row, Select, func, select, text, true
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 
 from aggregator.db.models import Organization, Posting, PostingSource, Source
-from aggregator.search.filters import PostingFilter, filter_clauses, tag_plan
+from aggregator.search.filters import POSTED_DATE, PostingFilter, filter_clauses, tag_plan
 from aggregator.search.keyset import by_relevance, next_cursor, order_and_keyset
-from aggregator.search.text import text_plan
+from aggregator.search.text import ranking_floor, text_completions, text_plan
 
 T = TypeVar("T")
 _CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")  # this transaction
@@ -91,9 +91,29 @@ def _page(
         text=not relevance,
         text_match=None if relevance else text_plan(session, f.q),
     )
-    stmt, offset = order_and_keyset(stmt.where(*clauses), f, cursor, dialect)
-    result = session.execute(stmt.limit(limit + 1))
-    rows = list(result.scalars() if scalars else result)
+    stmt = stmt.where(*clauses)
+    floor = ranking_floor(session, f.q) if relevance else None
+    completed = text_completions(session, f.q) if relevance else None
+    ranked, offset = order_and_keyset(stmt, f, cursor, dialect, floor, completed)
+
+    def fetch(query: Select[Any]) -> list[Any]:
+        result = session.execute(query)
+        return list(result.scalars() if scalars else result)
+
+    rows = fetch(ranked.limit(limit + 1))
+    if floor is not None and len(rows) <= limit:
+        # Past the ranked window: the older matches follow, newest first.
+        if rows:
+            skip = 0
+        else:
+            in_window = order_and_keyset(stmt, f, None, dialect, floor, completed)[0]
+            in_window = in_window.order_by(None)
+            ranked_count = session.scalar(select(func.count()).select_from(in_window.subquery()))
+            skip = max(0, offset - int(ranked_count or 0))
+        matching = text_plan(session, f.q)
+        older = stmt.where(Posting.id < floor, matching if matching is not None else true())
+        older = older.order_by(POSTED_DATE.desc(), Posting.id.desc())
+        rows += fetch(older.offset(skip).limit(limit + 1 - len(rows)))
     return rows[:limit], next_cursor(f, rows, limit, offset)
 
 
@@ -136,11 +156,13 @@ def search_rows(
     limit: int = 20,
     cursor: str | None = None,
     now: datetime | None = None,
+    extra: tuple[Any, ...] = (),
 ) -> Page[Row[Any]]:
-    """Like :func:`search_postings` but plain rows of :data:`LIST_COLUMNS` (attribute
-    access by column name, plus ``org_slug``), without ORM objects: the cheap path for
-    lists."""
-    rows, cursor_after = _page(session, _LIST_SELECT, f, limit, cursor, now)
+    """Like :func:`search_postings` but plain rows of :data:`LIST_COLUMNS` and the
+    ``extra`` columns (attribute access by column name, plus ``org_slug``), without ORM
+    objects: the cheap path for lists."""
+    stmt = _LIST_SELECT.add_columns(*extra) if extra else _LIST_SELECT
+    rows, cursor_after = _page(session, stmt, f, limit, cursor, now)
     return Page(items=rows, next_cursor=cursor_after)
 
 

@@ -18,7 +18,8 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
-from aggregator.search import PostingFilter, related_values, search_postings, search_rows
+from aggregator.search import PostingFilter, related_values, search_rows
+from aggregator.search.related import Related
 from aggregator.web import ical
 from aggregator.web.api import ERRORS
 from aggregator.web.deps import db_session
@@ -73,7 +74,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) -> bytes:
+# Besides the list columns, what an Atom entry shows.
+ATOM_COLUMNS = (Posting.description_html, Posting.source_updated_at)
+
+
+def atom_feed(
+    items: list[Any], rel: dict[int, Related], f: PostingFilter, base: str, now: datetime
+) -> bytes:
+    """The feed of ``items``: rows of the list columns and :data:`ATOM_COLUMNS` with
+    their :class:`Related` values."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     self_url = base + filter_url(f, "/feeds/postings.atom")
@@ -87,7 +96,7 @@ def atom_feed(items: list[Posting], f: PostingFilter, base: str, now: datetime) 
     _sub(feed, "generator", "aisafety-jobs")
     host = urlsplit(base).hostname or "localhost"
     for p in items:
-        r = PostingRecord.of(p, base)
+        r = PostingRecord.of(p, base, rel[p.id])
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"tag:{host},2026:posting:{r.id}")
         _sub(entry, "title", f"{r.title} — {r.org_name}")
@@ -163,8 +172,9 @@ def _document(media_type: str, description: str) -> dict[int | str, dict[str, An
 )
 def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
-    items = search_postings(session, replace(f, sort="newest"), limit=FEED_SIZE).items
-    body = atom_feed(items, f, _base(request), now)
+    newest = replace(f, sort="newest")
+    rows = search_rows(session, newest, limit=FEED_SIZE, now=now, extra=ATOM_COLUMNS).items
+    body = atom_feed(rows, related_values(session, rows), f, _base(request), now)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 

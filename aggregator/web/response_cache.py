@@ -5,11 +5,14 @@ A kept response is served only while all of these hold:
 
 - the postings' fingerprint (:func:`aggregator.search.fresh.known`) is the one it was
   made under: any change a fingerprint sees (a crawl, an edit, a closed posting) ends it;
-- the clock (:mod:`aggregator.clock`, so a fixed test clock counts) is in the same
-  minute and before the first application deadline at or after the moment it was made:
-  a posting whose deadline passes leaves lists at once, and "posted 3 days ago" or the
-  date windows move on within a minute;
-- it is younger than :data:`MAX_AGE` (changes no fingerprint sees, such as a re-tag).
+- the clock (:mod:`aggregator.clock`, so a fixed test clock counts) is before the first
+  application deadline at or after the moment it was made: a posting whose deadline
+  passes leaves lists at once;
+- it is younger than :data:`FRESH_FOR` by the clock and by the process's own timer, so
+  "posted 3 days ago", the date windows and changes no fingerprint sees (a re-tag) move
+  on within a minute. Up to :data:`STALE_FOR` it is still sent once more while it is
+  built again in the background: a page that is asked for often never makes a visitor
+  wait for its build when it merely grew old.
 
 Pages that carry something of the visitor's own (a CSRF token: see
 :func:`mark_personal`) are never kept. A request with ``Cache-Control: no-cache`` is
@@ -18,6 +21,7 @@ built afresh (``bench/web.py`` measures the uncached cost that way).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
 from collections import OrderedDict
@@ -38,7 +42,8 @@ from aggregator.search.fresh import database_key, fingerprint, forget_on_wipe, k
 CACHED_PATHS = frozenset(
     {"/", "/stats", "/api/postings", "/api/facets", "/feeds/postings.atom", "/feeds/deadlines.ics"}
 )
-MAX_AGE = 60.0  # seconds
+FRESH_FOR = 60.0  # seconds
+STALE_FOR = 600.0
 MAX_BYTES = 32 * 2**20  # per process: about 200 list pages
 MAX_BODY = 2 * 2**20
 PERSONAL = "personal_response"  # request.state flag: this response is the visitor's own
@@ -71,9 +76,9 @@ forget_on_wipe(_forget_every_cache)
 
 
 def valid_until(made: datetime, database: str) -> datetime:
-    """The end of the minute of ``made``, or the first deadline at or after ``made`` when
-    that comes sooner (lists judge expiry at query time)."""
-    end = made.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    """The first deadline at or after ``made`` (lists judge expiry at query time), or
+    ``made`` plus :data:`STALE_FOR` when none comes sooner."""
+    end = made + timedelta(seconds=STALE_FOR)
     index = INDEXES.peek(database)
     if index is None:
         return made  # no index to ask: keep nothing
@@ -91,6 +96,8 @@ class ResponseCache:
         with sessions() as session:
             self.database = database_key(session)
         self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
+        self._building: dict[tuple[str, bytes, str], asyncio.Future[None]] = {}
+        self._rebuilds: set[asyncio.Task[None]] = set()
         self._bytes = 0
         _CACHES.add(self)
 
@@ -108,21 +115,76 @@ class ResponseCache:
         version = known(self.database)
         if version is None:  # at most once a second (or after a commit here)
             version = await run_in_threadpool(self._read_fingerprint)
-        now = clock.now()
+        if not refresh:
+            state = self._state(key, version)
+            if state == "stale" and key not in self._building:
+                self._start_rebuild(scope, key, version)
+            if state is not None:
+                await self._send_kept(key, send)
+                return
+            building = self._building.get(key)
+            if building is not None:
+                # The same page is being built (many visitors after a change): wait for
+                # it rather than build it again alongside.
+                await asyncio.shield(building)
+                if self._state(key, version) is not None:
+                    await self._send_kept(key, send)
+                    return
+        await self._build_once(scope, receive, send, key, version)
+
+    def _state(self, key: tuple[str, bytes, str], version: Any) -> str | None:
+        """ "fresh" or "stale" (still sent, built again meanwhile) when the kept response
+        of ``key`` may be sent; None when it may not."""
         kept = self._kept.get(key)
-        if (
-            kept is not None
-            and not refresh
-            and version == kept.version
-            and kept.valid_from <= now < kept.valid_until
-            and time.monotonic() - kept.made < MAX_AGE
-        ):
-            self._kept.move_to_end(key)
-            # A copy: outer middleware adds headers (a visitor's cookie) to the message.
-            await send({**kept.start, "headers": list(kept.start["headers"])})
-            await send({"type": "http.response.body", "body": kept.body})
-            return
-        await self._build(scope, receive, send, key, version, now)
+        if kept is None or version != kept.version:
+            return None
+        now = clock.now()
+        if not kept.valid_from <= now < kept.valid_until:
+            return None
+        age = max(time.monotonic() - kept.made, (now - kept.valid_from).total_seconds())
+        if age < FRESH_FOR:
+            return "fresh"
+        return "stale" if age < STALE_FOR else None
+
+    async def _send_kept(self, key: tuple[str, bytes, str], send: Send) -> None:
+        kept = self._kept[key]
+        self._kept.move_to_end(key)
+        # A copy: outer middleware adds headers (a visitor's cookie) to the message.
+        await send({**kept.start, "headers": list(kept.start["headers"])})
+        await send({"type": "http.response.body", "body": kept.body})
+
+    def _start_rebuild(self, scope: Scope, key: tuple[str, bytes, str], version: Any) -> None:
+        """Build the page of ``key`` again in the background (its response goes nowhere)."""
+        own = dict(scope, state={})  # none of this visitor's request state
+
+        async def nothing_more() -> Message:
+            return {"type": "http.disconnect"}
+
+        async def discard(_message: Message) -> None:
+            return None
+
+        task = asyncio.get_running_loop().create_task(
+            self._build_once(own, nothing_more, discard, key, version)
+        )
+        self._rebuilds.add(task)  # held until done (the loop keeps only weak references)
+        task.add_done_callback(self._rebuilds.discard)
+
+    async def _build_once(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[str, bytes, str],
+        version: tuple[Any, ...],
+    ) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._building.setdefault(key, done)
+        try:
+            await self._build(scope, receive, send, key, version, clock.now())
+        finally:
+            if self._building.get(key) is done:
+                del self._building[key]
+            done.set_result(None)
 
     def _read_fingerprint(self) -> tuple[Any, ...]:
         with self.sessions() as session:
