@@ -140,8 +140,8 @@ def test_items_of_one_crawl_merge_into_one_new_posting(
     acme: Source,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Same title and place under two ids (one posting, two listings); the same id twice,
-    also across batches (one listing, the later item wins)."""
+    """Same title and place under several ids (one posting, several listings, also across
+    batches); the same id twice, also across batches (one listing, the later item wins)."""
     monkeypatch.setattr(ingest, "BATCH", 2)
     items = [
         ats_item("1"),
@@ -149,11 +149,12 @@ def test_items_of_one_crawl_merge_into_one_new_posting(
         ats_item("3", title="Ops", locations=["Paris"]),
         ats_item("3", title="Ops Lead", locations=["Paris"]),
         ats_item("1", title="Research Engineer", department="Research"),
+        ats_item("5", url="https://acme.example/jobs/re-5"),  # batch 1's posting, stored
     ]
     result = ingest_items(session, acme, items, complete=True, now=NOW)
     assert (result.new, result.errors) == (2, 0)
     first, ops = session.scalars(select(Posting).order_by(Posting.id))
-    assert sorted(ps.external_id for ps in first.sources) == ["1", "2"]
+    assert sorted(ps.external_id for ps in first.sources) == ["1", "2", "5"]
     assert (first.salary_min, first.department) == (100000, "Research")
     assert [ps.external_id for ps in ops.sources] == ["3"] and ops.title == "Ops Lead"
     again = ingest_items(session, acme, items[1:], complete=True, now=NOW)
