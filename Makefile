@@ -18,7 +18,11 @@ demo: $(BIN)/python
 ## Install the development extras and run lint, type check and the tests on SQLite and PostgreSQL.
 test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
-	$(MAKE) lint typecheck test-sqlite test-postgres
+	$(MAKE) lint typecheck
+	@# The two database passes share nothing (each has its own database and temp
+	@# folders) and mostly wait on subprocesses and servers: run them side by side,
+	@# each pass's output printed whole when it ends.
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .
