@@ -4,37 +4,20 @@ forms on organization and posting pages), ``/watch/{token}`` confirms,
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
 from aggregator.errors import UserError
-from aggregator.logs import log
-from aggregator.mail.message import valid_address
 from aggregator.programs import posting_follows
 from aggregator.search import PostingFilter
-from aggregator.settings import Settings
 from aggregator.tokens import InvalidToken
 from aggregator.web import render
-from aggregator.web.deps import client_ip
-from aggregator.web.security import RateLimiter, checked_form
+from aggregator.web.programs import answer_follow_form
+from aggregator.web.security import checked_form
 from aggregator.web.subscribe import SessionDep, SettingsDep, TokenParam
 
 router = APIRouter(include_in_schema=False)
-logger = logging.getLogger(__name__)
-
-
-def _follow_later(
-    sessions: Any, settings: Settings, kind: str, name: str, org: str, email: str
-) -> None:
-    with sessions() as session:
-        try:
-            posting_follows.follow(session, settings, kind, name, email, org_slug=org or None)
-        except Exception as exc:  # logged; the visitor already got the neutral answer
-            session.rollback()
-            log(logger, logging.WARNING, "web.posting_follow_failed", error=exc)
 
 
 @router.post("/follows", response_class=HTMLResponse)
@@ -50,20 +33,13 @@ async def follow_post(
         posting_follows.find_target(session, kind, name, org or None)
     except UserError as exc:
         return render.page(request, "error.html", {"message": str(exc)}, status_code=404)
-    limiter: RateLimiter = request.app.state.subscribe_limiter
-    wait = limiter.hit("ip:" + client_ip(request), "email:" + email.lower())
-    if wait:
-        message = "Too many requests from here or for this address; try again later."
-        response = render.page(request, "error.html", {"message": message}, status_code=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
-    if valid_address(email) is None:
-        message = "That email address does not look right: please check it."
-        return render.page(request, "error.html", {"message": message}, status_code=422)
-    # Sent after the response: neither the answer nor its timing says who follows.
-    background.add_task(_follow_later, request.app.state.sessions, settings, kind, name, org, email)
-    context = {"f": PostingFilter(), "hours": settings.confirm_max_age_hours}
-    return render.page(request, "check_inbox.html", context)
+
+    def follow(db: Session) -> None:
+        posting_follows.follow(db, settings, kind, name, email, org_slug=org or None)
+
+    return answer_follow_form(
+        request, background, settings, email, follow, "web.posting_follow_failed"
+    )
 
 
 @router.get("/watch/{token}", response_class=HTMLResponse)

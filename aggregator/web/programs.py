@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -109,13 +110,39 @@ def program_page(
 # -- following a program ("tell me when it opens") ----------------------------------------
 
 
-def _follow_later(sessions: Any, settings: Settings, key: str, email: str) -> None:
+def _follow_later(sessions: Any, follow: Callable[[Session], object], event: str) -> None:
     with sessions() as session:
         try:
-            follows.follow(session, settings, follows.find_program(session, key), email)
+            follow(session)
         except Exception as exc:  # logged; the visitor already got the neutral answer
             session.rollback()
-            log(logger, logging.WARNING, "web.follow_failed", error=exc)
+            log(logger, logging.WARNING, event, error=exc)
+
+
+def answer_follow_form(
+    request: Request,
+    background: BackgroundTasks,
+    settings: Settings,
+    email: str,
+    follow: Callable[[Session], object],
+    failure_event: str,
+) -> Response:
+    """The one answer to every follow form: the sign-up rate limit, the address check,
+    then "check your inbox" while ``follow`` (which sends the confirmation) runs after
+    the response, so neither the answer nor its timing says who follows."""
+    limiter: RateLimiter = request.app.state.subscribe_limiter
+    wait = limiter.hit("ip:" + client_ip(request), "email:" + email.lower())
+    if wait:
+        message = "Too many requests from here or for this address; try again later."
+        response = render.page(request, "error.html", {"message": message}, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if valid_address(email) is None:
+        message = "That email address does not look right: please check it."
+        return render.page(request, "error.html", {"message": message}, status_code=422)
+    background.add_task(_follow_later, request.app.state.sessions, follow, failure_event)
+    context = {"f": PostingFilter(), "hours": settings.confirm_max_age_hours}
+    return render.page(request, "check_inbox.html", context)
 
 
 @router.post("/programs/{key}/follow", response_class=HTMLResponse)
@@ -130,20 +157,11 @@ async def follow_post(
     if session.scalar(select(Program.id).where(Program.key == key)) is None:
         raise HTTPException(404, "No program with this key.")
     email = str(form.get("email") or "").strip()[:320]
-    limiter: RateLimiter = request.app.state.subscribe_limiter
-    wait = limiter.hit("ip:" + client_ip(request), "email:" + email.lower())
-    if wait:
-        message = "Too many requests from here or for this address; try again later."
-        response = render.page(request, "error.html", {"message": message}, status_code=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
-    if valid_address(email) is None:
-        message = "That email address does not look right: please check it."
-        return render.page(request, "error.html", {"message": message}, status_code=422)
-    # Sent after the response: neither the answer nor its timing says who follows.
-    background.add_task(_follow_later, request.app.state.sessions, settings, key, email)
-    context = {"f": PostingFilter(), "hours": settings.confirm_max_age_hours}
-    return render.page(request, "check_inbox.html", context)
+
+    def follow(db: Session) -> None:
+        follows.follow(db, settings, follows.find_program(db, key), email)
+
+    return answer_follow_form(request, background, settings, email, follow, "web.follow_failed")
 
 
 @router.get("/follow/{token}", response_class=HTMLResponse)
