@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -181,23 +180,11 @@ def send_notices(settings: Settings, session: Session, now: datetime | None = No
 
 
 def confirmation_message(settings: Settings, row: ProgramFollow) -> EmailMessage:
-    program = row.program
-    text = (
-        f"Someone (hopefully you) asked to be told when {program.name} opens for "
-        f"applications.\n\nConfirm here (the link expires in {settings.confirm_max_age_hours} "
-        f"hours):\n{link(settings, 'follow', row)}\n\nIf it was not you, ignore this email: "
-        "nothing will be sent.\n"
-    )
-    return build_message(
-        settings,
-        to=row.email,
-        subject=f"Confirm: tell me when {program.name} opens",
-        text=text,
-        html=None,
-        message_id=make_msgid(
-            idstring=f"follow.{row.id}.{row.token_version}", domain=domain_of(settings)
-        ),
-    )
+    name = row.program.name
+    return optin.confirmation_message(
+        settings, row, "follow", f"be told when {name} opens for applications",
+        f"Confirm: tell me when {name} opens",
+    )  # fmt: skip
 
 
 def notice_message(settings: Settings, notice: ProgramNotice) -> EmailMessage:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 from aggregator.db.models import utcnow
 from aggregator.errors import UserError
 from aggregator.logs import log
+from aggregator.mail.message import build_message, domain_of
 from aggregator.mail.transports import PermanentFailure, TemporaryFailure
 from aggregator.programs.delivery import send_one
 from aggregator.settings import Settings
-from aggregator.tokens import InvalidToken, decode_token
+from aggregator.tokens import InvalidToken, decode_token, link
 
 logger = logging.getLogger(__name__)
 Row = TypeVar("Row")
@@ -56,6 +58,22 @@ def stop(session: Session, settings: Settings, model: type[Row], purpose: str,
         row.status = "stopped"
         session.commit()
     return row
+
+
+def confirmation_message(settings: Settings, row: Any, purpose: str, asked: str,
+                         subject: str) -> EmailMessage:  # fmt: skip
+    """The email with a follow's confirmation link: someone "asked to ``asked``"."""
+    text = (
+        f"Someone (hopefully you) asked to {asked}.\n\n"
+        f"Confirm here (the link expires in {settings.confirm_max_age_hours} hours):\n"
+        f"{link(settings, purpose, row)}\n\n"
+        "If it was not you, ignore this email: nothing will be sent.\n"
+    )
+    idstring = f"{purpose}.{row.id}.{row.token_version}"
+    msgid = make_msgid(idstring=idstring, domain=domain_of(settings))
+    return build_message(
+        settings, to=row.email, subject=subject, text=text, html=None, message_id=msgid
+    )
 
 
 def send_confirmation(settings: Settings, message: EmailMessage) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -231,22 +230,10 @@ def describe(row: PostingFollow) -> str:
 
 def confirmation_message(settings: Settings, row: PostingFollow) -> EmailMessage:
     what = describe(row)
-    text = (
-        f"Someone (hopefully you) asked to be emailed about each new opening of {what}.\n\n"
-        f"Confirm here (the link expires in {settings.confirm_max_age_hours} hours):\n"
-        f"{link(settings, 'watch', row)}\n\n"
-        "If it was not you, ignore this email: nothing will be sent.\n"
-    )
-    return build_message(
-        settings,
-        to=row.email,
-        subject=f"Confirm: new openings of {what}",
-        text=text,
-        html=None,
-        message_id=make_msgid(
-            idstring=f"watch.{row.id}.{row.token_version}", domain=domain_of(settings)
-        ),
-    )
+    return optin.confirmation_message(
+        settings, row, "watch", f"be emailed about each new opening of {what}",
+        f"Confirm: new openings of {what}",
+    )  # fmt: skip
 
 
 def notice_message(settings: Settings, notice: PostingFollowNotice) -> EmailMessage:
