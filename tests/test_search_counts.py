@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from aggregator.db.models import utcnow
 from aggregator.search import PostingFilter, count_postings
 from aggregator.search.counts import count_matching, facet_counts
+from aggregator.store import reports
 from tests.factories import make_org, make_posting
 
 ROLES = ["research_engineer", "policy", "fellowship", "operations"]
@@ -94,9 +95,16 @@ def test_counts_follow_changes(session: Session) -> None:
     hidden = make_posting(session, role="policy", safety_relevance="core")
     session.commit()
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
-    hidden.hidden = True  # two visitors reported it: in no list until a maintainer decides
+    # Two visitors report it: in no list until a maintainer decides.
+    for visitor in ("a", "b"):
+        hidden_now = reports.report(session, hidden, "expired", visitor, utcnow())
+    assert hidden_now
     session.commit()
     for status in ("open", "all"):
         f = PostingFilter(role=["policy"], status=status)
         assert count_matching(session, f) == count_postings(session, f), status
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 1
+    report_id = reports.pending_reports(session)[0].id
+    reports.resolve(session, report_id, "keep", utcnow())  # shown again
+    session.commit()
+    assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
