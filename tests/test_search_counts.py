@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import utcnow
-from aggregator.search import PostingFilter, count_postings
-from aggregator.search.counts import count_matching, facet_counts
+from aggregator.search import PostingFilter, count_postings, search_rows
+from aggregator.search.counts import count_index, count_matching, facet_counts
 from aggregator.store import reports
 from tests.factories import make_org, make_posting
 
@@ -108,3 +108,23 @@ def test_counts_follow_changes(session: Session) -> None:
     reports.resolve(session, report_id, "keep", utcnow())  # shown again
     session.commit()
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
+
+
+def test_soonest_deadlines_are_the_list_sorted_by_deadline(session: Session) -> None:
+    """The deadline feed's postings from the index: the same ids in the same order as
+    the list sorted by deadline, within the same window."""
+    _seed(session)
+    session.commit()
+    now = utcnow()
+    index = count_index(session)
+    for f in (
+        PostingFilter(deadline_within=30),
+        PostingFilter(role=["policy", "fellowship"], deadline_within=366),
+        PostingFilter(status="all", skill=["evals"], deadline_within=10),
+        PostingFilter(q="policy", country=["GB"], deadline_within=366),
+        PostingFilter(deadline_within=0),
+    ):
+        f = replace(f, sort="deadline")
+        listed = [row.id for row in search_rows(session, f, limit=500, now=now).items]
+        assert index.soonest_deadlines(session, f, now, 500) == listed, f
+        assert index.soonest_deadlines(session, f, now, 3) == listed[:3], f
