@@ -137,7 +137,7 @@ def classify(
     if model is True:
         model = learned.load_model()
     if model and (head := model.head("role")) is not None:
-        roles = _learned_roles(head, learned.posting_features(texts, scan), roles, evidence)
+        roles = _learned_roles(head, head.features(texts, scan), roles, evidence)
     skills = _skills(tax, scan, body_mentions, len(texts["body"]), evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     implied = (flags.phd_implied(roles[0].role, texts["title"]), roles[0].role)
