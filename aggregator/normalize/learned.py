@@ -5,13 +5,13 @@ they fit the examples they were tuned on. A linear model over the title's words 
 pairs, the department's words, the organisation type and every taxonomy phrase the scan
 found (with the role, skill or cue it stands for) learns how much each of those says, from
 labelled postings. It never replaces the rules outright: per label (one *head*) the
-rules' choice counts 1 and the model's probability of each value counts ``mix`` (tuned on
-the ``dev`` split), and the higher total wins. The model's strongest features for the
-value it supports become that label's evidence.
+rules' choice counts 1 and the model's probability of each value counts ``mix`` (chosen
+by cross-validation grouped by organisation), and the higher total wins. The model's
+strongest features for the value it supports become that label's evidence.
 
 The weights live in ``learned_model.json`` beside this module: feature names are single
 words, word pairs and taxonomy phrases, never sentences. ``python tools/train_classifier.py``
-rebuilds it from the corpus ``train`` split and the team's set and tunes ``mix`` on ``dev``.
+rebuilds it from the corpus ``train`` and ``dev`` splits and the team's set.
 Without the file the classifier is the rules alone.
 """
 
