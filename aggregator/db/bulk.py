@@ -1,11 +1,14 @@
-"""Bulk inserts for ingest's hot path: the rows of one table in one driver ``executemany``.
+"""Bulk inserts for ingest's hot path: the rows of one table in one or a few driver calls.
 
 SQLAlchemy's ``executemany`` builds and processes every row through its statement
 machinery (about 20 µs a row even for a three-column tag); here each value goes through
 its column type's own bind processor (JSON, UTC times: exactly what the ORM would store)
 and the driver gets plain tuples or dicts. The statement is compiled once per table,
 columns and dialect, and a value repeated down a column (the crawl's time on every row)
-is processed once.
+is processed once. JSON values are written with orjson (the text SQLAlchemy's JSON type
+would write, read back the same by it): the listings' raw and normalized records are the
+bulk of what ingest stores, and the standard library's encoder spent about a fifth of
+ingest's instructions on them (callgrind, bench/ingest.py's items).
 
 On SQLite the rows go in multi-row ``INSERT ... VALUES (...), (...)`` statements rather
 than one statement per row: SQLite opens a statement savepoint for every statement of a
@@ -16,12 +19,14 @@ posting.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Connection, Dialect, Select, Table, func, select
 
 
@@ -42,14 +47,23 @@ def _compiled(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _Insert:
     compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
     positional = bool(compiled.positional)
     order = tuple(compiled.positiontup or ()) if positional else keys
-    processors = tuple(
-        (
-            table.c[key].type.dialect_impl(dialect).bind_processor(dialect),
-            not isinstance(table.c[key].type, JSON),
-        )
-        for key in order
-    )
-    return _Insert(compiled.string, positional, order, processors)
+    processors = []
+    for key in order:
+        kind = table.c[key].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        if isinstance(kind, JSON):  # text the driver stores (None when it encodes JSON itself)
+            processors.append((None if process is None else _json_text, False))
+        else:
+            processors.append((process, True))
+    return _Insert(compiled.string, positional, order, tuple(processors))
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text (``None`` is ``null``, as SQLAlchemy's JSON type stores it)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, an integer past 64 bits: as before
+        return json.dumps(value)
 
 
 def _processed(values: list[Any], process: Callable[[Any], Any], shared: bool) -> list[Any]:
