@@ -5,10 +5,10 @@ machinery (about 20 µs a row even for a three-column tag); here each value goes
 its column type's own bind processor (JSON, UTC times: exactly what the ORM would store)
 and the driver gets plain tuples or dicts. The statement is compiled once per table,
 columns and dialect, and a value repeated down a column (the crawl's time on every row)
-is processed once. JSON values are written with orjson (the text SQLAlchemy's JSON type
-would write, read back the same by it): the listings' raw and normalized records are the
-bulk of what ingest stores, and the standard library's encoder spent about a fifth of
-ingest's instructions on them (callgrind, bench/ingest.py's items).
+is processed once. On SQLite, JSON values are written with orjson (the text SQLAlchemy's
+JSON type would write, read back the same by it): the listings' raw and normalized
+records are the bulk of what ingest stores, and the standard library's encoder spent
+about a fifth of ingest's instructions on them (callgrind, bench/ingest.py's items).
 
 On SQLite the rows go in multi-row ``INSERT ... VALUES (...), (...)`` statements rather
 than one statement per row: SQLite opens a statement savepoint for every statement of a
@@ -51,8 +51,8 @@ def _compiled(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _Insert:
     for key in order:
         kind = table.c[key].type
         process = kind.dialect_impl(dialect).bind_processor(dialect)
-        if isinstance(kind, JSON):  # text the driver stores (None when it encodes JSON itself)
-            processors.append((None if process is None else _json_text, False))
+        if isinstance(kind, JSON):  # SQLite stores JSON text; other drivers adapt JSON
+            processors.append((_json_text if dialect.name == "sqlite" else process, False))
         else:
             processors.append((process, True))
     return _Insert(compiled.string, positional, order, tuple(processors))
