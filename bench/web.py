@@ -12,7 +12,10 @@ a posting, feeds, the JSONL export):
    (CPU time does not grow with the machine's load the way latency does) and the load
    average at that moment; the export: time to the first line and in full;
 2. ``--concurrency`` clients over a mix of all page types while one more client streams
-   the full JSONL export again and again: requests/s, p50 / p99, 5xx and timeouts.
+   the full JSONL export again and again: requests/s, p50 / p99, 5xx and timeouts, then
+   p50 / p99 per page type. The clients run in ``--client-processes`` processes (httpx,
+   one event loop each) and the export client in one more: the CPU they used is printed,
+   since they share the machine with the server.
 
 Targets (issue 13): one client p95 <= 50 ms for every page type on both databases;
 32 clients >= 150 requests/s, p99 <= 500 ms, no 5xx, no timeouts, export running.
@@ -30,7 +33,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
+import multiprocessing
 import os
+import queue
 import random
 import socket
 import subprocess
@@ -185,6 +191,12 @@ def start_server(
     raise SystemExit("the server did not start")
 
 
+def server_stack() -> str:
+    """What uvicorn runs on here ("auto": the C parts when installed)."""
+    found = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m) is not None]
+    return " + ".join(found) if found else "h11 + asyncio"
+
+
 def load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
 
@@ -207,6 +219,13 @@ class Tally:
 
     def add_error(self, name: str) -> None:
         self.other_errors[name] = self.other_errors.get(name, 0) + 1
+
+    def merge(self, other: Tally) -> None:
+        self.latencies += other.latencies
+        self.server_errors += other.server_errors
+        self.timeouts += other.timeouts
+        for name, n in other.other_errors.items():
+            self.other_errors[name] = self.other_errors.get(name, 0) + n
 
 
 async def timed_get(
@@ -305,43 +324,122 @@ async def single_client(
     return figures, export
 
 
-async def under_load(
-    base: str, total: int, concurrency: int
-) -> tuple[Tally, float, list[tuple[float, float, int]]]:
-    """``total`` requests over the page mix from ``concurrency`` clients while one more
-    client streams the export again and again."""
-    mix = [path for paths in PAGES.values() for path in paths]
+def load_mix() -> list[tuple[str, str]]:
+    """The mix of the concurrent part: every path of every page type once, shuffled."""
+    mix = [(name, path) for name, paths in PAGES.items() for path in paths]
     random.Random(7).shuffle(mix)
-    tally = Tally()
-    exports: list[tuple[float, float, int]] = []
-    done = asyncio.Event()
-    next_index = 0
-    limits = httpx.Limits(max_connections=concurrency + 1)
-    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+    return mix
+
+
+@dataclass
+class ClientShare:
+    """What one load-generator process measured: per page type, and its own CPU."""
+
+    pages: dict[str, Tally]
+    finished: float  # time.perf_counter() (CLOCK_MONOTONIC: comparable across processes)
+    cpu: float  # seconds of CPU this process used while sending
+
+
+async def _send_share(base: str, indices: range, concurrency: int, timeout: float) -> ClientShare:
+    """Requests ``indices`` of the mix (cycled), ``concurrency`` at a time."""
+    mix = load_mix()
+    pages = {name: Tally() for name in PAGES}
+    todo = iter(indices)
+    limits = httpx.Limits(max_connections=concurrency)
+    cpu = time.process_time()
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
 
         async def worker() -> None:
-            nonlocal next_index
-            while next_index < total:
-                path = mix[next_index % len(mix)]
-                next_index += 1
-                await timed_get(client, path, tally)
+            for i in todo:
+                name, path = mix[i % len(mix)]
+                await timed_get(client, path, pages[name])
 
-        async def exporter() -> None:
-            async with httpx.AsyncClient(base_url=base, timeout=60) as own:
-                while not done.is_set():
-                    exports.append(await export_once(own))
-
-        export_task = asyncio.create_task(exporter())
-        await asyncio.sleep(0.2)  # the export is under way before the clients start
-        started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-        done.set()
-        try:
-            await asyncio.wait_for(export_task, 60)
-        except (TimeoutError, httpx.HTTPError) as exc:
-            tally.add_error(f"export {type(exc).__name__}")
-    return tally, elapsed, exports
+    return ClientShare(pages, time.perf_counter(), time.process_time() - cpu)
+
+
+def _client_process(base: str, indices: range, concurrency: int, go: Any, out: Any) -> None:
+    go.wait()
+    out.put(asyncio.run(_send_share(base, indices, concurrency, 10.0)))
+
+
+async def _export_until(base: str, stop: Any) -> list[tuple[float, float, int]]:
+    exports: list[tuple[float, float, int]] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        while not stop.is_set():
+            exports.append(await export_once(client))
+    return exports
+
+
+def _export_process(base: str, stop: Any, out: Any) -> None:
+    cpu = time.process_time()
+    try:
+        exports: Any = asyncio.run(_export_until(base, stop))
+    except (httpx.HTTPError, OSError) as exc:
+        exports = f"export {type(exc).__name__}"
+    out.put((exports, time.process_time() - cpu))
+
+
+@dataclass
+class LoadFigures:
+    pages: dict[str, Tally]
+    elapsed: float
+    exports: list[tuple[float, float, int]]
+    client_cpu: float  # seconds, all load-generator processes (the exporter's included)
+    processes: int
+
+    @property
+    def all(self) -> Tally:
+        total = Tally()
+        for tally in self.pages.values():
+            total.merge(tally)
+        return total
+
+
+def under_load(base: str, total: int, concurrency: int, processes: int) -> LoadFigures:
+    """``total`` requests over the page mix from ``concurrency`` clients, spread over
+    ``processes`` load-generator processes (each its own event loop), while one more
+    process streams the full export again and again. A single Python process, on the
+    same two cores as the server, spent most of a core on its own (HTTP parsing, the
+    event loop): its waits showed as server latency."""
+    ctx = multiprocessing.get_context("fork")
+    go, stop, out, exported = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
+    exporter = ctx.Process(target=_export_process, args=(base, stop, exported))
+    clients = []
+    for k in range(processes):
+        # Process k sends requests k, k + processes, ...: together the whole mix once.
+        share = (range(k, total, processes), len(range(k, concurrency, processes)))
+        clients.append(ctx.Process(target=_client_process, args=(base, *share, go, out)))
+    exporter.start()
+    for proc in clients:
+        proc.start()
+    time.sleep(0.5)  # the export is under way before the clients start
+    started = time.perf_counter()
+    go.set()
+    # Bounded: each client gives up on a request after 10 s.
+    shares: list[ClientShare] = [out.get(timeout=max(600, total)) for _ in clients]
+    stop.set()
+    for proc in clients:
+        proc.join()
+    exports: Any = []
+    exporter_cpu = 0.0
+    try:
+        exports, exporter_cpu = exported.get(timeout=90)
+    except queue.Empty:
+        exports = "export did not finish"
+    exporter.join(5)
+    if exporter.is_alive():
+        exporter.kill()
+    pages = {name: Tally() for name in PAGES}
+    for share in shares:
+        for name, tally in share.pages.items():
+            pages[name].merge(tally)
+    if isinstance(exports, str):  # the export client failed: count it, keep the rest
+        pages[next(iter(PAGES))].add_error(exports)
+        exports = []
+    elapsed = max(share.finished for share in shares) - started
+    cpu = sum(share.cpu for share in shares) + exporter_cpu
+    return LoadFigures(pages, elapsed, exports, cpu, processes)
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
@@ -381,20 +479,37 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
                 f"all {full:.2f} s, {size / 1e6:.1f} MB"
             )
             before = server_cpu(proc.pid)
-            tally, elapsed, exports = asyncio.run(under_load(base, args.load, args.concurrency))
+            load = under_load(base, args.load, args.concurrency, args.client_processes)
+            tally = load.all
             n = len(tally.latencies)
             cpu = (server_cpu(proc.pid) - before) / max(n, 1) * 1000
             print(
                 f"[{name}] {args.concurrency} clients over the mix, {n} requests, "
-                f"{len(exports)} full exports alongside: {n / elapsed:.0f} req/s, "
+                f"{len(load.exports)} full exports alongside: {n / load.elapsed:.0f} req/s, "
                 f"p50 {pct(tally.latencies, 50):.1f} ms, p99 {pct(tally.latencies, 99):.1f} ms, "
                 f"5xx {tally.server_errors}, timeouts {tally.timeouts}, "
                 f"server CPU {cpu:.1f} ms per request (exports included), "
                 f"load {os.getloadavg()[0]:.2f}"
                 + (f", other {tally.other_errors}" if tally.other_errors else "")
             )
-            if exports:
-                print(f"[{name}]   export under load: {max(e[1] for e in exports):.2f} s longest")
+            print(
+                f"[{name}]   load generator: {load.processes} client processes (httpx, one "
+                f"event loop each) + 1 export process, {load.client_cpu:.1f} s CPU = "
+                f"{load.client_cpu / load.elapsed:.2f} cores over {load.elapsed:.1f} s; "
+                f"server: uvicorn with {server_stack()}"
+            )
+            header = f"{'page type':<14} {'requests':>8} {'p50':>7} {'p99':>8} {'max':>8}"
+            print(f"[{name}]   {header}  (ms)")
+            for page, t in load.pages.items():
+                print(
+                    f"[{name}]   {page:<14} {len(t.latencies):8d} {pct(t.latencies, 50):7.1f}"
+                    f" {pct(t.latencies, 99):8.1f} {max(t.latencies, default=0) * 1000:8.1f}"
+                    + (f"  5xx {t.server_errors}" if t.server_errors else "")
+                    + (f"  timeouts {t.timeouts}" if t.timeouts else "")
+                )
+            if load.exports:
+                longest = max(e[1] for e in load.exports)
+                print(f"[{name}]   export under load: {longest:.2f} s longest")
             print(f"[{name}] load average {load_average()}")
         finally:
             proc.terminate()
@@ -410,6 +525,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="one-client requests per page")
     parser.add_argument("--load", type=int, default=2000, help="requests under concurrency")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=2,
+        help="load-generator processes sharing the concurrent clients (plus one for the export)",
+    )
     parser.add_argument("--workers", type=int, help="server worker processes (setting web_workers)")
     parser.add_argument(
         "--keep",

@@ -10,8 +10,9 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from aggregator.db.models import utcnow
-from aggregator.search import PostingFilter, count_postings
-from aggregator.search.counts import count_matching, facet_counts
+from aggregator.search import PostingFilter, count_postings, search_rows
+from aggregator.search.counts import count_index, count_matching, facet_counts
+from aggregator.store import reports
 from tests.factories import make_org, make_posting
 
 ROLES = ["research_engineer", "policy", "fellowship", "operations"]
@@ -94,9 +95,36 @@ def test_counts_follow_changes(session: Session) -> None:
     hidden = make_posting(session, role="policy", safety_relevance="core")
     session.commit()
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
-    hidden.hidden = True  # two visitors reported it: in no list until a maintainer decides
+    # Two visitors report it: in no list until a maintainer decides.
+    for visitor in ("a", "b"):
+        hidden_now = reports.report(session, hidden, "expired", visitor, utcnow())
+    assert hidden_now
     session.commit()
     for status in ("open", "all"):
         f = PostingFilter(role=["policy"], status=status)
         assert count_matching(session, f) == count_postings(session, f), status
     assert count_matching(session, PostingFilter(role=["policy"])) == before + 1
+    report_id = reports.pending_reports(session)[0].id
+    reports.resolve(session, report_id, "keep", utcnow())  # shown again
+    session.commit()
+    assert count_matching(session, PostingFilter(role=["policy"])) == before + 2
+
+
+def test_soonest_deadlines_are_the_list_sorted_by_deadline(session: Session) -> None:
+    """The deadline feed's postings from the index: the same ids in the same order as
+    the list sorted by deadline, within the same window."""
+    _seed(session)
+    session.commit()
+    now = utcnow()
+    index = count_index(session)
+    for f in (
+        PostingFilter(deadline_within=30),
+        PostingFilter(role=["policy", "fellowship"], deadline_within=366),
+        PostingFilter(status="all", skill=["evals"], deadline_within=10),
+        PostingFilter(q="policy", country=["GB"], deadline_within=366),
+        PostingFilter(deadline_within=0),
+    ):
+        f = replace(f, sort="deadline")
+        listed = [row.id for row in search_rows(session, f, limit=500, now=now).items]
+        assert index.soonest_deadlines(session, f, now, 500) == listed, f
+        assert index.soonest_deadlines(session, f, now, 3) == listed[:3], f

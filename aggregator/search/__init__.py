@@ -22,6 +22,7 @@ from aggregator.search.query import (
     Page,
     count_postings,
     get_posting,
+    rows_by_id,
     search_postings,
     search_rows,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "get_posting",
     "related_values",
     "relevance_values",
+    "rows_by_id",
     "search_postings",
     "search_rows",
     "source_keys",

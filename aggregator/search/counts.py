@@ -18,7 +18,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from aggregator.db.models import (
     utcnow,
 )
 from aggregator.db.visibility import RELEVANCE, relevance_values
-from aggregator.search.filters import POSTED_DATE, PostingFilter, from_first_crawl
+from aggregator.search.filters import MAX_DAYS, POSTED_DATE, PostingFilter, from_first_crawl
 from aggregator.search.fresh import Fresh
 from aggregator.search.text import text_clause
 
@@ -167,6 +167,28 @@ class CountIndex:
         expires, so what was worked out at ``when`` holds (None: none ever will)."""
         at = bisect_left(self.deadlines, (when, -1))
         return self.deadlines[at][0] if at < len(self.deadlines) else None
+
+    def soonest_deadlines(
+        self, session: Session, f: PostingFilter, now: datetime, limit: int
+    ) -> list[int]:
+        """Ids of at most ``limit`` postings matching ``f`` whose deadline falls within
+        ``f.deadline_within`` days from ``now``, soonest first (then by id): the order and
+        window of the list sorted by deadline. In SQL the deadline index gave the order but
+        every posting with a deadline in the window was read to test the other filters (35
+        ms for 200 fellowships at 50,000 postings); here they are a bit test each."""
+        days = max(0, min(f.deadline_within or 0, MAX_DAYS))
+        wanted = self.combine(self.parts(session, replace(f, deadline_within=None)), self.universe)
+        bits = wanted.to_bytes(wanted.bit_length() // 8 + 1, "little")
+        start = bisect_left(self.deadlines, (now, -1))
+        end = bisect_right(self.deadlines, (now + timedelta(days=days), 2**63))
+        out: list[int] = []
+        for at in range(start, end):
+            pid = self.deadlines[at][1]
+            if pid >> 3 < len(bits) and bits[pid >> 3] >> (pid & 7) & 1:
+                out.append(pid)
+                if len(out) == limit:
+                    break
+        return out
 
     def salary_mask(self, minimum: float) -> int:
         return self._memoized(

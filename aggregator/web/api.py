@@ -271,7 +271,9 @@ def export_postings(request: Request, f: FilterDep) -> StreamingResponse:
         version = fingerprint(session)
         kept = dataset.open_kept(folder, database, version, count_index(session), utcnow())
     if kept is not None:
-        return StreamingResponse(dataset.send_file(kept), media_type=media)
+        # Its length up front: clients see progress, and the body goes unchunked.
+        length = {"Content-Length": str(dataset.size(kept))}
+        return StreamingResponse(dataset.send_file(kept), media_type=media, headers=length)
 
     def built() -> Iterator[bytes]:
         made = utcnow()  # before the first page: every status is judged at or after it

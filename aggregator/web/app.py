@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aggregator import __version__, clock
@@ -72,8 +73,24 @@ class DropEmptyParams:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The FastAPI application serving ``settings``' database."""
+def warm_up(sessions: Callable[[], Session], templates: Jinja2Templates) -> None:
+    """Build this process's per-process indexes (counts, alert previews) and compile the
+    templates. A worker process that starts cold builds them in its first requests:
+    seconds of CPU at 50,000 postings, with every request that reached it waiting."""
+    from aggregator.search.counts import count_index
+    from aggregator.web.subscribe import RECENT
+
+    with sessions() as session:
+        count_index(session)
+        RECENT.get(session)
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
+
+
+def create_app(settings: Settings, *, warm: bool = False) -> FastAPI:
+    """The FastAPI application serving ``settings``' database. With ``warm`` it builds
+    its indexes at startup (:func:`warm_up`), before it takes requests: uvicorn's worker
+    processes start taking connections only after that."""
     from aggregator.web import (
         api,
         api_docs,
@@ -96,6 +113,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Request threads beyond this wait for a free one instead of for a connection.
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        if warm:
+            await to_thread.run_sync(warm_up, app.state.sessions, app.state.templates)
         yield
 
     app = FastAPI(

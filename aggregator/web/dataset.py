@@ -16,16 +16,18 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+from anyio import CapacityLimiter, to_thread
 
 from aggregator.search.counts import CountIndex
 from aggregator.search.fresh import forget_on_wipe
 
 FOLDER = "exports"
-CHUNK = 1 << 20  # bytes per read: each chunk is a hop to a worker thread and back
+CHUNK = 1 << 20  # bytes per read: each read is a hop to a worker thread and back
 _STAMP = "%Y%m%dT%H%M%S%f"
 _wipes = [0]  # tests wipe tables and reuse ids: a wiped database's files must not match
 
@@ -67,9 +69,17 @@ def open_kept(
     return None
 
 
-def send_file(handle: IO[bytes]) -> Iterator[bytes]:
+def size(handle: IO[bytes]) -> int:
+    return os.fstat(handle.fileno()).st_size
+
+
+async def send_file(handle: IO[bytes]) -> AsyncIterator[bytes]:
+    """The kept file in :data:`CHUNK` reads, each in a thread gated by a limiter of this
+    export's own: under load the request threads hold every token of the default
+    limiter, and a 32 MB export queued each of its reads behind them (seconds)."""
+    reads = CapacityLimiter(1)
     with handle:
-        while chunk := handle.read(CHUNK):
+        while chunk := await to_thread.run_sync(handle.read, CHUNK, limiter=reads):
             yield chunk
 
 

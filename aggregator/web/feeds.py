@@ -18,7 +18,8 @@ from aggregator.normalize.text import sanitize_html
 from aggregator.presentation.labels import label
 from aggregator.presentation.salary import posting_salary
 from aggregator.presentation.schema import PostingRecord
-from aggregator.search import PostingFilter, related_values, search_rows
+from aggregator.search import PostingFilter, related_values, rows_by_id, search_rows
+from aggregator.search.counts import count_index
 from aggregator.search.related import Related
 from aggregator.web import ical
 from aggregator.web.api import ERRORS
@@ -187,7 +188,7 @@ def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Respon
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
     upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
-    rows = search_rows(session, upcoming, limit=200, now=now).items
+    rows = rows_by_id(session, count_index(session).soonest_deadlines(session, upcoming, now, 200))
     rel = related_values(session, rows)
     base = _base(request)
     records = [PostingRecord.of(row, base, rel[row.id]) for row in rows]

@@ -98,6 +98,7 @@ class ResponseCache:
         self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
         self._building: dict[tuple[str, bytes, str], asyncio.Future[None]] = {}
         self._rebuilds: set[asyncio.Task[None]] = set()
+        self._reading: asyncio.Future[tuple[Any, ...]] | None = None
         self._bytes = 0
         _CACHES.add(self)
 
@@ -114,7 +115,7 @@ class ResponseCache:
         refresh = b"no-cache" in headers.get(b"cache-control", b"")
         version = known(self.database)
         if version is None:  # at most once a second (or after a commit here)
-            version = await run_in_threadpool(self._read_fingerprint)
+            version = await self._read_once()
         if not refresh:
             state = self._state(key, version)
             if state == "stale" and key not in self._building:
@@ -185,6 +186,20 @@ class ResponseCache:
             if self._building.get(key) is done:
                 del self._building[key]
             done.set_result(None)
+
+    async def _read_once(self) -> tuple[Any, ...]:
+        """The fingerprint read again, by one thread for all the requests that need it at
+        the same time (not one thread each, queued behind one another)."""
+        reading = self._reading
+        if (
+            reading is None
+            or reading.done()
+            or reading.get_loop() is not asyncio.get_running_loop()
+        ):
+            reading = self._reading = asyncio.ensure_future(
+                run_in_threadpool(self._read_fingerprint)
+            )
+        return await asyncio.shield(reading)
 
     def _read_fingerprint(self) -> tuple[Any, ...]:
         with self.sessions() as session:

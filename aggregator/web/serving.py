@@ -56,7 +56,7 @@ def app_from_environment() -> FastAPI:
     flags such as ``--db`` hold in every worker."""
     from aggregator.web.app import create_app
 
-    return create_app(Settings(**json.loads(os.environ[SETTINGS_ENV])))
+    return create_app(Settings(**json.loads(os.environ[SETTINGS_ENV])), warm=True)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
@@ -77,7 +77,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         **proxy_options(settings),
     )  # fmt: skip
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, warm=True), **options)
         return
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
     try:
