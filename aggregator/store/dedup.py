@@ -59,12 +59,20 @@ class Matcher:
             Posting.organization_id.is_(None) & Posting.dedup_key.in_(without_org[i : i + CHUNK])
             for i in range(0, len(without_org), CHUNK)
         ]
-        found: dict[int, Posting] = {}
+        # Ids first (plain rows): a crawl of new postings finds none and loads no objects.
+        ids: set[int] = set()
         for condition in queries:
-            stmt = select(Posting).where(condition).options(*posting_load_options())
-            for posting in session.scalars(stmt):
-                found[posting.id] = posting
-        for posting in sorted(found.values(), key=lambda p: (p.status != "open", -p.id)):
+            ids.update(session.scalars(select(Posting.id).where(condition)))
+        found: list[Posting] = []
+        wanted = sorted(ids)
+        for i in range(0, len(wanted), CHUNK):
+            stmt = (
+                select(Posting)
+                .where(Posting.id.in_(wanted[i : i + CHUNK]))
+                .options(*posting_load_options())
+            )
+            found += session.scalars(stmt)
+        for posting in sorted(found, key=lambda p: (p.status != "open", -p.id)):
             self.add(posting)
 
     def snapshot(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -140,14 +141,28 @@ def load_orgs(session: Session) -> Directory:
         ).order_by(Organization.id)
     )
     orgs: Directory = {}
-    for ident, slug, name, org_type, homepage in rows:
-        found = Employer(ident, name, org_type)
-        orgs.setdefault(org_key(slug), found)
-        orgs[org_key(name)] = found
-        sites = _sites(homepage)
-        if sites:
-            orgs.setdefault(HOST_KEY + sites[0], found)
+    for row in rows:
+        found, slug_key, name_key, site_key = _entry(*row)
+        orgs.setdefault(slug_key, found)
+        orgs[name_key] = found
+        if site_key is not None:
+            orgs.setdefault(site_key, found)
     return orgs
+
+
+@lru_cache(maxsize=4096)
+def _entry(
+    ident: int, slug: str, name: str, org_type: str, homepage: str | None
+) -> tuple[Employer, str, str, str | None]:
+    """An organization's directory entry and its keys (slug, name, homepage's site): each
+    ingest loads the directory, and an unchanged row gives the same entry."""
+    sites = _sites(homepage)
+    return (
+        Employer(ident, name, org_type),
+        org_key(slug),
+        org_key(name),
+        (HOST_KEY + sites[0] if sites else None),
+    )
 
 
 def employer_directory(orgs: Directory) -> dict[str, list[Any]]:
