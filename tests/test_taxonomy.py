@@ -125,6 +125,8 @@ def _bundled_with(replace: str, by: str) -> str:
         ('"research engineers?" = 10', '"research (engineers?)" = 10', "capturing group"),
         ('"research engineers?" = 10', '"x?" = 10', "empty string"),
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
+        ("mentions = 4", 'mentions = "often"', "llms.mentions: must be a whole number"),
+        ("mentions = 4", "mentions = 0", "llms.mentions: must be a whole number"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),

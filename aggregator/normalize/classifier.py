@@ -32,11 +32,7 @@ BODY_DAMPING = 0.5  # body weight once the title is clear
 BODY_CAP = 14.0  # most a role can collect from the body
 MAX_SECONDARY = 2
 TIME_BUDGET_SECONDS = 0.25  # per posting, for the pattern phrases
-LONG_BODY_CHARS = 1500  # above this, a skill named once in the body is not a skill
-# Languages and frameworks are listed once in requirements, and that one mention counts.
-# Not TensorFlow: named once, it is one of a list of alternatives ("PyTorch, TensorFlow or
-# JAX"), which the corpus never labels (0 of 14 such postings in train and dev).
-_LANGUAGES = frozenset({"python", "pytorch", "jax", "rust", "go", "typescript", "cpp"})
+LONG_BODY_CHARS = 1500  # above this, a skill needs its ``mentions`` (taxonomy) in the body
 SHORT_FIELD_CHARS = 2000
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
@@ -137,7 +133,7 @@ def classify(
     if model is True:
         model = learned.load_model()
     if model and (head := model.head("role")) is not None:
-        roles = _learned_roles(head, learned.posting_features(texts, scan), roles, evidence)
+        roles = _learned_roles(head, head.features(texts, scan), roles, evidence)
     skills = _skills(tax, scan, body_mentions, len(texts["body"]), evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     implied = (flags.phd_implied(roles[0].role, texts["title"]), roles[0].role)
@@ -288,20 +284,18 @@ def _skills(
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
-    labels only what a posting asks for or works on); languages and frameworks count at
-    their one mention in the requirements."""
+    labels only what a posting asks for or works on). Each skill's ``mentions`` in the
+    taxonomy says how often: languages and frameworks count at their one mention in the
+    requirements; words every AI employer uses ("large language models", "fine-tuning")
+    need more."""
     found: dict[str, None] = {}
     long_body = body_size > LONG_BODY_CHARS
+    skill_defs = tax.skill_defs
     for field_name, phrase, signal in scan.of_kind("skill"):
         name = signal.name
         if name in found:
             continue
-        if (
-            field_name == "body"
-            and long_body
-            and body_mentions[name] < 2
-            and name not in _LANGUAGES
-        ):
+        if field_name == "body" and long_body and body_mentions[name] < skill_defs[name].mentions:
             continue
         found[name] = None
         evidence.append(evidence_of("skill", name, field_name, phrase))

@@ -5,13 +5,13 @@ they fit the examples they were tuned on. A linear model over the title's words 
 pairs, the department's words, the organisation type and every taxonomy phrase the scan
 found (with the role, skill or cue it stands for) learns how much each of those says, from
 labelled postings. It never replaces the rules outright: per label (one *head*) the
-rules' choice counts 1 and the model's probability of each value counts ``mix`` (tuned on
-the ``dev`` split), and the higher total wins. The model's strongest features for the
-value it supports become that label's evidence.
+rules' choice counts 1 and the model's probability of each value counts ``mix`` (chosen
+by cross-validation grouped by organisation), and the higher total wins. The model's
+strongest features for the value it supports become that label's evidence.
 
 The weights live in ``learned_model.json`` beside this module: feature names are single
 words, word pairs and taxonomy phrases, never sentences. ``python tools/train_classifier.py``
-rebuilds it from the corpus ``train`` split and the team's set and tunes ``mix`` on ``dev``.
+rebuilds it from the corpus ``train`` and ``dev`` splits and the team's set.
 Without the file the classifier is the rules alone.
 """
 
@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -47,16 +47,7 @@ _FIELD_PREFIX = {
 
 def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
     """Feature names of one posting (prepared texts and its phrase scan), each once."""
-    found: dict[str, None] = {}
-    words = _TOKEN.findall(texts["title"])
-    for word in words:
-        found["t " + word] = None
-    for first, second in pairwise(words):
-        found[f"t {first} {second}"] = None
-    for word in _TOKEN.findall(texts["department"]):
-        found["d " + word] = None
-    if texts["org_type"]:
-        found["o " + texts["org_type"]] = None
+    found = dict.fromkeys(_text_features(texts))
     memo = _HIT_FEATURES
     for hit in scan.signals:
         names = memo.get(hit)
@@ -66,6 +57,17 @@ def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
                 memo[hit] = names
         found[names[0]] = found[names[1]] = None
     return list(found)
+
+
+def _text_features(texts: dict[str, str]) -> list[str]:
+    """The title's words and word pairs, the department's words, the organisation type."""
+    words = _TOKEN.findall(texts["title"])
+    found = ["t " + word for word in words]
+    found += [f"t {first} {second}" for first, second in pairwise(words)]
+    found += ["d " + word for word in _TOKEN.findall(texts["department"])]
+    if texts["org_type"]:
+        found.append("o " + texts["org_type"])
+    return found
 
 
 def _hit_features(field_name: str, phrase: str, signal: Signal) -> tuple[str, str]:
@@ -94,6 +96,35 @@ class Head:
     weights: dict[str, tuple[float, ...]]
     mix: float  # the model's probability is worth this much beside the rules' choice (1)
 
+    def features(self, texts: dict[str, str], scan: Scan) -> list[str]:
+        """``posting_features`` that this head has weights for, each once. Cheaper: a
+        phrase hit's known feature names are kept per hit (most hits have none)."""
+        weights = self.weights
+        found = {f: None for f in _text_features(texts) if f in weights}
+        memo = self._known_hit_features
+        for hit in scan.signals:
+            names = memo.get(hit)
+            if names is None:
+                names = tuple(f for f in _hit_features(*hit) if f in weights)
+                if len(memo) < HIT_MEMO_SIZE:
+                    memo[hit] = names
+            for name in names:
+                found[name] = None
+        return list(found)
+
+    @cached_property
+    def _known_hit_features(self) -> dict[tuple[str, str, Signal], tuple[str, ...]]:
+        return {}
+
+    @cached_property
+    def _margins(self) -> dict[str, tuple[float, ...]]:
+        """Per feature, how much more it says for each value than for the average one."""
+        margins = {}
+        for feature, row in self.weights.items():
+            mean = sum(row) / len(row)
+            margins[feature] = tuple(w - mean if w > 0 else 0.0 for w in row)
+        return margins
+
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         rows = list(filter(None, map(self.weights.get, features)))  # known features
         # Column sums in one zip: far cheaper than adding row by row in Python.
@@ -116,14 +147,13 @@ class Head:
     def strongest(self, features: Iterable[str], value: str, count: int = 3) -> list[str]:
         """The features that speak most for ``value`` in this posting."""
         index = self.classes.index(value)
+        margins = self._margins
         scored = []
         for feature in features:
-            row = self.weights.get(feature)
+            row = margins.get(feature)
+            # For this value (a positive weight) more than for the others on average.
             if row is not None and row[index] > 0:
-                # For this value more than for the others on average.
-                margin = row[index] - sum(row) / len(row)
-                if margin > 0:
-                    scored.append((margin, feature))
+                scored.append((row[index], feature))
         scored.sort(reverse=True)
         return [feature for _, feature in scored[:count]]
 

@@ -45,6 +45,11 @@ _Hit = tuple[int, str, tuple[T, ...]]
 _Entry = tuple[
     str, int, int, bool, tuple[T, ...], tuple[tuple[re.Pattern[str], tuple[T, ...]], ...]
 ]
+# What the automaton stores per key: (distance from the key's last index back to the
+# literal's start, to just past its end, targets, entries). Nearly every key is one plain
+# literal; then ``entries`` is empty and the first three say all (one append per match).
+# Otherwise (punctuation to confirm, look-arounds, several literals) ``entries`` holds them.
+_Stored = tuple[int, int, tuple[T, ...], tuple[_Entry[T], ...]]
 
 
 class PhraseMatcher(Generic[T]):
@@ -103,7 +108,7 @@ class PhraseMatcher(Generic[T]):
                 )
             automaton = ahocorasick.Automaton()
             for key, group in keys.items():
-                automaton.add_word(key, tuple(group))
+                automaton.add_word(key, _stored(group))
             automaton.make_automaton()
             self._automaton = automaton
         sources = [("\\b" if _WORD.match(p[0]) else "") + p for p in patterns]
@@ -124,17 +129,21 @@ class PhraseMatcher(Generic[T]):
         if self._automaton is not None:
             # Index i of the folded text is index i - 1 of ``text``; a literal that ends
             # with a word character is stored with the space after it (``tail``).
-            for last, entries in self._automaton.iter(" " + text.translate(_FOLD) + " "):
-                for literal, length, tail, confirm, plain, contextual in entries:
+            append = found.append
+            for last, (back, ahead, plain, entries) in self._automaton.iter(_folded(text)):
+                if plain:  # (start, -end, targets)
+                    append((last - back, ahead - last, plain))
+                    continue
+                for literal, length, tail, confirm, targets, contextual in entries:
                     end = last - tail
                     start = end - length
                     if confirm and not text.startswith(literal, start):
                         continue
-                    if plain:
-                        found.append((start, -end, plain))
-                    for context, targets in contextual:
+                    if targets:
+                        append((start, -end, targets))
+                    for context, guarded in contextual:
                         if context.match(text, start) is not None:
-                            found.append((start, -end, targets))
+                            append((start, -end, guarded))
         if self._any is not None:
             self._scan_patterns(text, found, deadline)
         return self._resolve(text, found)
@@ -179,6 +188,31 @@ class PhraseMatcher(Generic[T]):
             outer_start, outer_end, outer = start, end, targets
             hits.append((start, text[start:end], targets))
         return hits
+
+
+def _stored(group: list[_Entry[T]]) -> _Stored[T]:
+    """What the automaton keeps for one key (see ``_Stored``)."""
+    if len(group) == 1:
+        _, length, tail, confirm, plain, contextual = group[0]
+        if plain and not confirm and not contextual:
+            return (length + tail, tail, plain, ())
+    return (0, 0, (), tuple(group))
+
+
+# ASCII text is folded as bytes: a 256-byte table is far cheaper than a str mapping.
+_FOLD_BYTES = bytes(range(256)).translate(
+    bytes.maketrans(
+        (string.punctuation.replace("_", "") + "\t\n").encode(),
+        b" " * (len(string.punctuation) - 1 + 2),
+    )
+)
+
+
+def _folded(text: str) -> str:
+    """``text`` with ASCII punctuation folded to spaces, and a space at each end."""
+    if text.isascii():
+        return " " + text.encode("ascii").translate(_FOLD_BYTES).decode("ascii") + " "
+    return " " + text.translate(_FOLD) + " "
 
 
 def _is_word(char: str) -> bool:

@@ -52,6 +52,9 @@ class Skill:
     core: bool
     aliases: tuple[str, ...]
     synonyms: tuple[str, ...]
+    # Mentions a long description needs before the skill counts (title, department and a
+    # short description: one).
+    mentions: int = 2
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ class _Builder:
             if not NAME_PATTERN.match(name):
                 raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
             spec = self.table(raw, where)
-            unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms"}
+            unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms", "mentions"}
             if unknown:
                 raise self.fail(where, f"unknown keys {sorted(unknown)}")
             kind = self.text(spec, "kind", where)
@@ -141,6 +141,9 @@ class _Builder:
             core = spec.get("core", False)
             if not isinstance(core, bool):
                 raise self.fail(f"{where}.core", "must be true or false")
+            mentions = spec.get("mentions", 2)
+            if type(mentions) is not int or not 1 <= mentions <= 9:  # bool is not a count
+                raise self.fail(f"{where}.mentions", "must be a whole number from 1 to 9")
             synonyms = self.names(spec, "synonyms", where)
             if not synonyms:
                 raise self.fail(f"{where}.synonyms", "needs at least one phrase")
@@ -151,6 +154,7 @@ class _Builder:
                 core=core,
                 aliases=self.names(spec, "aliases", where),
                 synonyms=tuple(self.phrase(s, f"{where}.synonyms") for s in synonyms),
+                mentions=mentions,
             )
         if not skills:
             raise self.fail("skills", "no skills defined")
