@@ -96,6 +96,10 @@ def test_new_then_unchanged(session: Session, acme: Source) -> None:
     assert (again.new, again.updated, again.unchanged, again.closed) == (0, 0, 2, 0)
     assert postings(session)[0].last_seen_at == LATER
     assert postings(session)[0].first_seen_at == NOW
+    session.expire_all()  # the seen times as stored (written without the ORM), not as held
+    assert [(p.last_seen_at, p.sources[0].last_seen_at) for p in postings(session)] == [
+        (LATER, LATER), (LATER, LATER),
+    ]  # fmt: skip
 
 
 def test_updates_are_logged(session: Session, acme: Source) -> None:

@@ -344,7 +344,10 @@ def cyclic_gc_between_sources() -> Iterator[None]:
     garbage while the session loads. The heap damage surfaced later as SIGSEGV in
     sqlite3 fetches, ``json.loads`` or the collector itself (issue 14 point 12; valgrind:
     ``dictresize`` reading ``free_values``'d memory, freed under ``handle_weakrefs``).
-    A source's garbage is bounded by one session, and is collected before the next.
+    A source's garbage is bounded by one session, and is collected before the next: by a
+    collection of the young generations only, which holds everything made while the
+    collector was off; a full one walked every long-lived object (100 ms or so per source,
+    more than recording a 50-posting source) and is left to the collector's own schedule.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -353,7 +356,7 @@ def cyclic_gc_between_sources() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-            gc.collect()
+            gc.collect(1)
 
 
 def _record_one(

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from aggregator import clock
 from aggregator.db import bulk
@@ -205,10 +205,11 @@ def ingest_items(
         for ps in session.scalars(
             select(PostingSource)
             .where(PostingSource.source_id == source.id)
-            .options(selectinload(PostingSource.posting).options(*posting_load_options()))
+            .options(*_listing_load_options())
         )
     }
     seen: set[str] = set()
+    seen_again = lifecycle.SeenAgain(now)
     prepared: list[_Item] = []
     for index, raw in enumerate(items):
         result.items += 1
@@ -221,11 +222,12 @@ def ingest_items(
             known = existing.get(ext)
             if (
                 known is not None
-                and known.normalized is not None
                 and known.taxonomy_version == run.version
                 and known.raw == record
+                # A version is stored with a record (read only when there is no version).
+                and (known.taxonomy_version is not None or known.normalized is not None)
             ):  # fast path: nothing changed at the source (nor the taxonomy)
-                outcome = lifecycle.seen_again(known, now)
+                outcome = seen_again.add(known)
                 expiry.settle(known.posting, now)
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 continue
@@ -235,6 +237,7 @@ def ingest_items(
             result.error(f"{source.key} item {ext[:80]!r}: {exc}")
             continue
         prepared.append(_Item(ext, record, data, stored, org))
+    seen_again.store(session)
     run.matcher = Matcher(session, [(i.data, i.org) for i in prepared if i.ext not in existing])
     run.claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
     _store_all(run, prepared, result)
@@ -245,6 +248,21 @@ def ingest_items(
         k: v for k, v in vars(result).items() if k != "error_messages"
     })  # fmt: skip
     return result
+
+
+def _listing_load_options() -> Any:
+    """What is loaded with a source's stored listings: what an unchanged item reads (its
+    raw record, its posting's status, deadline and listings). The rest is loaded when an
+    item changed: the listings' normalized records, the posting's tags and classification."""
+    return (
+        defer(PostingSource.normalized),
+        selectinload(PostingSource.posting).options(
+            defer(Posting.classification),
+            selectinload(Posting.sources).options(
+                defer(PostingSource.normalized), selectinload(PostingSource.source)
+            ),
+        ),
+    )
 
 
 def _store_all(run: _Ingest, prepared: list[_Item], result: IngestResult) -> None:
