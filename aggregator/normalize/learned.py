@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import pairwise
@@ -33,7 +33,8 @@ MODEL_PATH = Path(__file__).with_name("learned_model.json")
 _TOKEN = re.compile(r"[a-z0-9+#]+")
 # Phrase hits repeat across postings: their feature names are kept, not rebuilt.
 HIT_MEMO_SIZE = 50_000
-_HIT_FEATURES: dict[tuple[str, str, Signal], tuple[str, str]] = {}
+_HitMemo = dict[tuple[str, str, Signal], tuple[str, ...]]
+_HIT_FEATURES: _HitMemo = {}
 # Field of a phrase hit -> the one-letter prefix of its features.
 _FIELD_PREFIX = {
     "title": "t",
@@ -47,15 +48,28 @@ _FIELD_PREFIX = {
 
 def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
     """Feature names of one posting (prepared texts and its phrase scan), each once."""
-    found = dict.fromkeys(_text_features(texts))
-    memo = _HIT_FEATURES
+    return _features(texts, scan, _HIT_FEATURES, None)
+
+
+def _features(
+    texts: dict[str, str], scan: Scan, memo: _HitMemo, known: Container[str] | None
+) -> list[str]:
+    """:func:`posting_features`, only those in ``known`` unless it is None; each phrase
+    hit's feature names are kept in ``memo`` (hits repeat across postings)."""
+    text_features = _text_features(texts)
+    if known is not None:
+        text_features = [f for f in text_features if f in known]
+    found = dict.fromkeys(text_features)
     for hit in scan.signals:
         names = memo.get(hit)
         if names is None:
             names = _hit_features(*hit)
+            if known is not None:
+                names = tuple(f for f in names if f in known)
             if len(memo) < HIT_MEMO_SIZE:
                 memo[hit] = names
-        found[names[0]] = found[names[1]] = None
+        for name in names:
+            found[name] = None
     return list(found)
 
 
@@ -99,21 +113,10 @@ class Head:
     def features(self, texts: dict[str, str], scan: Scan) -> list[str]:
         """``posting_features`` that this head has weights for, each once. Cheaper: a
         phrase hit's known feature names are kept per hit (most hits have none)."""
-        weights = self.weights
-        found = {f: None for f in _text_features(texts) if f in weights}
-        memo = self._known_hit_features
-        for hit in scan.signals:
-            names = memo.get(hit)
-            if names is None:
-                names = tuple(f for f in _hit_features(*hit) if f in weights)
-                if len(memo) < HIT_MEMO_SIZE:
-                    memo[hit] = names
-            for name in names:
-                found[name] = None
-        return list(found)
+        return _features(texts, scan, self._known_hit_features, self.weights)
 
     @cached_property
-    def _known_hit_features(self) -> dict[tuple[str, str, Signal], tuple[str, ...]]:
+    def _known_hit_features(self) -> _HitMemo:
         return {}
 
     @cached_property
