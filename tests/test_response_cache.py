@@ -1,10 +1,12 @@
 """The response cache of public pages: a repeat is served without a query, and nothing
 stale is served: a commit, a passed deadline, a visitor's cookie and a page with a CSRF
-token each get their own answer."""
+token each get their own answer (a posting's page and the alert sign-up are kept with
+each visitor's own token put in)."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -21,7 +23,7 @@ from starlette.testclient import TestClient
 from aggregator import clock
 from aggregator.search import fresh
 from aggregator.web import response_cache
-from aggregator.web.response_cache import ResponseCache, mark_personal
+from aggregator.web.response_cache import CSRF_PLACEHOLDER, ResponseCache, mark_personal
 from aggregator.web.security import CSRF_COOKIE
 from tests.factories import make_posting
 from tests.web_factories import (  # noqa: F401 - fixtures
@@ -33,6 +35,11 @@ from tests.web_factories import (  # noqa: F401 - fixtures
 )
 
 T0 = datetime(2026, 12, 3, 9, 0, 5, tzinfo=UTC)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def no_token(scope: object) -> str:
+    raise AssertionError("these pages hold no CSRF placeholder")
 
 
 @contextmanager
@@ -109,6 +116,31 @@ def test_cookies_stay_the_visitors_own(app: FastAPI, seeded: Seeded) -> None:
     assert one and two and one != two
 
 
+@pytest.mark.parametrize("page", ["posting", "subscribe"])
+def test_a_page_with_forms_is_kept_with_each_visitors_own_token(
+    app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setattr(fresh, "CHECK_INTERVAL", 3600.0)  # however slow the machine
+    fresh.forget_all()
+    pid = seeded.interp.id
+    path = f"/postings/{pid}" if page == "posting" else "/subscribe?role=research_engineer"
+    with TestClient(app) as first, TestClient(app) as second:
+        first.get(path)
+        with counted_queries(app.state.engine) as queries:
+            again, other = first.get(path), second.get(path)
+        assert queries == []  # both answered from the kept page
+        for response in (again, other):
+            assert CSRF_PLACEHOLDER not in response.text
+            assert int(response.headers["content-length"]) == len(response.content)
+        mine, theirs = CSRF.findall(again.text), CSRF.findall(other.text)
+        assert mine and theirs and set(mine).isdisjoint(theirs)
+        if page == "posting":  # a token is good for its own visitor only
+            report = {"kind": "wrong_tags"}
+            url = f"/postings/{pid}/report"
+            assert first.post(url, data={**report, "csrf_token": theirs[0]}).status_code == 403
+            assert second.post(url, data={**report, "csrf_token": theirs[0]}).status_code == 200
+
+
 def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
     sessions = sessionmaker(engine)
     built = []
@@ -120,7 +152,7 @@ def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
         built.append(1)
         return HTMLResponse(f"token {len(built)}")
 
-    app = ResponseCache(inner, sessions=sessions)
+    app = ResponseCache(inner, sessions=sessions, csrf_token=no_token)
     with TestClient(app) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "token 1"
         assert client.get("/").text == "token 2"
@@ -136,7 +168,7 @@ def test_visitors_asking_at_once_wait_for_one_build(engine: Engine) -> None:
         await asyncio.sleep(0.2)
         return HTMLResponse("the page")
 
-    app = ResponseCache(inner, sessions=sessionmaker(engine))
+    app = ResponseCache(inner, sessions=sessionmaker(engine), csrf_token=no_token)
 
     async def visitors() -> list[str]:
         transport = httpx.ASGITransport(app=app)
@@ -160,7 +192,7 @@ def test_an_old_page_is_sent_once_more_while_built_again(
         built.append(1)
         return HTMLResponse(f"build {len(built)}")
 
-    app = ResponseCache(inner, sessions=sessionmaker(engine))
+    app = ResponseCache(inner, sessions=sessionmaker(engine), csrf_token=no_token)
 
     async def visits() -> list[str]:
         transport = httpx.ASGITransport(app=app)

@@ -26,7 +26,13 @@ from aggregator.logs import log
 from aggregator.settings import Settings
 from aggregator.web import render
 from aggregator.web.response_cache import ResponseCache
-from aggregator.web.security import CsrfError, RateLimiter, SecurityMiddleware, csrf_token
+from aggregator.web.security import (
+    CsrfError,
+    RateLimiter,
+    SecurityMiddleware,
+    csrf_token,
+    signed_token,
+)
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
@@ -145,7 +151,7 @@ def create_app(settings: Settings, *, warm: bool = False) -> FastAPI:
     app.state.submit_limiter = RateLimiter(settings.submit_rate_limit)
     # Innermost of the three: keyed on the query as DropEmptyParams leaves it, under the
     # security headers and the visitor's cookie.
-    app.add_middleware(ResponseCache, sessions=app.state.sessions)
+    app.add_middleware(ResponseCache, sessions=app.state.sessions, csrf_token=signed_token)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityMiddleware)
 

@@ -14,14 +14,18 @@ A kept response is served only while all of these hold:
   built again in the background: a page that is asked for often never makes a visitor
   wait for its build when it merely grew old.
 
-Pages that carry something of the visitor's own (a CSRF token: see
-:func:`mark_personal`) are never kept. A request with ``Cache-Control: no-cache`` is
-built afresh (``bench/web.py`` measures the uncached cost that way).
+Pages that carry something of the visitor's own (see :func:`mark_personal`) are never
+kept. The one exception is the CSRF token of a form on a posting page or the alert
+sign-up (:data:`PAGES_WITH_FORMS`): those pages are kept with a placeholder where the
+token goes (:func:`token_or_placeholder`), and each visitor's own token is put in when
+the page is sent. A request with ``Cache-Control: no-cache`` is built afresh
+(``bench/web.py`` measures the uncached cost that way).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import weakref
 from collections import OrderedDict
@@ -42,16 +46,47 @@ from aggregator.search.fresh import database_key, fingerprint, forget_on_wipe, k
 CACHED_PATHS = frozenset(
     {"/", "/stats", "/api/postings", "/api/facets", "/feeds/postings.atom", "/feeds/deadlines.ics"}
 )
+# Kept with the CSRF placeholder: a posting's page (its report and follow forms) and the
+# alert sign-up with its preview, the two costliest pages visitors open.
+PAGES_WITH_FORMS = re.compile(r"/postings/[0-9]+|/subscribe")
 FRESH_FOR = 60.0  # seconds
 STALE_FOR = 600.0
 MAX_BYTES = 32 * 2**20  # per process: about 200 list pages
 MAX_BODY = 2 * 2**20
 PERSONAL = "personal_response"  # request.state flag: this response is the visitor's own
+# request.state flags: the page is built to be kept with placeholders; one was written.
+PLACEHOLDERS_ALLOWED = "csrf_placeholder_allowed"
+PLACEHOLDER_USED = "csrf_placeholder_used"
+# Stands in for the visitor's CSRF token in a kept page: URL-safe like the token, so it
+# needs no escaping in an attribute, and unlike anything a page says otherwise.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-7b1e"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 
 def mark_personal(request: Request) -> None:
     """Keep this request's response out of the cache (it holds the visitor's own data)."""
     setattr(request.state, PERSONAL, True)
+
+
+def token_or_placeholder(request: Request, token: Callable[[], str]) -> str:
+    """What a form's CSRF field holds: the placeholder when the page is being built to be
+    kept (the visitor's token is put in as it is sent), else the visitor's ``token()``
+    (and the page is not kept)."""
+    state = request.scope.get("state", {})
+    if state.get(PLACEHOLDERS_ALLOWED):
+        state[PLACEHOLDER_USED] = True
+        return CSRF_PLACEHOLDER
+    mark_personal(request)
+    return token()
+
+
+def _fill_placeholders(start: Message, body: bytes, token: str) -> tuple[Message, bytes]:
+    """The response with the visitor's ``token`` in place of each placeholder (and its
+    Content-Length made to agree)."""
+    body = body.replace(_PLACEHOLDER_BYTES, token.encode())
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return {**start, "headers": headers}, body
 
 
 @dataclass
@@ -62,6 +97,7 @@ class Kept:
     valid_until: datetime
     start: Message
     body: bytes
+    placeholders: bool  # holds CSRF_PLACEHOLDER: the visitor's token goes in when sent
 
 
 _CACHES: weakref.WeakSet[ResponseCache] = weakref.WeakSet()  # every app's, for tests
@@ -90,9 +126,12 @@ class ResponseCache:
     """ASGI middleware keeping 200 responses of :data:`CACHED_PATHS` (GET) per path, query
     and ``HX-Request`` header; least recently used go first beyond :data:`MAX_BYTES`."""
 
-    def __init__(self, app: ASGIApp, sessions: Callable[[], Session]) -> None:
+    def __init__(
+        self, app: ASGIApp, sessions: Callable[[], Session], csrf_token: Callable[[Scope], str]
+    ) -> None:
         self.app = app
         self.sessions = sessions
+        self.csrf_token = csrf_token  # the visitor's token, from the request's scope
         with sessions() as session:
             self.database = database_key(session)
         self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
@@ -107,7 +146,11 @@ class ResponseCache:
         self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in CACHED_PATHS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not (scope["path"] in CACHED_PATHS or PAGES_WITH_FORMS.fullmatch(scope["path"]))
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -121,7 +164,7 @@ class ResponseCache:
             if state == "stale" and key not in self._building:
                 self._start_rebuild(scope, key, version)
             if state is not None:
-                await self._send_kept(key, send)
+                await self._send_kept(key, scope, send)
                 return
             building = self._building.get(key)
             if building is not None:
@@ -129,7 +172,7 @@ class ResponseCache:
                 # it rather than build it again alongside.
                 await asyncio.shield(building)
                 if self._state(key, version) is not None:
-                    await self._send_kept(key, send)
+                    await self._send_kept(key, scope, send)
                     return
         await self._build_once(scope, receive, send, key, version)
 
@@ -147,12 +190,16 @@ class ResponseCache:
             return "fresh"
         return "stale" if age < STALE_FOR else None
 
-    async def _send_kept(self, key: tuple[str, bytes, str], send: Send) -> None:
+    async def _send_kept(self, key: tuple[str, bytes, str], scope: Scope, send: Send) -> None:
         kept = self._kept[key]
         self._kept.move_to_end(key)
         # A copy: outer middleware adds headers (a visitor's cookie) to the message.
-        await send({**kept.start, "headers": list(kept.start["headers"])})
-        await send({"type": "http.response.body", "body": kept.body})
+        start: Message = {**kept.start, "headers": list(kept.start["headers"])}
+        body = kept.body
+        if kept.placeholders:
+            start, body = _fill_placeholders(start, body, self.csrf_token(scope))
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
 
     def _start_rebuild(self, scope: Scope, key: tuple[str, bytes, str], version: Any) -> None:
         """Build the page of ``key`` again in the background (its response goes nowhere)."""
@@ -222,15 +269,28 @@ class ResponseCache:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
+        state = scope.setdefault("state", {})
+        with_forms = PAGES_WITH_FORMS.fullmatch(scope["path"]) is not None
+        state[PLACEHOLDERS_ALLOWED] = with_forms
 
         async def capture(message: Message) -> None:
             nonlocal start, size
             if message["type"] == "http.response.start":
                 start = {**message, "headers": list(message.get("headers", []))}
-            elif message["type"] == "http.response.body" and size <= MAX_BODY:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-            await send(message)
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+                if with_forms or size <= MAX_BODY:
+                    chunks.append(message.get("body", b""))
+            if not with_forms:
+                await send(message)
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # A page with forms is held whole until the visitor's token is put in.
+                assert start is not None
+                reply, body = start, b"".join(chunks)
+                if state.get(PLACEHOLDER_USED) and "csrf_cookie" in state:
+                    reply, body = _fill_placeholders(start, body, self.csrf_token(scope))
+                await send(reply)
+                await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, capture)
         after = known(self.database)  # None: not read again since (no change seen here)
@@ -238,7 +298,7 @@ class ResponseCache:
             start is None
             or start["status"] != 200
             or size > MAX_BODY
-            or scope.get("state", {}).get(PERSONAL)
+            or state.get(PERSONAL)
             or any(name.lower() == b"set-cookie" for name, _ in start.get("headers", []))
             or (after is not None and after != version)
         ):
@@ -246,7 +306,8 @@ class ResponseCache:
         if INDEXES.peek(self.database) is None:  # once: its deadlines bound every page
             await run_in_threadpool(self._load_index)
         until = valid_until(now, self.database)
-        self._store(key, Kept(version, made, now, until, start, b"".join(chunks)))
+        body = b"".join(chunks)
+        self._store(key, Kept(version, made, now, until, start, body, PLACEHOLDER_USED in state))
 
     def _store(self, key: tuple[str, bytes, str], kept: Kept) -> None:
         if kept.valid_until <= kept.valid_from:

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aggregator.errors import UserError
-from aggregator.web.response_cache import mark_personal
+from aggregator.web.response_cache import token_or_placeholder
 
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrf_token"
@@ -81,12 +81,16 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="csrf")
 
 
+def signed_token(scope: Scope) -> str:
+    """The visitor's CSRF cookie, signed with the app's secret."""
+    secret: str = scope["app"].state.secret
+    return str(_serializer(secret).dumps(scope["state"]["csrf_cookie"]))
+
+
 def csrf_token(request: Request) -> str:
     """The signed token to put in a form's hidden ``csrf_token`` field (a page holding
-    one is the visitor's own: never kept by the response cache)."""
-    mark_personal(request)
-    secret: str = request.app.state.secret
-    return str(_serializer(secret).dumps(request.state.csrf_cookie))
+    one is the visitor's own: the response cache keeps it only with a placeholder)."""
+    return token_or_placeholder(request, lambda: signed_token(request.scope))
 
 
 def _origin(url: str) -> str:
