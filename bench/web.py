@@ -312,18 +312,33 @@ class PageFigures:
 REBUILD = {"Cache-Control": "no-cache"}  # the response cache builds the page again
 
 
+async def warm_up(base: str, rounds: int = 6) -> None:
+    """Every path of the mix asked ``rounds`` times at once, each on a new connection, so
+    that every worker process has built and kept it: each keeps its own responses, and a
+    kept-alive connection stays with one worker (a page first asked of the other worker
+    under load is built there, and that first build is what the single-client "built"
+    column measures)."""
+    paths = [path for paths in PAGES.values() for path in paths]
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(base, connector=connector) as client:
+
+        async def ask(path: str) -> None:
+            async with client.get(path) as response:
+                await response.read()
+                assert response.status == 200, (path, response.status)
+
+        for _ in range(rounds):
+            await asyncio.gather(*(ask(path) for path in paths))
+
+
 async def single_client(
     base: str, rounds: int, pid: int
 ) -> tuple[dict[str, PageFigures], tuple[Any, ...]]:
     """Each page type ``rounds`` times in a row as visitors get it and ``rounds`` times
     built afresh: latencies and server CPU ms per request."""
     figures: dict[str, PageFigures] = {}
+    await warm_up(base)
     async with session(base, 30) as client:
-        for paths in [p for p in PAGES.values() for _ in range(3)]:  # warm up every worker
-            for path in paths:
-                async with client.get(path) as response:
-                    await response.read()
-                    assert response.status == 200, (path, response.status)
         for name, paths in PAGES.items():
             cpu = []
             tallies = []
@@ -355,8 +370,11 @@ class ClientShare:
     cpu: float  # seconds of CPU this process used while sending
 
 
-async def _send_share(base: str, indices: range, concurrency: int, timeout: float) -> ClientShare:
-    """Requests ``indices`` of the mix (cycled), ``concurrency`` at a time."""
+async def _send_share(
+    base: str, indices: range, concurrency: int, built_share: int, timeout: float
+) -> ClientShare:
+    """Requests ``indices`` of the mix (cycled), ``concurrency`` at a time; ``built_share``
+    of each hundred are asked with ``Cache-Control: no-cache`` (built afresh)."""
     mix = load_mix()
     pages = {name: Tally() for name in PAGES}
     todo = iter(indices)
@@ -366,15 +384,18 @@ async def _send_share(base: str, indices: range, concurrency: int, timeout: floa
         async def worker() -> None:
             for i in todo:
                 name, path = mix[i % len(mix)]
-                await timed_get(client, path, pages[name])
+                built = (i * 37) % 100 < built_share  # spread evenly over the run
+                await timed_get(client, path, pages[name], REBUILD if built else None)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return ClientShare(pages, time.perf_counter(), time.process_time() - cpu)
 
 
-def _client_process(base: str, indices: range, concurrency: int, go: Any, out: Any) -> None:
+def _client_process(
+    base: str, indices: range, concurrency: int, built_share: int, go: Any, out: Any
+) -> None:
     go.wait()
-    out.put(asyncio.run(_send_share(base, indices, concurrency, 10.0)))
+    out.put(asyncio.run(_send_share(base, indices, concurrency, built_share, 10.0)))
 
 
 async def _export_until(base: str, stop: Any) -> list[tuple[float, float, int]]:
@@ -410,7 +431,9 @@ class LoadFigures:
         return total
 
 
-def under_load(base: str, total: int, concurrency: int, processes: int) -> LoadFigures:
+def under_load(
+    base: str, total: int, concurrency: int, processes: int, built_share: int = 0
+) -> LoadFigures:
     """``total`` requests over the page mix from ``concurrency`` clients, spread over
     ``processes`` load-generator processes (each its own event loop), while one more
     process streams the full export again and again. A single Python process, on the
@@ -423,7 +446,8 @@ def under_load(base: str, total: int, concurrency: int, processes: int) -> LoadF
     for k in range(processes):
         # Process k sends requests k, k + processes, ...: together the whole mix once.
         assigned = (range(k, total, processes), len(range(k, concurrency, processes)))
-        clients.append(ctx.Process(target=_client_process, args=(base, *assigned, go, out)))
+        args = (base, *assigned, built_share, go, out)
+        clients.append(ctx.Process(target=_client_process, args=args))
     exporter.start()
     for proc in clients:
         proc.start()
@@ -493,13 +517,16 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
                 f"all {full:.2f} s, {size / 1e6:.1f} MB"
             )
             before = server_cpu(proc.pid)
-            load = under_load(base, args.load, args.concurrency, args.client_processes)
+            load = under_load(
+                base, args.load, args.concurrency, args.client_processes, args.built_share
+            )
             tally = load.all
             n = len(tally.latencies)
             cpu = (server_cpu(proc.pid) - before) / max(n, 1) * 1000
             print(
-                f"[{name}] {args.concurrency} clients over the mix, {n} requests, "
-                f"{len(load.exports)} full exports alongside: {n / load.elapsed:.0f} req/s, "
+                f"[{name}] {args.concurrency} clients over the mix, {n} requests"
+                + (f" ({args.built_share} % built afresh)" if args.built_share else "")
+                + f", {len(load.exports)} full exports alongside: {n / load.elapsed:.0f} req/s, "
                 f"p50 {pct(tally.latencies, 50):.1f} ms, p99 {pct(tally.latencies, 99):.1f} ms, "
                 f"5xx {tally.server_errors}, timeouts {tally.timeouts}, "
                 f"server CPU {cpu:.1f} ms per request (exports included), "
@@ -537,7 +564,15 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--postings", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=40, help="one-client requests per page")
-    parser.add_argument("--load", type=int, default=2000, help="requests under concurrency")
+    parser.add_argument("--load", type=int, default=6000, help="requests under concurrency")
+    parser.add_argument(
+        "--built-share",
+        type=int,
+        default=0,
+        metavar="PERCENT",
+        help="under concurrency, this percentage of requests asks for the page built afresh "
+        "(as if nobody had asked for it since the last change): the cost of a cache miss",
+    )
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument(
         "--client-processes",
