@@ -118,6 +118,8 @@ def test_profile_semantics(settings: Settings) -> None:
     assert ids(exclude_orgs=["beta"]) == [1, 3]
     assert ids(keywords=["fellowship", "manager"]) == [3, 4]
     assert ids(roles=["research_engineer"], exclude_keywords=["evals"]) == [1, 3]
+    assert ids(exclude_keywords=["!!"]) == [1, 2, 3, 4]  # no words: excludes nothing
+    assert ids(keywords=["manag"]) == [4] and ids(keywords=["anager"]) == []  # word starts
     assert ids(min_salary=100000) == [1]
     ranked = index.match(ProfileInput(roles=["research_engineer"], skills=["interpretability"]))
     assert ranked[0].posting_id == 1

@@ -22,8 +22,10 @@ from aggregator.db.migrate import (
     upgrade_database,
 )
 from aggregator.db.models import Posting, utcnow
+from aggregator.matching.index import PostingIndex
 from aggregator.search import PostingFilter, count_postings, estimates, search_postings, text
 from aggregator.search.text import fts5_query, query_words, tsquery_text
+from aggregator.subscriptions import ProfileInput
 from tests.factories import make_posting
 
 
@@ -216,10 +218,15 @@ def test_synonyms_and_acronyms(session: Session) -> None:
     assert found(session, "interp frontier") == []
     assert found(session, "aisi measurement") == ["Engineer"]
     assert count_postings(session, PostingFilter(q="aisi")) == 3
+    # An alert made from the search (its text as a keyword) matches what the search finds.
+    index = PostingIndex.load(session)
+    for q in ("AISI", "CAISI", "mech interp", "interp", "evals", "aisi measurement", "Fellow"):
+        matches, _ = index.top(ProfileInput(keywords=[q]))
+        assert {index.postings[m.posting_id].title for m in matches} == set(found(session, q)), q
 
 
 def test_synonym_table_is_well_formed() -> None:
-    from aggregator.search.synonyms import expand, synonyms
+    from aggregator.synonyms import expand, synonyms
 
     table = synonyms()
     assert ("aisi",) in table and ("ai", "security", "institute") in table[("aisi",)]

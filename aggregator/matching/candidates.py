@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from aggregator.db.models import Posting
+from aggregator.matching.keywords import keyword_in, searchable
 from aggregator.normalize.flags import SENIORITY_ALIASES
 from aggregator.presentation.labels import label
 
@@ -47,7 +48,7 @@ class Candidate:
     seniority: str
     relevance: str
     salary: float | None
-    text: str  # lowercased title, org and description
+    text: str  # title, org and description as keywords are looked for (keywords.searchable)
     first_seen_at: datetime
     deadline: datetime | None
 
@@ -79,7 +80,7 @@ def candidate(posting: Posting) -> Candidate:
         seniority=SENIORITY_ALIASES.get(posting.seniority, posting.seniority),
         relevance=posting.safety_relevance,
         salary=salary,
-        text=" ".join((posting.title, posting.org_name, posting.description_text or "")).lower(),
+        text=searchable(f"{posting.title} {posting.org_name} {posting.description_text or ''}"),
         first_seen_at=posting.first_seen_at,
         deadline=posting.deadline,
     )
@@ -130,7 +131,7 @@ def explain(c: Candidate, w: Wanted, closing: bool) -> Match:
     if w.remote_only:
         reasons.append("remote")
     if w.keywords:
-        hits = [k for k in w.keywords if k in c.text]
+        hits = [k for k in w.keywords if keyword_in(k, c.text)]
         if hits:
             score += KEYWORD_SCORE * len(hits)
             reasons.append("keywords: " + ", ".join(hits))

@@ -41,6 +41,7 @@ from aggregator.matching.candidates import (
     candidate,
     explain,
 )
+from aggregator.matching.keywords import keyword_in, keyword_terms
 
 
 class PostingIndex:
@@ -134,7 +135,7 @@ class PostingIndex:
         if mask is None:
             mask = 0
             for pos, c in enumerate(self._order):
-                if keyword in c.text:
+                if keyword_in(keyword, c.text):
                     mask |= 1 << pos
             self._cache[key] = mask
         return mask
@@ -207,7 +208,8 @@ class PostingIndex:
         for k in profile.exclude_keywords or ():
             if not m:
                 break
-            m &= ~self._text_mask(k.lower())
+            if keyword_terms(k):  # one without words excludes nothing
+                m &= ~self._text_mask(k.lower())
         return m
 
     # -- ranking -------------------------------------------------------------------

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting
 from aggregator.search.estimates import cached, cached_count
-from aggregator.search.synonyms import WORD, expand
+from aggregator.synonyms import WORD, expand
 
 MAX_WORDS = 10
 PREFIX_MIN = 3  # shorter last words match whole words only (a short prefix is costly)
