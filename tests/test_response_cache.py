@@ -141,6 +141,20 @@ def test_a_page_with_forms_is_kept_with_each_visitors_own_token(
             assert second.post(url, data={**report, "csrf_token": theirs[0]}).status_code == 200
 
 
+def test_posting_pages_cannot_push_the_lists_out(
+    client: TestClient, app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fresh, "CHECK_INTERVAL", 3600.0)
+    monkeypatch.setitem(response_cache.MAX_BYTES, "pages with forms", 1)  # keeps none
+    fresh.forget_all()
+    client.get("/")
+    for posting in (seeded.interp, seeded.policy, seeded.fellowship):  # a crawler's walk
+        client.get(f"/postings/{posting.id}")
+    with counted_queries(app.state.engine) as queries:
+        client.get("/")
+    assert queries == []
+
+
 def test_a_page_with_a_csrf_token_is_never_kept(engine: Engine) -> None:
     sessions = sessionmaker(engine)
     built = []

@@ -51,7 +51,9 @@ CACHED_PATHS = frozenset(
 PAGES_WITH_FORMS = re.compile(r"/postings/[0-9]+|/subscribe")
 FRESH_FOR = 60.0  # seconds
 STALE_FOR = 600.0
-MAX_BYTES = 32 * 2**20  # per process: about 200 list pages
+# Per process: lists, stats and feeds up to about 200 pages; posting pages and sign-ups
+# apart, so that a crawler walking every posting cannot push the lists out.
+MAX_BYTES = {"lists": 32 * 2**20, "pages with forms": 16 * 2**20}
 MAX_BODY = 2 * 2**20
 PERSONAL = "personal_response"  # request.state flag: this response is the visitor's own
 # request.state flags: the page is built to be kept with placeholders; one was written.
@@ -126,6 +128,11 @@ class ResponseCache:
     """ASGI middleware keeping 200 responses of :data:`CACHED_PATHS` (GET) per path, query
     and ``HX-Request`` header; least recently used go first beyond :data:`MAX_BYTES`."""
 
+    @staticmethod
+    def _share(key: tuple[str, bytes, str]) -> str:
+        """The part of :data:`MAX_BYTES` that the page of ``key`` counts against."""
+        return "pages with forms" if PAGES_WITH_FORMS.fullmatch(key[0]) else "lists"
+
     def __init__(
         self, app: ASGIApp, sessions: Callable[[], Session], csrf_token: Callable[[Scope], str]
     ) -> None:
@@ -138,12 +145,12 @@ class ResponseCache:
         self._building: dict[tuple[str, bytes, str], asyncio.Future[None]] = {}
         self._rebuilds: set[asyncio.Task[None]] = set()
         self._reading: asyncio.Future[tuple[Any, ...]] | None = None
-        self._bytes = 0
+        self._bytes = dict.fromkeys(MAX_BYTES, 0)
         _CACHES.add(self)
 
     def clear(self) -> None:
         self._kept.clear()
-        self._bytes = 0
+        self._bytes = dict.fromkeys(MAX_BYTES, 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -312,11 +319,14 @@ class ResponseCache:
     def _store(self, key: tuple[str, bytes, str], kept: Kept) -> None:
         if kept.valid_until <= kept.valid_from:
             return
+        share = self._share(key)
         old = self._kept.pop(key, None)
         if old is not None:
-            self._bytes -= len(old.body)
+            self._bytes[share] -= len(old.body)
         self._kept[key] = kept
-        self._bytes += len(kept.body)
-        while self._bytes > MAX_BYTES and self._kept:
-            _, dropped = self._kept.popitem(last=False)
-            self._bytes -= len(dropped.body)
+        self._bytes[share] += len(kept.body)
+        if self._bytes[share] > MAX_BYTES[share]:
+            for oldest in [k for k in self._kept if self._share(k) == share]:
+                self._bytes[share] -= len(self._kept.pop(oldest).body)
+                if self._bytes[share] <= MAX_BYTES[share]:
+                    break
