@@ -84,3 +84,61 @@ def test_reclassify_applies_a_new_model(session: Session, monkeypatch: pytest.Mo
     assert reclassify(session) == 1
     session.commit()
     assert session.scalar(select(Posting.role)) == "grant"
+
+
+def skill_model(drop_below: float = 0.2, add_at: float = 0.8) -> learned.Model:
+    """A skill head that knows two features: 'banana' in a title means evals; the rules
+    finding python with 'wrangler' in the title means python was in passing."""
+    skills = {
+        "skills": ["evals", "python"], "bias": [-2.0, 0.0], "drop_below": drop_below,
+        "add_at": add_at,
+        "weights": {"t banana": {"evals": 5.0}, "t wrangler": {"python": -5.0}},
+    }  # fmt: skip
+    return learned.model_from_dict({"heads": {}, "skills": skills})
+
+
+def test_a_confident_skill_head_adds_a_skill_and_says_why() -> None:
+    result = classify(title=TITLE, model=skill_model())
+    assert result.skills == ["evals"]
+    assert [(e.field, e.phrase) for e in result.evidence_for("skill", "evals")] == [
+        ("model", "title: banana")
+    ]
+
+
+def test_a_skill_head_drops_a_rules_skill_it_finds_unlikely() -> None:
+    assert "python" in classify(title="Python Wrangler", model=False).skills
+    result = classify(title="Python Wrangler", model=skill_model())
+    assert "python" not in result.skills and not result.evidence_for("skill", "python")
+
+
+def test_thresholds_that_never_act_leave_the_rules_skills() -> None:
+    model = skill_model(drop_below=0.0, add_at=1.01)
+    for title in (TITLE, "Python Wrangler"):
+        assert (
+            classify(title=title, model=model).skills == classify(title=title, model=False).skills
+        )
+
+
+def test_skill_count_features_name_repeats_in_long_descriptions_only() -> None:
+    mentions = {"evals": 4, "python": 1}
+    assert learned.skill_count_features(mentions, False, ["python"]) == ["r#python"]
+    assert learned.skill_count_features(mentions, True, []) == [
+        "b#long body", "b#evals 2+", "b#evals 4+"
+    ]  # fmt: skip
+    assert learned.readable("b#evals 2+") == ("body", "evals 2+ times")
+
+
+def test_the_shipped_skill_head_names_words_phrases_and_counts_only() -> None:
+    model = learned.load_model()
+    assert model is not None and model.skills is not None
+    assert set(model.skills.skills) <= set(load_taxonomy().skills)
+    assert 0.0 <= model.skills.drop_below < model.skills.add_at
+    for feature in json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))["skills"]["weights"]:
+        kind, rest = feature[:2], feature[2:]
+        if kind in ("t ", "d ", "o "):
+            assert len(rest.split()) <= 2, feature
+        elif kind in ("b#", "r#"):  # a skill's count in a long description, a rules' skill
+            assert re.fullmatch(r"[a-z_]+(?: [24]\+)?|long body", rest), feature
+        else:
+            assert re.fullmatch(r"[tdbgoe][:=]", kind), feature
+            assert len(rest.split()) <= 12, feature

@@ -132,9 +132,14 @@ def classify(
     roles = _score_roles(tax, scan, evidence)
     if model is True:
         model = learned.load_model()
+    features = model.features(texts, scan) if model else []
     if model and (head := model.head("role")) is not None:
-        roles = _learned_roles(head, head.features(texts, scan), roles, evidence)
-    skills = _skills(tax, scan, body_mentions, len(texts["body"]), evidence)
+        roles = _learned_roles(head, features, roles, evidence)
+    long_body = len(texts["body"]) > LONG_BODY_CHARS
+    skills = _skills(tax, scan, body_mentions, long_body, evidence)
+    if model and (skill_head := model.skills) is not None:
+        features += skill_head.count_features(body_mentions, long_body, skills)
+        skills = _learned_skills(skill_head, features, skills, evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
     implied = (flags.phd_implied(roles[0].role, texts["title"]), roles[0].role)
     phd = flags.decide_flag(
@@ -279,7 +284,7 @@ def _skills(
     tax: Taxonomy,
     scan: Scan,
     body_mentions: Counter[str],
-    body_size: int,
+    long_body: bool,
     evidence: list[Evidence],
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
@@ -289,7 +294,6 @@ def _skills(
     requirements; words every AI employer uses ("large language models", "fine-tuning")
     need more."""
     found: dict[str, None] = {}
-    long_body = body_size > LONG_BODY_CHARS
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in scan.of_kind("skill"):
         name = signal.name
@@ -300,3 +304,19 @@ def _skills(
         found[name] = None
         evidence.append(evidence_of("skill", name, field_name, phrase))
     return list(found)
+
+
+def _learned_skills(
+    head: learned.SkillHead, features: list[str], rules: list[str], evidence: list[Evidence]
+) -> list[str]:
+    """The rules' skills less those the model finds unlikely, plus those it finds likely
+    (its strongest features for them are then their evidence)."""
+    kept, added = head.decide(features, rules)
+    if len(kept) < len(rules):
+        dropped = set(rules) - set(kept)
+        evidence[:] = [e for e in evidence if e.label != "skill" or e.value not in dropped]
+    for skill in added:
+        for feature in head.strongest(features, skill):
+            field_name, what = learned.readable(feature)
+            evidence.append(evidence_of("skill", skill, "model", f"{field_name}: {what}"))
+    return kept + added

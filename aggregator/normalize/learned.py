@@ -9,6 +9,11 @@ rules' choice counts 1 and the model's probability of each value counts ``mix`` 
 by cross-validation grouped by organisation), and the higher total wins. The model's
 strongest features for the value it supports become that label's evidence.
 
+Skills are several labels at once: the skill head is one binary model per skill, over the
+same features plus how often a long description names each skill and which skills the
+rules found. It adds a skill the rules missed when its probability reaches ``add_at`` and
+drops one of theirs below ``drop_below`` (both chosen by the same grouped CV).
+
 The weights live in ``learned_model.json`` beside this module: feature names are single
 words, word pairs and taxonomy phrases, never sentences. ``python tools/train_classifier.py``
 rebuilds it from the corpus ``train`` and ``dev`` splits and the team's set.
@@ -20,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import pairwise
@@ -31,6 +36,7 @@ from aggregator.normalize.results import Scan, Signal
 
 MODEL_PATH = Path(__file__).with_name("learned_model.json")
 _TOKEN = re.compile(r"[a-z0-9+#]+")
+MENTION_STEPS = (2, 4)  # skill count features: named at least this often
 # Phrase hits repeat across postings: their feature names are kept, not rebuilt.
 HIT_MEMO_SIZE = 50_000
 _HitMemo = dict[tuple[str, str, Signal], tuple[str, ...]]
@@ -90,12 +96,30 @@ def _hit_features(field_name: str, phrase: str, signal: Signal) -> tuple[str, st
     return f"{prefix}:{phrase}", f"{prefix}={signal.kind}:{signal.name}"
 
 
+def skill_count_features(
+    body_mentions: Mapping[str, int], long_body: bool, rules: Iterable[str]
+) -> list[str]:
+    """The skills the rules found (``r#evals``), and how often a long description names
+    each skill (``b#evals 2+``: twice or more), for the skill head: one mention in a long
+    text is often in passing, repeats rarely."""
+    found = [f"r#{name}" for name in rules]
+    if not long_body:
+        return found
+    found.append("b#long body")
+    for name, count in body_mentions.items():
+        found += [f"b#{name} {least}+" for least in MENTION_STEPS if count >= least]
+    return found
+
+
 def readable(feature: str) -> tuple[str, str]:
     """(field, what) of a feature name, for evidence: ``t:research fellow`` ->
-    (``title``, ``research fellow``); ``b=core:core`` -> (``body``, ``core cue``)."""
+    (``title``, ``research fellow``); ``b=core:core`` -> (``body``, ``core cue``);
+    ``b#evals 2+`` -> (``body``, ``evals 2+ times``)."""
     field_name = next((f for f, p in _FIELD_PREFIX.items() if p == feature[0]), "model")
     rest = feature[2:]
-    if feature[1] == "=":
+    if feature[1] == "#":
+        rest = rest.replace("+", "+ times") if rest != "long body" else rest
+    elif feature[1] == "=":
         kind, _, name = rest.partition(":")
         rest = f"{kind} {name}" if kind != name else f"{kind} cue"
     return field_name, rest
@@ -109,15 +133,6 @@ class Head:
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     mix: float  # the model's probability is worth this much beside the rules' choice (1)
-
-    def features(self, texts: dict[str, str], scan: Scan) -> list[str]:
-        """``posting_features`` that this head has weights for, each once. Cheaper: a
-        phrase hit's known feature names are kept per hit (most hits have none)."""
-        return _features(texts, scan, self._known_hit_features, self.weights)
-
-    @cached_property
-    def _known_hit_features(self) -> _HitMemo:
-        return {}
 
     @cached_property
     def _margins(self) -> dict[str, tuple[float, ...]]:
@@ -161,13 +176,103 @@ class Head:
         return [feature for _, feature in scored[:count]]
 
 
+SparseRow = tuple[tuple[int, float], ...]  # (skill's column, weight), non-zero only
+
+
+@dataclass(frozen=True)
+class SkillHead:
+    """One binary logistic model per skill over :func:`posting_features` plus
+    :func:`skill_count_features`. The rules' skills stay unless the model's probability
+    is below ``drop_below``; a skill the rules missed is added at ``add_at`` or above.
+    L1-regularised, so a feature weighs for few skills: rows are sparse."""
+
+    skills: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, SparseRow]
+    drop_below: float
+    add_at: float
+
+    def count_features(
+        self, body_mentions: Mapping[str, int], long_body: bool, rules: Iterable[str]
+    ) -> list[str]:
+        """:func:`skill_count_features` that this head has weights for."""
+        weights = self.weights
+        return [f for f in skill_count_features(body_mentions, long_body, rules) if f in weights]
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """Each skill's log-odds, independently of the others."""
+        scores = list(self.bias)
+        for row in filter(None, map(self.weights.get, features)):
+            for column, weight in row:
+                scores[column] += weight
+        return scores
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        return {
+            skill: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+            for skill, score in zip(self.skills, self.scores(features), strict=True)
+        }
+
+    def decide(self, features: Iterable[str], rules: list[str]) -> tuple[list[str], list[str]]:
+        """(the rules' skills the model keeps, the skills it adds), compared in log-odds
+        (no exponential per skill)."""
+        scores = self.scores(features)
+        column = self._columns
+        drop, add = self._logits
+        kept = [s for s in rules if s not in column or scores[column[s]] >= drop]
+        added = [
+            skill
+            for skill, score in zip(self.skills, scores, strict=True)
+            if score >= add and skill not in rules
+        ]
+        return kept, added
+
+    @cached_property
+    def _columns(self) -> dict[str, int]:
+        return {skill: index for index, skill in enumerate(self.skills)}
+
+    @cached_property
+    def _logits(self) -> tuple[float, float]:
+        def logit(p: float) -> float:
+            return -math.inf if p <= 0 else math.inf if p >= 1 else math.log(p / (1 - p))
+
+        return logit(self.drop_below), logit(self.add_at)
+
+    def strongest(self, features: Iterable[str], skill: str, count: int = 3) -> list[str]:
+        """The features that speak most for ``skill`` in this posting."""
+        index = self._columns[skill]
+        scored = []
+        for feature in features:
+            for column, weight in self.weights.get(feature, ()):
+                if column == index and weight > 0:
+                    scored.append((weight, feature))
+        scored.sort(reverse=True)
+        return [feature for _, feature in scored[:count]]
+
+
 @dataclass(frozen=True)
 class Model:
     heads: dict[str, Head]
     about: str = ""
+    skills: SkillHead | None = None
 
     def head(self, label: str) -> Head | None:
         return self.heads.get(label)
+
+    def features(self, texts: dict[str, str], scan: Scan) -> list[str]:
+        """``posting_features`` that any head has weights for, each once, in one pass (a
+        head ignores the others' features). Cheaper: a phrase hit's known feature names
+        are kept per hit (most hits have none)."""
+        return _features(texts, scan, self._known_hit_features, self._known)
+
+    @cached_property
+    def _known_hit_features(self) -> _HitMemo:
+        return {}
+
+    @cached_property
+    def _known(self) -> set[str]:
+        known = {f for head in self.heads.values() for f in head.weights}
+        return known | set(self.skills.weights if self.skills else ())
 
 
 def model_from_dict(data: dict[str, Any]) -> Model:
@@ -178,7 +283,26 @@ def model_from_dict(data: dict[str, Any]) -> Model:
         if any(len(row) != len(classes) for row in weights.values()):
             raise ValueError(f"learned model head {label}: a weight row of the wrong length")
         heads[label] = Head(classes, tuple(head["bias"]), weights, float(head["mix"]))
-    return Model(heads, str(data.get("about", "")))
+    return Model(heads, str(data.get("about", "")), _skill_head(data.get("skills")))
+
+
+def _skill_head(data: dict[str, Any] | None) -> SkillHead | None:
+    """The skill head of the file: ``weights`` maps a feature to {skill: weight}."""
+    if data is None:
+        return None
+    names = tuple(data["skills"])
+    column = {skill: index for index, skill in enumerate(names)}
+    weights = {
+        feature: tuple((column[skill], float(w)) for skill, w in row.items())
+        for feature, row in data["weights"].items()
+    }
+    return SkillHead(
+        names,
+        tuple(map(float, data["bias"])),
+        weights,
+        float(data["drop_below"]),
+        float(data["add_at"]),
+    )
 
 
 @cache
