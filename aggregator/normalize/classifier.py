@@ -315,8 +315,9 @@ def _learned_skills(
     if len(kept) < len(rules):
         dropped = set(rules) - set(kept)
         evidence[:] = [e for e in evidence if e.label != "skill" or e.value not in dropped]
-    for skill in added:
-        for feature in head.strongest(features, skill):
+    strongest = head.strongest(features, added) if added else {}
+    for skill, skill_features in strongest.items():
+        for feature in skill_features:
             field_name, what = learned.readable(feature)
             evidence.append(evidence_of("skill", skill, "model", f"{field_name}: {what}"))
     return kept + added

@@ -181,26 +181,53 @@ class SkillHead:
     """One binary logistic model per skill over :func:`posting_features` plus
     :func:`skill_count_features`. The rules' skills stay unless the model's probability
     is below ``drop_below``; a skill the rules missed is added at ``add_at`` or above.
-    L1-regularised: a feature weighs for few skills (sparse in the file, a full row here:
-    column sums in one ``zip`` cost far less than adding weight by weight in Python)."""
+    L1-regularised: a feature weighs for two skills on average, so its row holds only
+    those (half the instructions of summing full rows)."""
 
     skills: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
+    weights: dict[str, tuple[tuple[int, float], ...]]  # (skill's column, weight), non-zero
     drop_below: float
     add_at: float
 
     def count_features(
         self, body_mentions: Mapping[str, int], long_body: bool, rules: Iterable[str]
     ) -> list[str]:
-        """:func:`skill_count_features` that this head has weights for."""
-        weights = self.weights
-        return [f for f in skill_count_features(body_mentions, long_body, rules) if f in weights]
+        """:func:`skill_count_features` that this head has weights for, from names built
+        once (formatting them per posting cost as much as the scoring)."""
+        known = self._count_names
+        found = [name for skill in rules if (name := known.get(("r", skill, 0)))]
+        if long_body:
+            if name := known.get(("b", "long body", 0)):
+                found.append(name)
+            for skill, count in body_mentions.items():
+                for least in MENTION_STEPS:
+                    if count >= least and (name := known.get(("b", skill, least))):
+                        found.append(name)
+        return found
+
+    @cached_property
+    def _count_names(self) -> dict[tuple[str, str, int], str]:
+        """(kind, skill, least) -> the count feature's name, for those with weights."""
+        names: dict[tuple[str, str, int], str] = {}
+        for feature in self.weights:
+            kind, rest = feature[0], feature[2:]
+            if feature[1:2] != "#":
+                continue
+            if kind == "r" or rest == "long body":
+                names[kind, rest, 0] = feature
+            else:  # "b#evals 2+"
+                skill, least = rest.rsplit(" ", 1)
+                names[kind, skill, int(least.rstrip("+"))] = feature
+        return names
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Each skill's log-odds, independently of the others."""
-        rows = filter(None, map(self.weights.get, features))
-        return [sum(column) for column in zip(self.bias, *rows, strict=True)]
+        scores = list(self.bias)
+        for row in filter(None, map(self.weights.get, features)):
+            for column, weight in row:
+                scores[column] += weight
+        return scores
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         return {
@@ -233,16 +260,21 @@ class SkillHead:
 
         return logit(self.drop_below), logit(self.add_at)
 
-    def strongest(self, features: Iterable[str], skill: str, count: int = 3) -> list[str]:
-        """The features that speak most for ``skill`` in this posting."""
-        index = self._columns[skill]
-        scored = []
+    def strongest(
+        self, features: Iterable[str], skills: Iterable[str], count: int = 3
+    ) -> dict[str, list[str]]:
+        """Per skill, the features that speak most for it in this posting (one pass over
+        the features for all of them)."""
+        wanted = {self._columns[skill]: skill for skill in skills}
+        scored: dict[str, list[tuple[float, str]]] = {skill: [] for skill in wanted.values()}
         for feature in features:
-            row = self.weights.get(feature)
-            if row is not None and row[index] > 0:
-                scored.append((row[index], feature))
-        scored.sort(reverse=True)
-        return [feature for _, feature in scored[:count]]
+            for column, weight in self.weights.get(feature, ()):
+                if weight > 0 and column in wanted:
+                    scored[wanted[column]].append((weight, feature))
+        return {
+            skill: [feature for _, feature in sorted(found, reverse=True)[:count]]
+            for skill, found in scored.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -287,12 +319,10 @@ def _skill_head(data: dict[str, Any] | None) -> SkillHead | None:
         return None
     names = tuple(data["skills"])
     column = {skill: index for index, skill in enumerate(names)}
-    weights = {}
-    for feature, row in data["weights"].items():
-        full = [0.0] * len(names)
-        for skill, weight in row.items():
-            full[column[skill]] = float(weight)
-        weights[feature] = tuple(full)
+    weights = {
+        feature: tuple((column[skill], float(weight)) for skill, weight in row.items())
+        for feature, row in data["weights"].items()
+    }
     return SkillHead(
         names,
         tuple(map(float, data["bias"])),
