@@ -102,6 +102,17 @@ ROLE_CASES = [
     ("Grants Associate", "", "funder", None, "operations", None),
     ("Executive Assistant to the CEO", "", "lab", None, "operations", None),
     ("Zzzz qqqq", "", None, None, "other", None),
+    # Decisions taken once (corpus GUIDELINE.md): a PhD or postdoc fellowship is graduate
+    # study; a Fellow with a season is a program; compliance and PR are operations.
+    ("PhD Fellowship in Interpretability", "", "academic", None, "phd_or_postdoc", None),
+    ("Postdoctoral Fellowship - Alignment", "", None, None, "phd_or_postdoc", None),
+    ("Governance Fellow (Winter 2027)", "", "nonprofit", None, "fellowship", None),
+    ("Security Compliance Specialist", "", "lab", None, "operations", None),
+    ("Public Relations Lead", "", "lab", None, "operations", None),
+    ("AI Strategist", "", "nonprofit", None, "policy", None),
+    ("Software Engineer, ML Research", "", "lab", None, "research_engineer", None),
+    # The title's head decides: the program it serves is its team.
+    ("Principal Investigator - Residency Program", "", "lab", None, "research_scientist", None),
 ]
 
 
