@@ -456,7 +456,8 @@ def test_employer_boilerplate_is_not_classified() -> None:
     ("text", "level"),
     [
         ("5+ years of software engineering.", "senior"),
-        ("2 years of Python development", "mid"),
+        ("3 years of Python development", "mid"),
+        ("2 years of Python development", "entry"),
         ("five years of backend engineering", "senior"),
         ("The lab was founded 10 years ago.", "unspecified"),
         ("a 2 year program in engineering", "unspecified"),

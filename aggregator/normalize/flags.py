@@ -86,20 +86,32 @@ EARLY_CAREER_ROLES = frozenset({"phd_or_postdoc", "fellowship", "residency", "co
 _POSTDOC = re.compile(r"post-?doc|post-doctoral|postdoctoral")
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
-# YEARS_PHRASE starts with a plain \d (not \d{1,2}) so the regex engine skips to digits.
-YEARS_PHRASE = (
-    "\\d\\d?(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
-    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
-    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
+# A stated experience requirement: "5+ years" (the plus marks a minimum: "(typically
+# 5+ years)", "3+ years securing ..."), "N years (of ...) experience", "N years' hands-on
+# experience", "N years of <field> engineering", "at least N years in ...", "N years
+# working as ...". A bare duration ("for 3 years", "in just two years", "a two year
+# loan") is not one. The phrases start with a plain \d (not \d{1,2}) so the regex engine
+# skips to digits.
+_YEARS_RANGE = "\\d\\d?(?:\\.\\d)?(?: ?(?:-|to|or) ?\\d\\d?)?"
+_YEARS_UNIT = " ?(?:years?|yrs?)'?"
+_YEARS_STATED = (
+    "(?:(?: of)?(?: [a-z0-9/&.-]+){0,6} experience"
+    "| of(?: [a-z0-9/&-]+){0,4} (?:engineering|development|programming)"
+    "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral))"
+)
+YEARS_PHRASES = (
+    f"{_YEARS_RANGE}\\+{_YEARS_UNIT}",  # 5+ years, 2-3+ years
+    f"{_YEARS_RANGE}(?: or more| plus)?{_YEARS_UNIT}{_YEARS_STATED}",
+    f"(?:at least|minimum of|minimum|a minimum of) {_YEARS_RANGE}{_YEARS_UNIT}"
+    " (?:of|in|as|working|experience)",
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
 YEARS_WORDS_PHRASE = (
-    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?"
-    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
-    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
+    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?'?"
+    + _YEARS_STATED
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ("seniority", "entry"): (
@@ -175,7 +187,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
-_NUMBER = re.compile(r"\d+")
+_YEARS_BOUNDS = re.compile(r"(\d+)(?:\.\d)?\+?(?: ?(?:-|to|or) ?(\d+))?")
 
 
 def title_seniority_entries() -> list[tuple[str, str, str]]:
@@ -185,21 +197,27 @@ def title_seniority_entries() -> list[tuple[str, str, str]]:
 
 def body_flag_entries() -> list[tuple[str, str, str]]:
     """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
-    entries = [(YEARS_PHRASE, "years", ""), (YEARS_WORDS_PHRASE, "years", "")]
+    entries = [(p, "years", "") for p in (*YEARS_PHRASES, YEARS_WORDS_PHRASE)]
     for (kind, value), phrases in BODY_FLAGS.items():
         entries.extend((p, kind, value) for p in phrases)
     return entries
 
 
 def years_level(text: str) -> str | None:
-    """``5+ years of experience`` -> senior; the lower bound of a range counts."""
-    first = text.split(" ", 1)[0].rstrip("+")
-    numbers = [_WORD_NUMBERS[first]] if first in _WORD_NUMBERS else []
-    numbers += [int(n) for n in _NUMBER.findall(text)]
-    if not numbers or numbers[0] > 25:
+    """``5+ years of experience`` -> senior, ``3 years`` -> mid, ``2+ years`` or ``1-3
+    years`` -> entry (up to two or three years is early career; "2-4 years" is mid). The
+    lower bound of a range decides otherwise."""
+    first = text.split(" ", 1)[0].rstrip("+'")
+    bounds = _YEARS_BOUNDS.search(text)
+    if first in _WORD_NUMBERS:
+        low, high = _WORD_NUMBERS[first], None
+    elif bounds is not None:
+        low, high = int(bounds[1]), int(bounds[2]) if bounds[2] else None
+    else:
         return None
-    low = numbers[0]
-    if low <= 1:
+    if low > 25:
+        return None
+    if low <= 1 or (low == 2 and (high is None or high <= 3)):
         return "entry"
     if low <= 4:
         return "mid"
