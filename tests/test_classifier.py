@@ -467,6 +467,47 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
     assert classify(title="Software Engineer", description_text=text).seniority == level
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Ideally you bring 6+ years in infrastructure work.", "senior"),
+        ("Substantial background (usually 5+ years) in incident response.", "senior"),
+        ("You have 7 years of hands-on B2B platform experience.", "senior"),
+        ("We look for 3-4 years' professional experience.", "mid"),
+        ("You have spent 3 years working as an analyst.", "mid"),
+        ("At least 6 years in applied cryptography.", "senior"),
+        ("2+ years in a support or operations team.", "entry"),
+        ("1-3 years of experience with Python.", "entry"),
+        ("Around 2-4 years of relevant experience.", "mid"),
+        ("Our institute has grown quickly over the past four years.", "unspecified"),
+        ("The appointment is for 3 years in the first instance.", "unspecified"),
+        ("It was offered as a two year secondment.", "unspecified"),
+    ],
+)
+def test_stated_years_set_seniority(text: str, level: str) -> None:
+    """Requirements as organisations write them; a bare duration states nothing."""
+    assert classify(title="Analyst", description_text=text).seniority == level
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("Interpretability Lead", "lead"),
+        ("Growth Lead, Europe", "lead"),
+        ("Software Engineer (Platform Lead)", "lead"),
+        ("Support Team Lead", "senior"),
+        ("Lead, Model Policy", "senior"),
+        ("Research Associate, Compute Governance", "entry"),
+        ("Associate Director, Programs", "lead"),
+        ("Research Assistants for an Alignment Project", "entry"),
+        ("PhD Research Fellow, Evaluations", "entry"),
+        ("Summer Associate, Technology Policy", "intern"),
+    ],
+)
+def test_title_levels(title: str, level: str) -> None:
+    assert classify(title=title).seniority == level
+
+
 def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
     """The corpus labels the framework a posting works in, not every one in a list."""
     filler = "You will work with a friendly team on hard problems every day. " * 30

@@ -29,6 +29,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "reading groups?",  # student programs
         "intro(?:ductory)? (?:fellowship|program(?:me)?)",
         "scholars program(?:me)?",
+        "summer associates?",
     ),
     "entry": (
         "junior",
@@ -40,7 +41,11 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "apprentice(?:ship)?",
         "trainee",
         "(?:engineer|scientist|researcher|analyst|developer) i",
-        "assistant(?! (?:professor|director|general counsel))",
+        "assistants?(?! (?:professor|director|general counsel))",
+        # "Research Associate", "Associate Engineer": the first rung (not "Associate
+        # Director" or "Associate Professor", which name their own level).
+        "associates?(?! (?:professor|director|general counsel|partner|dean|vice))",
+        "phd (?:students?|candidates?|researchers?|(?:research )?fellows?)",
     ),
     "mid": (
         "mid[- ]level",
@@ -70,6 +75,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "lead (?:research|software|ml|machine learning|data|ai|engineers?|scientists?|"
         "researchers?|developers?)",
         "head of",
+        # "Evals Lead", "Human Data Lead": the title's head noun is "lead" (the person who
+        # leads that function), not "Team Lead" or a title opening with "Lead, ...".
+        "(?<!^)(?<!team )(?<!co-)lead(?=$|,|\\)| -| \\(| /| \\|)",
         "director",
         "vp",
         "vice president",
