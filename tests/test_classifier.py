@@ -276,13 +276,30 @@ RELEVANCE_CASES = [
     ),
     ("Research Engineer", "Join Apollo Research to build evals.", None, "board", None, "core"),
     ("Nurse", "Hospital shifts.", None, "board", None, "none"),
-    (  # an alignment essay names no team or employer: its vocabulary says it is on topic
-        # (not none); its role is other, which the rules count as support (adjacent)
+    (  # an alignment essay names no team or employer: its vocabulary says it is on topic;
+        # its role is other, which supports the work only at a known employer: core
         "What should a good penalty look like?",
         "Impact measures try to keep an agent corrigible; Goodhart's law warns that any "
         "proxy breaks, and instrumental convergence says why.",
         "A Personal Blog",
         None,
+        None,
+        "core",
+    ),
+    (  # the classic vocabulary of alignment writing, and "other" at no known employer
+        "Notes on a thought experiment",
+        "Would AIXI wirehead? A counterfactual oracle avoids that; specification gaming "
+        "and gradient hacking are the failure modes I worry about.",
+        "A Personal Blog",
+        None,
+        None,
+        "core",
+    ),
+    (
+        "Data Analyst",
+        "Dashboards for AI alignment research teams.",
+        "Anthropic",
+        "lab",
         None,
         "adjacent",
     ),
