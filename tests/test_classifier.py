@@ -507,6 +507,23 @@ def test_stated_years_set_seniority(text: str, level: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "phd"),
+    [
+        ("You hold a PhD (or equivalent experience) in statistics.", "preferred"),
+        ("A PhD in economics, or has equivalent research experience.", "preferred"),
+        ("A Master's/PhD in computer science.", "preferred"),
+        ("Currently pursuing a graduate degree (MS/PhD).", "preferred"),
+        ("We don't require formal qualifications or degrees.", "no"),
+        ("We do not require a degree.", "no"),
+        ("You must hold a PhD in chemistry.", "yes"),
+    ],
+)
+def test_phd_as_postings_state_it(text: str, phd: str) -> None:
+    """ "PhD or equivalent experience" is preferred: the corpus labels it so 7 of 7."""
+    assert classify(title="Scientist", description_text=text).phd_required == phd
+
+
+@pytest.mark.parametrize(
     ("title", "level"),
     [
         ("Interpretability Lead", "lead"),

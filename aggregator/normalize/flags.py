@@ -139,6 +139,8 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:phd|ph\\.d\\.?) (?:is )?optional",
         "(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?(?:required|needed)",
         "regardless of (?:formal )?(?:credentials|degrees?|academic background)",
+        "(?:do not|don't|does not|doesn't) require (?:any |a )?(?:formal )?"
+        "(?:[a-z]+,? (?:or|and) )?(?:degrees?|academic credentials?)",
     ),
     ("phd", "preferred"): (
         "(?:phd|ph\\.d\\.?|doctorate) (?:is |would be )?(?:preferred|a plus|a bonus|"
@@ -146,10 +148,12 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "welcome)",
         "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or equivalent"
         "(?: [a-z-]+){0,3} experience",
-        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? or (?:comparable|equivalent|similar)",
+        # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
+        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? \\(?or (?:have |has )?"
+        "(?:comparable|equivalent|similar)",
         "(?:ideally|preferably) (?:you )?(?:have |hold )?(?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
-        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)? or (?:phd|ph\\.d\\.?)",
-        "(?:phd|ph\\.d\\.?) or (?:ms|msc|m\\.s\\.|master'?s|masters)",
+        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)?(?: or|/| /) ?(?:phd|ph\\.d\\.?)",
+        "(?:phd|ph\\.d\\.?)(?: or|/| /) ?(?:ms|msc|m\\.s\\.|master'?s|masters)",
         "(?:phd|ph\\.d\\.?) (?:is )?not strictly (?:required|necessary)",
     ),
     ("phd", "yes"): (
