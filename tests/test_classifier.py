@@ -542,6 +542,23 @@ def test_title_levels(title: str, level: str) -> None:
     assert classify(title=title).seniority == level
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "level"),
+    [
+        ("(Senior) Data Scientist (m/f/d)", "You bring 3+ years in analytics.", "mid"),
+        ("Senior Data Scientist", "You bring 3+ years in analytics.", "senior"),
+        ("Policy Fellowship", "We place mid- to late-career engineers in agencies.", "senior"),
+        ("Visiting Fellow", "Open to mid-career professionals.", "mid"),
+        ("Visiting Fellow", "We seek a mid-career or senior scholar.", "senior"),
+        ("Reading Programme", "Open to undergraduate students at any university.", "intern"),
+        ("Summer Programme", "College students from any major are welcome.", "intern"),
+        ("Research Scientist", "You will supervise graduate students.", "unspecified"),
+    ],
+)
+def test_career_stages_in_the_body(title: str, text: str, level: str) -> None:
+    assert classify(title=title, description_text=text).seniority == level
+
+
 def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
     """The corpus labels the framework a posting works in, not every one in a list."""
     filler = "You will work with a friendly team on hard problems every day. " * 30

@@ -54,7 +54,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "(?:program|programme|project|projects) managers?",  # coordination, not a team
     ),
     "senior": (
-        "senior",
+        "(?<!\\()senior",  # "(Senior) Researcher": the level is open, the body decides
         "sr\\.?",
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
@@ -130,6 +130,15 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "no (?:prior |previous )?(?:professional |work )?experience "
         "(?:is )?(?:required|necessary|needed)",
     ),
+    # Career stages as programs and fellowships state them.
+    ("seniority", "intern"): (
+        "(?:aimed at|open to|for|invites?|inviting|introducing) (?:[a-z]+ ){0,4}"
+        "(?:undergraduate|graduate|university|college|phd|master'?s|masters) students",
+        "(?:undergraduate|graduate|university|college) students(?: from [^.;]{1,40}?)? "
+        "(?:are )?(?:welcome|eligible|encouraged)",
+    ),
+    ("seniority", "mid"): ("mid[- ]career", "mid[- ]level"),
+    ("seniority", "senior"): ("late[- ]career", "mid[- ]career or senior"),
     ("phd", "no"): (
         "no (?:phd|ph\\.d\\.?|doctorate) (?:is )?(?:required|necessary|needed)",
         "(?:a )?(?:phd|ph\\.d\\.?) (?:is )?not (?:required|necessary|needed|a requirement)",
