@@ -57,6 +57,20 @@ def test_roles_and_forum_posts_on_dev(dev: evaluation.Figures) -> None:
     assert dev.forum_precision >= 0.70 and dev.forum_recall >= 0.70
 
 
+@needs_corpus
+def test_seniority_and_phd_on_dev(dev: evaluation.Figures) -> None:
+    assert dev.stated_accuracy(dev.seniority) >= 0.85  # 89.4 % in December 2026
+    assert dev.seniority_org_weighted >= 0.80  # 85.1 %
+    assert dev.stated_accuracy(dev.phd) >= 0.85  # 90.9 %
+
+
+def test_seniority_weighs_each_organisation_as_one() -> None:
+    figures = evaluation.Figures()
+    figures.seniority_by_org.update({("Big Lab", True): 9, ("Big Lab", False): 1})
+    figures.seniority_by_org.update({("Small Org", False): 1})
+    assert figures.seniority_org_weighted == pytest.approx(0.45)
+
+
 def test_corpus_folder_is_found_above_a_worktree(tmp_path: Path) -> None:
     (tmp_path / "shared" / "corpus").mkdir(parents=True)
     deep = tmp_path / "wt" / "tags"
