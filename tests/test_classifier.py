@@ -542,7 +542,7 @@ def test_title_levels(title: str, level: str) -> None:
         ("Visiting Fellow", "Open to mid-career professionals.", "mid"),
         ("Visiting Fellow", "We seek a mid-career or senior scholar.", "senior"),
         ("Reading Programme", "Open to undergraduate students at any university.", "intern"),
-        ("Summer Programme", "College students from any major are welcome.", "intern"),
+        ("Summer Programme", "Students from all backgrounds are welcome.", "intern"),
         ("Research Scientist", "You will supervise graduate students.", "unspecified"),
     ],
 )
