@@ -117,6 +117,9 @@ class Figures:
     seniority: Counter[tuple[str, str]] = field(default_factory=Counter)
     phd: Counter[tuple[str, str]] = field(default_factory=Counter)
     forum: Counter[tuple[bool, bool]] = field(default_factory=Counter)
+    # (organisation, right) for seniority where stated: one organisation's levelling
+    # (a third of train is Anthropic) should not make the figure
+    seniority_by_org: Counter[tuple[str, bool]] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -150,6 +153,19 @@ class Figures:
             right, total = out.get(gold, (0, 0))
             out[gold] = (right + (n if gold == predicted else 0), total + n)
         return dict(sorted(out.items()))
+
+    @property
+    def seniority_org_weighted(self) -> float:
+        """Seniority right where stated, each organisation's postings weighing as one."""
+        orgs = {org for org, _ in self.seniority_by_org}
+        rates = [
+            _ratio(
+                self.seniority_by_org[org, True],
+                sum(self.seniority_by_org[org, r] for r in (True, False)),
+            )
+            for org in orgs
+        ]
+        return sum(rates) / len(rates) if rates else float("nan")
 
     @property
     def forum_precision(self) -> float:
@@ -194,6 +210,9 @@ def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = Tru
         ):
             if key in labels:
                 table[labels[key], value] += 1
+                if key == "seniority" and labels[key] != "unspecified":
+                    org = str(record.get("org") or "")
+                    figures.seniority_by_org[org, labels[key] == value] += 1
                 if labels[key] != value and key == "safety_relevance":
                     figures.errors.append(f"{record['id']}: relevance {value} != {labels[key]}")
     return figures

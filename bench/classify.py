@@ -64,6 +64,12 @@ def print_figures(name: str, figures: Figures, matrix: bool) -> None:
             print(
                 f"{label} right where stated {_pct(figures.stated_accuracy(table))}   {per_value}"
             )
+    if figures.seniority_by_org:
+        orgs = len({org for org, _ in figures.seniority_by_org})
+        print(
+            f"seniority right where stated, each organisation weighing as one "
+            f"{_pct(figures.seniority_org_weighted)} ({orgs} organisations)"
+        )
     if matrix:
         roles = load_taxonomy().roles
         used = [

@@ -102,6 +102,17 @@ ROLE_CASES = [
     ("Grants Associate", "", "funder", None, "operations", None),
     ("Executive Assistant to the CEO", "", "lab", None, "operations", None),
     ("Zzzz qqqq", "", None, None, "other", None),
+    # Decisions taken once (corpus GUIDELINE.md): a PhD or postdoc fellowship is graduate
+    # study; a Fellow with a season is a program; compliance and PR are operations.
+    ("PhD Fellowship in Interpretability", "", "academic", None, "phd_or_postdoc", None),
+    ("Postdoctoral Fellowship - Alignment", "", None, None, "phd_or_postdoc", None),
+    ("Governance Fellow (Winter 2027)", "", "nonprofit", None, "fellowship", None),
+    ("Security Compliance Specialist", "", "lab", None, "operations", None),
+    ("Public Relations Lead", "", "lab", None, "operations", None),
+    ("AI Strategist", "", "nonprofit", None, "policy", None),
+    ("Software Engineer, ML Research", "", "lab", None, "research_engineer", None),
+    # The title's head decides: the program it serves is its team.
+    ("Principal Investigator - Residency Program", "", "lab", None, "research_scientist", None),
 ]
 
 
@@ -265,13 +276,30 @@ RELEVANCE_CASES = [
     ),
     ("Research Engineer", "Join Apollo Research to build evals.", None, "board", None, "core"),
     ("Nurse", "Hospital shifts.", None, "board", None, "none"),
-    (  # an alignment essay names no team or employer: its vocabulary says it is on topic
-        # (not none); its role is other, which the rules count as support (adjacent)
+    (  # an alignment essay names no team or employer: its vocabulary says it is on topic;
+        # its role is other, which supports the work only at a known employer: core
         "What should a good penalty look like?",
         "Impact measures try to keep an agent corrigible; Goodhart's law warns that any "
         "proxy breaks, and instrumental convergence says why.",
         "A Personal Blog",
         None,
+        None,
+        "core",
+    ),
+    (  # the classic vocabulary of alignment writing, and "other" at no known employer
+        "Notes on a thought experiment",
+        "Would AIXI wirehead? A counterfactual oracle avoids that; specification gaming "
+        "and gradient hacking are the failure modes I worry about.",
+        "A Personal Blog",
+        None,
+        None,
+        "core",
+    ),
+    (
+        "Data Analyst",
+        "Dashboards for AI alignment research teams.",
+        "Anthropic",
+        "lab",
         None,
         "adjacent",
     ),
@@ -445,14 +473,81 @@ def test_employer_boilerplate_is_not_classified() -> None:
     ("text", "level"),
     [
         ("5+ years of software engineering.", "senior"),
-        ("2 years of Python development", "mid"),
+        ("3 years of Python development", "mid"),
+        ("2 years of Python development", "entry"),
         ("five years of backend engineering", "senior"),
         ("The lab was founded 10 years ago.", "unspecified"),
         ("a 2 year program in engineering", "unspecified"),
+        # requirements as organisations write them; a bare duration states nothing
+        ("Ideally you bring 6+ years in infrastructure work.", "senior"),
+        ("Substantial background (usually 5+ years) in incident response.", "senior"),
+        ("You have 7 years of hands-on B2B platform experience.", "senior"),
+        ("We look for 3-4 years' professional experience.", "mid"),
+        ("You have spent 3 years working as an analyst.", "mid"),
+        ("At least 6 years in applied cryptography.", "senior"),
+        ("2+ years in a support or operations team.", "entry"),
+        ("1-3 years of experience with Python.", "entry"),
+        ("Around 2-4 years of relevant experience.", "mid"),
+        ("Our institute has grown quickly over the past four years.", "unspecified"),
+        ("The appointment is for 3 years in the first instance.", "unspecified"),
+        ("It was offered as a two year secondment.", "unspecified"),
     ],
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
     assert classify(title="Software Engineer", description_text=text).seniority == level
+
+
+@pytest.mark.parametrize(
+    ("text", "phd"),
+    [
+        ("You hold a PhD (or equivalent experience) in statistics.", "preferred"),
+        ("A PhD in economics, or has equivalent research experience.", "preferred"),
+        ("A Master's/PhD in computer science.", "preferred"),
+        ("Currently pursuing a graduate degree (MS/PhD).", "preferred"),
+        ("We don't require formal qualifications or degrees.", "no"),
+        ("We do not require a degree.", "no"),
+        ("You must hold a PhD in chemistry.", "yes"),
+    ],
+)
+def test_phd_as_postings_state_it(text: str, phd: str) -> None:
+    """ "PhD or equivalent experience" is preferred: the corpus labels it so 7 of 7."""
+    assert classify(title="Scientist", description_text=text).phd_required == phd
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("Interpretability Lead", "lead"),
+        ("Growth Lead, Europe", "lead"),
+        ("Software Engineer (Platform Lead)", "lead"),
+        ("Support Team Lead", "senior"),
+        ("Lead, Model Policy", "senior"),
+        ("Research Associate, Compute Governance", "entry"),
+        ("Associate Director, Programs", "lead"),
+        ("Research Assistants for an Alignment Project", "entry"),
+        ("PhD Research Fellow, Evaluations", "entry"),
+        ("Summer Associate, Technology Policy", "intern"),
+    ],
+)
+def test_title_levels(title: str, level: str) -> None:
+    assert classify(title=title).seniority == level
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "level"),
+    [
+        ("(Senior) Data Scientist (m/f/d)", "You bring 3+ years in analytics.", "mid"),
+        ("Senior Data Scientist", "You bring 3+ years in analytics.", "senior"),
+        ("Policy Fellowship", "We place mid- to late-career engineers in agencies.", "senior"),
+        ("Visiting Fellow", "Open to mid-career professionals.", "mid"),
+        ("Visiting Fellow", "We seek a mid-career or senior scholar.", "senior"),
+        ("Reading Programme", "Open to undergraduate students at any university.", "intern"),
+        ("Summer Programme", "Students from all backgrounds are welcome.", "intern"),
+        ("Research Scientist", "You will supervise graduate students.", "unspecified"),
+    ],
+)
+def test_career_stages_in_the_body(title: str, text: str, level: str) -> None:
+    assert classify(title=title, description_text=text).seniority == level
 
 
 def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:

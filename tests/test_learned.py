@@ -45,6 +45,13 @@ def test_a_model_worth_no_more_than_the_rules_never_overrides_them() -> None:
     assert classify(title=TITLE, model=banana_model(mix=1.0, weight=50.0)).role == "other"
 
 
+def test_the_model_never_overrules_a_clear_title() -> None:
+    """A clear title decides; the model speaks only where the title is vague."""
+    model = banana_model(weight=50.0)
+    assert classify(title="Banana Research Engineer", model=model).role == "research_engineer"
+    assert classify(title="Banana Researcher", model=model).role == "grant"
+
+
 def test_a_weight_row_of_the_wrong_length_is_refused() -> None:
     head = {"classes": ["a", "b"], "bias": [0, 0], "mix": 2, "weights": {"t x": [1.0]}}
     with pytest.raises(ValueError, match="wrong length"):

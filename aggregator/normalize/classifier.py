@@ -3,7 +3,8 @@
 ``classify()`` matches the taxonomy's weighted phrases in each field (one compiled pass
 per field and vocabulary), adds up role scores, and records which phrase in which field
 produced every label. A clear title decides the role (the body then counts half); a
-vague title ("Member of Technical Staff", "Researcher") leaves the decision to the body.
+vague title ("Member of Technical Staff", "Researcher") leaves the decision to the body,
+and to the learned model beside the rules: it never overrules a clear title.
 """
 
 from __future__ import annotations
@@ -129,11 +130,13 @@ def classify(
         org=org,
     )
     evidence: list[Evidence] = []
-    roles = _score_roles(tax, scan, evidence)
+    roles, title_clear = _score_roles(tax, scan, evidence)
     if model is True:
         model = learned.load_model()
     features = model.features(texts, scan) if model else []
-    if model and (head := model.head("role")) is not None:
+    # The model learns from a few hundred postings; out of fold it overruled clear titles
+    # ("Principal Investigator - AI Residency Program") more often than it mended them.
+    if model and not title_clear and (head := model.head("role")) is not None:
         roles = _learned_roles(head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
     skills = _skills(tax, scan, body_mentions, long_body, evidence)
@@ -225,7 +228,25 @@ def _role_order(taxonomy: Taxonomy) -> dict[str, int]:
     return {role: index for index, role in enumerate(taxonomy.roles)}
 
 
-def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[RoleScore]:
+def title_is_clear(scan: Scan) -> bool:
+    """Whether the title's role phrases alone decide the role (the model then stays out)."""
+    title: defaultdict[str, float] = defaultdict(float)
+    for field_name, _, (_, role, weight) in scan.of_kind("role"):
+        if field_name == "title":
+            title[role] += weight
+    return _clear(title)
+
+
+def _clear(title_scores: dict[str, float] | None) -> bool:
+    if not title_scores:
+        return False
+    return max(title_scores.values()) >= TITLE_CLEAR
+
+
+def _score_roles(
+    tax: Taxonomy, scan: Scan, evidence: list[Evidence]
+) -> tuple[list[RoleScore], bool]:
+    """The ranked roles with their evidence, and whether the title alone was clear."""
     per_field: dict[str, defaultdict[str, float]] = {}
     reasons: defaultdict[str, list[tuple[float, str, str]]] = defaultdict(list)
     current = None
@@ -236,8 +257,8 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
             scores = per_field.setdefault(field_name, defaultdict(float))
         scores[role] += weight
         reasons[role].append((weight, field_name, phrase))
-    title = per_field.get("title")
-    body_factor = BODY_DAMPING if title and max(title.values()) >= TITLE_CLEAR else 1.0
+    title_clear = _clear(per_field.get("title"))
+    body_factor = BODY_DAMPING if title_clear else 1.0
     totals: dict[str, float] = {}
     for field_name, field_scores in per_field.items():
         for role, score in field_scores.items():
@@ -251,7 +272,7 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
     scoring = tax.scoring
     if not ranked or ranked[0][0] < scoring.min_score:
         evidence.append(evidence_of("role", "other", "default", "no clear role signal"))
-        return [_role_score("other", 0.3)]
+        return [_role_score("other", 0.3)], title_clear
     top = ranked[0][0]
     chosen = [ranked[0]] + [
         (score, role)
@@ -266,7 +287,7 @@ def _score_roles(tax: Taxonomy, scan: Scan, evidence: list[Evidence]) -> list[Ro
         for weight, field_name, phrase in strongest:
             if weight > 0:
                 evidence.append(evidence_of("role", role, field_name, phrase))
-    return result
+    return result, title_clear
 
 
 @lru_cache(maxsize=4096)

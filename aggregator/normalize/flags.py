@@ -29,6 +29,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "reading groups?",  # student programs
         "intro(?:ductory)? (?:fellowship|program(?:me)?)",
         "scholars program(?:me)?",
+        "summer associates?",
     ),
     "entry": (
         "junior",
@@ -40,7 +41,11 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "apprentice(?:ship)?",
         "trainee",
         "(?:engineer|scientist|researcher|analyst|developer) i",
-        "assistant(?! (?:professor|director|general counsel))",
+        "assistants?(?! (?:professor|director|general counsel))",
+        # "Research Associate", "Associate Engineer": the first rung (not "Associate
+        # Director" or "Associate Professor", which name their own level).
+        "associates?(?! (?:professor|director|general counsel|partner|dean|vice))",
+        "phd (?:students?|candidates?|researchers?|(?:research )?fellows?)",
     ),
     "mid": (
         "mid[- ]level",
@@ -49,7 +54,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "(?:program|programme|project|projects) managers?",  # coordination, not a team
     ),
     "senior": (
-        "senior",
+        "(?<!\\()senior",  # "(Senior) Researcher": the level is open, the body decides
         "sr\\.?",
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
@@ -70,6 +75,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "lead (?:research|software|ml|machine learning|data|ai|engineers?|scientists?|"
         "researchers?|developers?)",
         "head of",
+        # "Evals Lead", "Human Data Lead": the title's head noun is "lead" (the person who
+        # leads that function), not "Team Lead" or a title opening with "Lead, ...".
+        "(?<!^)(?<!team )(?<!co-)lead(?=$|,|\\)| -| \\(| /| \\|)",
         "director",
         "vp",
         "vice president",
@@ -86,20 +94,32 @@ EARLY_CAREER_ROLES = frozenset({"phd_or_postdoc", "fellowship", "residency", "co
 _POSTDOC = re.compile(r"post-?doc|post-doctoral|postdoctoral")
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
-# YEARS_PHRASE starts with a plain \d (not \d{1,2}) so the regex engine skips to digits.
-YEARS_PHRASE = (
-    "\\d\\d?(?:\\.\\d)?\\+? ?(?:(?:-|to|or) ?\\d{1,2}\\+? ?)?(?:years?|yrs?)"
-    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
-    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
+# A stated experience requirement: "5+ years" (the plus marks a minimum: "(typically
+# 5+ years)", "3+ years securing ..."), "N years (of ...) experience", "N years' hands-on
+# experience", "N years of <field> engineering", "at least N years in ...", "N years
+# working as ...". A bare duration ("for 3 years", "in just two years", "a two year
+# loan") is not one. The phrases start with a plain \d (not \d{1,2}) so the regex engine
+# skips to digits.
+_YEARS_RANGE = "\\d\\d?(?:\\.\\d)?(?: ?(?:-|to|or) ?\\d\\d?)?"
+_YEARS_UNIT = " ?(?:years?|yrs?)'?"
+_YEARS_STATED = (
+    "(?:(?: of)?(?: [a-z0-9/&.-]+){0,6} experience"
+    "| of(?: [a-z0-9/&-]+){0,4} (?:engineering|development|programming)"
+    "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral))"
+)
+YEARS_PHRASES = (
+    f"{_YEARS_RANGE}\\+{_YEARS_UNIT}",  # 5+ years, 2-3+ years
+    f"{_YEARS_RANGE}(?: or more| plus)?{_YEARS_UNIT}{_YEARS_STATED}",
+    f"(?:at least|minimum of|minimum|a minimum of) {_YEARS_RANGE}{_YEARS_UNIT}"
+    " (?:of|in|as|working|experience)",
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
 YEARS_WORDS_PHRASE = (
-    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?"
-    "(?:(?: of)?(?: [a-z/&-]+){0,4} experience"
-    "| of(?: [a-z/&-]+){0,3} (?:engineering|development|programming))"
+    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?'?"
+    + _YEARS_STATED
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ("seniority", "entry"): (
@@ -110,6 +130,18 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "no (?:prior |previous )?(?:professional |work )?experience "
         "(?:is )?(?:required|necessary|needed)",
     ),
+    # Career stages as programs and fellowships state them.
+    ("seniority", "intern"): (  # literal texts: a regex here cost 15 % of the body scan
+        "(?:aimed at|open to|for|welcomes?) (?:current )?(?:undergraduate|graduate|university|"
+        "college|phd|master's|masters|graduate and undergraduate|undergraduate and graduate) "
+        "students",
+        "(?:undergraduate|graduate|university|college) students (?:are )?(?:welcome|eligible|"
+        "encouraged)",
+        "students (?:from|of) (?:all|any) (?:academic )?(?:disciplines|backgrounds|majors) "
+        "(?:are )?(?:welcome|eligible|encouraged)",
+    ),
+    ("seniority", "mid"): ("mid[- ]career", "mid[- ]level"),
+    ("seniority", "senior"): ("late[- ]career", "mid[- ]career or senior"),
     ("phd", "no"): (
         "no (?:phd|ph\\.d\\.?|doctorate) (?:is )?(?:required|necessary|needed)",
         "(?:a )?(?:phd|ph\\.d\\.?) (?:is )?not (?:required|necessary|needed|a requirement)",
@@ -119,6 +151,8 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:phd|ph\\.d\\.?) (?:is )?optional",
         "(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?(?:required|needed)",
         "regardless of (?:formal )?(?:credentials|degrees?|academic background)",
+        "(?:do not|don't|does not|doesn't) require (?:any |a )?(?:formal )?"
+        "(?:[a-z]+,? (?:or|and) )?(?:degrees?|academic credentials?)",
     ),
     ("phd", "preferred"): (
         "(?:phd|ph\\.d\\.?|doctorate) (?:is |would be )?(?:preferred|a plus|a bonus|"
@@ -126,10 +160,12 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "welcome)",
         "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or equivalent"
         "(?: [a-z-]+){0,3} experience",
-        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? or (?:comparable|equivalent|similar)",
+        # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
+        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? \\(?or (?:have |has )?"
+        "(?:comparable|equivalent|similar)",
         "(?:ideally|preferably) (?:you )?(?:have |hold )?(?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
-        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)? or (?:phd|ph\\.d\\.?)",
-        "(?:phd|ph\\.d\\.?) or (?:ms|msc|m\\.s\\.|master'?s|masters)",
+        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)?(?: or|/| /) ?(?:phd|ph\\.d\\.?)",
+        "(?:phd|ph\\.d\\.?)(?: or|/| /) ?(?:ms|msc|m\\.s\\.|master'?s|masters)",
         "(?:phd|ph\\.d\\.?) (?:is )?not strictly (?:required|necessary)",
     ),
     ("phd", "yes"): (
@@ -175,7 +211,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
-_NUMBER = re.compile(r"\d+")
+_YEARS_BOUNDS = re.compile(r"(\d+)(?:\.\d)?\+?(?: ?(?:-|to|or) ?(\d+))?")
 
 
 def title_seniority_entries() -> list[tuple[str, str, str]]:
@@ -185,21 +221,27 @@ def title_seniority_entries() -> list[tuple[str, str, str]]:
 
 def body_flag_entries() -> list[tuple[str, str, str]]:
     """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
-    entries = [(YEARS_PHRASE, "years", ""), (YEARS_WORDS_PHRASE, "years", "")]
+    entries = [(p, "years", "") for p in (*YEARS_PHRASES, YEARS_WORDS_PHRASE)]
     for (kind, value), phrases in BODY_FLAGS.items():
         entries.extend((p, kind, value) for p in phrases)
     return entries
 
 
 def years_level(text: str) -> str | None:
-    """``5+ years of experience`` -> senior; the lower bound of a range counts."""
-    first = text.split(" ", 1)[0].rstrip("+")
-    numbers = [_WORD_NUMBERS[first]] if first in _WORD_NUMBERS else []
-    numbers += [int(n) for n in _NUMBER.findall(text)]
-    if not numbers or numbers[0] > 25:
+    """``5+ years of experience`` -> senior, ``3 years`` -> mid, ``2+ years`` or ``1-3
+    years`` -> entry (up to two or three years is early career; "2-4 years" is mid). The
+    lower bound of a range decides otherwise."""
+    first = text.split(" ", 1)[0].rstrip("+'")
+    bounds = _YEARS_BOUNDS.search(text)
+    if first in _WORD_NUMBERS:
+        low, high = _WORD_NUMBERS[first], None
+    elif bounds is not None:
+        low, high = int(bounds[1]), int(bounds[2]) if bounds[2] else None
+    else:
         return None
-    low = numbers[0]
-    if low <= 1:
+    if low > 25:
+        return None
+    if low <= 1 or (low == 2 and (high is None or high <= 3)):
         return "entry"
     if low <= 4:
         return "mid"

@@ -91,7 +91,10 @@ def decide_relevance(
     lab = cues.org.get("lab") or (
         ("org_type", org_type) if org_type and org_type in rel.ai_org_types else None
     )
-    support = role in SUPPORT_ROLES
+    # "other" supports the work only at an employer known to do it; elsewhere (an essay
+    # on a forum, a role the taxonomy has no name for) the topic decides.
+    known_employer = safety_org or lab or cues.org.get("x_risk")
+    support = role in SUPPORT_ROLES and (role != "other" or known_employer is not None)
     threshold = rel.core_body_threshold
 
     def decide(value: str, field_name: str, phrase: str) -> str:
