@@ -59,9 +59,9 @@ def test_roles_and_forum_posts_on_dev(dev: evaluation.Figures) -> None:
 
 @needs_corpus
 def test_skills_on_dev(dev: evaluation.Figures) -> None:
-    # Rules + skill head: 82.6 / 75.1 % here, but dev is training data (the honest figure
-    # is train_classifier's out of fold, 71.3 / 64.8 %); the rules alone score 68.7 / 58.2.
-    assert dev.skill_precision >= 0.78 and dev.skill_recall >= 0.70
+    # The rules (the skill head is not shipped): 68.7 / 58.2 % in December 2026; out of
+    # fold over train + dev 71.3 / 61.8 (tools/train_classifier.py --dry-run).
+    assert dev.skill_precision >= 0.66 and dev.skill_recall >= 0.56
 
 
 @needs_corpus

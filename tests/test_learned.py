@@ -133,19 +133,3 @@ def test_skill_count_features_name_repeats_in_long_descriptions_only() -> None:
         "b#long body", "b#evals 2+", "b#evals 4+"
     ]  # fmt: skip
     assert learned.readable("b#evals 2+") == ("body", "evals 2+ times")
-
-
-def test_the_shipped_skill_head_names_words_phrases_and_counts_only() -> None:
-    model = learned.load_model()
-    assert model is not None and model.skills is not None
-    assert set(model.skills.skills) <= set(load_taxonomy().skills)
-    assert 0.0 <= model.skills.drop_below < model.skills.add_at
-    for feature in json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))["skills"]["weights"]:
-        kind, rest = feature[:2], feature[2:]
-        if kind in ("t ", "d ", "o "):
-            assert len(rest.split()) <= 2, feature
-        elif kind in ("b#", "r#"):  # a skill's count in a long description, a rules' skill
-            assert re.fullmatch(r"[a-z_]+(?: [24]\+)?|long body", rest), feature
-        else:
-            assert re.fullmatch(r"[tdbgoe][:=]", kind), feature
-            assert len(rest.split()) <= 12, feature

@@ -410,6 +410,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print CV figures only")
     parser.add_argument("--out", type=Path, default=learned.MODEL_PATH)
+    parser.add_argument(
+        "--skill-head",
+        action="store_true",
+        help="write the skill head too (measured always; not shipped by default: it costs "
+        "classify() a quarter of its time, docs/taxonomy.md)",
+    )
     args = parser.parse_args()
     folder = evaluation.corpus_folder()
     if folder is None:
@@ -448,14 +454,15 @@ def main() -> None:
     print(f"final skill head: {skill_count} skills, {feature_count} features")
     if args.dry_run:
         return
-    model = {
+    model: dict[str, Any] = {
         "about": "Learned weights beside the taxonomy rules; rebuild with "
         "`python tools/train_classifier.py` (aggregator/normalize/learned.py). "
-        f"Chosen by grouped CV: {penalty} C={c}, features in >= {min_groups} organisations; "
-        f"skills {skill_penalty} C={skill_c}.",
+        f"Chosen by grouped CV: {penalty} C={c}, features in >= {min_groups} organisations.",
         "heads": {"role": head | {"mix": mix}},
-        "skills": skill_head | {"drop_below": drop_below, "add_at": add_at},
     }
+    if args.skill_head:
+        model["about"] += f" Skill head: {skill_penalty} C={skill_c}."
+        model["skills"] = skill_head | {"drop_below": drop_below, "add_at": add_at}
     args.out.write_text(dump(model), encoding="utf-8")
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 

@@ -133,14 +133,18 @@ def classify(
     roles, title_clear = _score_roles(tax, scan, evidence)
     if model is True:
         model = learned.load_model()
-    features = model.features(texts, scan) if model else []
     # The model learns from a few hundred postings; out of fold it overruled clear titles
     # ("Principal Investigator - AI Residency Program") more often than it mended them.
-    if model and not title_clear and (head := model.head("role")) is not None:
-        roles = _learned_roles(head, features, roles, evidence)
+    role_head = model.head("role") if model and not title_clear else None
+    skill_head = model.skills if model else None
+    features: list[str] = []
+    if model and (role_head or skill_head):  # one pass serves both heads
+        features = model.features(texts, scan)
+    if role_head is not None:
+        roles = _learned_roles(role_head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
     skills = _skills(tax, scan, body_mentions, long_body, evidence)
-    if model and (skill_head := model.skills) is not None:
+    if skill_head is not None:
         features += skill_head.count_features(body_mentions, long_body, skills)
         skills = _learned_skills(skill_head, features, skills, evidence)
     seniority = flags.decide_seniority(scan, roles[0].role, evidence)
