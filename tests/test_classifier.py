@@ -107,6 +107,7 @@ ROLE_CASES = [
     ("PhD Fellowship in Interpretability", "", "academic", None, "phd_or_postdoc", None),
     ("Postdoctoral Fellowship - Alignment", "", None, None, "phd_or_postdoc", None),
     ("Governance Fellow (Winter 2027)", "", "nonprofit", None, "fellowship", None),
+    ("Intro Fellowship: Technical Track", "", None, None, "course", None),
     ("Security Compliance Specialist", "", "lab", None, "operations", None),
     ("Public Relations Lead", "", "lab", None, "operations", None),
     ("AI Strategist", "", "nonprofit", None, "policy", None),

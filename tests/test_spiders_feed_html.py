@@ -42,6 +42,9 @@ def test_forum_feed_keeps_opportunities_and_never_closes() -> None:
         ("Request for proposals: AI evals", True),
         ("Why I changed my mind about timelines", False),
         ("A review of the book", False),
+        ("Apply for the Example Fund", True),  # an imperative call
+        ("Example Org is looking for funding", False),  # asks readers for money
+        ("Experiences from both sides of the job market", False),
     ],
 )
 def test_opportunity_filter(title: str, keep: bool) -> None:
@@ -52,6 +55,18 @@ def test_a_deadline_with_its_date_in_the_body_makes_an_announcement() -> None:
     body = "<p>Our spring cohort is forming. The deadline is March 3rd, so do not wait.</p>"
     assert is_opportunity("MARS", body)
     assert not is_opportunity("MARS", "<p>Our spring cohort is forming.</p>")
+
+
+def test_a_cue_counts_once_however_often_it_matches() -> None:
+    """'We are looking for' also contains 'are looking for': one cue, not two."""
+    assert not is_opportunity("New project", "<p>We are looking for people who care.</p>")
+    assert is_opportunity("New project", "<p>We are looking for people. Apply here.</p>")
+
+
+def test_a_conference_is_not_an_opportunity() -> None:
+    body = "<p>Sign up to attend; apply for a place.</p>"
+    assert not is_opportunity("Technical Safety Unconference", body)
+    assert is_opportunity("Technical Safety Bootcamp", body)
 
 
 def test_a_personal_essay_counts_against_an_announcement() -> None:

@@ -34,11 +34,13 @@ TITLE_CUES: dict[str, float] = {
     "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
     "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?|opportunit(?:y|ies)": 2,
     "apply|applicants": 2,
+    "apply (?:to|for|now)": 3,
     "applications?": 1,
     "accepting (?:applications|proposals|submissions|applicants)": 3,
     "call for [a-z]+": 3,
     "needs? (?:great |more |good )?(?:engineers|researchers|people|help|contributors)": 2,
-    "contest|competition|prizes?|(?:next|new|final) round|round \\d": 2,
+    "contest|competition|prizes?": 2,
+    "(?:next|new|final) round|round \\d": 2,
     "applications? (?:are |is )?(?:now )?open": 3,
     "call for (?:applications|proposals|mentees|mentors|participants|papers|project leads)": 3,
     "(?:request|requests) for (?:proposals|projects|applications)|rfps?": 3,
@@ -52,6 +54,10 @@ TITLE_CUES: dict[str, float] = {
     "retrospective|results|winners|summary|report|reflections|lessons|review|critique": -4,
     "what i learned|my experience|i applied|post-mortem|postmortem|ama|recommendations": -3,
     "update|updates": -2,
+    # Asking readers for money, or inviting them to an event, is not an opportunity.
+    "(?:looking for|seeking|need|needs) (?:funding|donations|donors)|fundraising|donate": -4,
+    "(?:un)?conferences?|meetups?|meet-ups?": -3,
+    "experiences|learnings": -3,
     "\\?$": -2,
 }
 # "March 3", "3rd of March", "Mar. 3".
@@ -67,12 +73,16 @@ BODY_CUES: dict[str, float] = {
     "deadline (?:to apply|for applications|is)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:hiring|recruiting)": 3,
     "(?:we(?:'re| are)|is|are) (?:currently )?(?:looking for|seeking)": 2,
+    "(?:want|wants|would like|would love) to (?:interview|hear from|talk to) you": 3,
+    "to enter|submit (?:your |an )?entry|entries (?:close|are due)": 2,
     "(?:stipend|salary|compensation)s?": 1,
     "(?:submit|send) (?:an |your )?(?:application|proposal|cv|resume)": 2,
     "express(?:ion of)? interest|expression of interest form": 2,
     "(?:sign|signing) up|register (?:here|now|by)": 1.5,
     "(?:we|you) (?:invite|encourage) (?:you |people |applicants )?to apply": 3,
-    "(?:applications?|apply|deadline)": 1,
+    "applications?": 1,
+    "apply": 1,
+    "deadline": 1,
     "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
     "(?:i|we) (?:ran|organi[sz]ed|attended|participated in)": -1,
     # How to take part: a form to fill in, hours a week, what participants will do.
@@ -93,34 +103,38 @@ class Decision:
     cues: tuple[tuple[str, str, float], ...]  # (field, phrase, weight): the evidence
 
 
+_Cue = tuple[str, float]  # (the cue as written, its weight)
+
+
 @cache
-def _matchers() -> tuple[PhraseMatcher[float], PhraseMatcher[float]]:
+def _matchers() -> tuple[PhraseMatcher[_Cue], PhraseMatcher[_Cue]]:
     return (
-        PhraseMatcher(TITLE_CUES.items()),
-        PhraseMatcher(BODY_CUES.items()),
+        PhraseMatcher((cue, (cue, weight)) for cue, weight in TITLE_CUES.items()),
+        PhraseMatcher((cue, (cue, weight)) for cue, weight in BODY_CUES.items()),
     )
 
 
 def is_opportunity(title: str, body: str = "") -> Decision:
     """Whether a post announces something to apply to, with the cues that decided it."""
     title_matcher, body_matcher = _matchers()
-    cues: dict[tuple[str, str], float] = {}
+    # (field, cue) -> (the text it matched first, weight): each cue counts once per field,
+    # so "you can apply by" and a later "apply by" are one "apply by" cue, not two.
+    cues: dict[tuple[str, str], tuple[str, float]] = {}
     for field_name, matcher, text in (
         ("title", title_matcher, prepare(title, 500)),
         ("body", body_matcher, prepare(body, BODY_CHARS)),
     ):
-        for _, phrase, weights in matcher.scan(text):
-            # Each distinct phrase counts once; the strongest reading of it.
-            weight = max(weights, key=abs)
-            cues.setdefault((field_name, phrase), weight)
+        for _, phrase, targets in matcher.scan(text):
+            cue, weight = max(targets, key=lambda target: abs(target[1]))  # strongest reading
+            cues.setdefault((field_name, cue), (phrase, weight))
     voice = len(_FIRST_PERSON.findall(prepare(body, FIRST_PERSON_CHARS)))
     if voice >= FIRST_PERSON_MIN:
-        cues[("body", f"'i' {voice} times: a personal essay")] = FIRST_PERSON_WEIGHT
-    body_score = sum(w for (f, _), w in cues.items() if f == "body")
-    score = sum(w for (f, _), w in cues.items() if f == "title") + min(body_score, 6.0)
-    evidence = tuple(
-        sorted(((f, p, w) for (f, p), w in cues.items()), key=lambda cue: -abs(cue[2]))
-    )
+        essay = f"'i' {voice} times: a personal essay"
+        cues[("body", essay)] = (essay, FIRST_PERSON_WEIGHT)
+    found = [(f, phrase, w) for (f, _), (phrase, w) in cues.items()]
+    body_score = sum(w for f, _, w in found if f == "body")
+    score = sum(w for f, _, w in found if f == "title") + min(body_score, 6.0)
+    evidence = tuple(sorted(found, key=lambda cue: -abs(cue[2])))
     return Decision(score >= THRESHOLD, score, evidence[:5])
 
 
