@@ -22,7 +22,7 @@ a posting, feeds, the JSONL export):
 Targets (issue 13): one client p95 <= 50 ms for every page type on both databases;
 32 clients >= 150 requests/s, p99 <= 500 ms, no 5xx, no timeouts, export running.
 
-The full table, as the issue asks (about 4 minutes per database on 2 idle cores with the
+The full table, as the issue asks (about 2 minutes per database on 2 idle cores with the
 databases kept, plus about a minute of seeding per database the first time)::
 
     python bench/web.py --db both --postings 50000 --concurrency 32 --keep /tmp/aisj-bench
@@ -564,7 +564,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--postings", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=40, help="one-client requests per page")
-    parser.add_argument("--load", type=int, default=6000, help="requests under concurrency")
+    parser.add_argument("--load", type=int, default=40_000, help="requests under concurrency")
     parser.add_argument(
         "--built-share",
         type=int,
