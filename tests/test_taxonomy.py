@@ -131,6 +131,9 @@ def _bundled_with(replace: str, by: str) -> str:
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
         ('onsite = "On-site"', 'onsite = ""', "labels.remote.onsite: must be a non-empty string"),
+        ('"join us" = 1', '"join (us" = 1', "announcements.body: bad phrase"),
+        ('"join us" = 1', '"join us" = "yes"', "announcements.body.'join us': bad weight"),
+        ("threshold = 2.5", "threshold = 2.5\nthreshhold = 3", "unknown keys"),
     ],
 )
 def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:

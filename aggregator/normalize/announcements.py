@@ -2,9 +2,10 @@
 
 Titles alone miss announcements titled "MARS" or "Research Fellow" whose body says plainly
 that applications are open, and keep "What I learned running a fellowship". Each cue is a
-weighted phrase (title cues count in the title, body cues in the first part of the body);
-retrospectives, results and personal stories count against. The decision keeps the cues
-that made it, so a dropped post can be explained.
+weighted phrase of ``[announcements]`` in ``config/taxonomy.toml`` (title cues count in the
+title, body cues in the first part of the body); retrospectives, results and personal
+stories count against. The decision keeps the cues that made it, so a dropped post can be
+explained.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from lxml import etree
 
 from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
+from aggregator.normalize.taxonomy import load_taxonomy
+from aggregator.normalize.taxonomy_model import Taxonomy
 
-THRESHOLD = 2.5
 # A body that says "I" this often in its opening is a personal essay (a retrospective, a
 # story, advice), rarely a call to apply: it counts against.
 FIRST_PERSON_CHARS = 3000
@@ -28,72 +30,6 @@ FIRST_PERSON_MIN = 8
 FIRST_PERSON_WEIGHT = -1.0
 _FIRST_PERSON = re.compile(r"\bi\b")
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
-
-TITLE_CUES: dict[str, float] = {
-    "(?:we(?:'re| are) |is |are |now )?hiring": 3,
-    "\\[(?:job|jobs|hiring|vacancy|role|position|opportunity)\\]": 3,
-    "jobs?|vacanc(?:y|ies)|positions?|roles?|openings?|opportunit(?:y|ies)": 2,
-    "apply|applicants": 2,
-    "apply (?:to|for|now)": 3,
-    "applications?": 1,
-    "accepting (?:applications|proposals|submissions|applicants)": 3,
-    "call for [a-z]+": 3,
-    "needs? (?:great |more |good )?(?:engineers|researchers|people|help|contributors)": 2,
-    "contest|competition|prizes?": 2,
-    "(?:next|new|final) round|round \\d": 2,
-    "applications? (?:are |is )?(?:now )?open": 3,
-    "call for (?:applications|proposals|mentees|mentors|participants|papers|project leads)": 3,
-    "(?:request|requests) for (?:proposals|projects|applications)|rfps?": 3,
-    "fellowships?|fellows?|scholars?|scholarships?|residenc(?:y|ies)|internships?|interns?": 2,
-    "grants?|funding|fund is open|regrants?|bounty": 1,
-    "programs?|programmes?|course|bootcamp|cohort|workshop|camp|practicum": 1,
-    "reading group|mentors?": 1,
-    "seeking|seeks|looking for|wanted|invited": 2,
-    "deadline|apply by|due by|closing": 2,
-    "announcing|launching|introducing": 1,
-    "retrospective|results|winners|summary|report|reflections|lessons|review|critique": -4,
-    "what i learned|my experience|i applied|post-mortem|postmortem|ama|recommendations": -3,
-    "update|updates": -2,
-    # Asking readers for money, or inviting them to an event, is not an opportunity.
-    "(?:looking for|seeking|need|needs) (?:funding|donations|donors)|fundraising|donate": -4,
-    "(?:un)?conferences?|meetups?|meet-ups?": -3,
-    "experiences|learnings": -3,
-    "\\?$": -2,
-}
-# "March 3", "3rd of March", "Mar. 3".
-_MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?"
-_DAY = f"{_MONTH} \\d{{1,2}}(?:st|nd|rd|th)?|\\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}"
-BODY_CUES: dict[str, float] = {
-    "applications? (?:are |is )?(?:now )?(?:open|being accepted)": 3,
-    "(?:now )?accepting (?:applications|proposals|submissions)": 3,
-    "(?:you can |please )?apply (?:here|now|online|by|before|via|through|at|using|on our)": 3,
-    "apply to (?:join|be|become|participate|the)": 2,
-    "(?:application|applications) (?:deadline|close|closes|due|form)": 3,
-    "application process": 1,
-    "deadline (?:to apply|for applications|is)": 3,
-    "(?:we(?:'re| are)|is|are) (?:currently )?(?:hiring|recruiting)": 3,
-    "(?:we(?:'re| are)|is|are) (?:currently )?(?:looking for|seeking)": 2,
-    "(?:want|wants|would like|would love) to (?:interview|hear from|talk to) you": 3,
-    "to enter|submit (?:your |an )?entry|entries (?:close|are due)": 2,
-    "(?:stipend|salary|compensation)s?": 1,
-    "(?:submit|send) (?:an |your )?(?:application|proposal|cv|resume)": 2,
-    "express(?:ion of)? interest|expression of interest form": 2,
-    "(?:sign|signing) up|register (?:here|now|by)": 1.5,
-    "(?:we|you) (?:invite|encourage) (?:you |people |applicants )?to apply": 3,
-    "applications?": 1,
-    "apply": 1,
-    "deadline": 1,
-    "(?:in this post|this post) (?:i|we) (?:describe|reflect|summari[sz]e|review)": -2,
-    "(?:i|we) (?:ran|organi[sz]ed|attended|participated in)": -1,
-    # How to take part: a form to fill in, hours a week, what participants will do.
-    "fill (?:out|in)": 2,
-    "join us": 1,
-    "(?:hours?|days?) (?:a|per) week": 1,
-    "participants will": 1,
-    # A deadline with its date: announcements give one, essays about programs rarely do.
-    "(?:deadline|apply by|apply before|applications? (?:close|closes|are due|due)|due by|"
-    "submit by)[^.;]{0,40}?(?:" + _DAY + ")": 3,
-}
 
 
 @dataclass(frozen=True)
@@ -107,16 +43,19 @@ _Cue = tuple[str, float]  # (the cue as written, its weight)
 
 
 @cache
-def _matchers() -> tuple[PhraseMatcher[_Cue], PhraseMatcher[_Cue]]:
+def _matchers(taxonomy: Taxonomy) -> tuple[PhraseMatcher[_Cue], PhraseMatcher[_Cue]]:
+    cues = taxonomy.announcements
     return (
-        PhraseMatcher((cue, (cue, weight)) for cue, weight in TITLE_CUES.items()),
-        PhraseMatcher((cue, (cue, weight)) for cue, weight in BODY_CUES.items()),
+        PhraseMatcher((cue, (cue, weight)) for cue, weight in cues.title),
+        PhraseMatcher((cue, (cue, weight)) for cue, weight in cues.body),
     )
 
 
-def is_opportunity(title: str, body: str = "") -> Decision:
-    """Whether a post announces something to apply to, with the cues that decided it."""
-    title_matcher, body_matcher = _matchers()
+def is_opportunity(title: str, body: str = "", taxonomy: Taxonomy | None = None) -> Decision:
+    """Whether a post announces something to apply to, with the cues that decided it
+    (``[announcements]`` of the taxonomy)."""
+    taxonomy = taxonomy or load_taxonomy()
+    title_matcher, body_matcher = _matchers(taxonomy)
     # (field, cue) -> (the text it matched first, weight): each cue counts once per field,
     # so "you can apply by" and a later "apply by" are one "apply by" cue, not two.
     cues: dict[tuple[str, str], tuple[str, float]] = {}
@@ -135,7 +74,7 @@ def is_opportunity(title: str, body: str = "") -> Decision:
     body_score = sum(w for f, _, w in found if f == "body")
     score = sum(w for f, _, w in found if f == "title") + min(body_score, 6.0)
     evidence = tuple(sorted(found, key=lambda cue: -abs(cue[2])))
-    return Decision(score >= THRESHOLD, score, evidence[:5])
+    return Decision(score >= taxonomy.announcements.threshold, score, evidence[:5])
 
 
 # Links in a post that are not the employer's or program's own page: the forums themselves,

@@ -80,6 +80,16 @@ class Relevance:
     lab_core_skills: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Announcements:
+    """Cues that a forum or board post is something a reader can apply to: weighted
+    phrases of its title and of its body; a post is one when they add up to ``threshold``."""
+
+    threshold: float = 2.5
+    title: tuple[tuple[str, float], ...] = ()
+    body: tuple[tuple[str, float], ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Taxonomy:
     """Validated taxonomy. Identity-hashed so compiled matchers can be cached per object."""
@@ -91,6 +101,7 @@ class Taxonomy:
     scoring: Scoring
     relevance: Relevance
     boilerplate: tuple[str, ...] = ()
+    announcements: Announcements = Announcements()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> slug -> label
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 

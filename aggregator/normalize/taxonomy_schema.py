@@ -17,6 +17,7 @@ from aggregator.normalize.taxonomy_model import (
     ORG_CLASSES,
     ROLE_NAMES,
     SKILL_KINDS,
+    Announcements,
     Relevance,
     Role,
     Scoring,
@@ -70,7 +71,10 @@ class _Builder:
         return float(value)
 
     def build(self, data: dict[str, Any]) -> Taxonomy:
-        known = {"version", "scoring", "roles", "skills", "relevance", "boilerplate", "labels"}
+        known = {
+            "version", "scoring", "roles", "skills", "relevance", "boilerplate", "labels",
+            "announcements",
+        }  # fmt: skip
         for key in data:
             if key not in known:
                 raise self.fail(key, f"unknown section; expected one of {sorted(known)}")
@@ -88,6 +92,9 @@ class _Builder:
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
             relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
             boilerplate=self.boilerplate(data),
+            announcements=self.announcements(
+                self.table(data.get("announcements", {}), "announcements")
+            ),
             labels=self.labels(self.table(data.get("labels", {}), "labels")),
             _aliases=aliases,
         )
@@ -224,6 +231,20 @@ class _Builder:
             commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
             lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
         )
+
+    def announcements(self, data: dict[str, Any]) -> Announcements:
+        def cues(key: str) -> tuple[tuple[str, float], ...]:
+            where = f"announcements.{key}"
+            return tuple(
+                (self.phrase(p, where), self.weight(w, f"{where}.{p!r}"))
+                for p, w in self.table(data.get(key, {}), where).items()
+            )
+
+        unknown = set(data) - {"threshold", "title", "body"}
+        if unknown:
+            raise self.fail("announcements", f"unknown keys {sorted(unknown)}")
+        threshold = self.weight(data.get("threshold", 2.5), "announcements.threshold")
+        return Announcements(threshold, cues("title"), cues("body"))
 
     def org_class(self, value: Any, where: str) -> str:
         if value not in ORG_CLASSES:
