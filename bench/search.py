@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import KEPT_PG, PG_ADMIN, seed
+from web import postgres_url, seed, sqlite_url
 
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
@@ -71,27 +70,11 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", help="reuse (or make) bench/web.py's databases")
     args = parser.parse_args()
     if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(args.keep).resolve() if args.keep else Path(tmp)
-            folder.mkdir(parents=True, exist_ok=True)
-            db = folder / f"bench-{args.postings}.db"
-            run("sqlite", f"sqlite:///{db}", args.postings, args.rounds)
+        with sqlite_url(args.postings, args.keep) as url:
+            run("sqlite", url, args.postings, args.rounds)
     if args.db in ("postgres", "both"):
-        name = f"{KEPT_PG}{args.postings}" if args.keep else f"aisj_search_{int(time.time())}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-            ).first()
-            if not found:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run("postgres", PG_ADMIN.rsplit("/", 1)[0] + "/" + name, args.postings, args.rounds)
-        finally:
-            if not args.keep:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with postgres_url(args.postings, bool(args.keep)) as url:
+            run("postgres", url, args.postings, args.rounds)
 
 
 if __name__ == "__main__":

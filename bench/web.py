@@ -47,6 +47,8 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,7 +91,7 @@ PAGES: dict[str, list[str]] = {
     "alert preview": ["/subscribe?role=research_engineer", "/subscribe?skill=interpretability",
                       "/subscribe?role=policy&country=GB"],
     "stats": ["/stats"],
-    "posting": [f"/postings/{i}" for i in (17, 4242, 31337, 49999)],
+    "posting": [f"/postings/{i}" for i in (17, 4242, 31337, 49999)],  # of 50,000: see bench()
     "atom feed": ["/feeds/postings.atom?role=research_engineer", "/feeds/postings.atom"],
     "ics feed": ["/feeds/deadlines.ics?role=fellowship"],
 }  # fmt: skip
@@ -486,6 +488,10 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
     with engine.connect() as conn:
         present = int(conn.execute(text("SELECT count(*) FROM postings")).scalar() or 0)
     engine.dispose()
+    # Four postings spread over those stored (the ids above at 50,000); the load
+    # processes are forked after this and see it.
+    PAGES["posting"] = [f"/postings/{1 + i * (present or args.postings) // 50_000}"
+                        for i in (16, 4241, 31336, 49998)]  # fmt: skip
     if present:
         print(f"[{name}] reusing {present:,} postings")
     else:
@@ -557,6 +563,37 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
             proc.wait(20)
 
 
+@contextmanager
+def sqlite_url(postings: int, keep: str | None) -> Iterator[str]:
+    """The SQLite database of the benches: ``bench-<postings>.db`` in the ``keep`` folder
+    (kept for the next run), else in a temporary one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(keep).resolve() if keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder}/bench-{postings}.db"
+
+
+@contextmanager
+def postgres_url(postings: int, keep: bool) -> Iterator[str]:
+    """The PostgreSQL database of the benches, made when missing: kept as
+    ``KEPT_PG<postings>`` for the next run, else a new one dropped afterwards."""
+    name = f"{KEPT_PG}{postings}" if keep else f"aisj_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -589,29 +626,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.db in ("sqlite", "both"):
-        if args.keep:
-            folder = Path(args.keep).resolve()
-            folder.mkdir(parents=True, exist_ok=True)
-            bench("sqlite", f"sqlite:///{folder}/bench-{args.postings}.db", args)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                bench("sqlite", f"sqlite:///{tmp}/bench.db", args)
+        with sqlite_url(args.postings, args.keep) as url:
+            bench("sqlite", url, args)
     if args.db in ("postgres", "both"):
-        name = f"{KEPT_PG}{args.postings}" if args.keep else f"aisj_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).first()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            bench("postgres", PG_ADMIN.rsplit("/", 1)[0] + "/" + name, args)
-        finally:
-            if not args.keep:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with postgres_url(args.postings, bool(args.keep)) as url:
+            bench("postgres", url, args)
 
 
 if __name__ == "__main__":
