@@ -91,10 +91,11 @@ PAGES: dict[str, list[str]] = {
     "alert preview": ["/subscribe?role=research_engineer", "/subscribe?skill=interpretability",
                       "/subscribe?role=policy&country=GB"],
     "stats": ["/stats"],
-    "posting": [f"/postings/{i}" for i in (17, 4242, 31337, 49999)],  # of 50,000: see bench()
+    "posting": [],  # bench() fills it from POSTING_IDS for the postings stored
     "atom feed": ["/feeds/postings.atom?role=research_engineer", "/feeds/postings.atom"],
     "ics feed": ["/feeds/deadlines.ics?role=fellowship"],
 }  # fmt: skip
+POSTING_IDS = (17, 4242, 31337, 49999)  # the posting pages asked, at 50,000 postings
 EXPORT = "/api/postings.jsonl"
 KEPT_PG = "aisj_bench_kept_"  # with --keep: the PostgreSQL database's name, then the size
 
@@ -488,10 +489,9 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
     with engine.connect() as conn:
         present = int(conn.execute(text("SELECT count(*) FROM postings")).scalar() or 0)
     engine.dispose()
-    # Four postings spread over those stored (the ids above at 50,000); the load
-    # processes are forked after this and see it.
-    PAGES["posting"] = [f"/postings/{1 + i * (present or args.postings) // 50_000}"
-                        for i in (16, 4241, 31336, 49998)]  # fmt: skip
+    # POSTING_IDS spread over the postings stored; the load processes, forked later, see it.
+    stored = present or args.postings
+    PAGES["posting"] = [f"/postings/{max(1, i * stored // 50_000)}" for i in POSTING_IDS]
     if present:
         print(f"[{name}] reusing {present:,} postings")
     else:

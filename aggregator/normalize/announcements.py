@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -42,7 +42,7 @@ class Decision:
 _Cue = tuple[str, float]  # (the cue as written, its weight)
 
 
-@cache
+@lru_cache(maxsize=8)  # per taxonomy, as the classifier's matchers
 def _matchers(taxonomy: Taxonomy) -> tuple[PhraseMatcher[_Cue], PhraseMatcher[_Cue]]:
     cues = taxonomy.announcements
     return (

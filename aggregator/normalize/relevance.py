@@ -20,7 +20,7 @@ from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.results import Evidence, Scan, evidence_of
 from aggregator.normalize.taxonomy_model import Taxonomy
 
-SUPPORT_ROLES = frozenset({"operations", "management", "other"})
+SUPPORT_ROLES = frozenset({"operations", "management"})
 # At a frontier lab a team cue this strong (or a skill in ``lab_core_skills``) in the
 # title makes the role core; weaker ones ("safeguards", "evaluations") make it adjacent.
 LAB_CORE_WEIGHT = 1.0
@@ -94,7 +94,7 @@ def decide_relevance(
     # "other" supports the work only at an employer known to do it; elsewhere (an essay
     # on a forum, a role the taxonomy has no name for) the topic decides.
     known_employer = safety_org or lab or cues.org.get("x_risk")
-    support = role in SUPPORT_ROLES and (role != "other" or known_employer is not None)
+    support = role in SUPPORT_ROLES or (role == "other" and known_employer is not None)
     threshold = rel.core_body_threshold
 
     def decide(value: str, field_name: str, phrase: str) -> str:

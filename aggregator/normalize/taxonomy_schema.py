@@ -218,10 +218,7 @@ class _Builder:
             safety_org_types=frozenset(self.names(data, "safety_org_types", "relevance")),
             ai_org_types=frozenset(self.names(data, "ai_org_types", "relevance")),
             core_body_threshold=threshold,
-            core=tuple(
-                (self.phrase(p, "relevance.core"), self.weight(w, f"relevance.core.{p!r}"))
-                for p, w in phrases("core").items()
-            ),
+            core=self.weighted_phrases(phrases("core"), "relevance.core"),
             moderation=tuple(self.phrase(p, "relevance.moderation") for p in phrases("moderation")),
             ai=tuple(self.phrase(p, "relevance.ai") for p in phrases("ai")),
             orgs=tuple(
@@ -232,18 +229,23 @@ class _Builder:
             lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
         )
 
+    def weighted_phrases(self, data: dict[str, Any], where: str) -> tuple[tuple[str, float], ...]:
+        """(phrase, weight) pairs of a table of weighted phrases, each checked."""
+        return tuple(
+            (self.phrase(p, where), self.weight(w, f"{where}.{p!r}")) for p, w in data.items()
+        )
+
     def announcements(self, data: dict[str, Any]) -> Announcements:
         def cues(key: str) -> tuple[tuple[str, float], ...]:
             where = f"announcements.{key}"
-            return tuple(
-                (self.phrase(p, where), self.weight(w, f"{where}.{p!r}"))
-                for p, w in self.table(data.get(key, {}), where).items()
-            )
+            return self.weighted_phrases(self.table(data.get(key, {}), where), where)
 
         unknown = set(data) - {"threshold", "title", "body"}
         if unknown:
             raise self.fail("announcements", f"unknown keys {sorted(unknown)}")
-        threshold = self.weight(data.get("threshold", 2.5), "announcements.threshold")
+        threshold = self.weight(
+            data.get("threshold", Announcements.threshold), "announcements.threshold"
+        )
         return Announcements(threshold, cues("title"), cues("body"))
 
     def org_class(self, value: Any, where: str) -> str:

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, selectinload, undefer
 
 from aggregator import clock
 from aggregator.db import bulk
@@ -238,6 +238,7 @@ def ingest_items(
             continue
         prepared.append(_Item(ext, record, data, stored, org))
     seen_again.store(session)
+    _load_for_update(session, [existing[i.ext].posting_id for i in prepared if i.ext in existing])
     run.matcher = Matcher(session, [(i.data, i.org) for i in prepared if i.ext not in existing])
     run.claimed = {id(ps.posting): ext for ext, ps in existing.items() if ext in seen}
     _store_all(run, prepared, result)
@@ -248,6 +249,18 @@ def ingest_items(
         k: v for k, v in vars(result).items() if k != "error_messages"
     })  # fmt: skip
     return result
+
+
+def _load_for_update(session: Session, posting_ids: list[int]) -> None:
+    """The normalized records of the listings of postings whose item changed, in one query
+    per batch (``_listing_load_options`` defers them: one query per listing otherwise)."""
+    for start in range(0, len(posting_ids), lifecycle.CHUNK):
+        chunk = posting_ids[start : start + lifecycle.CHUNK]
+        session.scalars(
+            select(PostingSource)
+            .where(PostingSource.posting_id.in_(chunk))
+            .options(undefer(PostingSource.normalized))
+        ).all()
 
 
 def _listing_load_options() -> Any:

@@ -189,7 +189,7 @@ def postings_atom(request: Request, f: FilterDep, session: SessionDep) -> Respon
 )
 def deadlines_ics(request: Request, f: FilterDep, session: SessionDep) -> Response:
     now = utcnow()
-    upcoming = replace(f, sort="deadline", deadline_within=f.deadline_within or 366)
+    upcoming = replace(f, deadline_within=f.deadline_within or 366)
     rows = rows_by_id(session, count_index(session).soonest_deadlines(session, upcoming, now, 200))
     body = deadline_calendar(rows, f, _base(request), now)
     return Response(

@@ -130,8 +130,9 @@ class ResponseCache:
 
     @staticmethod
     def _share(key: tuple[str, bytes, str]) -> str:
-        """The part of :data:`MAX_BYTES` that the page of ``key`` counts against."""
-        return "pages with forms" if PAGES_WITH_FORMS.fullmatch(key[0]) else "lists"
+        """The part of :data:`MAX_BYTES` that the page of ``key`` counts against (a kept
+        page is one of :data:`CACHED_PATHS` or one with forms)."""
+        return "lists" if key[0] in CACHED_PATHS else "pages with forms"
 
     def __init__(
         self, app: ASGIApp, sessions: Callable[[], Session], csrf_token: Callable[[Scope], str]
