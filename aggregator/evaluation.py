@@ -120,6 +120,8 @@ class Figures:
     # (organisation, right) for seniority where stated: one organisation's levelling
     # (a third of train is Anthropic) should not make the figure
     seniority_by_org: Counter[tuple[str, bool]] = field(default_factory=Counter)
+    # (organisation, "tp" | "fp" | "fn") skill counts: the same reason
+    skills_by_org: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -167,6 +169,23 @@ class Figures:
         ]
         return sum(rates) / len(rates) if rates else float("nan")
 
+    def _skill_org_weighted(self, other: str) -> float:
+        """Mean over organisations of tp / (tp + ``other``), where that is defined."""
+        orgs = {org for org, _ in self.skills_by_org}
+        counts = [(self.skills_by_org[o, "tp"], self.skills_by_org[o, other]) for o in orgs]
+        rates = [tp / (tp + n) for tp, n in counts if tp + n]
+        return sum(rates) / len(rates) if rates else float("nan")
+
+    @property
+    def skill_precision_org_weighted(self) -> float:
+        """Skill precision, each organisation's postings weighing as one."""
+        return self._skill_org_weighted("fp")
+
+    @property
+    def skill_recall_org_weighted(self) -> float:
+        """Skill recall, each organisation's postings weighing as one."""
+        return self._skill_org_weighted("fn")
+
     @property
     def forum_precision(self) -> float:
         return _ratio(self.forum[True, True], self.forum[True, True] + self.forum[False, True])
@@ -203,6 +222,9 @@ def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = Tru
         figures.skill_tp += len(got & want)
         figures.skill_fp += len(got - want)
         figures.skill_fn += len(want - got)
+        org_name = str(record.get("org") or "")
+        for key, part in (("tp", got & want), ("fp", got - want), ("fn", want - got)):
+            figures.skills_by_org[org_name, key] += len(part)
         for key, table, value in (
             ("safety_relevance", figures.relevance, result.safety_relevance),
             ("seniority", figures.seniority, result.seniority),

@@ -39,6 +39,12 @@ def print_figures(name: str, figures: Figures, matrix: bool) -> None:
         f"primary only {_pct(figures.primary_accuracy)}"
     )
     print(f"skills precision {_pct(figures.skill_precision)}   recall {_pct(figures.skill_recall)}")
+    if figures.skills_by_org:
+        print(
+            f"skills, each organisation weighing as one: precision "
+            f"{_pct(figures.skill_precision_org_weighted)}   "
+            f"recall {_pct(figures.skill_recall_org_weighted)}"
+        )
     if figures.relevance:
         print(
             f"relevance: labelled none -> none {_pct(figures.relevance_rate('none', 'none'))}   "

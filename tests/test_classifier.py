@@ -558,3 +558,48 @@ def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
     skills = classify(title="Research Engineer", description_text=body).skills
     assert "pytorch" in skills and "python" in skills
     assert "tensorflow" not in skills
+
+
+# A long description in the usual ATS structure, written here: the skill named in the
+# organisation's blurb and benefits (twice each) is not what the role works on.
+SECTIONED = """About Example Labs
+Example Labs builds reliable AI. Our interpretability team studies model internals, and
+our interpretability papers are widely read.
+
+About the role
+{role}
+
+Responsibilities
+- Build and maintain the services our researchers depend on.
+- Improve reliability, latency and cost of the platform.
+
+You may be a good fit if you have:
+- 5+ years of backend engineering experience.
+- Care about clean, tested code.
+
+Benefits
+- Generous leave, and a learning budget you can spend on interpretability courses.
+
+{filler}"""
+_FILLER = "We value kindness, rigour and curiosity in everything we do together. " * 20
+
+
+def test_skills_named_only_in_the_blurb_and_benefits_do_not_count() -> None:
+    text = SECTIONED.format(role="You will run our data platform.", filler=_FILLER)
+    result = classify(title="Software Engineer", description_text=text, org_type="lab")
+    assert "interpretability" not in result.skills
+    about = "You will build interpretability tools: interpretability evals, interpretability UIs."
+    text = SECTIONED.format(role=about, filler=_FILLER)
+    result = classify(title="Software Engineer", description_text=text, org_type="lab")
+    assert "interpretability" in result.skills
+
+
+def test_operations_roles_do_not_take_research_areas_from_the_body() -> None:
+    body = "Support our interpretability researchers: schedules, hiring, events. " * 2
+    ops = classify(title="Operations Associate", description_text=body)
+    assert ops.role == "operations"
+    assert "interpretability" not in ops.skills
+    titled = classify(title="Operations Associate, Interpretability", description_text=body)
+    assert "interpretability" in titled.skills  # the title names the team it works in
+    engineer = classify(title="Research Engineer", description_text=body)
+    assert "interpretability" in engineer.skills

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from operator import itemgetter
 
-from aggregator.normalize import flags, learned, relevance
+from aggregator.normalize import flags, learned, relevance, sections
 from aggregator.normalize.phrase_matcher import PhraseMatcher
 from aggregator.normalize.prepared import prepare
 from aggregator.normalize.results import (
@@ -72,6 +72,12 @@ def _boilerplate_words(taxonomy: Taxonomy) -> tuple[tuple[str, ...], ...]:
         for m in taxonomy.boilerplate
         if m.split()
     )
+
+
+@lru_cache(maxsize=8)
+def _headings(taxonomy: Taxonomy) -> sections.Headings:
+    """Section headings of long descriptions (skill mentions in a blurb do not count)."""
+    return sections.compile_headings(taxonomy.sections.skip, taxonomy.sections.count)
 
 
 @lru_cache(maxsize=8)
@@ -143,7 +149,7 @@ def classify(
     if role_head is not None:
         roles = _learned_roles(role_head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
-    skills = _skills(tax, scan, body_mentions, long_body, evidence)
+    skills = _skills(tax, scan, body_mentions, long_body, evidence, _supports(scan, roles[0].role))
     if skill_head is not None:
         features += skill_head.count_features(body_mentions, long_body, skills)
         skills = _learned_skills(skill_head, features, skills, evidence)
@@ -206,7 +212,12 @@ def scan_posting(
         elif text:
             hits = compiled[name].scan(text, deadline)
             if name == "body":
-                body_mentions = _mentions(hits)
+                skipped = (
+                    sections.skipped_spans(description_text, text, _headings(tax))
+                    if len(text) > LONG_BODY_CHARS
+                    else []
+                )
+                body_mentions = _mentions(hits, skipped)
             scan.add(name, hits)
 
     return texts, scan, body_mentions
@@ -300,9 +311,28 @@ def _role_score(role: str, confidence: float) -> RoleScore:
     return RoleScore(role, confidence)
 
 
-def _mentions(hits: list[tuple[int, str, tuple[Signal, ...]]]) -> Counter[str]:
-    """How often each skill is mentioned (occurrences, not distinct phrases)."""
-    return Counter(t.name for _, _, targets in hits for t in targets if t.kind == "skill")
+def _mentions(
+    hits: list[tuple[int, str, tuple[Signal, ...]]], skipped: list[tuple[int, int]]
+) -> Counter[str]:
+    """How often each skill is mentioned (occurrences, not distinct phrases), leaving out
+    the ``skipped`` sections (the employer's blurb, benefits, legal text)."""
+    if not skipped:
+        return Counter(t.name for _, _, targets in hits for t in targets if t.kind == "skill")
+    return Counter(
+        t.name
+        for start, _, targets in hits
+        if not any(low <= start < high for low, high in skipped)
+        for t in targets
+        if t.kind == "skill"
+    )
+
+
+def _supports(scan: Scan, role: str) -> bool:
+    """Whether the role supports or sells the work rather than doing it: operations and
+    management, or a commercial title (sales, marketing, go-to-market)."""
+    if role == "operations":
+        return True
+    return any(field_name == "title" for field_name, _, _ in scan.of_kind("commercial"))
 
 
 def _skills(
@@ -311,20 +341,26 @@ def _skills(
     body_mentions: Counter[str],
     long_body: bool,
     evidence: list[Evidence],
+    support: bool = False,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
     labels only what a posting asks for or works on). Each skill's ``mentions`` in the
     taxonomy says how often: languages and frameworks count at their one mention in the
     requirements; words every AI employer uses ("large language models", "fine-tuning")
-    need more."""
+    need more. A ``support`` role (operations, management, sales) supports the research
+    its employer does without doing it (the guideline's `adjacent`): a safety research
+    area (``core``) named only in its description is the employer's work, not the role's."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in scan.of_kind("skill"):
         name = signal.name
         if name in found:
             continue
-        if field_name == "body" and long_body and body_mentions[name] < skill_defs[name].mentions:
+        if field_name == "body" and (
+            (long_body and body_mentions[name] < skill_defs[name].mentions)
+            or (support and skill_defs[name].core)
+        ):
             continue
         found[name] = None
         evidence.append(evidence_of("skill", name, field_name, phrase))

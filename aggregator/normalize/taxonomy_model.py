@@ -90,6 +90,17 @@ class Announcements:
     body: tuple[tuple[str, float], ...] = ()
 
 
+@dataclass(frozen=True)
+class Sections:
+    """Headings of a long description's sections (plain lower-case words a heading line
+    begins with): skill mentions in a ``skip`` section (the employer's blurb, pay and
+    benefits, applying, legal text) do not count; a ``count`` heading (the role, its
+    duties, requirements) ends such a section."""
+
+    skip: tuple[str, ...] = ()
+    count: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Taxonomy:
     """Validated taxonomy. Identity-hashed so compiled matchers can be cached per object."""
@@ -101,6 +112,7 @@ class Taxonomy:
     scoring: Scoring
     relevance: Relevance
     boilerplate: tuple[str, ...] = ()
+    sections: Sections = Sections()
     announcements: Announcements = Announcements()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> slug -> label
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)

@@ -21,6 +21,7 @@ from aggregator.normalize.taxonomy_model import (
     Relevance,
     Role,
     Scoring,
+    Sections,
     Skill,
     Taxonomy,
     name_key,
@@ -73,7 +74,7 @@ class _Builder:
     def build(self, data: dict[str, Any]) -> Taxonomy:
         known = {
             "version", "scoring", "roles", "skills", "relevance", "boilerplate", "labels",
-            "announcements",
+            "announcements", "sections",
         }  # fmt: skip
         for key in data:
             if key not in known:
@@ -92,6 +93,7 @@ class _Builder:
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
             relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
             boilerplate=self.boilerplate(data),
+            sections=self.sections(self.table(data.get("sections", {}), "sections")),
             announcements=self.announcements(
                 self.table(data.get("announcements", {}), "announcements")
             ),
@@ -208,6 +210,25 @@ class _Builder:
             if len(marker.strip()) < 12:
                 raise self.fail("boilerplate", f"marker {marker!r} is too short (< 12 characters)")
         return tuple(" ".join(m.lower().split()) for m in markers)
+
+    def sections(self, data: dict[str, Any]) -> Sections:
+        for key in data:
+            if key not in ("skip", "count"):
+                raise self.fail(f"sections.{key}", "unknown key; expected 'skip' or 'count'")
+        kinds = {key: self.names(data, key, "sections") for key in ("skip", "count")}
+        seen: set[str] = set()
+        for key, headings in kinds.items():
+            for heading in headings:
+                plain = " ".join(heading.lower().split())
+                if heading != plain or not 2 <= len(heading) <= 40 or not heading[0].isalnum():
+                    raise self.fail(
+                        f"sections.{key}",
+                        f"heading {heading!r} must be plain lower-case words of 2-40 characters",
+                    )
+                if heading in seen:
+                    raise self.fail(f"sections.{key}", f"heading {heading!r} is listed twice")
+                seen.add(heading)
+        return Sections(skip=kinds["skip"], count=kinds["count"])
 
     def relevance(self, data: dict[str, Any]) -> Relevance:
         def phrases(key: str) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""Sections of a long description: which parts are the employer's standard text.
+
+ATS postings share a structure whatever the employer: a blurb about the organisation,
+the role, its duties, requirements and nice-to-haves, then pay, benefits, how to apply
+and legal text, each under a heading on a line of its own (an HTML heading or bold line
+becomes one in :func:`~aggregator.normalize.text.html_to_text`). The corpus labels the
+skills a posting asks for or works on, so a skill named in the blurb ("our
+interpretability team"), the benefits or the legal text should not count towards its
+``mentions``. The heading words are data (``[sections]`` of the taxonomy), general words
+every employer uses, never one employer's wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aggregator.normalize.prepared import prepare
+
+MAX_HEADING_CHARS = 60  # a longer line is a sentence, not a heading
+MAX_TAIL_WORDS = 4  # "about <organisation name>", "you may be a good fit if you have:"
+_LEAD = re.compile(r"[\W_]+")  # bullets, emoji, '#' before a heading's first word
+_LIST_ITEM = ("- ", "* ")  # html_to_text's list items: content, never a heading
+
+
+@dataclass(frozen=True)
+class Headings:
+    """Compiled heading words: ``pattern`` matches the longest heading a line begins
+    with; ``skip`` holds those whose section does not count."""
+
+    pattern: re.Pattern[str] | None
+    skip: frozenset[str]
+    first_words: frozenset[str] = frozenset()  # a quick test before the pattern
+
+
+def compile_headings(skip: tuple[str, ...], count: tuple[str, ...]) -> Headings:
+    """Headings of both kinds, longest first (the first alternative that matches wins:
+    "about the role" counts although "about" is skipped)."""
+    words = sorted({*skip, *count}, key=len, reverse=True)
+    if not words:
+        return Headings(None, frozenset())
+    alternatives = "|".join(r"\s".join(map(re.escape, w.split())) for w in words)
+    first = frozenset(w.split()[0] for w in words)
+    return Headings(re.compile(rf"(?:{alternatives})(?!\w)"), frozenset(skip), first)
+
+
+def heading_of(line: str, headings: Headings, unknown: bool = True) -> str | None:
+    """The heading ``line`` starts with when the line is a known heading; "" for a line
+    that only looks like one (short, no full stop: "Research Fellows Program Overview",
+    "The Security for AI team:") when ``unknown``; None for any other line."""
+    if headings.pattern is None:
+        return None
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_HEADING_CHARS + 6 or stripped.startswith(_LIST_ITEM):
+        return None
+    if not unknown:  # most short lines are list items or sentences: skip them cheaply
+        words = stripped.lower().split(None, 1)
+        if _LEAD.match(words[0]) is None and words[0].rstrip(":?!") not in headings.first_words:
+            return None
+    text = prepare(stripped)
+    lead = _LEAD.match(text)
+    if lead:
+        text = text[lead.end() :]
+    if not text or len(text) > MAX_HEADING_CHARS or text.endswith("."):
+        return None
+    found = headings.pattern.match(text)
+    if found is None:
+        return ""
+    tail = text[found.end() :].lstrip()
+    if tail.startswith(":") or len(tail.split()) <= MAX_TAIL_WORDS:
+        return found.group()
+    return ""
+
+
+def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple[int, int]]:
+    """(start, end) in ``body`` (the prepared ``description``) of the sections whose
+    heading is a ``skip`` one: from that heading to the next line that is or looks like
+    a heading (an unknown heading inside a blurb starts what is probably the role)."""
+    if headings.pattern is None or "\n" not in description:
+        return []
+    lines = description.split("\n")
+    starts: list[tuple[int, bool]] = []
+    cursor = 0
+    skipping = False
+    longest = MAX_HEADING_CHARS + 6
+    for index, line in enumerate(lines):
+        if not line or len(line) > longest or line[0] == "-":  # cheap rejects first
+            continue
+        heading = heading_of(line, headings, unknown=skipping)
+        if heading is None or (heading == "" and not skipping):
+            continue
+        # The heading with the start of the next line: a heading word alone ("benefits")
+        # could also be found inside an earlier sentence.
+        following = next((n for n in lines[index + 1 : index + 4] if n.strip()), "")
+        key = prepare(f"{line} {' '.join(following.split()[:4])}")
+        at = body.find(key, cursor)
+        if at == -1:  # inside a boilerplate sentence left out of the body
+            continue
+        skipping = heading in headings.skip
+        starts.append((at, skipping))
+        cursor = at + len(key)
+    spans: list[tuple[int, int]] = []
+    for index, (at, skip) in enumerate(starts):
+        if skip:
+            end = starts[index + 1][0] if index + 1 < len(starts) else len(body)
+            spans.append((at, end))
+    return spans
