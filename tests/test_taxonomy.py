@@ -109,6 +109,9 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+_LLMS = 'mentions = 4\nsynonyms = ["llms?"'  # the llms skill's, not another's
+
+
 def _bundled_with(replace: str, by: str) -> str:
     text = default_taxonomy_path().read_text(encoding="utf-8")
     assert replace in text
@@ -125,8 +128,8 @@ def _bundled_with(replace: str, by: str) -> str:
         ('"research engineers?" = 10', '"research (engineers?)" = 10', "capturing group"),
         ('"research engineers?" = 10', '"x?" = 10', "empty string"),
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
-        ("mentions = 4", 'mentions = "often"', "llms.mentions: must be a whole number"),
-        ("mentions = 4", "mentions = 0", "llms.mentions: must be a whole number"),
+        (_LLMS, f'mentions = "often"{_LLMS[12:]}', "llms.mentions: must be a whole number"),
+        (_LLMS, f"mentions = 0{_LLMS[12:]}", "llms.mentions: must be a whole number"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
