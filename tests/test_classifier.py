@@ -114,6 +114,53 @@ ROLE_CASES = [
     ("Software Engineer, ML Research", "", "lab", None, "research_engineer", None),
     # The title's head decides: the program it serves is its team.
     ("Principal Investigator - Residency Program", "", "lab", None, "research_scientist", None),
+    # The guideline's functions in the words of many employers, not one board's.
+    ("Talent Acquisition Partner", "", None, None, "operations", None),
+    ("Total Rewards Partner", "", None, None, "operations", None),
+    ("FP&A Manager", "", None, None, "operations", None),
+    ("Accounts Payable Specialist", "", None, None, "operations", None),
+    ("Social Media Manager", "", None, None, "operations", None),
+    ("Fundraising Manager", "", None, None, "operations", None),
+    ("Podcast Producer", "", None, None, "operations", None),
+    ("Special Assistant to the Director", "", None, None, "operations", None),
+    ("Grants Program Officer", "", "funder", None, "operations", None),
+    ("General Counsel", "", None, None, "management", None),
+    ("Technical Program Manager, Security", "", "lab", None, "management", "operations"),
+    ("Customer Support Representative", "", None, None, "other", None),
+    ("Partner Manager", "", None, None, "other", None),
+    ("Sales Operations Analyst", "", None, None, "other", None),
+    ("Growth Manager", "", None, None, "other", None),
+    ("User Researcher", "", None, None, "other", None),
+    # Programs: a reading group, an intro program, "Intro to X" are courses; a policy
+    # fellowship is a fellowship; scholarships, contests and regranting are grants.
+    ("AI Safety Fellowship (Alignment reading group, Spring)", "", None, None, "course", None),
+    ("Introductory AI Alignment Fellowship", "", None, None, "course", None),
+    ("Intro to ML Safety", "", None, None, "course", None),
+    ("AI Policy Fellowship", "", "nonprofit", None, "fellowship", None),
+    ("Scholarship for AI Safety Students", "", None, None, "grant", None),
+    ("Essay Competition on AI Risk", "", None, None, "grant", None),
+    ("Regranting Program", "", "funder", None, "grant", None),
+    ("Post-bacc Research Program in AI Evaluation", "", "government", None, "internship", None),
+    # "Research Fellow" alone: the body decides between a program and a staff post.
+    (
+        "Research Fellow",
+        "A three-month program: each fellow joins a cohort, works with a mentor and "
+        "receives a stipend.",
+        None,
+        None,
+        "fellowship",
+        None,
+    ),
+    (
+        "Research Fellow",
+        "A permanent research post: set a research agenda and publish in peer-reviewed "
+        "publications.",
+        "academic",
+        None,
+        "research_scientist",
+        None,
+    ),
+    ("Research Fellow / Senior Fellow, AI", "", "nonprofit", None, "research_scientist", None),
 ]
 
 
