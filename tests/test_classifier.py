@@ -539,6 +539,12 @@ def test_employer_boilerplate_is_not_classified() -> None:
         ("Our institute has grown quickly over the past four years.", "unspecified"),
         ("The appointment is for 3 years in the first instance.", "unspecified"),
         ("It was offered as a two year secondment.", "unspecified"),
+        ("You bring at least three years in a research team.", "mid"),
+        ("A minimum of five years as a backend developer.", "senior"),
+        ("You have five-plus years of professional experience.", "senior"),
+        ("Ideal for people early in their career.", "entry"),
+        ("This is a senior-level role in a small team.", "senior"),
+        ("Grade: HEO. The team sits in the department.", "mid"),
     ],
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
@@ -555,6 +561,21 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         ("We don't require formal qualifications or degrees.", "no"),
         ("We do not require a degree.", "no"),
         ("You must hold a PhD in chemistry.", "yes"),
+        # "explicitly not needed", in the forms employers write it
+        ("You don't need a PhD to do well here.", "no"),
+        ("A PhD is not necessary for this position.", "no"),
+        ("No formal qualifications are required.", "no"),
+        ("We hire regardless of academic background.", "no"),
+        ("No prior research experience required.", "no"),
+        ("Applicants need not have: - every listed skill - a degree", "no"),
+        ("Anyone is welcome to apply, whatever their field.", "no"),
+        # a PhD as one way in
+        ("A PhD in physics or a related field is a plus.", "preferred"),
+        ("PhD strongly preferred.", "preferred"),
+        ("Nice to have: a PhD in statistics", "preferred"),
+        ("Advanced degree in computer science preferred.", "preferred"),
+        ("An M.Sc. or Ph.D. in mathematics.", "preferred"),
+        ("A PhD or relevant industry experience.", "preferred"),
     ],
 )
 def test_phd_as_postings_state_it(text: str, phd: str) -> None:
@@ -575,6 +596,9 @@ def test_phd_as_postings_state_it(text: str, phd: str) -> None:
         ("Research Assistants for an Alignment Project", "entry"),
         ("PhD Research Fellow, Evaluations", "entry"),
         ("Summer Associate, Technology Policy", "intern"),
+        ("Machine Learning Engineer II", "mid"),
+        ("Research Scientist III, Evaluations", "senior"),
+        ("Experienced Data Engineer", "mid"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:

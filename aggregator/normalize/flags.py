@@ -41,6 +41,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "apprentice(?:ship)?",
         "trainee",
         "(?:engineer|scientist|researcher|analyst|developer) i",
+        "(?:engineer|scientist|researcher|analyst|developer|specialist) 1",
         "assistants?(?! (?:professor|director|general counsel))",
         # "Research Associate", "Associate Engineer": the first rung (not "Associate
         # Director" or "Associate Professor", which name their own level).
@@ -50,7 +51,15 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     "mid": (
         "mid[- ]level",
         "intermediate",
-        "(?:engineer|scientist|researcher|analyst) ii",
+        # Level numerals: "Research Scientist II", "Software Engineer II, Safety", "Analyst 2".
+        "ii",
+        "(?:engineer|scientist|researcher|analyst|developer|specialist) 2",
+        # "Experienced Software Engineer": the hire above the graduate intake.
+        "experienced",
+        # UK civil service grades (government postings state a grade, not years).
+        "heo",
+        "higher executive officer",
+        "senior executive officer",
         "(?:program|programme|project|projects) managers?",  # coordination, not a team
     ),
     "senior": (
@@ -63,7 +72,10 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "leads",
         "team lead",
         "chief of staff",
-        "(?:engineer|scientist|researcher|analyst) iii",
+        "iii",
+        "iv",
+        "(?:engineer|scientist|researcher|analyst|developer|specialist) 3",
+        "grade 7",
         # A manager title states experience (the guideline's "implied by title").
         "(?<!program )(?<!programme )(?<!project )(?<!projects )managers?",
     ),
@@ -84,6 +96,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "chief(?! of staff)",
         "(?:research|engineering|people) managers?",
         "managing director",
+        "grade 6",
         "executive director",
     ),
 }
@@ -109,7 +122,7 @@ _YEARS_STATED = (
 )
 YEARS_PHRASES = (
     f"{_YEARS_RANGE}\\+{_YEARS_UNIT}",  # 5+ years, 2-3+ years
-    f"{_YEARS_RANGE}(?: or more| plus)?{_YEARS_UNIT}{_YEARS_STATED}",
+    f"{_YEARS_RANGE}(?: or more|[- ]plus)?{_YEARS_UNIT}{_YEARS_STATED}",
     f"(?:at least|minimum of|minimum|a minimum of) {_YEARS_RANGE}{_YEARS_UNIT}"
     " (?:of|in|as|working|experience)",
 )
@@ -117,19 +130,14 @@ _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
-YEARS_WORDS_PHRASE = (
-    "(?:one|two|three|four|five|six|seven|eight|nine|ten)\\+?(?: (?:or more|plus))? years?'?"
-    + _YEARS_STATED
+_NUMBER_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine|ten)"
+YEARS_WORDS_PHRASES = (
+    _NUMBER_WORDS + "\\+?(?:[- ]plus| or more)? years?'?" + _YEARS_STATED,
+    # "at least three years in", "a minimum of five years as"
+    f"(?:at least|minimum of|minimum|a minimum of) {_NUMBER_WORDS} years?'?"
+    " (?:of|in|as|working|experience)",
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("seniority", "entry"): (
-        "entry[- ]level",
-        "early[- ]career",
-        "recent (?:graduates?|grads)",
-        "new grads?",
-        "no (?:prior |previous )?(?:professional |work )?experience "
-        "(?:is )?(?:required|necessary|needed)",
-    ),
     # Career stages as programs and fellowships state them.
     ("seniority", "intern"): (  # literal texts: a regex here cost 15 % of the body scan
         "(?:aimed at|open to|for|welcomes?) (?:current )?(?:undergraduate|graduate|university|"
@@ -140,33 +148,91 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "students (?:from|of) (?:all|any) (?:academic )?(?:disciplines|backgrounds|majors) "
         "(?:are )?(?:welcome|eligible|encouraged)",
     ),
-    ("seniority", "mid"): ("mid[- ]career", "mid[- ]level"),
-    ("seniority", "senior"): ("late[- ]career", "mid[- ]career or senior"),
+    ("seniority", "entry"): (
+        "entry[- ]level",
+        "early[- ]career",
+        "early (?:in|on in) (?:your|their|a) careers?",
+        "(?:start|starting|begin|beginning|launch|launching) (?:your|their) careers?",
+        "recent (?:graduates?|grads)",
+        "new grads?",
+        "(?:graduates|grads) (?:are )?(?:welcome|encouraged|eligible)",
+        "junior[- ]level",
+        "junior (?:role|position|candidates?|hires?)",
+        "no (?:prior |previous )?(?:professional |work )?experience "
+        "(?:is )?(?:required|necessary|needed)",
+    ),
+    ("seniority", "mid"): (
+        "mid[- ]career",
+        "mid[- ]level",
+        # UK civil service grades, as government postings state them
+        "heo",
+        "heo/seo",
+        "higher executive officer",
+        "senior executive officer",
+        "grade: seo",
+    ),
+    ("seniority", "senior"): (
+        "late[- ]career",
+        "mid[- ]career or senior",
+        "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
+        "(?:this is a|is a|for a|this) senior (?:role|position)",
+        "grade 7",
+    ),
+    ("seniority", "lead"): ("grade 6",),
+    # "Explicitly not needed" (the corpus guideline): a PhD, a degree or formal credentials
+    # said not to be required, or research experience said not to be (a PhD is research
+    # experience). "Anyone can apply" opens a program or a grant to all.
     ("phd", "no"): (
-        "no (?:phd|ph\\.d\\.?|doctorate) (?:is )?(?:required|necessary|needed)",
-        "(?:a )?(?:phd|ph\\.d\\.?) (?:is )?not (?:required|necessary|needed|a requirement)",
-        "(?:do not|don't|doesn't|does not|won't|will not) (?:need|require) "
-        "(?:a |to have a )?(?:phd|ph\\.d\\.?)",
+        "no (?:phd|ph\\.d\\.?|doctorate|advanced degree|graduate degree|(?:formal |academic )?"
+        "(?:degree|qualifications|credentials|education)) (?:is |are )?(?:required|necessary|"
+        "needed|a requirement)",
+        "(?:a )?(?:phds?|ph\\.d\\.?|doctorate|(?:formal |academic |university )?degrees?|"
+        "(?:formal |academic )?(?:qualifications|credentials)) (?:is |are )?(?:not|isn't|aren't) "
+        "(?:required|necessary|needed|a requirement|a prerequisite|essential|a must)",
+        "(?:do not|don't|doesn't|does not|won't|will not|need not|needn't) (?:need|require|have) "
+        "(?:to have |to hold )?(?:a |an |any )?(?:phd|ph\\.d\\.?|doctorate|(?:formal |academic )?"
+        "(?:degree|qualifications|credentials))",
+        "not (?:necessary|required|needed|essential) to (?:have|hold) (?:a |an )?(?:phd|"
+        "ph\\.d\\.?|doctorate|degree)",
         "(?:with or )?without (?:a )?(?:phd|ph\\.d\\.?)",
         "(?:phd|ph\\.d\\.?) (?:is )?optional",
         "(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?(?:required|needed)",
-        "regardless of (?:formal )?(?:credentials|degrees?|academic background)",
+        "regardless of (?:your )?(?:formal |academic |educational )?(?:credentials|degrees?|"
+        "qualifications|education)",
+        "regardless of (?:your )?(?:formal |academic |educational )background",
         "(?:do not|don't|does not|doesn't) require (?:any |a )?(?:formal )?"
-        "(?:[a-z]+,? (?:or|and) )?(?:degrees?|academic credentials?)",
+        "(?:[a-z]+,? (?:or|and) )?(?:degrees?|academic credentials?|qualifications|credentials)",
+        # "Candidates need not have: ... formal certifications or education credentials"
+        "need not have[^.;]{0,120}? (?:credentials|degrees?|qualifications|phd)",
+        "no (?:prior |previous |formal )?research experience (?:is )?(?:required|necessary|needed)",
+        "(?:prior |previous )?research experience (?:is )?not (?:required|necessary|needed)",
+        "anyone (?:can|may|is (?:eligible|welcome|invited|encouraged)(?: to)?) apply",
+        "open to (?:anyone|everyone|all)(?: regardless of (?:background|experience))?,? "
+        "(?:regardless|with or without|from any|from all|whatever)",
     ),
+    # A PhD as one way in: preferred, a plus, an alternative to a master's or to experience.
     ("phd", "preferred"): (
-        "(?:phd|ph\\.d\\.?|doctorate) (?:is |would be )?(?:preferred|a plus|a bonus|"
-        "desirable|desired|helpful|beneficial|nice to have|an advantage|advantageous|valued|"
-        "welcome)",
-        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or equivalent"
+        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree)(?: degree)?(?: in [^.;:]{1,80}?)?,? "
+        "(?:is |would be |are )?(?:strongly |highly |very |especially |a strong |a big |"
+        "considered )?(?:preferred|a plus|plus|a bonus|bonus|desirable|desired|helpful|"
+        "beneficial|nice to have|an advantage|advantageous|valued|welcome|an asset|asset)",
+        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or (?:equivalent|relevant|comparable)"
         "(?: [a-z-]+){0,3} experience",
         # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
         "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? \\(?or (?:have |has )?"
         "(?:comparable|equivalent|similar)",
-        "(?:ideally|preferably) (?:you )?(?:have |hold )?(?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
-        "(?:ms|msc|m\\.s\\.|master'?s|masters)(?: degree)?(?: or|/| /) ?(?:phd|ph\\.d\\.?)",
+        "(?:ideally|preferably) (?:you )?(?:have |hold |with )?(?:a |an )?(?:phd|ph\\.d\\.?|"
+        "doctorate)",
+        "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)(?: degree)?(?: or|/| /|, or) ?"
+        "(?:a )?(?:phd|ph\\.d\\.?|doctorate)",
         "(?:phd|ph\\.d\\.?)(?: or|/| /) ?(?:ms|msc|m\\.s\\.|master'?s|masters)",
         "(?:phd|ph\\.d\\.?) (?:is )?not strictly (?:required|necessary)",
+        # A PhD under "preferred"/"nice to have" qualifications
+        "(?:preferred|bonus|nice[- ]to[- ]haves?|desirable|desired)(?: qualifications?| skills?|"
+        " requirements?| criteria| experience)?:? (?:- )?(?:an? )?(?:phd|ph\\.d\\.?|doctorate)",
+        "(?:advanced|graduate|postgraduate) degree(?: \\([^)]{1,20}\\))?(?: in [^.;:]{1,80}?)?,? "
+        "(?:is |would be )?(?:strongly |highly )?(?:preferred|a plus|desirable|desired|"
+        "an advantage|an asset)",
     ),
     ("phd", "yes"): (
         "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) (?:is )?"
@@ -221,7 +287,7 @@ def title_seniority_entries() -> list[tuple[str, str, str]]:
 
 def body_flag_entries() -> list[tuple[str, str, str]]:
     """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
-    entries = [(p, "years", "") for p in (*YEARS_PHRASES, YEARS_WORDS_PHRASE)]
+    entries = [(p, "years", "") for p in (*YEARS_PHRASES, *YEARS_WORDS_PHRASES)]
     for (kind, value), phrases in BODY_FLAGS.items():
         entries.extend((p, kind, value) for p in phrases)
     return entries
@@ -231,10 +297,12 @@ def years_level(text: str) -> str | None:
     """``5+ years of experience`` -> senior, ``3 years`` -> mid, ``2+ years`` or ``1-3
     years`` -> entry (up to two or three years is early career; "2-4 years" is mid). The
     lower bound of a range decides otherwise."""
-    first = text.split(" ", 1)[0].rstrip("+'")
+    words = text.split(" ", 4)  # the number is the first word, or follows "at least"
+    heads = (w.split("-", 1)[0].rstrip("+'") for w in words)  # "five-plus" -> five
+    number = next((w for w in heads if w in _WORD_NUMBERS), None)
     bounds = _YEARS_BOUNDS.search(text)
-    if first in _WORD_NUMBERS:
-        low, high = _WORD_NUMBERS[first], None
+    if number is not None:
+        low, high = _WORD_NUMBERS[number], None
     elif bounds is not None:
         low, high = int(bounds[1]), int(bounds[2]) if bounds[2] else None
     else:
