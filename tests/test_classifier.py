@@ -351,6 +351,24 @@ RELEVANCE_CASES = [
         None,
         "adjacent",
     ),
+    # a board's short summary states only the employer's mission
+    (
+        "Research Scientist",
+        "A small nonprofit working to reduce risks from advanced AI.",
+        "A New Institute",
+        None,
+        None,
+        "core",
+    ),
+    (
+        "Research Engineer",
+        "Our lab works on making transformative AI go well.",  # one cue: not none
+        "A New Lab",
+        None,
+        None,
+        "adjacent",
+    ),
+    ("Research Fellow", "", "Institute for AI Policy and Strategy", None, None, "core"),
 ]
 
 
