@@ -141,6 +141,10 @@ ROLE_CASES = [
     ("Essay Competition on AI Risk", "", None, None, "grant", None),
     ("Regranting Program", "", "funder", None, "grant", None),
     ("Post-bacc Research Program in AI Evaluation", "", "government", None, "internship", None),
+    ("Summer Research Programme in AI Safety", "", None, None, "fellowship", None),
+    ("Interpretability Training Programme", "", None, None, "course", None),
+    ("Data Protection Officer", "", None, None, "operations", None),
+    ("Implementation Manager", "", None, None, "other", None),
     # "Research Fellow" alone: the body decides between a program and a staff post.
     (
         "Research Fellow",

@@ -45,6 +45,8 @@ def test_forum_feed_keeps_opportunities_and_never_closes() -> None:
         ("Apply for the Example Fund", True),  # an imperative call
         ("Example Org is looking for funding", False),  # asks readers for money
         ("Experiences from both sides of the job market", False),
+        ("Invitation to lead a project at the Example Camp", True),  # an invitation
+        ("How do I get into alignment research", False),  # a question, not a call
     ],
 )
 def test_opportunity_filter(title: str, keep: bool) -> None:
@@ -61,6 +63,17 @@ def test_a_cue_counts_once_however_often_it_matches() -> None:
     """'We are looking for' also contains 'are looking for': one cue, not two."""
     assert not is_opportunity("New project", "<p>We are looking for people who care.</p>")
     assert is_opportunity("New project", "<p>We are looking for people. Apply here.</p>")
+
+
+def test_how_to_apply_in_any_words_and_a_closed_call() -> None:
+    """A call says how to apply in the words of its own organisation; a closed one is over."""
+    body = "<p>To apply, please send a CV and a cover letter.</p>"
+    assert is_opportunity("Research Assistant", body)
+    assert not is_opportunity("Research Assistant", "<p>We worked on a project.</p>")
+    short = "<p>Please send your CV.</p>"
+    assert is_opportunity("Research Assistant position", short)
+    closed = short + "<p>Applications have now closed.</p>"
+    assert not is_opportunity("Research Assistant position", closed)
 
 
 def test_a_conference_is_not_an_opportunity() -> None:
