@@ -373,6 +373,14 @@ RELEVANCE_CASES = [
         "adjacent",
     ),
     ("Research Fellow", "", "Institute for AI Policy and Strategy", None, None, "core"),
+    (  # safeguards against misuse of AI: at a lab, adjacent (never none)
+        "Research Engineer, Cyber",
+        "Build classifiers to prevent cyber misuse of our models; implement safeguards.",
+        "OpenAI",
+        "lab",
+        None,
+        "adjacent",
+    ),
 ]
 
 
@@ -605,6 +613,11 @@ def test_phd_as_postings_state_it(text: str, phd: str) -> None:
     assert classify(title="Scientist", description_text=text).phd_required == phd
 
 
+def test_an_internship_for_phd_students_needs_one() -> None:
+    assert classify(title="PhD Research Intern, Robotics").phd_required == "yes"
+    assert classify(title="Research Intern, Robotics").phd_required == "unspecified"
+
+
 @pytest.mark.parametrize(
     ("title", "level"),
     [
@@ -621,6 +634,7 @@ def test_phd_as_postings_state_it(text: str, phd: str) -> None:
         ("Machine Learning Engineer II", "mid"),
         ("Research Scientist III, Evaluations", "senior"),
         ("Experienced Data Engineer", "mid"),
+        ("Co-Lead Author, Policy Review", "unspecified"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:

@@ -68,7 +68,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
         "expert",
-        "lead",
+        "(?<!co-)lead",  # "Co-Lead Author" names a role, not a level
         "leads",
         "team lead",
         "chief of staff",
@@ -105,6 +105,7 @@ _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # fellowships, residencies and courses are for people starting out in the field).
 EARLY_CAREER_ROLES = frozenset({"phd_or_postdoc", "fellowship", "residency", "course"})
 _POSTDOC = re.compile(r"post-?doc|post-doctoral|postdoctoral")
+_PHD_TITLE = re.compile(r"\bph\.?d\b", re.IGNORECASE)
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
 # A stated experience requirement: "5+ years" (the plus marks a minimum: "(typically
@@ -153,8 +154,8 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "early[- ]career",
         "early (?:in|on in) (?:your|their|a) careers?",
         "(?:start|starting|begin|beginning|launch|launching) (?:your|their) careers?",
-        "recent (?:graduates?|grads)",
-        "new grads?",
+        "(?:recent|new) (?:college |university )?(?:graduates?|grads?)",
+        "early[- ]stage researchers?",
         "(?:graduates|grads) (?:are )?(?:welcome|encouraged|eligible)",
         "junior[- ]level",
         "junior (?:role|position|candidates?|hires?)",
@@ -371,9 +372,12 @@ def cap_phd(scan: Scan, phd: str, evidence: list[Evidence]) -> str:
 
 def phd_implied(role: str, title: str) -> str | None:
     """What the role says about a PhD when the text does not: a PhD position, a course or
-    a program for students needs none; a postdoc needs one."""
+    a program for students needs none; a postdoc needs one, and so does an internship
+    for PhD students."""
     if role == "phd_or_postdoc":
         return "yes" if _POSTDOC.search(title) else "no"
+    if role == "internship" and _PHD_TITLE.search(title):  # "PhD Research Intern"
+        return "yes"
     return "no" if role in ("course", "fellowship") else None
 
 
