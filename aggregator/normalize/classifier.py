@@ -328,8 +328,8 @@ def _mentions(
 
 
 def _supports(scan: Scan, role: str) -> bool:
-    """Whether the role supports or sells the work rather than doing it: operations and
-    management, or a commercial title (sales, marketing, go-to-market)."""
+    """Whether the role supports or sells the work rather than doing it: operations, or a
+    commercial title (sales, marketing, go-to-market). Management leads the work: not one."""
     if role == "operations":
         return True
     return any(field_name == "title" for field_name, _, _ in scan.of_kind("commercial"))
@@ -341,16 +341,17 @@ def _skills(
     body_mentions: Counter[str],
     long_body: bool,
     evidence: list[Evidence],
-    support: bool = False,
+    support: bool,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
     labels only what a posting asks for or works on). Each skill's ``mentions`` in the
     taxonomy says how often: languages and frameworks count at their one mention in the
     requirements; words every AI employer uses ("large language models", "fine-tuning")
-    need more. A ``support`` role (operations, management, sales) supports the research
-    its employer does without doing it (the guideline's `adjacent`): a safety research
-    area (``core``) named only in its description is the employer's work, not the role's."""
+    need more. A ``support`` role (operations or sales, :func:`_supports`) supports the
+    research its employer does without doing it (the guideline's `adjacent`): a safety
+    research area (``core``) named only in its description is the employer's work, not
+    the role's."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in scan.of_kind("skill"):
