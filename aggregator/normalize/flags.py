@@ -105,7 +105,7 @@ _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # fellowships, residencies and courses are for people starting out in the field).
 EARLY_CAREER_ROLES = frozenset({"phd_or_postdoc", "fellowship", "residency", "course"})
 _POSTDOC = re.compile(r"post-?doc|post-doctoral|postdoctoral")
-_PHD_TITLE = re.compile(r"\bph\.?d\b", re.IGNORECASE)
+_PHD_TITLE = re.compile(r"\bph\.?d\b")
 
 # Body phrases. Kinds: years (number parsed from the text), seniority, phd, ml.
 # A stated experience requirement: "5+ years" (the plus marks a minimum: "(typically
@@ -121,22 +121,22 @@ _YEARS_STATED = (
     "| of(?: [a-z0-9/&-]+){0,4} (?:engineering|development|programming)"
     "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral))"
 )
+_AT_LEAST = "(?:at least|minimum of|minimum|a minimum of) "
+_AT_LEAST_STATED = " (?:of|in|as|working|experience)"  # "at least 3 years in ..."
 YEARS_PHRASES = (
     f"{_YEARS_RANGE}\\+{_YEARS_UNIT}",  # 5+ years, 2-3+ years
     f"{_YEARS_RANGE}(?: or more|[- ]plus)?{_YEARS_UNIT}{_YEARS_STATED}",
-    f"(?:at least|minimum of|minimum|a minimum of) {_YEARS_RANGE}{_YEARS_UNIT}"
-    " (?:of|in|as|working|experience)",
+    f"{_AT_LEAST}{_YEARS_RANGE}{_YEARS_UNIT}{_AT_LEAST_STATED}",
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
-_NUMBER_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine|ten)"
+_NUMBER_WORDS = f"(?:{'|'.join(_WORD_NUMBERS)})"
 YEARS_WORDS_PHRASES = (
     _NUMBER_WORDS + "\\+?(?:[- ]plus| or more)? years?'?" + _YEARS_STATED,
     # "at least three years in", "a minimum of five years as"
-    f"(?:at least|minimum of|minimum|a minimum of) {_NUMBER_WORDS} years?'?"
-    " (?:of|in|as|working|experience)",
+    f"{_AT_LEAST}{_NUMBER_WORDS} years?'?{_AT_LEAST_STATED}",
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # Career stages as programs and fellowships state them.
