@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from aggregator.normalize.prepared import prepare
 
 MAX_HEADING_CHARS = 60  # a longer line is a sentence, not a heading
+# A raw line may be longer by the bullets, emoji and markdown stars its heading carries.
+_MAX_LINE_CHARS = MAX_HEADING_CHARS + 6
 MAX_TAIL_WORDS = 4  # "about <organisation name>", "you may be a good fit if you have:"
 _LEAD = re.compile(r"[\W_]+")  # bullets, emoji, '#' before a heading's first word
 _LIST_ITEM = ("- ", "* ")  # html_to_text's list items: content, never a heading
@@ -51,7 +53,7 @@ def heading_of(line: str, headings: Headings, unknown: bool = True) -> str | Non
     if headings.pattern is None:
         return None
     stripped = line.strip()
-    if not stripped or len(stripped) > MAX_HEADING_CHARS + 6 or stripped.startswith(_LIST_ITEM):
+    if not stripped or len(stripped) > _MAX_LINE_CHARS or stripped.startswith(_LIST_ITEM):
         return None
     if not unknown:  # most short lines are list items or sentences: skip them cheaply
         words = stripped.lower().split(None, 1)
@@ -82,9 +84,8 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
     starts: list[tuple[int, bool]] = []
     cursor = 0
     skipping = False
-    longest = MAX_HEADING_CHARS + 6
     for index, line in enumerate(lines):
-        if not line or len(line) > longest or line[0] == "-":  # cheap rejects first
+        if not line or len(line) > _MAX_LINE_CHARS or line[0] == "-":  # cheap rejects first
             continue
         heading = heading_of(line, headings, unknown=skipping)
         if heading is None or (heading == "" and not skipping):
