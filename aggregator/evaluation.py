@@ -120,7 +120,7 @@ class Figures:
     # (organisation, right) for seniority where stated: one organisation's levelling
     # (a third of train is Anthropic) should not make the figure
     seniority_by_org: Counter[tuple[str, bool]] = field(default_factory=Counter)
-    # (organisation, "tp" | "fp" | "fn") skill counts: the same reason
+    # (organisation, "tp" | "fp" | "fn") skill counts, for the same reason
     skills_by_org: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
@@ -222,9 +222,9 @@ def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = Tru
         figures.skill_tp += len(got & want)
         figures.skill_fp += len(got - want)
         figures.skill_fn += len(want - got)
-        org_name = str(record.get("org") or "")
+        org = str(record.get("org") or "")
         for key, part in (("tp", got & want), ("fp", got - want), ("fn", want - got)):
-            figures.skills_by_org[org_name, key] += len(part)
+            figures.skills_by_org[org, key] += len(part)
         for key, table, value in (
             ("safety_relevance", figures.relevance, result.safety_relevance),
             ("seniority", figures.seniority, result.seniority),
@@ -233,7 +233,6 @@ def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = Tru
             if key in labels:
                 table[labels[key], value] += 1
                 if key == "seniority" and labels[key] != "unspecified":
-                    org = str(record.get("org") or "")
                     figures.seniority_by_org[org, labels[key] == value] += 1
                 if labels[key] != value and key == "safety_relevance":
                     figures.errors.append(f"{record['id']}: relevance {value} != {labels[key]}")
