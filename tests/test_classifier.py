@@ -668,7 +668,8 @@ def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
 
 
 # A long description in the usual ATS structure, written here: the skill named in the
-# organisation's blurb and benefits (twice each) is not what the role works on.
+# organisation's blurb (twice) and benefits (once), as often as its ``mentions`` ask, is
+# not what the role works on.
 SECTIONED = """About Example Labs
 Example Labs builds reliable AI. Our interpretability team studies model internals, and
 our interpretability papers are widely read.

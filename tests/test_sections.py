@@ -36,7 +36,8 @@ def test_heading_of(line: str, heading: str | None) -> None:
     assert heading_of(line, HEADINGS) == heading
 
 
-def test_a_heading_word_followed_by_a_sentence_is_not_a_heading() -> None:
+def test_a_heading_word_followed_by_a_sentence_is_not_that_heading() -> None:
+    # only a look-alike ("" ends a skipped section, but is not "about")
     assert heading_of("About half of the work is on evals and", HEADINGS) == ""
 
 
@@ -66,12 +67,11 @@ def test_bundled_headings_and_validation(tmp_path: Path) -> None:
     taxonomy = load_taxonomy()
     assert "about" in taxonomy.sections.skip and "about the" in taxonomy.sections.count
     source = Path(taxonomy.path).read_text(encoding="utf-8")
-    for bad, match in (
-        ('"compensation",', "must be plain lower-case"),  # replaced by "Compensation"
-        ('"logistics",', "listed twice"),  # replaced by "responsibilities"
+    for heading, replacement, match in (
+        ('"compensation",', '"Compensation",', "must be plain lower-case"),
+        ('"logistics",', '"responsibilities",', "listed twice"),  # also a `count` heading
     ):
-        replacement = '"Compensation",' if "plain" in match else '"responsibilities",'
         path = tmp_path / "taxonomy.toml"
-        path.write_text(source.replace(bad, replacement, 1), encoding="utf-8")
+        path.write_text(source.replace(heading, replacement, 1), encoding="utf-8")
         with pytest.raises(ConfigError, match=match):
             load_taxonomy(path)

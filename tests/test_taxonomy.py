@@ -109,7 +109,8 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-_LLMS = 'mentions = 4\nsynonyms = ["llms?"'  # the llms skill's, not another's
+_LLMS_SYNONYMS = '\nsynonyms = ["llms?"'
+_LLMS = "mentions = 4" + _LLMS_SYNONYMS  # the llms skill's, not another's
 
 
 def _bundled_with(replace: str, by: str) -> str:
@@ -128,8 +129,8 @@ def _bundled_with(replace: str, by: str) -> str:
         ('"research engineers?" = 10', '"research (engineers?)" = 10', "capturing group"),
         ('"research engineers?" = 10', '"x?" = 10', "empty string"),
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
-        (_LLMS, f'mentions = "often"{_LLMS[12:]}', "llms.mentions: must be a whole number"),
-        (_LLMS, f"mentions = 0{_LLMS[12:]}", "llms.mentions: must be a whole number"),
+        (_LLMS, f'mentions = "often"{_LLMS_SYNONYMS}', "llms.mentions: must be a whole number"),
+        (_LLMS, f"mentions = 0{_LLMS_SYNONYMS}", "llms.mentions: must be a whole number"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
