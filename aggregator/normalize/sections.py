@@ -49,7 +49,9 @@ def compile_headings(skip: tuple[str, ...], count: tuple[str, ...]) -> Headings:
 def heading_of(line: str, headings: Headings, unknown: bool = True) -> str | None:
     """The heading ``line`` starts with when the line is a known heading; "" for a line
     that only looks like one (short, no full stop: "Research Fellows Program Overview",
-    "The Security for AI team:") when ``unknown``; None for any other line."""
+    "The Security for AI team:"); None for any other line. Without ``unknown`` (the
+    caller wants known headings only) a line whose first word starts no heading is None
+    at once, without the full test."""
     if headings.pattern is None:
         return None
     stripped = line.strip()
