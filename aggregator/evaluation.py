@@ -102,6 +102,14 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
 
 
+def _org_mean(table: Counter[tuple[str, Any]], right: Any, wrong: Any) -> float:
+    """Mean over organisations of right / (right + wrong) in ``table`` ((organisation,
+    outcome) -> count), where defined: each organisation weighs as one."""
+    counts = [(table[org, right], table[org, wrong]) for org in {org for org, _ in table}]
+    rates = [hit / (hit + miss) for hit, miss in counts if hit + miss]
+    return sum(rates) / len(rates) if rates else float("nan")
+
+
 @dataclass
 class Figures:
     """What ``evaluate`` measures on one set of labelled records."""
@@ -159,32 +167,17 @@ class Figures:
     @property
     def seniority_org_weighted(self) -> float:
         """Seniority right where stated, each organisation's postings weighing as one."""
-        orgs = {org for org, _ in self.seniority_by_org}
-        rates = [
-            _ratio(
-                self.seniority_by_org[org, True],
-                sum(self.seniority_by_org[org, r] for r in (True, False)),
-            )
-            for org in orgs
-        ]
-        return sum(rates) / len(rates) if rates else float("nan")
-
-    def _skill_org_weighted(self, other: str) -> float:
-        """Mean over organisations of tp / (tp + ``other``), where that is defined."""
-        orgs = {org for org, _ in self.skills_by_org}
-        counts = [(self.skills_by_org[o, "tp"], self.skills_by_org[o, other]) for o in orgs]
-        rates = [tp / (tp + n) for tp, n in counts if tp + n]
-        return sum(rates) / len(rates) if rates else float("nan")
+        return _org_mean(self.seniority_by_org, True, False)
 
     @property
     def skill_precision_org_weighted(self) -> float:
         """Skill precision, each organisation's postings weighing as one."""
-        return self._skill_org_weighted("fp")
+        return _org_mean(self.skills_by_org, "tp", "fp")
 
     @property
     def skill_recall_org_weighted(self) -> float:
         """Skill recall, each organisation's postings weighing as one."""
-        return self._skill_org_weighted("fn")
+        return _org_mean(self.skills_by_org, "tp", "fn")
 
     @property
     def forum_precision(self) -> float:
