@@ -147,25 +147,35 @@ def to_skill_example(record: dict[str, Any]) -> SkillExample:
     return SkillExample(features, frozenset(skills), frozenset(rules), weight, group, judged)
 
 
-def fit_skills(data: list[SkillExample], penalty: str, c: float) -> dict[str, Any]:
-    """A skill head (skills, bias, weights): one binary logistic regression per skill
-    with enough positives, over features seen at two organisations or more."""
+def feature_matrix(
+    data: Sequence[Example | SkillExample], min_groups: int
+) -> tuple[Any, list[str]]:
+    """The 0/1 matrix of the features seen at ``min_groups`` organisations or more (seen
+    at one, a feature is that organisation's way of writing), and their names."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     groups_of: dict[str, set[str]] = defaultdict(set)
-    positives: dict[str, int] = defaultdict(int)
     for example in data:
         for feature in example.features:
             groups_of[feature].add(example.group)
-        for skill in example.skills:
-            positives[skill] += 1
-    kept = {f for f, groups in groups_of.items() if len(groups) >= 2}
+    kept = {f for f, groups in groups_of.items() if len(groups) >= min_groups}
     vectorizer = DictVectorizer(sparse=False)  # small: a few hundred postings
     matrix = vectorizer.fit_transform(
         [dict.fromkeys((f for f in e.features if f in kept), 1) for e in data]
     )
-    names = vectorizer.get_feature_names_out()
+    return matrix, [str(name) for name in vectorizer.get_feature_names_out()]
+
+
+def fit_skills(data: list[SkillExample], penalty: str, c: float) -> dict[str, Any]:
+    """A skill head (skills, bias, weights): one binary logistic regression per skill
+    with enough positives, over features seen at two organisations or more."""
+    from sklearn.linear_model import LogisticRegression
+
+    positives: dict[str, int] = defaultdict(int)
+    for example in data:
+        for skill in example.skills:
+            positives[skill] += 1
+    matrix, names = feature_matrix(data, 2)
     skills = [s for s in load_taxonomy().skills if positives[s] >= SKILL_MIN_POSITIVES]
     bias, columns = [], []
     for skill in skills:
@@ -184,7 +194,7 @@ def fit_skills(data: list[SkillExample], penalty: str, c: float) -> dict[str, An
         row = {s: round(float(c[index]), 3) for s, c in zip(skills, columns, strict=True)}
         row = {skill: weight for skill, weight in row.items() if abs(weight) >= 0.005}
         if row:
-            weights[str(feature)] = row
+            weights[feature] = row
     return {"skills": skills, "bias": bias, "weights": dict(sorted(weights.items()))}
 
 
@@ -269,18 +279,9 @@ def fit(
     data: list[Example], classes: tuple[str, ...], penalty: str, c: float, min_groups: int
 ) -> dict[str, Any]:
     """A role head (classes, bias, weights) fitted on ``data``."""
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    groups_of: dict[str, set[str]] = defaultdict(set)
-    for example in data:
-        for feature in example.features:
-            groups_of[feature].add(example.group)
-    kept = {f for f, groups in groups_of.items() if len(groups) >= min_groups}
-    vectorizer = DictVectorizer(sparse=False)  # small: a few hundred postings
-    matrix = vectorizer.fit_transform(
-        [dict.fromkeys((f for f in e.features if f in kept), 1) for e in data]
-    )
+    matrix, names = feature_matrix(data, min_groups)
     model = LogisticRegression(
         C=c,
         l1_ratio=1.0 if penalty == "l1" else 0.0,
@@ -299,7 +300,7 @@ def fit(
             else -10.0
         )
     weights: dict[str, list[float]] = {}
-    for column, feature in enumerate(vectorizer.get_feature_names_out()):
+    for column, feature in enumerate(names):
         row = [
             round(float(model.coef_[learned_classes.index(name), column]), 3)
             if name in learned_classes
@@ -307,7 +308,7 @@ def fit(
             for name in classes
         ]
         if max(abs(w) for w in row) >= 0.005:
-            weights[str(feature)] = row
+            weights[feature] = row
     return {"classes": list(classes), "bias": bias, "weights": dict(sorted(weights.items()))}
 
 
