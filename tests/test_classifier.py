@@ -524,10 +524,10 @@ BOILERPLATE = """About the role
 You will sell our API to enterprise customers and exceed your quota.
 
 How we're different
-We work as a single team on a few large research efforts. The easiest way to understand
-our research directions is to read our recent research. This research continues many of
-the directions our team worked on before, including: Circuit-Based Interpretability,
-Scaling Laws, Concrete Problems in AI Safety, and Learning from Human Preferences.
+We are one team placing a handful of big research bets. The easiest way to understand
+our research directions is to skim our papers. This research continues many of the
+directions our team worked on earlier: interpretability of circuits, scaling behaviour,
+open problems in AI safety and reward learning from human feedback.
 
 We are an equal opportunity employer and value diversity."""
 
