@@ -25,7 +25,7 @@ import argparse
 import itertools
 import json
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +43,7 @@ from aggregator.normalize.classifier import (  # noqa: E402
     scan_posting,
     title_is_clear,
 )
+from aggregator.normalize.results import Classification, Scan  # noqa: E402
 from aggregator.normalize.taxonomy import load_taxonomy  # noqa: E402
 
 TEAM_WEIGHT = 0.5  # the team's written examples count half a real posting
@@ -73,6 +74,23 @@ ADD_AT = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: the model never adds one
 
 
 @dataclass
+class Scanned:
+    """One record read once: the classifier's scan and the rules' result, which both
+    heads' examples are built from."""
+
+    texts: dict[str, str]
+    scan: Scan
+    body_mentions: Counter[str]
+    rules: Classification
+
+
+def scan_record(record: dict[str, Any]) -> Scanned:
+    inputs = evaluation.inputs(record)
+    texts, scan, body_mentions = scan_posting(load_taxonomy(), **inputs)
+    return Scanned(texts, scan, body_mentions, classify(**inputs, model=False))
+
+
+@dataclass
 class Example:
     """One labelled posting as the trainer sees it."""
 
@@ -86,11 +104,10 @@ class Example:
     judged: bool  # a corpus posting or announcement (the team's set only trains)
 
 
-def to_example(record: dict[str, Any]) -> Example | None:
+def to_example(record: dict[str, Any], scanned: Scanned) -> Example | None:
     """The posting's features and labels; None for an ordinary forum post (the feed
     drops it, it gets no role)."""
     labels = record.get("labels")
-    inputs = evaluation.inputs(record)
     if labels is None:  # the team's set
         role, weight, group, judged = record["expected_role"], TEAM_WEIGHT, "team", False
         acceptable = {role, *record.get("acceptable_roles", [])}
@@ -105,11 +122,17 @@ def to_example(record: dict[str, Any]) -> Example | None:
         role, weight, judged = labels["role"], 1.0, True
         group = str(record.get("org") or record["id"]).lower()
         acceptable = {role, labels.get("role2") or role}
-    texts, scan, _ = scan_posting(load_taxonomy(), **inputs)
-    rules_role = classify(**inputs, model=False).role
-    features = learned.posting_features(texts, scan)
-    clear = title_is_clear(scan)
-    return Example(features, role, weight, group, rules_role, frozenset(acceptable), clear, judged)
+    features = learned.posting_features(scanned.texts, scanned.scan)
+    return Example(
+        features,
+        role,
+        weight,
+        group,
+        scanned.rules.role,
+        frozenset(acceptable),
+        title_is_clear(scanned.scan),
+        judged,
+    )
 
 
 @dataclass
@@ -124,7 +147,7 @@ class SkillExample:
     judged: bool
 
 
-def to_skill_example(record: dict[str, Any]) -> SkillExample:
+def to_skill_example(record: dict[str, Any], scanned: Scanned) -> SkillExample:
     """Every corpus record is judged on skills (forum posts too, as bench/classify.py)."""
     labels = record.get("labels")
     if labels is None:  # the team's set
@@ -138,11 +161,9 @@ def to_skill_example(record: dict[str, Any]) -> SkillExample:
         skills, weight, judged = labels.get("skills", []), 1.0, True
         group = record["id"] if record.get("kind") == "forum_post" else record.get("org") or ""
         group = str(group or record["id"]).lower()
-    inputs = evaluation.inputs(record)
-    texts, scan, body_mentions = scan_posting(load_taxonomy(), **inputs)
-    rules = classify(**inputs, model=False).skills
-    features = learned.posting_features(texts, scan) + learned.skill_count_features(
-        body_mentions, len(texts["body"]) > LONG_BODY_CHARS, rules
+    texts, rules = scanned.texts, scanned.rules.skills
+    features = learned.posting_features(texts, scanned.scan) + learned.skill_count_features(
+        scanned.body_mentions, len(texts["body"]) > LONG_BODY_CHARS, rules
     )
     return SkillExample(features, frozenset(skills), frozenset(rules), weight, group, judged)
 
@@ -426,8 +447,11 @@ def main() -> None:
     except ImportError:
         sys.exit("training needs scikit-learn: pip install -e '.[train]'")
     corpus = evaluation.load_corpus(folder, ["train", "dev"])
-    examples = [e for e in map(to_example, corpus) if e is not None]
-    team = [e for e in map(to_example, evaluation.load_jsonl(evaluation.TEAM_SET)) if e]
+    team_set = evaluation.load_jsonl(evaluation.TEAM_SET)
+    corpus_scans = [scan_record(r) for r in corpus]  # each record scanned once, both heads
+    team_scans = [scan_record(r) for r in team_set]
+    examples = [e for e in map(to_example, corpus, corpus_scans) if e is not None]
+    team = [e for e in map(to_example, team_set, team_scans) if e is not None]
     classes = tuple(load_taxonomy().roles)
     print(f"grouped {FOLDS}-fold CV over train + dev ({len(examples)} postings):")
     (penalty, c, min_groups, mix), results = cross_validate(examples, team, classes)
@@ -439,8 +463,8 @@ def main() -> None:
     )
     head = fit(examples + team, classes, penalty, c, min_groups)
     print(f"final model: {len(head['weights'])} features")
-    skill_examples = [to_skill_example(r) for r in corpus]
-    skill_team = [to_skill_example(r) for r in evaluation.load_jsonl(evaluation.TEAM_SET)]
+    skill_examples = list(map(to_skill_example, corpus, corpus_scans))
+    skill_team = list(map(to_skill_example, team_set, team_scans))
     print(f"skills, grouped {FOLDS}-fold CV over train + dev ({len(skill_examples)} records):")
     (skill_penalty, skill_c, drop_below, add_at), counts = cross_validate_skills(
         skill_examples, skill_team
