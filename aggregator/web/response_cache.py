@@ -124,15 +124,15 @@ def valid_until(made: datetime, database: str) -> datetime:
     return end if deadline is None else min(end, deadline)
 
 
+def _share(key: tuple[str, bytes, str]) -> str:
+    """The part of :data:`MAX_BYTES` that the page of ``key`` counts against (a kept page
+    is one of :data:`CACHED_PATHS` or one with forms)."""
+    return "lists" if key[0] in CACHED_PATHS else "pages with forms"
+
+
 class ResponseCache:
     """ASGI middleware keeping 200 responses of :data:`CACHED_PATHS` (GET) per path, query
     and ``HX-Request`` header; least recently used go first beyond :data:`MAX_BYTES`."""
-
-    @staticmethod
-    def _share(key: tuple[str, bytes, str]) -> str:
-        """The part of :data:`MAX_BYTES` that the page of ``key`` counts against (a kept
-        page is one of :data:`CACHED_PATHS` or one with forms)."""
-        return "lists" if key[0] in CACHED_PATHS else "pages with forms"
 
     def __init__(
         self, app: ASGIApp, sessions: Callable[[], Session], csrf_token: Callable[[Scope], str]
@@ -142,7 +142,10 @@ class ResponseCache:
         self.csrf_token = csrf_token  # the visitor's token, from the request's scope
         with sessions() as session:
             self.database = database_key(session)
-        self._kept: OrderedDict[tuple[str, bytes, str], Kept] = OrderedDict()
+        # One least-recently-used order per part of MAX_BYTES.
+        self._kept: dict[str, OrderedDict[tuple[str, bytes, str], Kept]] = {
+            share: OrderedDict() for share in MAX_BYTES
+        }
         self._building: dict[tuple[str, bytes, str], asyncio.Future[None]] = {}
         self._rebuilds: set[asyncio.Task[None]] = set()
         self._reading: asyncio.Future[tuple[Any, ...]] | None = None
@@ -150,7 +153,8 @@ class ResponseCache:
         _CACHES.add(self)
 
     def clear(self) -> None:
-        self._kept.clear()
+        for kept in self._kept.values():
+            kept.clear()
         self._bytes = dict.fromkeys(MAX_BYTES, 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -187,7 +191,7 @@ class ResponseCache:
     def _state(self, key: tuple[str, bytes, str], version: Any) -> str | None:
         """ "fresh" or "stale" (still sent, built again meanwhile) when the kept response
         of ``key`` may be sent; None when it may not."""
-        kept = self._kept.get(key)
+        kept = self._kept[_share(key)].get(key)
         if kept is None or version != kept.version:
             return None
         now = clock.now()
@@ -199,8 +203,9 @@ class ResponseCache:
         return "stale" if age < STALE_FOR else None
 
     async def _send_kept(self, key: tuple[str, bytes, str], scope: Scope, send: Send) -> None:
-        kept = self._kept[key]
-        self._kept.move_to_end(key)
+        kept_here = self._kept[_share(key)]
+        kept = kept_here[key]
+        kept_here.move_to_end(key)
         # A copy: outer middleware adds headers (a visitor's cookie) to the message.
         start: Message = {**kept.start, "headers": list(kept.start["headers"])}
         body = kept.body
@@ -320,14 +325,13 @@ class ResponseCache:
     def _store(self, key: tuple[str, bytes, str], kept: Kept) -> None:
         if kept.valid_until <= kept.valid_from:
             return
-        share = self._share(key)
-        old = self._kept.pop(key, None)
+        share = _share(key)
+        kept_here = self._kept[share]
+        old = kept_here.pop(key, None)
         if old is not None:
             self._bytes[share] -= len(old.body)
-        self._kept[key] = kept
+        kept_here[key] = kept
         self._bytes[share] += len(kept.body)
-        if self._bytes[share] > MAX_BYTES[share]:
-            for oldest in [k for k in self._kept if self._share(k) == share]:
-                self._bytes[share] -= len(self._kept.pop(oldest).body)
-                if self._bytes[share] <= MAX_BYTES[share]:
-                    break
+        while self._bytes[share] > MAX_BYTES[share] and kept_here:
+            _, dropped = kept_here.popitem(last=False)
+            self._bytes[share] -= len(dropped.body)
