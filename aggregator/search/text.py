@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.db.models import Posting
 from aggregator.search.estimates import cached, cached_count
-from aggregator.synonyms import WORD, expand
+from aggregator.synonyms import expand, words_of
 
 MAX_WORDS = 10
 PREFIX_MIN = 3  # shorter last words match whole words only (a short prefix is costly)
@@ -49,7 +49,7 @@ _vector = literal_column(f"postings.{PG_COLUMN}", TSVECTOR)
 def query_words(text: str) -> tuple[list[str], bool]:
     """The words of a search text (lower-cased letters and digits, at most ten) and
     whether the last one is matched as a prefix."""
-    words = WORD.findall(text.lower())[:MAX_WORDS]
+    words = list(words_of(text)[:MAX_WORDS])
     prefix = bool(words) and len(words[-1]) >= PREFIX_MIN and not text[-1:].isspace()
     return words, prefix
 
