@@ -7,26 +7,24 @@ process and the largest crawl subprocess). Target: under 60 s and 400 MB on 2 co
     .venv/bin/python bench/crawl.py [--sources 200] [--postings 50] [--db URL|postgres]
 
 ``--db postgres`` creates a private database on 127.0.0.1:5432 (``$AISAFETY_JOBS_BENCH_PG``
-for another admin URL) and drops it afterwards.
+for another admin URL: bench/databases.py) and drops it afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from databases import postgres_url
 
 from aggregator.crawl.runner import crawl_sources
 from aggregator.settings import load_settings
@@ -88,29 +86,6 @@ def serve(payloads: dict[str, bytes]) -> ThreadingHTTPServer:
     return server
 
 
-PG_ADMIN = os.environ.get(
-    "AISAFETY_JOBS_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-@contextmanager
-def database(choice: str) -> Iterator[str]:
-    """The database URL to crawl into ('' = SQLite in the data folder)."""
-    if choice != "postgres":
-        yield choice
-        return
-    name = f"aisj_bench_{os.getpid()}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sources", type=int, default=200)
@@ -122,7 +97,10 @@ def main() -> None:
     payloads = {f"/b/{i}.json": board(i, args.postings) for i in range(args.sources)}
     server = serve(payloads)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    with tempfile.TemporaryDirectory() as tmp, database(args.db) as db_url:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres_url() if args.db == "postgres" else nullcontext(args.db) as db_url,
+    ):
         registry = Path(tmp) / "sources.toml"
         registry.write_text(
             "".join(

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import postgres_url, seed, sqlite_url
+from web import seed, seeded_url
 
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
@@ -69,12 +69,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--keep", metavar="DIR", help="reuse (or make) bench/web.py's databases")
     args = parser.parse_args()
-    if args.db in ("sqlite", "both"):
-        with sqlite_url(args.postings, args.keep) as url:
-            run("sqlite", url, args.postings, args.rounds)
-    if args.db in ("postgres", "both"):
-        with postgres_url(args.postings, bool(args.keep)) as url:
-            run("postgres", url, args.postings, args.rounds)
+    for db in ("sqlite", "postgres"):
+        if args.db in (db, "both"):
+            with seeded_url(db, args.postings, args.keep) as url:
+                run(db, url, args.postings, args.rounds)
 
 
 if __name__ == "__main__":

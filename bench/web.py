@@ -46,7 +46,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,15 +54,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import create_engine, insert, text
+from databases import postgres_url, sqlite_url
+from sqlalchemy import insert, text
 
 from aggregator.db.engine import make_engine
 from aggregator.db.migrate import upgrade_database
 from aggregator.db.models import Organization, Posting, PostingTag
 
-PG_ADMIN = os.environ.get(
-    "AISAFETY_JOBS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 ROLES = ["research_engineer", "research_scientist", "software_engineer", "fellowship",
          "policy", "operations", "internship", "grant", "residency", "other"]  # fmt: skip
 SKILLS = ["interpretability", "evals", "red_teaming", "python", "pytorch", "ai_governance",
@@ -564,34 +561,16 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
 
 
 @contextmanager
-def sqlite_url(postings: int, keep: str | None) -> Iterator[str]:
-    """The SQLite database of the benches: ``bench-<postings>.db`` in the ``keep`` folder
-    (kept for the next run), else in a temporary one."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(keep).resolve() if keep else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        yield f"sqlite:///{folder}/bench-{postings}.db"
-
-
-@contextmanager
-def postgres_url(postings: int, keep: bool) -> Iterator[str]:
-    """The PostgreSQL database of the benches, made when missing: kept as
-    ``KEPT_PG<postings>`` for the next run, else a new one dropped afterwards."""
-    name = f"{KEPT_PG}{postings}" if keep else f"aisj_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        ).first()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def seeded_url(db: str, postings: int, keep: str | None) -> Iterator[str]:
+    """The database the benches seed with ``postings`` postings: with ``keep``, the SQLite
+    file ``bench-<postings>.db`` in that folder or the PostgreSQL database
+    ``KEPT_PG<postings>``, kept for the next run; else a scratch one."""
+    if db == "sqlite":
+        with sqlite_url(f"bench-{postings}.db", keep) as url:
+            yield url
+    else:
+        with postgres_url(f"{KEPT_PG}{postings}" if keep else None) as url:
+            yield url
 
 
 def main() -> None:
@@ -625,12 +604,10 @@ def main() -> None:
         f"database {KEPT_PG}<postings>",
     )
     args = parser.parse_args()
-    if args.db in ("sqlite", "both"):
-        with sqlite_url(args.postings, args.keep) as url:
-            bench("sqlite", url, args)
-    if args.db in ("postgres", "both"):
-        with postgres_url(args.postings, bool(args.keep)) as url:
-            bench("postgres", url, args)
+    for db in ("sqlite", "postgres"):
+        if args.db in (db, "both"):
+            with seeded_url(db, args.postings, args.keep) as url:
+                bench(db, url, args)
 
 
 if __name__ == "__main__":
