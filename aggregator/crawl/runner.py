@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from aggregator import clock
+from aggregator.batches import batched
 from aggregator.crawl.recovery import make_batch_dir, sweep_batch_dirs
 from aggregator.crawl.registry import SourceConfig, load_registry, registry_path, sync_registry
 from aggregator.crawl.scrapy_setup import scrapy_settings
@@ -217,7 +218,7 @@ def _batches(configs: list[SourceConfig], settings: Settings) -> list[list[Sourc
     size = min(
         settings.crawl_batch_size, max(1, math.ceil(len(configs) / settings.crawl_concurrency))
     )
-    return [configs[i : i + size] for i in range(0, len(configs), size)]
+    return list(batched(configs, size))
 
 
 def fetch_sources(

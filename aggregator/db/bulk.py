@@ -29,6 +29,8 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Connection, Dialect, Select, Table, func, select
 
+from aggregator.batches import batched
+
 
 @dataclass(frozen=True)
 class _Insert:
@@ -108,8 +110,7 @@ def _insert_sqlite(connection: Connection, insert: _Insert, rows: list[tuple[Any
     assert isinstance(dbapi, sqlite3.Connection)
     width = len(insert.order)
     per_statement = max(1, dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
+    for chunk in batched(rows, per_statement):
         sql = f"{head} VALUES {', '.join([row] * len(chunk))}"
         connection.exec_driver_sql(sql, tuple(value for r in chunk for value in r))
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aggregator.batches import batched
 from aggregator.db.models import Digest, Posting, PostingChange, Subscriber
 from aggregator.digest.periods import first_window
 from aggregator.digest.render import DigestView, Item, Renderer, Section, unsubscribe_headers
@@ -45,9 +46,9 @@ def load_history(
 ) -> dict[int, History]:
     ids = list(subscriber_ids)
     out: dict[int, History] = defaultdict(History)
-    for start in range(0, len(ids), 5000):
+    for batch in batched(ids, 5000):
         stmt = select(Digest.subscriber_id, Digest.created_at, Digest.status, Digest.posting_ids)
-        stmt = stmt.where(Digest.subscriber_id.in_(ids[start : start + 5000]))
+        stmt = stmt.where(Digest.subscriber_id.in_(batch))
         if before is not None:
             stmt = stmt.where(Digest.created_at < before)
         for sid, created, status, posting_ids in session.execute(stmt):

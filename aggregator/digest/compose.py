@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from aggregator.batches import batched
 from aggregator.db.engine import session_factory
 from aggregator.db.models import Posting, PostingChange, Subscriber
 from aggregator.db.visibility import current_status
@@ -227,7 +228,7 @@ class Composer:
         pool = self._pool
         if not pooled or pool is None:
             return (_compose_one(self.settings, self.renderer, self.run, j) for j in jobs)
-        chunks = [pooled[i : i + CHUNK] for i in range(0, len(pooled), CHUNK)]
+        chunks = list(batched(pooled, CHUNK))
         self._batches[pool] += 1
         return self._collect(jobs, {j.digest_id for j in pooled}, pool, pool.imap(_work, chunks))
 

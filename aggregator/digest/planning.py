@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from aggregator.batches import batched
 from aggregator.db.models import Digest, Subscriber, SubscriberProfile, utcnow
 from aggregator.digest.build import (
     History,
@@ -140,8 +141,8 @@ def plan_digests(
         table = Digest.__table__
         assert isinstance(table, Table)
         stmt = insert(table).on_conflict_do_nothing(index_elements=["subscriber_id", "period"])
-        for start in range(0, len(rows), 5000):  # one compiled statement, executemany
-            session.connection().execute(stmt, rows[start : start + 5000])
+        for batch in batched(rows, 5000):  # one compiled statement, executemany
+            session.connection().execute(stmt, batch)
         session.commit()
     log(logger, logging.INFO, "digests_planned", pending=summary.planned, skipped=summary.skipped)
     return summary

@@ -12,13 +12,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aggregator.batches import IN_LIST, batched
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Posting
 from aggregator.normalize.posting import NormalizedPosting
 from aggregator.normalize.urls import canonical_url
 from aggregator.store.employers import Employer, org_key
-
-CHUNK = 500
 
 
 class Matchable(Protocol):
@@ -46,31 +45,23 @@ class Matcher:
         org_ids = sorted({o.id for _, o in items if o is not None})
         with_org = sorted({n.dedup_key for n, o in items if o is not None})
         without_org = sorted({n.dedup_key for n, o in items if o is None})
-        queries: list[Any] = [
-            Posting.canonical_url.in_(urls[i : i + CHUNK]) for i in range(0, len(urls), CHUNK)
-        ]
+        queries: list[Any] = [Posting.canonical_url.in_(b) for b in batched(urls, IN_LIST)]
         if org_ids:
             queries += [
-                Posting.organization_id.in_(org_ids)
-                & Posting.dedup_key.in_(with_org[i : i + CHUNK])
-                for i in range(0, len(with_org), CHUNK)
+                Posting.organization_id.in_(org_ids) & Posting.dedup_key.in_(batch)
+                for batch in batched(with_org, IN_LIST)
             ]
         queries += [
-            Posting.organization_id.is_(None) & Posting.dedup_key.in_(without_org[i : i + CHUNK])
-            for i in range(0, len(without_org), CHUNK)
+            Posting.organization_id.is_(None) & Posting.dedup_key.in_(batch)
+            for batch in batched(without_org, IN_LIST)
         ]
         # Ids first (plain rows): a crawl of new postings finds none and loads no objects.
         ids: set[int] = set()
         for condition in queries:
             ids.update(session.scalars(select(Posting.id).where(condition)))
         found: list[Posting] = []
-        wanted = sorted(ids)
-        for i in range(0, len(wanted), CHUNK):
-            stmt = (
-                select(Posting)
-                .where(Posting.id.in_(wanted[i : i + CHUNK]))
-                .options(*posting_load_options())
-            )
+        for batch in batched(sorted(ids), IN_LIST):
+            stmt = select(Posting).where(Posting.id.in_(batch)).options(*posting_load_options())
             found += session.scalars(stmt)
         for posting in sorted(found, key=lambda p: (p.status != "open", -p.id)):
             self.add(posting)

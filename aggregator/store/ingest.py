@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload, undefer
 
 from aggregator import clock
+from aggregator.batches import IN_LIST, batched
 from aggregator.db import bulk
 from aggregator.db.loading import posting_load_options
 from aggregator.db.models import Base, Posting, PostingSource, PostingTag, Source
@@ -254,8 +255,7 @@ def ingest_items(
 def _load_for_update(session: Session, posting_ids: list[int]) -> None:
     """The normalized records of the listings of postings whose item changed, in one query
     per batch (``_listing_load_options`` defers them: one query per listing otherwise)."""
-    for start in range(0, len(posting_ids), lifecycle.CHUNK):
-        chunk = posting_ids[start : start + lifecycle.CHUNK]
+    for chunk in batched(posting_ids, IN_LIST):
         session.scalars(
             select(PostingSource)
             .where(PostingSource.posting_id.in_(chunk))

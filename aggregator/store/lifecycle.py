@@ -10,10 +10,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from aggregator.batches import IN_LIST, batched
 from aggregator.db.models import Posting, PostingSource
 from aggregator.store.changes import record_change
-
-CHUNK = 500
 
 
 def set_status(posting: Posting, status: str, now: datetime) -> None:
@@ -65,8 +64,7 @@ class SeenAgain:
         connection = session.connection()
         models: tuple[type[PostingSource] | type[Posting], ...] = (PostingSource, Posting)
         for model, ids in zip(models, (self.listings, list(self.postings)), strict=True):
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
+            for chunk in batched(ids, IN_LIST):
                 connection.execute(
                     update(model).where(model.id.in_(chunk)).values(last_seen_at=self.now)
                 )
