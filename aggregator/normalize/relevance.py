@@ -24,6 +24,7 @@ SUPPORT_ROLES = frozenset({"operations", "management"})
 # At a frontier lab a team cue this strong (or a skill in ``lab_core_skills``) in the
 # title makes the role core; weaker ones ("safeguards", "evaluations") make it adjacent.
 LAB_CORE_WEIGHT = 1.0
+AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
 
 
 @lru_cache(maxsize=8)
@@ -34,6 +35,13 @@ def _ai_matcher(taxonomy: Taxonomy) -> PhraseMatcher[str]:
 def ai_in_title(taxonomy: Taxonomy, title: str) -> bool:
     """Is the title about AI at all (``[relevance.ai]``)?"""
     return bool(_ai_matcher(taxonomy).scan(title))
+
+
+def _about_ai(tax: Taxonomy, texts: dict[str, str]) -> bool:
+    """AI in the title, or named twice in the body (once is often in passing)."""
+    if ai_in_title(tax, texts["title"]):
+        return True
+    return len(_ai_matcher(tax).scan(texts["body"])) >= AI_BODY_MENTIONS
 
 
 @lru_cache(maxsize=8)
@@ -124,6 +132,11 @@ def decide_relevance(
         return decide("adjacent", *cues.title_security)
     if role == "policy" and (cues.policy_ai or ai_in_title(tax, texts["title"])):
         return decide("adjacent", *(cues.policy_ai or ("title", "ai")))
+    # The guideline's "general AI policy" is a topic, not a title: a think tank's research
+    # fellow, a law fellowship, a program manager on AI policy. Policy words alone are not
+    # enough ("law and technology"): the posting must be about AI.
+    if cues.policy_ai is not None and _about_ai(tax, texts):
+        return decide("adjacent", *cues.policy_ai)
     if x_risk := cues.org.get("x_risk"):
         return decide("adjacent", *x_risk)
     if cues.body_first is not None and cues.body_score >= threshold / 2 and not support:
