@@ -713,3 +713,32 @@ def test_support_roles_do_not_take_research_areas_from_the_body() -> None:
     assert "interpretability" in titled.skills  # the title names the team it works in
     for title in ("Research Engineer", "Research Manager"):  # managers lead the work
         assert "interpretability" in classify(title=title, description_text=body).skills
+
+
+def test_a_program_about_alignment_is_tagged_with_it() -> None:
+    """A fellowship or course names its subject ("alignment") throughout; a job naming its
+    employer's mission as often is not thereby doing alignment theory."""
+    body = (
+        "A ten-week program for people new to alignment: weekly mentorship, a cohort and a "
+        "stipend. Fellows pick a project in AI alignment with their mentor."
+    )
+    program = classify(title="Summer Research Fellowship", description_text=body)
+    assert program.role == "fellowship"
+    assert "alignment_theory" in program.skills
+    once = classify(title="Summer Research Fellowship", description_text=body[:60])
+    assert "alignment_theory" not in once.skills  # named once: in passing
+    job = classify(title="Office Manager", description_text=body)
+    assert "alignment_theory" not in job.skills
+
+
+def test_a_role_about_ai_policy_is_adjacent_whatever_its_title() -> None:
+    """The guideline's "general AI policy roles" are a topic, not a title."""
+    body = (
+        "Our think tank studies artificial intelligence. The fellow will write policy "
+        "recommendations on AI for legislators."
+    )
+    fellow = classify(title="Research Fellow", description_text=body)
+    assert fellow.safety_relevance == "adjacent", fellow.evidence_for("safety_relevance")
+    unrelated = "Our clinic studies tax law. The fellow will write policy recommendations."
+    other = classify(title="Research Fellow", description_text=unrelated)
+    assert other.safety_relevance == "none"

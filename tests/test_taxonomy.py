@@ -131,6 +131,7 @@ def _bundled_with(replace: str, by: str) -> str:
         ('kind = "tool"', 'kind = "gadget"', "is not one of"),
         (_LLMS, f'mentions = "often"{_LLMS_SYNONYMS}', "llms.mentions: must be a whole number"),
         (_LLMS, f"mentions = 0{_LLMS_SYNONYMS}", "llms.mentions: must be a whole number"),
+        (_LLMS, f'subjects = ["(llm"]\n{_LLMS}', "llms.subjects: bad phrase"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),

@@ -35,6 +35,9 @@ MAX_SECONDARY = 2
 TIME_BUDGET_SECONDS = 0.25  # per posting, for the pattern phrases
 LONG_BODY_CHARS = 1500  # above this, a skill needs its ``mentions`` (taxonomy) in the body
 SHORT_FIELD_CHARS = 2000
+# Programs and courses (not jobs): their subject is what they are about.
+PROGRAM_ROLES = frozenset({"fellowship", "course"})
+SUBJECT_MENTIONS = 2
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
 _TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")
@@ -90,6 +93,7 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
                 vocab[field_name].append((phrase, Signal("role", role.name, weight)))
     for skill in taxonomy.skill_defs.values():
         vocab["skills"] += [(s, Signal("skill", skill.name, 1.0)) for s in skill.synonyms]
+        vocab["skills"] += [(s, Signal("subject", skill.name, 1.0)) for s in skill.subjects]
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
@@ -150,6 +154,8 @@ def classify(
         roles = _learned_roles(role_head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
     skills = _skills(tax, scan, body_mentions, long_body, evidence, _supports(scan, roles[0].role))
+    if roles[0].role in PROGRAM_ROLES:
+        skills += _subjects(scan, skills, evidence)
     if skill_head is not None:
         features += skill_head.count_features(body_mentions, long_body, skills)
         skills = _learned_skills(skill_head, features, skills, evidence)
@@ -366,6 +372,22 @@ def _skills(
         found[name] = None
         evidence.append(evidence_of("skill", name, field_name, phrase))
     return list(found)
+
+
+def _subjects(scan: Scan, skills: list[str], evidence: list[Evidence]) -> list[str]:
+    """Skills a program or course is about: those whose subject (the field's own name,
+    ``subjects`` in the taxonomy) it names ``SUBJECT_MENTIONS`` times or more in its
+    title, department and description. A mentored alignment program or an alignment
+    reading group says "alignment" throughout, rarely a research agenda's words."""
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[str, str]] = {}
+    for field_name, phrase, signal in scan.of_kind("subject"):
+        counts[signal.name] += 1
+        first.setdefault(signal.name, (field_name, phrase))
+    added = [n for n, c in counts.items() if c >= SUBJECT_MENTIONS and n not in skills]
+    for name in added:
+        evidence.append(evidence_of("skill", name, *first[name]))
+    return added
 
 
 def _learned_skills(

@@ -55,6 +55,9 @@ class Skill:
     # Mentions a long description needs before the skill counts (title, department and a
     # short description: one).
     mentions: int = 2
+    # The field's own name ("alignment"): a program or course about the field names it as
+    # its subject (classifier.PROGRAM_ROLES), where a job names it as its employer's mission.
+    subjects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,8 @@ class _Builder:
             if not NAME_PATTERN.match(name):
                 raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
             spec = self.table(raw, where)
-            unknown = set(spec) - {"label", "kind", "core", "aliases", "synonyms", "mentions"}
+            known = {"label", "kind", "core", "aliases", "synonyms", "mentions", "subjects"}
+            unknown = set(spec) - known
             if unknown:
                 raise self.fail(where, f"unknown keys {sorted(unknown)}")
             kind = self.text(spec, "kind", where)
@@ -164,6 +165,9 @@ class _Builder:
                 aliases=self.names(spec, "aliases", where),
                 synonyms=tuple(self.phrase(s, f"{where}.synonyms") for s in synonyms),
                 mentions=mentions,
+                subjects=tuple(
+                    self.phrase(s, f"{where}.subjects") for s in self.names(spec, "subjects", where)
+                ),
             )
         if not skills:
             raise self.fail("skills", "no skills defined")
