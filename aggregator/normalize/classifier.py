@@ -38,6 +38,10 @@ SHORT_FIELD_CHARS = 2000
 # Programs and courses (not jobs): their subject is what they are about.
 PROGRAM_ROLES = frozenset({"fellowship", "course"})
 SUBJECT_MENTIONS = 2
+# Roles that write no code: "SQL, Python or similar" in an operations, policy or grant
+# posting is for analysis or a nice-to-have (the corpus does not label it); a grant call's
+# list of past grantees names their stacks. Their tools count from the title only.
+HANDS_OFF_ROLES = frozenset({"operations", "policy", "grant"})
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
 _TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")
@@ -153,7 +157,9 @@ def classify(
     if role_head is not None:
         roles = _learned_roles(role_head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
-    skills = _skills(tax, scan, body_mentions, long_body, evidence, _supports(scan, roles[0].role))
+    support = _supports(scan, roles[0].role)
+    hands_off = roles[0].role in HANDS_OFF_ROLES
+    skills = _skills(tax, scan, body_mentions, long_body, evidence, support, hands_off)
     if roles[0].role in PROGRAM_ROLES:
         skills += _subjects(scan, skills, evidence)
     if skill_head is not None:
@@ -348,6 +354,7 @@ def _skills(
     long_body: bool,
     evidence: list[Evidence],
     support: bool,
+    hands_off: bool = False,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
@@ -357,7 +364,9 @@ def _skills(
     need more. A ``support`` role (operations or sales, :func:`_supports`) supports the
     research its employer does without doing it (the guideline's `adjacent`): a safety
     research area (``core``) named only in its description is the employer's work, not
-    the role's."""
+    the role's. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`) builds no software: a
+    language, framework or platform (``kind = "tool"``) named in its description is a
+    tool for analysis, a nice-to-have or its colleagues' stack, not what it works on."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in scan.of_kind("skill"):
@@ -367,6 +376,7 @@ def _skills(
         if field_name == "body" and (
             (long_body and body_mentions[name] < skill_defs[name].mentions)
             or (support and skill_defs[name].core)
+            or (hands_off and skill_defs[name].kind == "tool")
         ):
             continue
         found[name] = None
