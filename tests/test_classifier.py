@@ -220,6 +220,11 @@ SKILL_CASES = [
         set(),
     ),
     ("Mechanistic interpretability research.", {"interpretability"}, set()),
+    # robustness of a system in general is not adversarial robustness of models
+    ("Improve the throughput and robustness of our systems.", set(), {"adversarial_robustness"}),
+    ("Study model robustness to adversarial inputs.", {"adversarial_robustness"}, set()),
+    ("Lead a full-stack mitigation strategy.", set(), {"frontend"}),
+    ("Full-stack engineering in TypeScript.", {"frontend", "typescript"}, set()),
 ]
 
 
@@ -713,6 +718,16 @@ def test_support_roles_do_not_take_research_areas_from_the_body() -> None:
     assert "interpretability" in titled.skills  # the title names the team it works in
     for title in ("Research Engineer", "Research Manager"):  # managers lead the work
         assert "interpretability" in classify(title=title, description_text=body).skills
+
+
+def test_roles_that_write_no_code_take_tools_from_the_title_only() -> None:
+    """"SQL, Python or similar" in an operations or policy posting is for analysis."""
+    body = "Track our program with dashboards; working knowledge of SQL and Python. " * 2
+    for title in ("Operations Associate", "Policy Analyst"):
+        assert "python" not in classify(title=title, description_text=body).skills
+    assert "python" in classify(title="Software Engineer", description_text=body).skills
+    titled = classify(title="Policy Analyst (Python)", description_text=body)
+    assert "python" in titled.skills
 
 
 def test_a_program_about_alignment_is_tagged_with_it() -> None:
