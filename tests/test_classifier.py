@@ -721,7 +721,7 @@ def test_support_roles_do_not_take_research_areas_from_the_body() -> None:
 
 
 def test_roles_that_write_no_code_take_tools_from_the_title_only() -> None:
-    """"SQL, Python or similar" in an operations or policy posting is for analysis."""
+    """Roles that write no code: "SQL, Python or similar" there is for analysis."""
     body = "Track our program with dashboards; working knowledge of SQL and Python. " * 2
     for title in ("Operations Associate", "Policy Analyst"):
         assert "python" not in classify(title=title, description_text=body).skills
