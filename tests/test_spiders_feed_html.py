@@ -59,6 +59,17 @@ def test_a_deadline_with_its_date_in_the_body_makes_an_announcement() -> None:
     assert not is_opportunity("MARS", "<p>Our spring cohort is forming.</p>")
 
 
+def test_the_structure_of_a_call_adds_up_without_its_usual_words() -> None:
+    """A date beside "apply", what the organisers offer, the program's dates ahead: each is
+    weak alone, together they are a call; an essay that mentions applying has none."""
+    plans = "<p>The program will run from July to September. We provide housing.</p>"
+    assert not is_opportunity("Summer lab", plans)  # plans alone: a report could say so
+    call = plans + "<p>Every application that reaches us by 14 May is read.</p>"
+    assert is_opportunity("Summer lab", call)
+    essay = "<p>Many people apply to programs like this. Some of them found it helpful.</p>"
+    assert not is_opportunity("Summer lab", essay)
+
+
 def test_a_cue_counts_once_however_often_it_matches() -> None:
     """'We are looking for' also contains 'are looking for': one cue, not two."""
     assert not is_opportunity("New project", "<p>We are looking for people who care.</p>")
