@@ -98,6 +98,8 @@ def test_a_personal_essay_counts_against_an_announcement() -> None:
     essay = call.replace("</p>", " " + "I think I learned a lot, and I liked it. " * 3 + "</p>")
     assert is_opportunity("Research Fellow", call)
     assert not is_opportunity("Research Fellow", essay)
+    story = call.replace("</p>", " I applied last year.</p>")  # an account of applying
+    assert not is_opportunity("Research Fellow", story)
 
 
 @pytest.mark.parametrize(
