@@ -25,6 +25,14 @@ SUPPORT_ROLES = frozenset({"operations", "management"})
 # title makes the role core; weaker ones ("safeguards", "evaluations") make it adjacent.
 LAB_CORE_WEIGHT = 1.0
 AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
+# A core research area named in the body adds BODY_SKILL (a long posting names its
+# employer's areas in passing); in a short text (a job board's summary of 400-1,500
+# characters) every line is about the role, so it adds SHORT_BODY_SKILL. Evaluations stay
+# at BODY_SKILL: their words ("benchmarks", "evaluation metrics") are every ML job's.
+BODY_SKILL = 0.5
+SHORT_BODY_SKILL = 1.0
+SHORT_BODY_CHARS = 1500
+GENERIC_SKILLS = frozenset({"evals"})
 
 
 @lru_cache(maxsize=8)
@@ -52,7 +60,7 @@ def _core_skills(taxonomy: Taxonomy) -> frozenset[str]:
 class _Cues:
     """The relevance cues of one posting, read from its scan."""
 
-    def __init__(self, tax: Taxonomy, scan: Scan) -> None:
+    def __init__(self, tax: Taxonomy, scan: Scan, short_body: bool = False) -> None:
         self.strong: list[tuple[str, str]] = []  # core cues in title or department
         self.lab_core: tuple[str, str] | None = None  # ... that make a lab's role core
         self.body_score = 0.0
@@ -63,6 +71,7 @@ class _Cues:
         self.policy_ai: tuple[str, str] | None = None
         self.title_security: tuple[str, str] | None = None
         core_skills = _core_skills(tax)
+        short_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
         for field_name, phrase, (kind, name, weight) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
@@ -79,7 +88,10 @@ class _Cues:
                     ):
                         self.lab_core = self.lab_core or (field_name, phrase)
                 elif field_name == "body":
-                    self.body_score += weight if kind == "core" else 0.5
+                    if kind == "core":
+                        self.body_score += weight
+                    else:
+                        self.body_score += BODY_SKILL if name in GENERIC_SKILLS else short_weight
                     self.body_first = self.body_first or (field_name, phrase)
             if kind == "skill" and name == "ai_governance" and self.policy_ai is None:
                 self.policy_ai = (field_name, phrase)
@@ -91,7 +103,7 @@ def decide_relevance(
     tax: Taxonomy, scan: Scan, texts: dict[str, str], role: str, evidence: list[Evidence]
 ) -> str:
     rel = tax.relevance
-    cues = _Cues(tax, scan)
+    cues = _Cues(tax, scan, len(texts["body"]) <= SHORT_BODY_CHARS)
     org_type = texts["org_type"]
     safety_org = cues.org.get("safety") or (
         ("org_type", org_type) if org_type and org_type in rel.safety_org_types else None
