@@ -580,6 +580,19 @@ def test_employer_boilerplate_is_not_classified() -> None:
         ("Ideal for people early in their career.", "entry"),
         ("This is a senior-level role in a small team.", "senior"),
         ("Grade: HEO. The team sits in the department.", "mid"),
+        # more ways of stating years: word ranges, a digit in brackets, "over", a range
+        # followed by where, "several", "a decade"
+        ("You have three to five years of policy experience.", "mid"),
+        ("You bring two to four years of relevant experience.", "mid"),
+        ("At least five (5) years of relevant experience.", "senior"),
+        ("Over 7 years in software development roles.", "senior"),
+        ("More than four years as a data engineer.", "mid"),
+        ("Typically 3 to 5 years in a similar role.", "mid"),
+        ("You have several years of experience in ML research.", "mid"),
+        ("A decade of experience leading research teams.", "senior"),
+        ("We are hiring at the senior level.", "senior"),
+        ("The fund ran for over two years before closing.", "unspecified"),
+        ("Our firm draws on over 40 years of history.", "unspecified"),
     ],
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
@@ -640,6 +653,8 @@ def test_an_internship_for_phd_students_needs_one() -> None:
         ("Research Scientist III, Evaluations", "senior"),
         ("Experienced Data Engineer", "mid"),
         ("Co-Lead Author, Policy Review", "unspecified"),
+        ("Head, Compute Policy", "lead"),
+        ("Snr Research Engineer", "senior"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:

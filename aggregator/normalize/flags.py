@@ -65,6 +65,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     "senior": (
         "(?<!\\()senior",  # "(Senior) Researcher": the level is open, the body decides
         "sr\\.?",
+        "snr\\.?",
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
         "expert",
@@ -87,6 +88,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "lead (?:research|software|ml|machine learning|data|ai|engineers?|scientists?|"
         "researchers?|developers?)",
         "head of",
+        "head(?=,| -| /)",  # "Head, AI Policy", "Team Head - Research"
         # "Evals Lead", "Human Data Lead": the title's head noun is "lead" (the person who
         # leads that function), not "Team Lead" or a title opening with "Lead, ...".
         "(?<!^)(?<!team )(?<!co-)lead(?=$|,|\\)| -| \\(| /| \\|)",
@@ -122,21 +124,34 @@ _YEARS_STATED = (
     "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral))"
 )
 _AT_LEAST = "(?:at least|minimum of|minimum|a minimum of) "
+# "over 7 years in ...", "more than four years as ...": not "of" (an employer's "over 50
+# years of history" is no requirement)
+_OVER = "(?:over|more than|upwards of) "
+_OVER_STATED = " (?:in|as|working|experience)"
 _AT_LEAST_STATED = " (?:of|in|as|working|experience)"  # "at least 3 years in ..."
 YEARS_PHRASES = (
     f"{_YEARS_RANGE}\\+{_YEARS_UNIT}",  # 5+ years, 2-3+ years
     f"{_YEARS_RANGE}(?: or more|[- ]plus)?{_YEARS_UNIT}{_YEARS_STATED}",
     f"{_AT_LEAST}{_YEARS_RANGE}{_YEARS_UNIT}{_AT_LEAST_STATED}",
+    f"{_OVER}{_YEARS_RANGE}{_YEARS_UNIT}{_OVER_STATED}",
+    # A range is a requirement, not a duration: "3 to 5 years in a similar role"
+    f"\\d\\d? ?(?:-|to) ?\\d\\d?{_YEARS_UNIT} (?:in|as|working)",
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
-_NUMBER_WORDS = f"(?:{'|'.join(_WORD_NUMBERS)})"
+_NUMBER_WORD = f"(?:{'|'.join(_WORD_NUMBERS)})"
+# "three", "three to five", "three-to-five", "five (5)": the first number is the minimum
+_NUMBER_WORDS = f"{_NUMBER_WORD}(?:(?: to |-to-| or |-){_NUMBER_WORD})?(?: \\(\\d\\d?\\+?\\))?"
 YEARS_WORDS_PHRASES = (
     _NUMBER_WORDS + "\\+?(?:[- ]plus| or more)? years?'?" + _YEARS_STATED,
+    # "several years of experience" (more than a couple: mid); "a decade of experience"
+    "(?:several|a decade|over a decade|more than a decade|a decade or more) (?:years )?"
+    "(?:of (?:[a-z-]+ ){0,4})?experience",
     # "at least three years in", "a minimum of five years as"
     f"{_AT_LEAST}{_NUMBER_WORDS} years?'?{_AT_LEAST_STATED}",
+    f"{_OVER}{_NUMBER_WORDS} years?'?{_OVER_STATED}",
 )
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # Career stages as programs and fellowships state them.
@@ -177,6 +192,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "mid[- ]career or senior",
         "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
         "(?:this is a|is a|for a|this) senior (?:role|position)",
+        "(?:at|for) (?:the|a) senior level",
         "grade 7",
     ),
     ("seniority", "lead"): ("grade 6",),
@@ -298,12 +314,17 @@ def years_level(text: str) -> str | None:
     """``5+ years of experience`` -> senior, ``3 years`` -> mid, ``2+ years`` or ``1-3
     years`` -> entry (up to two or three years is early career; "2-4 years" is mid). The
     lower bound of a range decides otherwise."""
-    words = text.split(" ", 4)  # the number is the first word, or follows "at least"
-    heads = (w.split("-", 1)[0].rstrip("+'") for w in words)  # "five-plus" -> five
-    number = next((w for w in heads if w in _WORD_NUMBERS), None)
+    if "decade" in text:
+        return "senior"
+    if text.startswith("several"):  # more than a couple of years, short of many
+        return "mid"
+    # The numbers before "year": "at least three to five years" -> 3, 5 ("five-plus" -> 5)
+    words = text.split("year", 1)[0].split()
+    heads = [h.rstrip("+'") for w in words for h in w.split("-")]
+    numbers = [_WORD_NUMBERS[h] for h in heads if h in _WORD_NUMBERS][:2]
     bounds = _YEARS_BOUNDS.search(text)
-    if number is not None:
-        low, high = _WORD_NUMBERS[number], None
+    if numbers:
+        low, high = numbers[0], numbers[1] if len(numbers) > 1 else None
     elif bounds is not None:
         low, high = int(bounds[1]), int(bounds[2]) if bounds[2] else None
     else:
