@@ -617,6 +617,16 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         ("No prior research experience required.", "no"),
         ("Applicants need not have: - every listed skill - a degree", "no"),
         ("Anyone is welcome to apply, whatever their field.", "no"),
+        ("No technical background is required.", "no"),
+        ("No prior experience in AI safety is needed.", "no"),
+        ("There is no requirement to have a PhD.", "no"),
+        ("We do not require candidates to have a PhD.", "no"),
+        ("You don't need formal ML training or a PhD.", "no"),
+        ("Past participants ranged from undergraduates to professors.", "no"),
+        ("Undergraduates are welcome to apply.", "no"),
+        ("Either undergrad or grad students may join.", "no"),
+        ("No prior experience with Kubernetes is required.", "unspecified"),
+        ("You will teach undergraduate or graduate courses.", "unspecified"),
         # a PhD as one way in
         ("A PhD in physics or a related field is a plus.", "preferred"),
         ("PhD strongly preferred.", "preferred"),
@@ -629,6 +639,22 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
 def test_phd_as_postings_state_it(text: str, phd: str) -> None:
     """ "PhD or equivalent experience" is preferred: the corpus labels it so 7 of 7."""
     assert classify(title="Scientist", description_text=text).phd_required == phd
+
+
+@pytest.mark.parametrize(
+    ("title", "phd"),
+    [
+        ("AI Policy Program", "no"),
+        ("Google AI Residency Program 2020", "no"),
+        ("AI Governance Fellowship, Spring Cohort", "no"),
+        ("Program Manager, Compute", "unspecified"),
+        ("Principal Investigator - AI Residency Program", "unspecified"),
+        ("Postdoctoral Research Program in Alignment", "yes"),
+    ],
+)
+def test_a_program_in_the_title_needs_no_phd(title: str, phd: str) -> None:
+    """A program says who may join; the role the rest reads as does not change that."""
+    assert classify(title=title).phd_required == phd
 
 
 def test_an_internship_for_phd_students_needs_one() -> None:

@@ -224,6 +224,24 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "no (?:prior |previous |formal )?research experience (?:is )?(?:required|necessary|needed)",
         "(?:prior |previous )?research experience (?:is )?not (?:required|necessary|needed)",
         "anyone (?:can|may|is (?:eligible|welcome|invited|encouraged)(?: to)?) apply",
+        # No background or experience required at all (or in the field): the bar is below a PhD
+        "no (?:prior |previous |formal |technical |academic |professional )?(?:technical |"
+        "research |ml |machine learning |ai safety |ai |alignment |policy )?(?:experience|"
+        "background|knowledge|expertise)(?: (?:in|with|of) (?:ai safety|ai|ml|machine learning|"
+        "alignment|research|the field|this area|the area))? (?:is |are )?(?:required|necessary|"
+        "needed|a prerequisite)",
+        "(?:no|not a) requirement (?:to have|for|of) (?:a )?(?:phd|ph\\.d\\.?|doctorate|degree)",
+        "neither a (?:phd|ph\\.d\\.?|doctorate|degree) nor",
+        # "we don't require candidates to have a PhD", "you don't need formal training or a PhD"
+        "(?:do not|don't|does not|doesn't|need not|needn't) (?:need|require)(?: [a-z]+){0,5}"
+        " (?:or|nor|to have|to hold) (?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
+        # Open to undergraduates: "from undergraduates to professionals", "undergraduates
+        # are welcome", "open to undergraduates", "undergraduate or graduate students"
+        "from undergrad(?:uate)?s? (?:students )?to",
+        "open to (?:current )?undergrad(?:uate)?s",
+        "undergrad(?:uate)?s? (?:students )?(?:are )?(?:welcome|eligible|encouraged)",
+        "(?:either )?undergrad(?:uate)?s? (?:or|and) grad(?:uate)? students",
+        "undergrad(?:uate)? (?:or|and) grad(?:uate)? students",
         "open to (?:anyone|everyone|all)(?: regardless of (?:background|experience))?,? "
         "(?:regardless|with or without|from any|from all|whatever)",
     ),
