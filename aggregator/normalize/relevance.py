@@ -27,12 +27,13 @@ LAB_CORE_WEIGHT = 1.0
 AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
 # A core research area named in the body adds BODY_SKILL (a long posting names its
 # employer's areas in passing); in a short text (a job board's summary of 400-1,500
-# characters) every line is about the role, so it adds SHORT_BODY_SKILL. Evaluations stay
-# at BODY_SKILL: their words ("benchmarks", "evaluation metrics") are every ML job's.
+# characters) every line is about the role, so it adds SHORT_BODY_SKILL. Evaluations and
+# robustness stay at BODY_SKILL: their words ("benchmarks", "evaluation metrics",
+# "robustness", "anomaly detection") are every ML job's.
 BODY_SKILL = 0.5
 SHORT_BODY_SKILL = 1.0
 SHORT_BODY_CHARS = 1500
-GENERIC_SKILLS = frozenset({"evals"})
+GENERIC_SKILLS = frozenset({"evals", "adversarial_robustness"})
 
 
 @lru_cache(maxsize=8)
