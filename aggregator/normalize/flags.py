@@ -192,7 +192,6 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "mid[- ]career or senior",
         "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
         "(?:this is a|is a|for a|this) senior (?:role|position)",
-        "(?:at|for) (?:the|a) senior level",
         "grade 7",
     ),
     ("seniority", "lead"): ("grade 6",),
