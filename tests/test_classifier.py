@@ -580,16 +580,15 @@ def test_employer_boilerplate_is_not_classified() -> None:
         ("Ideal for people early in their career.", "entry"),
         ("This is a senior-level role in a small team.", "senior"),
         ("Grade: HEO. The team sits in the department.", "mid"),
-        # more ways of stating years: word ranges, a digit in brackets, "over", a range
-        # followed by where, "several", "a decade"
+        # more ways of stating years: word ranges, a digit in brackets, "over", "several"
         ("You have three to five years of policy experience.", "mid"),
         ("You bring two to four years of relevant experience.", "mid"),
         ("At least five (5) years of relevant experience.", "senior"),
-        ("Over 7 years in software development roles.", "senior"),
+        ("Over 7 years working in software development.", "senior"),
         ("More than four years as a data engineer.", "mid"),
-        ("Typically 3 to 5 years in a similar role.", "mid"),
+        ("Funded for 2-3 years in the first instance.", "unspecified"),
+        ("Acme has over 20 years in the industry.", "unspecified"),
         ("You have several years of experience in ML research.", "mid"),
-        ("A decade of experience leading research teams.", "senior"),
         # "at a senior level" is more often whom the role works with than its level
         ("You brief stakeholders at a senior level.", "unspecified"),
         ("The fund ran for over two years before closing.", "unspecified"),
@@ -619,7 +618,8 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         ("Applicants need not have: - every listed skill - a degree", "no"),
         ("Anyone is welcome to apply, whatever their field.", "no"),
         ("No technical background is required.", "no"),
-        ("No prior experience in AI safety is needed.", "no"),
+        ("No prior experience is needed.", "no"),
+        ("A PhD in ML is required; no AI safety experience is needed.", "yes"),
         ("There is no requirement to have a PhD.", "no"),
         ("We do not require candidates to have a PhD.", "no"),
         ("You don't need formal ML training or a PhD.", "no"),
