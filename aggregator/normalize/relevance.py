@@ -29,7 +29,7 @@ AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
 # employer's areas in passing); in a short text (a job board's summary of 400-1,500
 # characters) every line is about the role, so it adds SHORT_BODY_SKILL. Evaluations and
 # robustness stay at BODY_SKILL: their words ("benchmarks", "evaluation metrics",
-# "robustness", "anomaly detection") are every ML job's.
+# "model robustness", "anomaly detection", "distribution shift") are every ML job's.
 BODY_SKILL = 0.5
 SHORT_BODY_SKILL = 1.0
 SHORT_BODY_CHARS = 1500
