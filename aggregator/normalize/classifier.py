@@ -354,7 +354,7 @@ def _skills(
     long_body: bool,
     evidence: list[Evidence],
     support: bool,
-    hands_off: bool = False,
+    hands_off: bool,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus

@@ -61,7 +61,7 @@ def _core_skills(taxonomy: Taxonomy) -> frozenset[str]:
 class _Cues:
     """The relevance cues of one posting, read from its scan."""
 
-    def __init__(self, tax: Taxonomy, scan: Scan, short_body: bool = False) -> None:
+    def __init__(self, tax: Taxonomy, scan: Scan, short_body: bool) -> None:
         self.strong: list[tuple[str, str]] = []  # core cues in title or department
         self.lab_core: tuple[str, str] | None = None  # ... that make a lab's role core
         self.body_score = 0.0
@@ -72,7 +72,7 @@ class _Cues:
         self.policy_ai: tuple[str, str] | None = None
         self.title_security: tuple[str, str] | None = None
         core_skills = _core_skills(tax)
-        short_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
+        area_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
         for field_name, phrase, (kind, name, weight) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
@@ -92,7 +92,7 @@ class _Cues:
                     if kind == "core":
                         self.body_score += weight
                     else:
-                        self.body_score += BODY_SKILL if name in GENERIC_SKILLS else short_weight
+                        self.body_score += BODY_SKILL if name in GENERIC_SKILLS else area_weight
                     self.body_first = self.body_first or (field_name, phrase)
             if kind == "skill" and name == "ai_governance" and self.policy_ai is None:
                 self.policy_ai = (field_name, phrase)
