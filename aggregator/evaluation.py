@@ -118,9 +118,6 @@ class Figures:
     role_ok: int = 0  # primary or acceptable second reading
     role_primary: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, predicted)
-    skill_tp: int = 0
-    skill_fp: int = 0
-    skill_fn: int = 0
     relevance: Counter[tuple[str, str]] = field(default_factory=Counter)
     seniority: Counter[tuple[str, str]] = field(default_factory=Counter)
     phd: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -128,7 +125,8 @@ class Figures:
     # (organisation, right) for seniority where stated: one organisation's levelling
     # (a third of train is Anthropic) should not make the figure
     seniority_by_org: Counter[tuple[str, bool]] = field(default_factory=Counter)
-    # (organisation, "tp" | "fp" | "fn") skill counts, for the same reason
+    # (organisation, "tp" | "fp" | "fn") skill counts: the totals, and each organisation
+    # weighing as one for the same reason
     skills_by_org: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
@@ -140,13 +138,18 @@ class Figures:
     def primary_accuracy(self) -> float:
         return _ratio(self.role_primary, self.n)
 
+    def _skills(self, outcome: str) -> int:
+        return sum(n for (_, key), n in self.skills_by_org.items() if key == outcome)
+
     @property
     def skill_precision(self) -> float:
-        return _ratio(self.skill_tp, self.skill_tp + self.skill_fp)
+        tp = self._skills("tp")
+        return _ratio(tp, tp + self._skills("fp"))
 
     @property
     def skill_recall(self) -> float:
-        return _ratio(self.skill_tp, self.skill_tp + self.skill_fn)
+        tp = self._skills("tp")
+        return _ratio(tp, tp + self._skills("fn"))
 
     def relevance_rate(self, gold: str, predicted: str) -> float:
         total = sum(n for (g, _), n in self.relevance.items() if g == gold)
@@ -212,9 +215,6 @@ def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = Tru
         if role not in (gold, second):
             figures.errors.append(f"{record['id']}: role {role} != {gold} ({second})")
         got, want = set(result.skills), set(labels.get("skills", []))
-        figures.skill_tp += len(got & want)
-        figures.skill_fp += len(got - want)
-        figures.skill_fn += len(want - got)
         org = str(record.get("org") or "")
         for key, part in (("tp", got & want), ("fp", got - want), ("fn", want - got)):
             figures.skills_by_org[org, key] += len(part)

@@ -75,8 +75,8 @@ ADD_AT = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: the model never adds one
 
 @dataclass
 class Scanned:
-    """One record read once: the classifier's scan and the rules' result, which both
-    heads' examples are built from."""
+    """One record's scan and the rules' result, which both heads' examples are built from
+    (``classify`` scans the record again: a fraction of a second over the whole corpus)."""
 
     texts: dict[str, str]
     scan: Scan
@@ -448,7 +448,7 @@ def main() -> None:
         sys.exit("training needs scikit-learn: pip install -e '.[train]'")
     corpus = evaluation.load_corpus(folder, ["train", "dev"])
     team_set = evaluation.load_jsonl(evaluation.TEAM_SET)
-    corpus_scans = [scan_record(r) for r in corpus]  # each record scanned once, both heads
+    corpus_scans = [scan_record(r) for r in corpus]  # read once for both heads
     team_scans = [scan_record(r) for r in team_set]
     examples = [e for e in map(to_example, corpus, corpus_scans) if e is not None]
     team = [e for e in map(to_example, team_set, team_scans) if e is not None]

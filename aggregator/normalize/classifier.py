@@ -328,8 +328,6 @@ def _mentions(
 ) -> Counter[str]:
     """How often each skill is mentioned (occurrences, not distinct phrases), leaving out
     the ``skipped`` sections (the employer's blurb, benefits, legal text)."""
-    if not skipped:
-        return Counter(t.name for _, _, targets in hits for t in targets if t.kind == "skill")
     return Counter(
         t.name
         for start, _, targets in hits
