@@ -53,7 +53,8 @@ FRESH_FOR = 60.0  # seconds
 STALE_FOR = 600.0
 # Per process: lists, stats and feeds up to about 200 pages; posting pages and sign-ups
 # apart, so that a crawler walking every posting cannot push the lists out.
-MAX_BYTES = {"lists": 32 * 2**20, "pages with forms": 16 * 2**20}
+LISTS, WITH_FORMS = "lists", "pages with forms"
+MAX_BYTES = {LISTS: 32 * 2**20, WITH_FORMS: 16 * 2**20}
 MAX_BODY = 2 * 2**20
 PERSONAL = "personal_response"  # request.state flag: this response is the visitor's own
 # request.state flags: the page is built to be kept with placeholders; one was written.
@@ -124,10 +125,17 @@ def valid_until(made: datetime, database: str) -> datetime:
     return end if deadline is None else min(end, deadline)
 
 
-def _share(key: tuple[str, bytes, str]) -> str:
-    """The part of :data:`MAX_BYTES` that the page of ``key`` counts against (a kept page
-    is one of :data:`CACHED_PATHS` or one with forms)."""
-    return "lists" if key[0] in CACHED_PATHS else "pages with forms"
+def _share(path: str) -> str | None:
+    """The part of :data:`MAX_BYTES` that a page at ``path`` counts against, or None when
+    such a page is never kept."""
+    if path in CACHED_PATHS:
+        return LISTS
+    return WITH_FORMS if PAGES_WITH_FORMS.fullmatch(path) else None
+
+
+def _key_share(key: tuple[str, bytes, str]) -> str:
+    """:func:`_share` of a kept page's key (path, query, htmx); its path has one."""
+    return _share(key[0]) or LISTS
 
 
 class ResponseCache:
@@ -158,11 +166,7 @@ class ResponseCache:
         self._bytes = dict.fromkeys(MAX_BYTES, 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not (scope["path"] in CACHED_PATHS or PAGES_WITH_FORMS.fullmatch(scope["path"]))
-        ):
+        if scope["type"] != "http" or scope["method"] != "GET" or _share(scope["path"]) is None:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -191,7 +195,7 @@ class ResponseCache:
     def _state(self, key: tuple[str, bytes, str], version: Any) -> str | None:
         """ "fresh" or "stale" (still sent, built again meanwhile) when the kept response
         of ``key`` may be sent; None when it may not."""
-        kept = self._kept[_share(key)].get(key)
+        kept = self._kept[_key_share(key)].get(key)
         if kept is None or version != kept.version:
             return None
         now = clock.now()
@@ -203,7 +207,7 @@ class ResponseCache:
         return "stale" if age < STALE_FOR else None
 
     async def _send_kept(self, key: tuple[str, bytes, str], scope: Scope, send: Send) -> None:
-        kept_here = self._kept[_share(key)]
+        kept_here = self._kept[_key_share(key)]
         kept = kept_here[key]
         kept_here.move_to_end(key)
         # A copy: outer middleware adds headers (a visitor's cookie) to the message.
@@ -283,7 +287,7 @@ class ResponseCache:
         chunks: list[bytes] = []
         size = 0
         state = scope.setdefault("state", {})
-        with_forms = PAGES_WITH_FORMS.fullmatch(scope["path"]) is not None
+        with_forms = _key_share(key) == WITH_FORMS
         state[PLACEHOLDERS_ALLOWED] = with_forms
 
         async def capture(message: Message) -> None:
@@ -325,7 +329,7 @@ class ResponseCache:
     def _store(self, key: tuple[str, bytes, str], kept: Kept) -> None:
         if kept.valid_until <= kept.valid_from:
             return
-        share = _share(key)
+        share = _key_share(key)
         kept_here = self._kept[share]
         old = kept_here.pop(key, None)
         if old is not None:
