@@ -783,3 +783,17 @@ def test_a_role_about_ai_policy_is_adjacent_whatever_its_title() -> None:
     unrelated = "Our clinic studies tax law. The fellow will write policy recommendations."
     other = classify(title="Research Fellow", description_text=unrelated)
     assert other.safety_relevance == "none"
+
+
+def test_support_roles_of_an_employer_known_by_its_mission_are_adjacent() -> None:
+    """An unknown employer that says its mission is AI safety: its operations and
+    management support the work (GUIDELINE); a frontier lab's blurb does not make its
+    operations adjacent, and a mission in other words leaves the role none."""
+    body = "Run finance and compliance for a growing AI safety nonprofit."
+    ops = classify(title="Operations Director", description_text=body, org="A New Nonprofit")
+    assert ops.safety_relevance == "adjacent", ops.evidence_for("safety_relevance")
+    lab = classify(title="Operations Director", description_text=body, org="OpenAI")
+    assert lab.safety_relevance == "none"
+    plain = "Run finance and compliance for a growing retail chain."
+    other = classify(title="Operations Director", description_text=plain, org="Acme")
+    assert other.safety_relevance == "none"

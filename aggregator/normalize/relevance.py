@@ -152,6 +152,10 @@ def decide_relevance(
         return decide("adjacent", *cues.policy_ai)
     if x_risk := cues.org.get("x_risk"):
         return decide("adjacent", *x_risk)
-    if cues.body_first is not None and cues.body_score >= threshold / 2 and not support:
-        return decide("adjacent", *cues.body_first)
+    # Half the threshold: a topic the posting touches, or the mission of an employer
+    # known only by its own words ("the AI safety movement"), which its operations and
+    # management support; a lab's support roles are not made adjacent by its blurb.
+    first, half = cues.body_first, cues.body_score >= threshold / 2
+    if first is not None and half and (not support or lab is None):
+        return decide("adjacent", *first)
     return decide("none", "default", "no AI-safety employer, team or topic")
