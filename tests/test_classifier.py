@@ -797,3 +797,25 @@ def test_support_roles_of_an_employer_known_by_its_mission_are_adjacent() -> Non
     plain = "Run finance and compliance for a growing retail chain."
     other = classify(title="Operations Director", description_text=plain, org="Acme")
     assert other.safety_relevance == "none"
+
+
+def test_a_short_summary_naming_a_safety_research_area_is_core() -> None:
+    """In a board's short summary every line is the role: interpretability or AI control
+    named there is the work, as in a title; red teaming (also offensive security) and
+    evaluations (every ML job's word) are not enough on their own."""
+    for body in (
+        "You will study how language models represent concepts and publish interpretability "
+        "tools for researchers.",
+        "Design control protocols that keep untrusted models from causing harm.",
+    ):
+        result = classify(title="Research Engineer", description_text=body, org="A New Lab")
+        assert result.safety_relevance == "core", result.evidence_for("safety_relevance")
+    for body in (
+        "Join our red team to run penetration tests against the bank's networks.",
+        "Build benchmarks and evaluation metrics for our recommendation models.",
+    ):
+        result = classify(title="Research Engineer", description_text=body, org="Acme")
+        assert result.safety_relevance != "core", result.evidence_for("safety_relevance")
+    long_body = "We build search products for retailers. " * 40 + "Interpretability is a plus."
+    long = classify(title="Research Engineer", description_text=long_body, org="Acme")
+    assert long.safety_relevance == "none"  # a long posting names areas in passing

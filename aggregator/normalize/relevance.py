@@ -30,6 +30,9 @@ AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
 # characters) every line is about the role, so it adds SHORT_BODY_SKILL. Evaluations and
 # robustness stay at BODY_SKILL: their words ("benchmarks", "evaluation metrics",
 # "model robustness", "anomaly detection", "distribution shift") are every ML job's.
+# The safety research areas proper (``short_text_core_skills``: interpretability,
+# alignment, oversight, control, deception) named in a short text are the role's work,
+# as in a title: each reaches ``core_body_threshold`` on its own.
 BODY_SKILL = 0.5
 SHORT_BODY_SKILL = 1.0
 SHORT_BODY_CHARS = 1500
@@ -73,6 +76,8 @@ class _Cues:
         self.title_security: tuple[str, str] | None = None
         core_skills = _core_skills(tax)
         area_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
+        work_areas = tax.relevance.short_text_core_skills if short_body else frozenset()
+        work_area: tuple[str, str] | None = None  # such an area: the decision's evidence
         for field_name, phrase, (kind, name, weight) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
@@ -91,6 +96,9 @@ class _Cues:
                 elif field_name == "body":
                     if kind == "core":
                         self.body_score += weight
+                    elif name in work_areas:
+                        self.body_score += tax.relevance.core_body_threshold
+                        work_area = work_area or (field_name, phrase)
                     else:
                         self.body_score += BODY_SKILL if name in GENERIC_SKILLS else area_weight
                     self.body_first = self.body_first or (field_name, phrase)
@@ -98,6 +106,7 @@ class _Cues:
                 self.policy_ai = (field_name, phrase)
             if kind == "skill" and name in ("security", "privacy") and field_name == "title":
                 self.title_security = self.title_security or (field_name, phrase)
+        self.body_first = work_area or self.body_first
 
 
 def decide_relevance(

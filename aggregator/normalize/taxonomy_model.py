@@ -81,6 +81,8 @@ class Relevance:
     orgs: tuple[tuple[str, str], ...] = ()
     commercial: tuple[str, ...] = ()
     lab_core_skills: frozenset[str] = frozenset()
+    # Research areas that make a short text (a board's summary) core on their own.
+    short_text_core_skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

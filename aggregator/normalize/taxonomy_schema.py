@@ -252,6 +252,9 @@ class _Builder:
             ),
             commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
             lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
+            short_text_core_skills=frozenset(
+                self.names(data, "short_text_core_skills", "relevance")
+            ),
         )
 
     def weighted_phrases(self, data: dict[str, Any], where: str) -> tuple[tuple[str, float], ...]:
