@@ -819,3 +819,28 @@ def test_a_short_summary_naming_a_safety_research_area_is_core() -> None:
     long_body = "We build search products for retailers. " * 40 + "Interpretability is a plus."
     long = classify(title="Research Engineer", description_text=long_body, org="Acme")
     assert long.safety_relevance == "none"  # a long posting names areas in passing
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Our team studies the threat of frontier AI models to humanity.",
+        "We are a nonprofit working on the risks of advanced AI systems.",
+        "You will build safety tooling for LLMs and the agents built on them.",
+    ],
+)
+def test_a_mission_stated_in_the_fields_words_is_not_none(body: str) -> None:
+    """How unknown AI-safety organisations state their work (threats or risks of AI,
+    safety of language models): never none."""
+    result = classify(title="Research Engineer", description_text=body, org="A New Lab")
+    assert result.safety_relevance != "none", result.evidence_for("safety_relevance")
+
+
+def test_field_funders_are_known_employers() -> None:
+    """Funders of existential-risk work (domain.md 5.6) support the field: adjacent."""
+    for title, org in (
+        ("Applications for the grant round close soon", "Survival and Flourishing Fund"),
+        ("Announcing Effective Altruism Grants", "Centre for Effective Altruism"),
+    ):
+        result = classify(title=title, description_text="Apply by Friday.", org=org)
+        assert result.safety_relevance == "adjacent", result.evidence_for("safety_relevance")
