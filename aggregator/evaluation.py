@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
@@ -76,16 +77,31 @@ def _source_org_types() -> dict[str, str]:
     }
 
 
-def inputs(record: dict[str, Any]) -> dict[str, Any]:
+def inputs(record: dict[str, Any], unseen: bool = False) -> dict[str, Any]:
     """A corpus or team-set record as ingest would pass it to the classifier (HTML
-    descriptions to text, the organisation type a configured source would give)."""
+    descriptions to text, the organisation type a configured source would give).
+
+    ``unseen``: as from an organisation the taxonomy does not know, the nearer guide to
+    ``test``, whose organisations are new: no organisation or type, and its name (and
+    the longer parts of a name such as "Center for AI Safety (CAIS)") replaced in the
+    title and description by "the organisation"."""
     description = record.get("description") or ""
     if "<" in description:
         description = html_to_text(sanitize_html(description), sanitized=True)
     org = record.get("org")
     org_type = record.get("org_type") or _source_org_types().get(str(org or "").lower())
+    title = record["title"]
+    if unseen:
+        names = {str(org or "").strip()} | {
+            part.strip() for part in re.split(r"[(),/]", str(org or "")) if len(part.strip()) > 3
+        }
+        for name in sorted(filter(None, names), key=len, reverse=True):
+            pattern = re.compile(r"(?:\bthe\s+)?" + re.escape(name), re.IGNORECASE)
+            title = pattern.sub("the organisation", title)
+            description = pattern.sub("the organisation", description)
+        org = org_type = None
     return {
-        "title": record["title"],
+        "title": title,
         "description_text": description,
         "department": record.get("department"),
         "org_type": org_type,
@@ -93,9 +109,12 @@ def inputs(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(record: dict[str, Any], model: Model | bool | None = True) -> Classification:
-    """Classify a record as ingest would; ``model`` as for :func:`classify`."""
-    return classify(**inputs(record), model=model)
+def run(
+    record: dict[str, Any], model: Model | bool | None = True, unseen: bool = False
+) -> Classification:
+    """Classify a record as ingest would; ``model`` as for :func:`classify`, ``unseen``
+    as for :func:`inputs`."""
+    return classify(**inputs(record, unseen), model=model)
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -191,11 +210,14 @@ class Figures:
         return _ratio(self.forum[True, True], self.forum[True, True] + self.forum[True, False])
 
 
-def evaluate(records: Iterable[dict[str, Any]], model: Model | bool | None = True) -> Figures:
-    """Figures for corpus records (``labels``) or team-set records (``expected_role``)."""
+def evaluate(
+    records: Iterable[dict[str, Any]], model: Model | bool | None = True, unseen: bool = False
+) -> Figures:
+    """Figures for corpus records (``labels``) or team-set records (``expected_role``);
+    ``unseen`` as for :func:`inputs`."""
     figures = Figures()
     for record in records:
-        result = run(record, model)
+        result = run(record, model, unseen)
         labels = record.get("labels") or {
             "role": record["expected_role"],
             "role2": (record.get("acceptable_roles") or [""])[0],

@@ -6,8 +6,10 @@ it prints role accuracy (primary or acceptable second reading; primary only) wit
 confusion matrix, skill precision and recall, safety relevance (how often labelled
 ``none`` comes out ``none``, labelled ``core`` comes out ``none``), forum opportunity
 precision and recall, seniority and PhD accuracy where the label is stated (recall per
-value); then the team's set separately; then postings per second on one core (with the
-learned role model, and by the rules alone: what the model costs).
+value), and the headline figures again as if every organisation were unknown (the nearer
+guide to ``test``'s new organisations); then the team's set separately; then postings
+per second on one core (with the learned role model, and by the rules alone: what the
+model costs).
 """
 
 from __future__ import annotations
@@ -90,6 +92,19 @@ def print_figures(name: str, figures: Figures, matrix: bool) -> None:
             print(f"  {gold[:12]:12s}{cells}")
 
 
+def print_unseen(figures: Figures) -> None:
+    """The headline figures again with every organisation unknown to the classifier (no
+    name, no type), as ``test``'s are: what naming an employer in the taxonomy hides."""
+    print(
+        f"as unseen organisations: role {_pct(figures.role_accuracy)} / "
+        f"{_pct(figures.primary_accuracy)}   skills {_pct(figures.skill_precision)} / "
+        f"{_pct(figures.skill_recall)}   none -> none "
+        f"{_pct(figures.relevance_rate('none', 'none'))}   core -> none "
+        f"{_pct(figures.relevance_rate('core', 'none'))}   seniority "
+        f"{_pct(figures.stated_accuracy(figures.seniority))}"
+    )
+
+
 def throughput(
     records: list[dict[str, Any]], count: int, model: bool = True
 ) -> tuple[float, float]:
@@ -140,6 +155,7 @@ def main() -> None:
         print_figures(f"corpus {split}", figures, not args.no_matrix)
         if args.errors:
             print("\n".join(figures.errors))
+        print_unseen(evaluation.evaluate(records, unseen=True))
     team = evaluation.load_jsonl(evaluation.TEAM_SET)
     team_figures = evaluation.evaluate(team)
     print_figures("team set (tests/data/labeled_postings.jsonl)", team_figures, False)

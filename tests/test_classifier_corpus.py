@@ -83,3 +83,20 @@ def test_corpus_folder_is_found_above_a_worktree(tmp_path: Path) -> None:
     deep = tmp_path / "wt" / "tags"
     deep.mkdir(parents=True)
     assert evaluation.corpus_folder(deep) == tmp_path / "shared" / "corpus"
+
+
+def test_unseen_hides_the_organisation_from_the_classifier() -> None:
+    """The "as unseen organisations" figures classify a record with no organisation, no
+    type and the organisation's name (or a longer part of it) gone from its text."""
+    record = {
+        "title": "Research Engineer, Quill Alignment Lab",
+        "org": "Quill Alignment Lab (QAL)",
+        "org_type": "safety",
+        "description": "Join the quill alignment lab team. Write code with us.",
+    }
+    seen = evaluation.inputs(record)
+    unseen = evaluation.inputs(record, unseen=True)
+    assert (seen["org"], seen["org_type"]) == ("Quill Alignment Lab (QAL)", "safety")
+    assert (unseen["org"], unseen["org_type"]) == (None, None)
+    assert unseen["title"] == "Research Engineer, the organisation"
+    assert unseen["description_text"] == "Join the organisation team. Write code with us."
