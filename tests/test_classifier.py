@@ -756,6 +756,22 @@ def test_roles_that_write_no_code_take_tools_from_the_title_only() -> None:
     assert "python" in titled.skills
 
 
+def test_a_bare_area_name_counts_in_the_title_only() -> None:
+    """ "Security" or "Privacy" in a title names the role's function; in a description it
+    is every employer's word. Geopolitical security is not the skill."""
+    body = "Keep our programme on track and report to leadership on progress. " * 3
+    for title, skill in (
+        ("Security Operations Coordinator", "security"),
+        ("Privacy Counsel", "privacy"),
+    ):
+        assert skill in classify(title=title, description_text=body).skills
+    assert "security" not in classify(title="Manager, National Security Policy").skills
+    text = "We care about security and privacy. " * 3
+    assert not {"security", "privacy"} & set(
+        classify(title="Engineer", description_text=text).skills
+    )
+
+
 def test_a_program_about_alignment_is_tagged_with_it() -> None:
     """A fellowship or course names its subject ("alignment") throughout; a job naming its
     employer's mission as often is not thereby doing alignment theory."""

@@ -50,8 +50,8 @@ TITLE_TAIL = 0.6
 
 ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 _VOCABULARIES = {  # field -> what besides role signals is matched there
-    "title": ("skills", "cues", "title_flags", "orgs"),
-    "department": ("skills", "cues"),
+    "title": ("skills", "title_skills", "cues", "title_flags", "orgs"),
+    "department": ("skills", "title_skills", "cues"),
     "body": ("skills", "cues", "body_flags"),
     "org": ("cues", "orgs"),
 }
@@ -98,6 +98,9 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     for skill in taxonomy.skill_defs.values():
         vocab["skills"] += [(s, Signal("skill", skill.name, 1.0)) for s in skill.synonyms]
         vocab["skills"] += [(s, Signal("subject", skill.name, 1.0)) for s in skill.subjects]
+        # Their own kind: a skill to _skills, but not relevance's security title (a bare
+        # "Security" names physical and event security too).
+        vocab["title_skills"] += [(s, Signal("title_skill", skill.name, 1.0)) for s in skill.titles]
     rel = taxonomy.relevance
     vocab["cues"] += [(p, Signal("core", "core", w)) for p, w in rel.core]
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
@@ -364,10 +367,12 @@ def _skills(
     research area (``core``) named only in its description is the employer's work, not
     the role's. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`) builds no software: a
     language, framework or platform (``kind = "tool"``) named in its description is a
-    tool for analysis, a nice-to-have or its colleagues' stack, not what it works on."""
+    tool for analysis, a nice-to-have or its colleagues' stack, not what it works on. A
+    skill's bare name (``titles`` in the taxonomy: "Security") counts in the title and
+    department only."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
-    for field_name, phrase, signal in scan.of_kind("skill"):
+    for field_name, phrase, signal in (*scan.of_kind("title_skill"), *scan.of_kind("skill")):
         name = signal.name
         if name in found:
             continue

@@ -51,8 +51,9 @@ class Classification:
 
 
 class Signal(NamedTuple):
-    """What a phrase says: kind is role, skill, core or moderation (relevance cues),
-    seniority, years, phd or ml (flags); ``name`` is the role, skill or flag value."""
+    """What a phrase says: kind is role, skill (title_skill: a skill's bare name, read in
+    a title or department only), subject, core or moderation (relevance cues), seniority,
+    years, phd or ml (flags); ``name`` is the role, skill or flag value."""
 
     kind: str
     name: str

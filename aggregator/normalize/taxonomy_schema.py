@@ -33,6 +33,11 @@ def build_taxonomy(path: Path, data: dict[str, Any]) -> Taxonomy:
     return _Builder(path).build(data)
 
 
+SKILL_KEYS = frozenset(
+    ("label", "kind", "core", "aliases", "synonyms", "mentions", "subjects", "titles")
+)
+
+
 class _Builder:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -63,6 +68,10 @@ class _Builder:
         except PhraseError as exc:
             raise self.fail(where, f"bad phrase {phrase!r}: {exc}") from None
         return phrase
+
+    def phrases(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        """An optional list of phrases, each checked."""
+        return tuple(self.phrase(p, f"{where}.{key}") for p in self.names(data, key, where))
 
     def weight(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -141,8 +150,7 @@ class _Builder:
             if not NAME_PATTERN.match(name):
                 raise self.fail(where, "skill names are snake_case (a-z, 0-9, _)")
             spec = self.table(raw, where)
-            known = {"label", "kind", "core", "aliases", "synonyms", "mentions", "subjects"}
-            unknown = set(spec) - known
+            unknown = set(spec) - SKILL_KEYS
             if unknown:
                 raise self.fail(where, f"unknown keys {sorted(unknown)}")
             kind = self.text(spec, "kind", where)
@@ -165,9 +173,8 @@ class _Builder:
                 aliases=self.names(spec, "aliases", where),
                 synonyms=tuple(self.phrase(s, f"{where}.synonyms") for s in synonyms),
                 mentions=mentions,
-                subjects=tuple(
-                    self.phrase(s, f"{where}.subjects") for s in self.names(spec, "subjects", where)
-                ),
+                subjects=self.phrases(spec, "subjects", where),
+                titles=self.phrases(spec, "titles", where),
             )
         if not skills:
             raise self.fail("skills", "no skills defined")
