@@ -756,6 +756,15 @@ def test_roles_that_write_no_code_take_tools_from_the_title_only() -> None:
     assert "python" in titled.skills
 
 
+def test_product_and_program_managers_take_tools_from_the_title_only() -> None:
+    """A product or program manager "with working proficiency in Python and SQL" reads
+    data; a stack named in the description is the engineers'."""
+    body = "Define the roadmap with engineers; working proficiency in Python and SQL. " * 2
+    for title in ("Product Manager, Agents", "Technical Program Manager, Evaluations"):
+        assert "python" not in classify(title=title, description_text=body).skills
+    assert "python" in classify(title="Engineering Manager", description_text=body).skills
+
+
 def test_a_bare_area_name_counts_in_the_title_only() -> None:
     """ "Security" or "Privacy" in a title names the role's function; in a description it
     is every employer's word. Geopolitical security is not the skill."""

@@ -42,6 +42,10 @@ SUBJECT_MENTIONS = 2
 # posting is for analysis or a nice-to-have (the corpus does not label it); a grant call's
 # list of past grantees names their stacks. Their tools count from the title only.
 HANDS_OFF_ROLES = frozenset({"operations", "policy", "grant"})
+# Product, program and project managers write no code either, whatever role they fall under
+# ("Technical Program Manager" is management, "Product Manager" other): "working
+# proficiency in Python and SQL" is for reading data, a stack named is the engineers'.
+_NO_CODE_TITLE = re.compile(r"\b(?:product|program|programme|project) managers?\b")
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
 _TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")
@@ -161,7 +165,7 @@ def classify(
         roles = _learned_roles(role_head, features, roles, evidence)
     long_body = len(texts["body"]) > LONG_BODY_CHARS
     support = _supports(scan, roles[0].role)
-    hands_off = roles[0].role in HANDS_OFF_ROLES
+    hands_off = roles[0].role in HANDS_OFF_ROLES or bool(_NO_CODE_TITLE.search(texts["title"]))
     skills = _skills(tax, scan, body_mentions, long_body, evidence, support, hands_off)
     if roles[0].role in PROGRAM_ROLES:
         skills += _subjects(scan, skills, evidence)
@@ -365,7 +369,8 @@ def _skills(
     need more. A ``support`` role (operations or sales, :func:`_supports`) supports the
     research its employer does without doing it (the guideline's `adjacent`): a safety
     research area (``core``) named only in its description is the employer's work, not
-    the role's. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`) builds no software: a
+    the role's. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`, or a product, program or
+    project manager's title) builds no software: a
     language, framework or platform (``kind = "tool"``) named in its description is a
     tool for analysis, a nice-to-have or its colleagues' stack, not what it works on. A
     skill's bare name (``titles`` in the taxonomy: "Security") counts in the title and
