@@ -225,6 +225,18 @@ SKILL_CASES = [
     ("Study model robustness to adversarial inputs.", {"adversarial_robustness"}, set()),
     ("Lead a full-stack mitigation strategy.", set(), {"frontend"}),
     ("Full-stack engineering in TypeScript.", {"frontend", "typescript"}, set()),
+    # inverse reinforcement learning learns a reward: reward learning, not RL as a tool
+    (
+        "Research on inverse reinforcement learning from demonstrations.",
+        {"rlhf_reward_learning"},
+        {"reinforcement_learning"},
+    ),
+    ("Track AI trends and write about futurism.", {"forecasting"}, set()),
+    ("Stress-test AI systems and design attacks on LLMs.", {"red_teaming"}, set()),
+    ("Develop methods for breaking LLM systems.", {"red_teaming"}, set()),
+    ("Operate services on Kubernetes.", {"kubernetes"}, set()),
+    # a cloud provider named among others is not the orchestration skill
+    ("Experience with cloud platforms (AWS, GCP or similar) and Docker.", set(), {"kubernetes"}),
 ]
 
 
