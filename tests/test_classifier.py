@@ -787,6 +787,8 @@ def test_a_bare_area_name_counts_in_the_title_only() -> None:
     ):
         assert skill in classify(title=title, description_text=body).skills
     assert "security" not in classify(title="Manager, National Security Policy").skills
+    centre = classify(title="Research Fellow", department="Center on AI, Security and Society")
+    assert "security" not in centre.skills
     text = "We care about security and privacy. " * 3
     assert not {"security", "privacy"} & set(
         classify(title="Engineer", description_text=text).skills

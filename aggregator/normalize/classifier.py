@@ -55,7 +55,7 @@ TITLE_TAIL = 0.6
 ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_type")
 _VOCABULARIES = {  # field -> what besides role signals is matched there
     "title": ("skills", "title_skills", "cues", "title_flags", "orgs"),
-    "department": ("skills", "title_skills", "cues"),
+    "department": ("skills", "cues"),
     "body": ("skills", "cues", "body_flags"),
     "org": ("cues", "orgs"),
 }
@@ -373,8 +373,7 @@ def _skills(
     project manager's title) builds no software: a
     language, framework or platform (``kind = "tool"``) named in its description is a
     tool for analysis, a nice-to-have or its colleagues' stack, not what it works on. A
-    skill's bare name (``titles`` in the taxonomy: "Security") counts in the title and
-    department only."""
+    skill's bare name (``titles`` in the taxonomy: "Security") counts in the title only."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in (*scan.of_kind("title_skill"), *scan.of_kind("skill")):

@@ -58,8 +58,8 @@ class Skill:
     # The field's own name ("alignment"): a program or course about the field names it as
     # its subject (classifier.PROGRAM_ROLES), where a job names it as its employer's mission.
     subjects: tuple[str, ...] = ()
-    # The area's bare name ("security", "privacy"): in a title or department it names the
-    # role's function; in a description it is every employer's word, so it counts there only.
+    # The area's bare name ("security", "privacy"): in a title it names the role's
+    # function; in a description or a department (a centre's name) it is everyone's word.
     titles: tuple[str, ...] = ()
 
 
