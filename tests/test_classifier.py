@@ -695,6 +695,14 @@ def test_title_levels(title: str, level: str) -> None:
         ("Reading Programme", "Open to undergraduate students at any university.", "intern"),
         ("Summer Programme", "Students from all backgrounds are welcome.", "intern"),
         ("Research Scientist", "You will supervise graduate students.", "unspecified"),
+        # A "Manager" or "... Lead" is hired at many levels: stated years decide first
+        ("Data Platform Lead", "You bring 3+ years of data engineering.", "mid"),
+        ("Community Lead", "You have 10+ years of experience in events.", "senior"),
+        ("Program Manager, Grants", "You have 6+ years of experience in grantmaking.", "senior"),
+        ("Finance Manager", "You bring 3+ years of accounting experience.", "mid"),
+        ("Communications Lead", "You write clearly for many audiences.", "lead"),
+        ("Senior Program Manager", "You bring 3+ years of program work.", "senior"),
+        ("Lead Research Engineer", "You bring 3+ years of ML experience.", "lead"),
     ],
 )
 def test_career_stages_in_the_body(title: str, text: str, level: str) -> None:

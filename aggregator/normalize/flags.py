@@ -102,6 +102,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "executive director",
     ),
 }
+# Title words naming a function rather than a rung: a "Manager" or a "... Lead" is hired at
+# many levels, so the years the body asks for decide before them.
+_FUNCTION_LEVEL = re.compile(r"(?:(?:program|programme|project|projects) )?managers?|leads?")
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # Roles that are early-career when the text states no level (PhD positions and postdocs,
 # fellowships, residencies and courses are for people starting out in the field).
@@ -369,14 +372,23 @@ def pick_flag(values: list[str], order: tuple[str, ...]) -> str | None:
 
 def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     levels: dict[str, list[tuple[str, str, str]]] = {"title": [], "body": []}
+    function: list[tuple[str, str, str]] = []  # a title's "Manager" or "... Lead"
     for level_name, field_name, phrase in scan.flags("seniority"):
-        levels[field_name].append((level_name, field_name, phrase))
+        hit = (level_name, field_name, phrase)
+        is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
+        (function if is_function else levels[field_name]).append(hit)
+    years = False
     for _, field_name, phrase in scan.flags("years"):
         level = years_level(phrase)
         if level:
             levels[field_name].append((level, field_name, phrase))
+            years = years or field_name == "body"
     if role == "internship" and not any(v == "intern" for v, _, _ in levels["title"]):
         levels["title"].append(("intern", "role", role))
+    # A level word in the title decides; else the years the body asks for; only then the
+    # level a function noun implies ("Events Lead" asking for 3+ years is not a lead).
+    if levels["title"] or not years:
+        levels["title"] += function
     value = pick_seniority([v for v, _, _ in levels["title"]], [v for v, _, _ in levels["body"]])
     if value is None and role in EARLY_CAREER_ROLES:
         evidence.append(evidence_of("seniority", "entry", "role", role))
