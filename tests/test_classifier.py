@@ -605,6 +605,12 @@ def test_employer_boilerplate_is_not_classified() -> None:
         ("You brief stakeholders at a senior level.", "unspecified"),
         ("The fund ran for over two years before closing.", "unspecified"),
         ("Our firm draws on over 40 years of history.", "unspecified"),
+        # "N years minimum", "in a similar role", a lawyer's post-qualification experience
+        ("Experience: 5 years minimum in a research role.", "senior"),
+        ("You bring 3 years in a similar role.", "mid"),
+        ("At least two years in a comparable position.", "entry"),
+        ("A solicitor with 6 years PQE.", "senior"),
+        ("The society has run for 10 years in a related field.", "unspecified"),
     ],
 )
 def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
@@ -647,6 +653,24 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         ("Advanced degree in computer science preferred.", "preferred"),
         ("An M.Sc. or Ph.D. in mathematics.", "preferred"),
         ("A PhD or relevant industry experience.", "preferred"),
+        # one PhD atom for every phrase: "DPhil", "doctoral degree", "Ph.D."
+        ("You hold a DPhil in computer science.", "yes"),
+        ("A doctoral degree is not required for this role.", "no"),
+        ("Master's or DPhil in physics.", "preferred"),
+        ("An MSc / Ph.D. in mathematics.", "preferred"),
+        ("A PhD is not a prerequisite.", "no"),
+        # more ways of saying none is needed
+        ("You don't need any prior research experience.", "no"),
+        ("There is no need for a PhD.", "no"),
+        ("We don't expect applicants to have a PhD.", "no"),
+        ("The program is open to students and professionals.", "no"),
+        ("Students and early-career professionals are welcome.", "no"),
+        ("We expect applicants to write strong Python.", "unspecified"),
+        ("We are open to anyone excited about alignment.", "unspecified"),
+        # a postdoc's bar: the PhD awarded or nearly so
+        ("A PhD (awarded or near completion) in economics.", "yes"),
+        ("Applicants with (or close to the completion of) a doctorate.", "yes"),
+        ("The project is near completion and needs help.", "unspecified"),
     ],
 )
 def test_phd_as_postings_state_it(text: str, phd: str) -> None:
@@ -678,6 +702,23 @@ def test_an_internship_for_phd_students_needs_one() -> None:
         ("Co-Lead Author, Policy Review", "unspecified"),
         ("Head, Compute Policy", "lead"),
         ("Snr Research Engineer", "senior"),
+        # level codes of engineering ladders and UN-style grades, not support tiers
+        ("Software Engineer (L4)", "mid"),
+        ("Backend Engineer, L5", "senior"),
+        ("Research Engineer L3", "entry"),
+        ("Platform Engineer (L7)", "lead"),
+        ("Research Scientist - IC3", "mid"),
+        ("ML Engineer (IC4)", "senior"),
+        ("Data Engineer IC-2", "entry"),
+        ("Programme Officer (P-3)", "mid"),
+        ("Policy Analyst P2", "entry"),
+        ("L2/L3 Support Engineer", "unspecified"),
+        # a level word beats the level a function noun implies
+        ("Associate Product Manager", "entry"),
+        ("Junior Project Manager", "entry"),
+        ("Senior Program Manager", "senior"),
+        ("Sr. Research Engineer", "senior"),
+        ("Research Engineer (Mid-level)", "mid"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:

@@ -17,6 +17,16 @@ RELEVANCE_VALUES = ("core", "adjacent", "none")
 # Seniority names people (and older profiles) use -> what the classifier emits.
 SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
+# Level codes in a title. Engineering ladders: L3 (new graduate) to L7+ (principal), IC1-IC2
+# entry, IC3 mid, IC4-IC5 senior, IC6+ principal; UN-style professional grades P1-P2 entry,
+# P3 mid, P4-P5 senior. "L2/L3 support" names a support tier, not a rung.
+_NOT_TIER = "(?![/ ](?:support|tier|l\\d))"
+_LEVEL_CODES: dict[str, tuple[str, ...]] = {
+    "entry": (f"l3{_NOT_TIER}", "ic[- ]?[12]", "p-?[12]"),
+    "mid": (f"l4{_NOT_TIER}", "ic[- ]?3", "p-?3"),
+    "senior": (f"l[56]{_NOT_TIER}", "ic[- ]?[45]", "p-?[45]"),
+    "lead": ("l[78]", "ic[- ]?[678]"),
+}
 # Seniority words in a title: value -> phrases.
 TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     "intern": (
@@ -47,6 +57,8 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         # Director" or "Associate Professor", which name their own level).
         "associates?(?! (?:professor|director|general counsel|partner|dean|vice))",
         "phd (?:students?|candidates?|researchers?|(?:research )?fellows?)",
+        # Level codes of engineering ladders and UN-style grades: "(L3)", "IC2", "P-2"
+        *_LEVEL_CODES["entry"],
     ),
     "mid": (
         "mid[- ]level",
@@ -61,6 +73,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "higher executive officer",
         "senior executive officer",
         "(?:program|programme|project|projects) managers?",  # coordination, not a team
+        *_LEVEL_CODES["mid"],
     ),
     "senior": (
         "(?<!\\()senior",  # "(Senior) Researcher": the level is open, the body decides
@@ -79,6 +92,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "grade 7",
         # A manager title states experience (the guideline's "implied by title").
         "(?<!program )(?<!programme )(?<!project )(?<!projects )managers?",
+        *_LEVEL_CODES["senior"],
     ),
     "lead": (
         "principal",
@@ -100,6 +114,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "managing director",
         "grade 6",
         "executive director",
+        *_LEVEL_CODES["lead"],
     ),
 }
 # Title words naming a function rather than a rung: a "Manager" or a "... Lead" is hired at
@@ -124,7 +139,10 @@ _YEARS_UNIT = " ?(?:years?|yrs?)'?"
 _YEARS_STATED = (
     "(?:(?: of)?(?: [a-z0-9/&.-]+){0,6} experience"
     "| of(?: [a-z0-9/&-]+){0,4} (?:engineering|development|programming)"
-    "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral))"
+    "| (?:working|professional|industry|relevant|hands-on|progressive|post-?doctoral)"
+    # "5 years in a similar role", "3 years minimum", a lawyer's "4 years' PQE"
+    "| in (?:a |an )?(?:similar|comparable|relevant|related) (?:roles?|positions?|capacity)"
+    "| (?:minimum|at minimum|min\\.)(?: of)?(?: experience)?| pqe)"
 )
 _AT_LEAST = "(?:at least|minimum of|minimum|a minimum of) "
 # "over 7 years as ...", "more than four years working ...": not "of" or "in" (an
@@ -153,6 +171,13 @@ YEARS_WORDS_PHRASES = (
     f"{_AT_LEAST}{_NUMBER_WORDS} years?'?{_AT_LEAST_STATED}",
     f"{_OVER}{_NUMBER_WORDS} years?'?{_OVER_STATED}",
 )
+# The PhD as postings name it ("PhD", "Ph.D.", "doctorate", Oxford's "DPhil"), one atom for
+# every PhD phrase below; with "doctoral degree" where the phrase names the degree itself.
+_PHD_WORDS = "phds?|ph\\.d\\.?|doctorate|dphil|d\\.phil\\.?"
+_PHD = f"(?:{_PHD_WORDS})"
+_PHD_DEGREE = f"(?:{_PHD_WORDS}|doctoral degree)"
+_MASTERS = "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)"
+_NOT_NEEDED = "(?:required|necessary|needed|a requirement|a prerequisite|essential|a must)"
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # Career stages as programs and fellowships state them.
     ("seniority", "intern"): (  # literal texts: a regex here cost 15 % of the body scan
@@ -199,39 +224,39 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # said not to be required, or research experience said not to be (a PhD is research
     # experience). "Anyone can apply" opens a program or a grant to all.
     ("phd", "no"): (
-        "no (?:phd|ph\\.d\\.?|doctorate|advanced degree|graduate degree|(?:formal |academic )?"
-        "(?:degree|qualifications|credentials|education)) (?:is |are )?(?:required|necessary|"
-        "needed|a requirement)",
-        "(?:a )?(?:phds?|ph\\.d\\.?|doctorate|(?:formal |academic |university )?degrees?|"
-        "(?:formal |academic )?(?:qualifications|credentials)) (?:is |are )?(?:not|isn't|aren't) "
-        "(?:required|necessary|needed|a requirement|a prerequisite|essential|a must)",
+        f"no (?:{_PHD_DEGREE}|advanced degree|graduate degree|(?:formal |academic )?"
+        f"(?:degree|qualifications|credentials|education)) (?:is |are )?{_NOT_NEEDED}",
+        f"(?:a )?(?:{_PHD_DEGREE}|(?:formal |academic |university )?degrees?|"
+        f"(?:formal |academic )?(?:qualifications|credentials)) (?:is |are )?(?:not|isn't|aren't) "
+        f"{_NOT_NEEDED}",
         "(?:do not|don't|doesn't|does not|won't|will not|need not|needn't) (?:need|require|have) "
-        "(?:to have |to hold )?(?:a |an |any )?(?:phd|ph\\.d\\.?|doctorate|(?:formal |academic )?"
-        "(?:degree|qualifications|credentials))",
-        "not (?:necessary|required|needed|essential) to (?:have|hold) (?:a |an )?(?:phd|"
-        "ph\\.d\\.?|doctorate|degree)",
-        "(?:with or )?without (?:a )?(?:phd|ph\\.d\\.?)",
-        "(?:phd|ph\\.d\\.?) (?:is )?optional",
-        "(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?(?:required|needed)",
+        f"(?:to have |to hold )?(?:a |an |any )?(?:{_PHD_DEGREE}|(?:formal |academic )?"
+        "(?:degree|qualifications|credentials)|(?:prior |previous )?research experience)",
+        f"no need (?:for|to have|to hold) (?:a |an |any )?(?:{_PHD}|degree|formal qualifications)",
+        "not (?:necessary|required|needed|essential) to (?:have|hold) "
+        f"(?:a |an )?(?:{_PHD}|degree)",
+        f"(?:with or )?without (?:a )?{_PHD}",
+        f"{_PHD} (?:is )?optional",
+        f"(?:no|without) (?:formal )?(?:degree|academic credentials?) (?:is )?{_NOT_NEEDED}",
         "regardless of (?:your )?(?:formal |academic |educational )?(?:credentials|degrees?|"
         "qualifications|education)",
         "regardless of (?:your )?(?:formal |academic |educational )background",
         "(?:do not|don't|does not|doesn't) require (?:any |a )?(?:formal )?"
         "(?:[a-z]+,? (?:or|and) )?(?:degrees?|academic credentials?|qualifications|credentials)",
         # "Candidates need not have: ... formal certifications or education credentials"
-        "need not have[^.;]{0,120}? (?:credentials|degrees?|qualifications|phd)",
-        "no (?:prior |previous |formal )?research experience (?:is )?(?:required|necessary|needed)",
-        "(?:prior |previous )?research experience (?:is )?not (?:required|necessary|needed)",
+        f"need not have[^.;]{{0,120}}? (?:credentials|degrees?|qualifications|{_PHD})",
+        f"no (?:prior |previous |formal )?research experience (?:is )?{_NOT_NEEDED}",
+        f"(?:prior |previous )?research experience (?:is )?not {_NOT_NEEDED}",
         "anyone (?:can|may|is (?:eligible|welcome|invited|encouraged)(?: to)?) apply",
         # No background or experience required at all: the bar is below a PhD. Not one in a
         # field ("no prior AI safety experience needed" is said of PhD-level roles too).
         "no (?:prior |previous |formal |academic |professional )?(?:technical |research )?"
         "(?:experience|background) (?:is |are )?(?:required|necessary|needed|a prerequisite)",
-        "(?:no|not a) requirement (?:to have|for|of) (?:a )?(?:phd|ph\\.d\\.?|doctorate|degree)",
-        "neither a (?:phd|ph\\.d\\.?|doctorate|degree) nor",
+        f"(?:no|not a) requirement (?:to have|for|of) (?:a )?(?:{_PHD}|degree)",
+        f"neither a (?:{_PHD}|degree) nor",
         # "we don't require candidates to have a PhD", "you don't need formal training or a PhD"
-        "(?:do not|don't|does not|doesn't|need not|needn't) (?:need|require)(?: [a-z]+){0,5}"
-        " (?:or|nor|to have|to hold) (?:a |an )?(?:phd|ph\\.d\\.?|doctorate)",
+        "(?:do not|don't|does not|doesn't|need not|needn't) (?:need|require|expect)(?: [a-z]+){0,5}"
+        f" (?:or|nor|to have|to hold) (?:a |an )?{_PHD}",
         # Open to undergraduates: "from undergraduates to professionals", "undergraduates
         # are welcome", "open to undergraduates", "undergraduate or graduate students"
         "from undergrad(?:uate)?s? (?:students )?to",
@@ -239,40 +264,48 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "undergrad(?:uate)?s? (?:students )?(?:are )?(?:welcome|eligible|encouraged)",
         "(?:either )?undergrad(?:uate)?s? (?:or|and) grad(?:uate)? students",
         "undergrad(?:uate)? (?:or|and) grad(?:uate)? students",
+        # A program for "students and professionals" alike: no degree is the bar
+        "open to (?:both )?students (?:and|or) (?:early[- ]career |working |experienced )?"
+        "professionals",
+        "students (?:and|or) (?:early[- ]career |working |experienced )?professionals "
+        "(?:alike |are )?(?:welcome|eligible|encouraged)",
         "open to (?:anyone|everyone|all)(?: regardless of (?:background|experience))?,? "
         "(?:regardless|with or without|from any|from all|whatever)",
     ),
     # A PhD as one way in: preferred, a plus, an alternative to a master's or to experience.
     ("phd", "preferred"): (
-        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree)(?: degree)?(?: in [^.;:]{1,80}?)?,? "
+        f"{_PHD_DEGREE}(?: degree)?(?: in [^.;:]{{1,80}}?)?,? "
         "(?:is |would be |are )?(?:strongly |highly |very |especially |a strong |a big |"
         "considered )?(?:preferred|a plus|plus|a bonus|bonus|desirable|desired|helpful|"
         "beneficial|nice to have|an advantage|advantageous|valued|welcome|an asset|asset)",
-        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)? or (?:equivalent|relevant|comparable)"
+        f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)? or (?:equivalent|relevant|comparable)"
         "(?: [a-z-]+){0,3} experience",
         # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
-        "(?:phd|ph\\.d\\.?|doctorate)(?: in [^.;]{1,80}?)?,? \\(?or (?:have |has )?"
+        f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)?,? \\(?or (?:have |has )?"
         "(?:comparable|equivalent|similar)",
-        "(?:ideally|preferably) (?:you )?(?:have |hold |with )?(?:a |an )?(?:phd|ph\\.d\\.?|"
-        "doctorate)",
-        "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)(?: degree)?(?: or|/| /|, or) ?"
-        "(?:a )?(?:phd|ph\\.d\\.?|doctorate)",
-        "(?:phd|ph\\.d\\.?)(?: or|/| /) ?(?:ms|msc|m\\.s\\.|master'?s|masters)",
-        "(?:phd|ph\\.d\\.?) (?:is )?not strictly (?:required|necessary)",
+        f"(?:ideally|preferably) (?:you )?(?:have |hold |with )?(?:a |an )?{_PHD_DEGREE}",
+        # "MS or PhD", "Master's/PhD" (two phrases: one would spell out too many texts)
+        f"{_MASTERS}(?: degree)?(?: or|, or) (?:a )?{_PHD}",
+        f"{_MASTERS}(?: degree)?(?:/| /) ?{_PHD}",
+        f"{_PHD}(?: or|/| /) ?{_MASTERS}",
+        f"{_PHD} (?:is )?not strictly (?:required|necessary)",
         # A PhD under "preferred"/"nice to have" qualifications
         "(?:preferred|bonus|nice[- ]to[- ]haves?|desirable|desired)(?: qualifications?| skills?|"
-        " requirements?| criteria| experience)?:? (?:- )?(?:an? )?(?:phd|ph\\.d\\.?|doctorate)",
+        f" requirements?| criteria| experience)?:? (?:- )?(?:an? )?{_PHD_DEGREE}",
         "(?:advanced|graduate|postgraduate) degree(?: \\([^)]{1,20}\\))?(?: in [^.;:]{1,80}?)?,? "
         "(?:is |would be )?(?:strongly |highly )?(?:preferred|a plus|desirable|desired|"
         "an advantage|an asset)",
     ),
     ("phd", "yes"): (
-        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) (?:is )?"
-        "(?:required|a requirement|essential|mandatory)",
+        f"{_PHD_DEGREE} (?:is )?(?:required|a requirement|essential|mandatory)",
         "(?:require|requires|must have|must hold|should hold|hold|holding|have|completed|possess|"
-        "obtained|awarded|earned) (?:a |an |your )?(?:phd|ph\\.d\\.?|doctorate|doctoral degree)",
-        "(?:phd|ph\\.d\\.?|doctorate|doctoral degree) in ",
-        "(?:phd|ph\\.d\\.?) (?:degree|holders?|graduates?)",
+        f"obtained|awarded|earned) (?:a |an |your )?{_PHD_DEGREE}",
+        f"{_PHD_DEGREE} in ",
+        f"{_PHD} (?:degree|holders?|graduates?)",
+        # "a PhD (awarded or near completion)", "with (or near completion of) a PhD": a
+        # postdoc's bar, not a preference
+        f"{_PHD},? \\(?(?:awarded |completed )?(?:or )?(?:near|close to|nearing) completion",
+        f"(?:near|close) to (?:the )?completion of\\)? (?:a |their |your )?{_PHD}",
     ),
     # A posting whose education requirement is a bachelor's degree does not require a PhD,
     # whatever its "you may be a good fit if you have a PhD in..." list says.
@@ -385,10 +418,11 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
             years = years or field_name == "body"
     if role == "internship" and not any(v == "intern" for v, _, _ in levels["title"]):
         levels["title"].append(("intern", "role", role))
-    # A level word in the title decides; else the years the body asks for; only then the
-    # level a function noun implies ("Events Lead" asking for 3+ years is not a lead).
-    if levels["title"] or not years:
-        levels["title"] += function
+    # A level word in the title decides ("Junior Project Manager"); else the years the body
+    # asks for; only then the level a function noun implies ("Events Lead" asking for 3+
+    # years is not a lead).
+    if not levels["title"] and not years:
+        levels["title"] = function
     value = pick_seniority([v for v, _, _ in levels["title"]], [v for v, _, _ in levels["body"]])
     if value is None and role in EARLY_CAREER_ROLES:
         evidence.append(evidence_of("seniority", "entry", "role", role))
