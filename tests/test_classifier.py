@@ -659,6 +659,7 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         ("Master's or DPhil in physics.", "preferred"),
         ("An MSc / Ph.D. in mathematics.", "preferred"),
         ("A PhD is not a prerequisite.", "no"),
+        ("No academic background is essential.", "no"),
         # more ways of saying none is needed
         ("You don't need any prior research experience.", "no"),
         ("There is no need for a PhD.", "no"),

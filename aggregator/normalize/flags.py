@@ -118,7 +118,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     ),
 }
 # Title words naming a function rather than a rung: a "Manager" or a "... Lead" is hired at
-# many levels, so the years the body asks for decide before them.
+# many levels, so a level word in the title, then the years the body asks for, decide first.
 _FUNCTION_LEVEL = re.compile(r"(?:(?:program|programme|project|projects) )?managers?|leads?")
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # Roles that are early-career when the text states no level (PhD positions and postdocs,
@@ -251,7 +251,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         # No background or experience required at all: the bar is below a PhD. Not one in a
         # field ("no prior AI safety experience needed" is said of PhD-level roles too).
         "no (?:prior |previous |formal |academic |professional )?(?:technical |research )?"
-        "(?:experience|background) (?:is |are )?(?:required|necessary|needed|a prerequisite)",
+        f"(?:experience|background) (?:is |are )?{_NOT_NEEDED}",
         f"(?:no|not a) requirement (?:to have|for|of) (?:a )?(?:{_PHD}|degree)",
         f"neither a (?:{_PHD}|degree) nor",
         # "we don't require candidates to have a PhD", "you don't need formal training or a PhD"
