@@ -140,6 +140,11 @@ def _bundled_with(replace: str, by: str) -> str:
         ('"join us" = 1', '"join (us" = 1', "announcements.body: bad phrase"),
         ('"join us" = 1', '"join us" = "yes"', "announcements.body.'join us': bad weight"),
         ("threshold = 2.5", "threshold = 2.5\nthreshhold = 3", "unknown keys"),
+        (
+            'short_text_core_skills = ["interpretability"',
+            'short_text_core_skills = ["interpretabilty"',
+            "relevance.short_text_core_skills: unknown skill 'interpretabilty'",
+        ),
     ],
 )
 def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:

@@ -100,7 +100,7 @@ class _Builder:
             role_defs=roles,
             skill_defs=skills,
             scoring=self.scoring(self.table(data.get("scoring", {}), "scoring")),
-            relevance=self.relevance(self.table(data.get("relevance", {}), "relevance")),
+            relevance=self.relevance(self.table(data.get("relevance", {}), "relevance"), skills),
             boilerplate=self.boilerplate(data),
             sections=self.sections(self.table(data.get("sections", {}), "sections")),
             announcements=self.announcements(
@@ -241,9 +241,16 @@ class _Builder:
                 seen.add(heading)
         return Sections(skip=kinds["skip"], count=kinds["count"])
 
-    def relevance(self, data: dict[str, Any]) -> Relevance:
+    def relevance(self, data: dict[str, Any], skills: dict[str, Skill]) -> Relevance:
         def phrases(key: str) -> dict[str, Any]:
             return self.table(data.get(key, {}), f"relevance.{key}")
+
+        def skill_names(key: str) -> frozenset[str]:
+            names = self.names(data, key, "relevance")
+            for name in names:  # a misspelt name would silently do nothing
+                if name not in skills:
+                    raise self.fail(f"relevance.{key}", f"unknown skill {name!r}")
+            return frozenset(names)
 
         threshold = self.weight(data.get("core_body_threshold", 3), "core_body_threshold")
         return Relevance(
@@ -258,10 +265,8 @@ class _Builder:
                 for p, c in phrases("orgs").items()
             ),
             commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
-            lab_core_skills=frozenset(self.names(data, "lab_core_skills", "relevance")),
-            short_text_core_skills=frozenset(
-                self.names(data, "short_text_core_skills", "relevance")
-            ),
+            lab_core_skills=skill_names("lab_core_skills"),
+            short_text_core_skills=skill_names("short_text_core_skills"),
         )
 
     def weighted_phrases(self, data: dict[str, Any], where: str) -> tuple[tuple[str, float], ...]:
