@@ -165,6 +165,17 @@ ROLE_CASES = [
         None,
     ),
     ("Research Fellow / Senior Fellow, AI", "", "nonprofit", None, "research_scientist", None),
+    # A taxonomy entry counts once per field: a list of venues is one cue of research
+    # writing, not five against the implementation the duties describe.
+    (
+        "Member of Technical Staff",
+        "You will implement research ideas and run experiments with our researchers. "
+        "Papers at NeurIPS, ICML, ICLR, ACL or EMNLP are a plus.",
+        "lab",
+        None,
+        "research_engineer",
+        None,
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 from operator import itemgetter
 
@@ -95,10 +96,12 @@ def _headings(taxonomy: Taxonomy) -> sections.Headings:
 def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     """One matcher per field over every vocabulary used in that field."""
     vocab: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
+    entry = 0
     for role in taxonomy.role_defs.values():
         for field_name, signals in role.signals.items():
             for phrase, weight in signals:
-                vocab[field_name].append((phrase, Signal("role", role.name, weight)))
+                entry += 1
+                vocab[field_name].append((phrase, Signal("role", role.name, weight, entry)))
     for skill in taxonomy.skill_defs.values():
         vocab["skills"] += [(s, Signal("skill", skill.name, 1.0)) for s in skill.synonyms]
         vocab["skills"] += [(s, Signal("subject", skill.name, 1.0)) for s in skill.subjects]
@@ -265,10 +268,25 @@ def _role_order(taxonomy: Taxonomy) -> dict[str, int]:
 def title_is_clear(scan: Scan) -> bool:
     """Whether the title's role phrases alone decide the role (the model then stays out)."""
     title: defaultdict[str, float] = defaultdict(float)
-    for field_name, _, (_, role, weight) in scan.of_kind("role"):
+    for field_name, _, role, weight in _role_hits(scan):
         if field_name == "title":
             title[role] += weight
     return _clear(title)
+
+
+def _role_hits(scan: Scan) -> Iterator[tuple[str, str, str, float]]:
+    """(field, phrase, role, weight) of the role hits, each taxonomy entry once per field
+    (the docs' "each distinct phrase counts once"): a list of venues or of a program's
+    forms is one cue, however many of its alternatives it names; a text two entries of a
+    role match ("research scientist / research engineer") counts once for that role."""
+    entries: set[tuple[str, int]] = set()
+    texts: set[tuple[str, str, str]] = set()
+    for field_name, phrase, (_, role, weight, entry) in scan.of_kind("role"):
+        if (field_name, entry) in entries or (field_name, phrase, role) in texts:
+            continue
+        entries.add((field_name, entry))
+        texts.add((field_name, phrase, role))
+        yield field_name, phrase, role, weight
 
 
 def _clear(title_scores: dict[str, float] | None) -> bool:
@@ -285,7 +303,7 @@ def _score_roles(
     reasons: defaultdict[str, list[tuple[float, str, str]]] = defaultdict(list)
     current = None
     scores: defaultdict[str, float] = defaultdict(float)
-    for field_name, phrase, (_, role, weight) in scan.of_kind("role"):
+    for field_name, phrase, role, weight in _role_hits(scan):
         if field_name != current:  # hits come field by field
             current = field_name
             scores = per_field.setdefault(field_name, defaultdict(float))

@@ -78,7 +78,7 @@ class _Cues:
         area_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
         work_areas = tax.relevance.short_text_core_skills if short_body else frozenset()
         work_area: tuple[str, str] | None = None  # such an area: the decision's evidence
-        for field_name, phrase, (kind, name, weight) in scan.signals:
+        for field_name, phrase, (kind, name, weight, _) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
             elif kind == "moderation" and field_name in ("title", "department"):

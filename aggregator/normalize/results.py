@@ -58,6 +58,9 @@ class Signal(NamedTuple):
     kind: str
     name: str
     weight: float
+    # Which taxonomy entry (roles): an entry counts once per field however many of its
+    # forms match ("NeurIPS, ICML, ICLR" is one cue of a research post, not three).
+    entry: int = 0
 
 
 class Scan:
