@@ -145,26 +145,41 @@ ROLE_CASES = [
     ("Interpretability Training Programme", "", None, None, "course", None),
     ("Data Protection Officer", "", None, None, "operations", None),
     ("Implementation Manager", "", None, None, "other", None),
-    # "Research Fellow" alone: the body decides between a program and a staff post.
-    (
-        "Research Fellow",
-        "A three-month program: each fellow joins a cohort, works with a mentor and "
-        "receives a stipend.",
-        None,
-        None,
-        "fellowship",
-        None,
-    ),
-    (
-        "Research Fellow",
-        "A permanent research post: set a research agenda and publish in peer-reviewed "
-        "publications.",
-        "academic",
-        None,
-        "research_scientist",
-        None,
+    # "Research Fellow" or "Research Scholar" alone: the body decides between a program
+    # and a staff post.
+    *(
+        (title, body, org_type, None, role, None)
+        for title in ("Research Fellow", "Research Scholar")
+        for body, org_type, role in (
+            (
+                "A three-month program: each fellow joins a cohort, works with a mentor and "
+                "receives a stipend.",
+                None,
+                "fellowship",
+            ),
+            (
+                "A permanent research post: set a research agenda and publish in "
+                "peer-reviewed publications.",
+                "academic",
+                "research_scientist",
+            ),
+        )
     ),
     ("Research Fellow / Senior Fellow, AI", "", "nonprofit", None, "research_scientist", None),
+    # A program's staff are operations (GUIDELINE: they run it), its head management; a
+    # course's facilitator or teaching assistant too; talent functions in other words.
+    ("Fellowship Program Manager", "", "nonprofit", None, "operations", None),
+    ("Residency Program Coordinator", "", "lab", None, "operations", None),
+    ("Course Facilitator", "", None, None, "operations", None),
+    ("Facilitator, AI Governance Course", "", None, None, "operations", "course"),
+    ("Teaching Assistant", "", None, None, "operations", None),
+    ("Head of Fellowships", "", "nonprofit", None, "management", None),
+    ("Talent Development Lead", "", "nonprofit", None, "operations", None),
+    ("Research Programme Manager", "", "government", None, "management", "operations"),
+    # An undergraduate's research position is a student's (a mentored program stays one).
+    ("Undergraduate Research Assistant", "", "academic", None, "internship", None),
+    # A product manager of a team is product management (other), not a manager of it.
+    ("Product Manager, Safety", "", "lab", None, "other", None),
     # A taxonomy entry counts once per field: a list of venues is one cue of research
     # writing, not five against the implementation the duties describe.
     (
