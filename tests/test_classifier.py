@@ -166,6 +166,27 @@ ROLE_CASES = [
         )
     ),
     ("Research Fellow / Senior Fellow, AI", "", "nonprofit", None, "research_scientist", None),
+    # "Policy Fellow" likewise: a program's fellow or a think tank's staff; a "Senior Policy
+    # Fellow" is staff.
+    (
+        "Policy Fellow",
+        "A one-year fellowship placing technologists in government offices; fellows join a "
+        "cohort and receive a stipend.",
+        "nonprofit",
+        None,
+        "fellowship",
+        None,
+    ),
+    (
+        "Policy Fellow",
+        "A permanent role at our think tank: write policy briefs on AI regulation and brief "
+        "policymakers and legislators.",
+        "nonprofit",
+        None,
+        "policy",
+        None,
+    ),
+    ("Senior Policy Fellow", "", "nonprofit", None, "policy", None),
     # A program's staff are operations (GUIDELINE: they run it), its head management; a
     # course's facilitator or teaching assistant too; talent functions in other words.
     ("Fellowship Program Manager", "", "nonprofit", None, "operations", None),
