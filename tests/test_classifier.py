@@ -201,6 +201,13 @@ ROLE_CASES = [
     ("Undergraduate Research Assistant", "", "academic", None, "internship", None),
     # A product manager of a team is product management (other), not a manager of it.
     ("Product Manager, Safety", "", "lab", None, "other", None),
+    # Titles of the field in other words: an apprenticeship is a newcomer's paid training
+    # (internship); a graduate assistantship a funded place in graduate study; organisers
+    # build a community (operations); a technical advisor advises on policy.
+    ("Research Apprenticeship", "", "nonprofit", None, "internship", None),
+    ("Graduate Research Assistant", "", "academic", None, "phd_or_postdoc", None),
+    ("University Group Organiser", "", "nonprofit", None, "operations", None),
+    ("Technical Advisor, AI Security", "", "government", None, "policy", None),
     # A taxonomy entry counts once per field: a list of venues is one cue of research
     # writing, not five against the implementation the duties describe.
     (
