@@ -987,3 +987,21 @@ def test_field_funders_are_known_employers() -> None:
     ):
         result = classify(title=title, description_text="Apply by Friday.", org=org)
         assert result.safety_relevance == "adjacent", result.evidence_for("safety_relevance")
+
+
+def test_an_unknown_employer_that_trains_models_is_judged_as_a_lab() -> None:
+    """An employer known neither by name nor by type is what its text says: one that
+    speaks of "our models" or "our customers" is an AI company, whose safeguards team is
+    adjacent (the lab rule), not core; a known safety organisation's name still wins."""
+    body = (
+        "Help us keep our models from being misused. You will write classifiers that "
+        "detect abuse of the API by our customers."
+    )
+    title = "Software Engineer, Safeguards"
+    company = classify(title=title, description_text=body, org="Newco")
+    assert company.safety_relevance == "adjacent", company.evidence_for("safety_relevance")
+    plain = "You will write classifiers that detect misuse of AI systems."
+    unknown = classify(title=title, description_text=plain, org="Newco")
+    assert unknown.safety_relevance == "core", unknown.evidence_for("safety_relevance")
+    known = classify(title=title, description_text=body, org="Redwood Research")
+    assert known.safety_relevance == "core", known.evidence_for("safety_relevance")

@@ -141,6 +141,11 @@ def _bundled_with(replace: str, by: str) -> str:
         ('"join us" = 1', '"join us" = "yes"', "announcements.body.'join us': bad weight"),
         ("threshold = 2.5", "threshold = 2.5\nthreshhold = 3", "unknown keys"),
         (
+            '(?:frontier|foundation|large language) models" = "lab"',
+            '(?:frontier|foundation|large language) models" = "labs"',
+            "relevance.self_described.*'labs' is not one of",
+        ),
+        (
             'short_text_core_skills = ["interpretability"',
             'short_text_core_skills = ["interpretabilty"',
             "relevance.short_text_core_skills: unknown skill 'interpretabilty'",

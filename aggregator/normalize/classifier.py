@@ -57,7 +57,7 @@ ROLE_FIELDS = ("title", "department", "body", "org", "org_type", "employment_typ
 _VOCABULARIES = {  # field -> what besides role signals is matched there
     "title": ("skills", "title_skills", "cues", "title_flags", "orgs"),
     "department": ("skills", "cues"),
-    "body": ("skills", "cues", "body_flags"),
+    "body": ("skills", "cues", "body_flags", "self_described"),
     "org": ("cues", "orgs"),
 }
 
@@ -113,6 +113,7 @@ def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     vocab["cues"] += [(p, Signal("moderation", "moderation", 1.0)) for p in rel.moderation]
     vocab["title_flags"] += [(p, Signal("commercial", "commercial", 1.0)) for p in rel.commercial]
     vocab["orgs"] += [(p, Signal("org", kind, 1.0)) for p, kind in rel.orgs]
+    vocab["self_described"] += [(p, Signal("self", kind, 1.0)) for p, kind in rel.self_described]
     for name, flag_entries in (
         ("title_flags", flags.title_seniority_entries()),
         ("body_flags", flags.body_flag_entries()),

@@ -50,6 +50,9 @@ _FIELD_PREFIX = {
     "org_type": "o",
     "employment_type": "e",
 }
+# Signal kinds that are no features: what an employer says of itself ("our customers",
+# `[relevance.self_described]`) is relevance's evidence and says nothing of the role.
+_NOT_FEATURES = frozenset({"self"})
 
 
 def posting_features(texts: dict[str, str], scan: Scan) -> list[str]:
@@ -67,6 +70,8 @@ def _features(
         text_features = [f for f in text_features if f in known]
     found = dict.fromkeys(text_features)
     for hit in scan.signals:
+        if hit[2].kind in _NOT_FEATURES:
+            continue
         names = memo.get(hit)
         if names is None:
             names = _hit_features(*hit)

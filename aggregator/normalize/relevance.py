@@ -3,7 +3,8 @@
 
 "AI" in the text is not enough: a generic ML job is ``none``. The inputs are
 - the employer: its name in ``[relevance.orgs]`` (an AI-safety organisation, a frontier
-  lab, an existential-risk organisation) or its ``org_type`` from the source;
+  lab, an existential-risk organisation) or its ``org_type`` from the source; failing
+  both, what it says of itself in the body (``[relevance.self_described]``);
 - the topic: core cues (``[relevance.core]`` and core research areas) in the title or
   department (strong), or adding up in the body;
 - the role: research, engineering, programs, grants and policy do the work; operations,
@@ -72,6 +73,7 @@ class _Cues:
         self.moderation: tuple[str, str] | None = None
         self.commercial: tuple[str, str] | None = None
         self.org: dict[str, tuple[str, str]] = {}  # class -> (field, phrase)
+        self.self_described: dict[str, tuple[str, str]] = {}  # ... in the employer's words
         self.policy_ai: tuple[str, str] | None = None
         self.title_security: tuple[str, str] | None = None
         core_skills = _core_skills(tax)
@@ -81,6 +83,8 @@ class _Cues:
         for field_name, phrase, (kind, name, weight, _) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
+            elif kind == "self":
+                self.self_described.setdefault(name, (field_name, phrase))
             elif kind == "moderation" and field_name in ("title", "department"):
                 self.moderation = self.moderation or (field_name, phrase)
             elif kind == "commercial" and field_name == "title":
@@ -121,9 +125,17 @@ def decide_relevance(
     lab = cues.org.get("lab") or (
         ("org_type", org_type) if org_type and org_type in rel.ai_org_types else None
     )
+    x_risk = cues.org.get("x_risk")
+    # An employer known neither by name nor by type (a new one: every organisation of
+    # `test` is) is what its own text says it is: "our models", "our customers" make an
+    # AI company, whose safeguards and evaluations teams are the lab rule's `adjacent`.
+    if not cues.org and not org_type:
+        safety_org = cues.self_described.get("safety")
+        lab = cues.self_described.get("lab")
+        x_risk = cues.self_described.get("x_risk")
     # "other" supports the work only at an employer known to do it; elsewhere (an essay
     # on a forum, a role the taxonomy has no name for) the topic decides.
-    known_employer = safety_org or lab or cues.org.get("x_risk")
+    known_employer = safety_org or lab or x_risk
     support = role in SUPPORT_ROLES or (role == "other" and known_employer is not None)
     threshold = rel.core_body_threshold
 
@@ -159,7 +171,7 @@ def decide_relevance(
     # enough ("law and technology"): the posting must be about AI.
     if cues.policy_ai is not None and _about_ai(tax, texts):
         return decide("adjacent", *cues.policy_ai)
-    if x_risk := cues.org.get("x_risk"):
+    if x_risk is not None:
         return decide("adjacent", *x_risk)
     # Half the threshold: a topic the posting touches, or the mission of an employer
     # known only by its own words ("the AI safety movement"), which its operations and

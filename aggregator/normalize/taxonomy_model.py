@@ -82,6 +82,9 @@ class Relevance:
     # Organisation names (phrases) -> "safety" | "lab" | "x_risk"; title phrases of
     # commercial functions (sales, marketing, finance...).
     orgs: tuple[tuple[str, str], ...] = ()
+    # Body phrases -> the same classes: how an employer the taxonomy does not know by name
+    # or type describes itself ("our models", "our customers": an AI company).
+    self_described: tuple[tuple[str, str], ...] = ()
     commercial: tuple[str, ...] = ()
     lab_core_skills: frozenset[str] = frozenset()
     # Research areas that make a short text (a board's summary) core on their own.

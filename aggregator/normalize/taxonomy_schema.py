@@ -264,6 +264,13 @@ class _Builder:
                 (self.phrase(p, "relevance.orgs"), self.org_class(c, f"relevance.orgs.{p!r}"))
                 for p, c in phrases("orgs").items()
             ),
+            self_described=tuple(
+                (
+                    self.phrase(p, "relevance.self_described"),
+                    self.org_class(c, f"relevance.self_described.{p!r}"),
+                )
+                for p, c in phrases("self_described").items()
+            ),
             commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
             lab_core_skills=skill_names("lab_core_skills"),
             short_text_core_skills=skill_names("short_text_core_skills"),
