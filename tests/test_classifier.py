@@ -1005,3 +1005,19 @@ def test_an_unknown_employer_that_trains_models_is_judged_as_a_lab() -> None:
     assert unknown.safety_relevance == "core", unknown.evidence_for("safety_relevance")
     known = classify(title=title, description_text=body, org="Redwood Research")
     assert known.safety_relevance == "core", known.evidence_for("safety_relevance")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Build the platform that helps teams ship trustworthy, robust AI applications.",
+        "Our programs help researchers safely navigate advanced AI.",
+    ],
+)
+def test_a_mission_of_safe_ai_systems_makes_a_role_adjacent(body: str) -> None:
+    """An unknown employer whose summary states its aim as safe or trustworthy AI
+    systems, or navigating transformative AI safely: the role supports the field."""
+    result = classify(title="Software Engineer", description_text=body, org="Newco")
+    assert result.safety_relevance == "adjacent", result.evidence_for("safety_relevance")
+    plain = classify(title="Software Engineer", description_text="Build fast AI applications.")
+    assert plain.safety_relevance == "none"
