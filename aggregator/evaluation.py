@@ -96,7 +96,8 @@ def inputs(record: dict[str, Any], unseen: bool = False) -> dict[str, Any]:
             part.strip() for part in re.split(r"[(),/]", str(org or "")) if len(part.strip()) > 3
         }
         for name in sorted(filter(None, names), key=len, reverse=True):
-            pattern = re.compile(r"(?:\bthe\s+)?" + re.escape(name), re.IGNORECASE)
+            # Whole words: "METR" is not in "metrics", nor "SPAR" in "sparse".
+            pattern = re.compile(rf"(?:\bthe\s+)?\b{re.escape(name)}\b", re.IGNORECASE)
             title = pattern.sub("the organisation", title)
             description = pattern.sub("the organisation", description)
         org = org_type = None

@@ -92,11 +92,14 @@ def test_unseen_hides_the_organisation_from_the_classifier() -> None:
         "title": "Research Engineer, Quill Alignment Lab",
         "org": "Quill Alignment Lab (QAL)",
         "org_type": "safety",
-        "description": "Join the quill alignment lab team. Write code with us.",
+        "description": "Join the quill alignment lab team, not quill alignment labyrinths.",
     }
     seen = evaluation.inputs(record)
     unseen = evaluation.inputs(record, unseen=True)
     assert (seen["org"], seen["org_type"]) == ("Quill Alignment Lab (QAL)", "safety")
     assert (unseen["org"], unseen["org_type"]) == (None, None)
     assert unseen["title"] == "Research Engineer, the organisation"
-    assert unseen["description_text"] == "Join the organisation team. Write code with us."
+    # Whole words only: "labyrinths" keeps its letters.
+    assert unseen["description_text"] == (
+        "Join the organisation team, not quill alignment labyrinths."
+    )
