@@ -360,7 +360,11 @@ def role_scores(head: dict[str, Any], examples: list[Example]) -> dict[float, li
     return out
 
 
-def _figures(outcomes: list[Outcome]) -> tuple[int, int, float, float]:
+# Out-of-fold role figures: (right, primary right, and both as a mean over organisations).
+RoleFigures = tuple[int, int, float, float]
+
+
+def _figures(outcomes: list[Outcome]) -> RoleFigures:
     """(right, primary right, and both as a mean over organisations): the test split's
     organisations are all new, and a third of train is one employer, so each organisation
     weighing as one is the nearer guide (a fix at Anthropic is one posting of 116)."""
@@ -368,7 +372,8 @@ def _figures(outcomes: list[Outcome]) -> tuple[int, int, float, float]:
     for outcome in outcomes:
         by_org[outcome[0]].append(outcome)
     rates = [
-        (sum(o[1] for o in os) / len(os), sum(o[2] for o in os) / len(os)) for os in by_org.values()
+        (sum(o[1] for o in own) / len(own), sum(o[2] for o in own) / len(own))
+        for own in by_org.values()
     ]
     return (
         sum(o[1] for o in outcomes),
@@ -378,7 +383,7 @@ def _figures(outcomes: list[Outcome]) -> tuple[int, int, float, float]:
     )
 
 
-def _describe(figures: tuple[int, int, float, float], n: int) -> str:
+def _describe(figures: RoleFigures, n: int) -> str:
     ok, primary, ok_orgs, primary_orgs = figures
     return (
         f"role {ok / n:.1%}, primary {primary / n:.1%} "
@@ -396,15 +401,12 @@ def folds(examples: Sequence[Example | SkillExample]) -> list[list[int]]:
     return [[judged[k] for k in held] for _, held in splitter.split(judged, groups=groups)]
 
 
-Figures = tuple[int, int, float, float]  # see _figures
-
-
 def cross_validate(
     examples: list[Example], team: list[Example], classes: tuple[str, ...]
-) -> tuple[tuple[str, float, int, float], dict[Any, Figures]]:
+) -> tuple[tuple[str, float, int, float], dict[Any, RoleFigures]]:
     """The (penalty, C, min_groups, mix) with the best out-of-fold role figures (counted
     per posting), and the figures of every setting."""
-    results: dict[Any, Figures] = {}
+    results: dict[Any, RoleFigures] = {}
     split = folds(examples)
     n = sum(len(h) for h in split)
     for (penalty, c), min_groups in itertools.product(PENALTIES, MIN_GROUPS):
