@@ -444,6 +444,14 @@ RELEVANCE_CASES = [
         "adjacent",
     ),
     ("Research Fellow", "", "Institute for AI Policy and Strategy", None, None, "core"),
+    (  # a research role's short summary naming a safety research area: that is the work
+        "Research Scientist",
+        "Study how language models represent concepts, using interpretability.",
+        None,
+        None,
+        None,
+        "core",
+    ),
     (  # safeguards against misuse of AI: at a lab, adjacent (never none)
         "Research Engineer, Cyber",
         "Build classifiers to prevent cyber misuse of our models; implement safeguards.",
@@ -471,6 +479,36 @@ def test_safety_relevance(
         title=title, description_text=body, org=org, org_type=org_type, department=department
     )
     assert result.safety_relevance == expected, result.evidence_for("safety_relevance")
+
+
+# Sentences from other fields that share a word with AI safety: never core or adjacent.
+NOT_SAFETY_CASES = [
+    # (title, body, org, org_type)
+    # one phrase of a safety research area in a short text, outside a research role
+    (
+        "Controls Engineer",
+        "Design vehicle subsystems to SAE standards and apply modern control techniques.",
+        None,
+        None,
+    ),
+    ("Quantum Hardware Engineer", "Characterise superposition in our qubit devices.", None, None),
+    ("Backend Engineer", "Our founders built Grok at xAI. Build payment APIs in Go.", None, None),
+    (
+        "Credit Risk Analyst",
+        "Validate scoring models at a retail bank and report model interpretability with SHAP.",
+        None,
+        None,
+    ),
+    ("Building Technician", "Tune control settings and PID loops for HVAC systems.", None, None),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "org", "org_type"), NOT_SAFETY_CASES)
+def test_other_fields_words_are_not_safety(
+    title: str, body: str, org: str | None, org_type: str | None
+) -> None:
+    result = classify(title=title, description_text=body, org=org, org_type=org_type)
+    assert result.safety_relevance == "none", result.evidence_for("safety_relevance")
 
 
 def test_trust_and_safety_is_never_core_on_the_word_safety() -> None:

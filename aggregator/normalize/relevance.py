@@ -33,11 +33,16 @@ AI_BODY_MENTIONS = 2  # a body about AI names it at least this often
 # "model robustness", "anomaly detection", "distribution shift") are every ML job's.
 # The safety research areas proper (``short_text_core_skills``: interpretability,
 # alignment, oversight, control, deception) named in a short text are the role's work,
-# as in a title: each reaches ``core_body_threshold`` on its own.
+# as in a title: in a research role's summary, or with one more body cue (a second phrase
+# of an area, any core cue), they reach ``core_body_threshold``. One phrase alone in
+# another role may be a tool of another field ("model interpretability with SHAP").
 BODY_SKILL = 0.5
 SHORT_BODY_SKILL = 1.0
 SHORT_BODY_CHARS = 1500
 GENERIC_SKILLS = frozenset({"evals", "adversarial_robustness"})
+RESEARCH_ROLES = frozenset(
+    {"research_engineer", "research_scientist", "residency", "fellowship", "phd_or_postdoc"}
+)
 
 
 @lru_cache(maxsize=8)
@@ -65,7 +70,7 @@ def _core_skills(taxonomy: Taxonomy) -> frozenset[str]:
 class _Cues:
     """The relevance cues of one posting, read from its scan."""
 
-    def __init__(self, tax: Taxonomy, scan: Scan, short_body: bool) -> None:
+    def __init__(self, tax: Taxonomy, scan: Scan, short_body: bool, research: bool) -> None:
         self.strong: list[tuple[str, str]] = []  # core cues in title or department
         self.lab_core: tuple[str, str] | None = None  # ... that make a lab's role core
         self.body_score = 0.0
@@ -80,6 +85,7 @@ class _Cues:
         area_weight = SHORT_BODY_SKILL if short_body else BODY_SKILL
         work_areas = tax.relevance.short_text_core_skills if short_body else frozenset()
         work_area: tuple[str, str] | None = None  # such an area: the decision's evidence
+        body_cues = 0
         for field_name, phrase, (kind, name, weight, _) in scan.signals:
             if kind == "org":
                 self.org.setdefault(name, (field_name, phrase))
@@ -98,18 +104,20 @@ class _Cues:
                     ):
                         self.lab_core = self.lab_core or (field_name, phrase)
                 elif field_name == "body":
+                    body_cues += 1
                     if kind == "core":
                         self.body_score += weight
-                    elif name in work_areas:
-                        self.body_score += tax.relevance.core_body_threshold
-                        work_area = work_area or (field_name, phrase)
                     else:
                         self.body_score += BODY_SKILL if name in GENERIC_SKILLS else area_weight
+                        if name in work_areas:
+                            work_area = work_area or (field_name, phrase)
                     self.body_first = self.body_first or (field_name, phrase)
             if kind == "skill" and name == "ai_governance" and self.policy_ai is None:
                 self.policy_ai = (field_name, phrase)
             if kind == "skill" and name in ("security", "privacy") and field_name == "title":
                 self.title_security = self.title_security or (field_name, phrase)
+        if work_area is not None and (research or body_cues >= 2):
+            self.body_score = max(self.body_score, tax.relevance.core_body_threshold)
         self.body_first = work_area or self.body_first
 
 
@@ -117,7 +125,7 @@ def decide_relevance(
     tax: Taxonomy, scan: Scan, texts: dict[str, str], role: str, evidence: list[Evidence]
 ) -> str:
     rel = tax.relevance
-    cues = _Cues(tax, scan, len(texts["body"]) <= SHORT_BODY_CHARS)
+    cues = _Cues(tax, scan, len(texts["body"]) <= SHORT_BODY_CHARS, role in RESEARCH_ROLES)
     org_type = texts["org_type"]
     safety_org = cues.org.get("safety") or (
         ("org_type", org_type) if org_type and org_type in rel.safety_org_types else None
