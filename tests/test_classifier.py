@@ -500,6 +500,13 @@ NOT_SAFETY_CASES = [
         None,
     ),
     ("Building Technician", "Tune control settings and PID loops for HVAC systems.", None, None),
+    # an unknown employer's "our customers" makes it an AI company only if it is about AI
+    (
+        "Application Security Engineer",
+        "Protect our customers' accounts at a retail bank; run code reviews and threat modelling.",
+        None,
+        None,
+    ),
 ]
 
 

@@ -137,7 +137,8 @@ def decide_relevance(
     # An employer known neither by name nor by type (a new one: every organisation of
     # `test` is) is what its own text says it is: "our models", "our customers" make an
     # AI company, whose safeguards and evaluations teams are the lab rule's `adjacent`.
-    if not cues.org and not org_type:
+    unknown_employer = not cues.org and not org_type
+    if unknown_employer:
         safety_org = cues.self_described.get("safety")
         lab = cues.self_described.get("lab")
         x_risk = cues.self_described.get("x_risk")
@@ -170,7 +171,13 @@ def decide_relevance(
         if lab is not None or support:
             return decide("adjacent", *cues.body_first)
         return decide("core", *cues.body_first)
-    if lab is not None and cues.title_security is not None:  # protecting a lab's models
+    # Protecting a lab's models; an employer known only by its words ("our customers" is
+    # also a bank's) must be about AI.
+    if (
+        lab is not None
+        and cues.title_security is not None
+        and (not unknown_employer or _about_ai(tax, texts))
+    ):
         return decide("adjacent", *cues.title_security)
     if role == "policy" and (cues.policy_ai or ai_in_title(tax, texts["title"])):
         return decide("adjacent", *(cues.policy_ai or ("title", "ai")))
