@@ -500,6 +500,9 @@ NOT_SAFETY_CASES = [
         None,
     ),
     ("Building Technician", "Tune control settings and PID loops for HVAC systems.", None, None),
+    # "robust AI models" is every ML team's goal, not a mission of safe AI
+    ("Machine Learning Engineer", "Build robust AI models for fraud detection at our bank.", None, None),
+    ("Data Engineer", "We build robust LLM applications for marketing teams.", None, None),
     # an unknown employer's "our customers" makes it an AI company only if it is about AI
     (
         "Application Security Engineer",
