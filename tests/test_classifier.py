@@ -503,6 +503,13 @@ NOT_SAFETY_CASES = [
     # "robust AI models" is every ML team's goal, not a mission of safe AI
     ("Machine Learning Engineer", "Build robust AI models for fraud detection at our bank.", None, None),
     ("Data Engineer", "We build robust LLM applications for marketing teams.", None, None),
+    # threats from AI-made attacks are a security vendor's subject, not risks from AI
+    (
+        "Security Analyst",
+        "Defend our clients from threats of AI-generated phishing and risks from AI-enabled fraud.",
+        None,
+        None,
+    ),
     # an unknown employer's "our customers" makes it an AI company only if it is about AI
     (
         "Application Security Engineer",
