@@ -510,6 +510,14 @@ NOT_SAFETY_CASES = [
         None,
         None,
     ),
+    # a mission read from the body makes support roles adjacent only at an employer known
+    # by nothing else; this one has a type from its source
+    (
+        "Operations Manager",
+        "We build trustworthy AI systems for marketing teams.",
+        "Acme Analytics",
+        "company",
+    ),
     # an unknown employer's "our customers" makes it an AI company only if it is about AI
     (
         "Application Security Engineer",

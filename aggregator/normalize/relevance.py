@@ -190,8 +190,9 @@ def decide_relevance(
         return decide("adjacent", *x_risk)
     # Half the threshold: a topic the posting touches, or the mission of an employer
     # known only by its own words ("the AI safety movement"), which its operations and
-    # management support; a lab's support roles are not made adjacent by its blurb.
+    # management support; a lab's support roles are not made adjacent by its blurb, nor
+    # those of an employer known by name or type ("trustworthy AI for marketing teams").
     first, half = cues.body_first, cues.body_score >= threshold / 2
-    if first is not None and half and (not support or lab is None):
+    if first is not None and half and (not support or (lab is None and unknown_employer)):
         return decide("adjacent", *first)
     return decide("none", "default", "no AI-safety employer, team or topic")
