@@ -150,6 +150,11 @@ def _bundled_with(replace: str, by: str) -> str:
             'short_text_core_skills = ["interpretabilty"',
             "relevance.short_text_core_skills: unknown skill 'interpretabilty'",
         ),
+        (
+            'short_text_core_skills = ["interpretability"',
+            'short_text_core_skills = ["rlhf_reward_learning", "interpretability"',
+            "relevance.short_text_core_skills: skill 'rlhf_reward_learning' is not core = true",
+        ),
     ],
 )
 def test_bad_files_raise_config_error(tmp_path: Path, replace: str, by: str, message: str) -> None:

@@ -247,9 +247,11 @@ class _Builder:
 
         def skill_names(key: str) -> frozenset[str]:
             names = self.names(data, key, "relevance")
-            for name in names:  # a misspelt name would silently do nothing
+            for name in names:  # a misspelt or non-core name would silently do nothing
                 if name not in skills:
                     raise self.fail(f"relevance.{key}", f"unknown skill {name!r}")
+                if not skills[name].core:
+                    raise self.fail(f"relevance.{key}", f"skill {name!r} is not core = true")
             return frozenset(names)
 
         threshold = self.weight(data.get("core_body_threshold", 3), "core_body_threshold")
