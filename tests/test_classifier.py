@@ -501,7 +501,12 @@ NOT_SAFETY_CASES = [
     ),
     ("Building Technician", "Tune control settings and PID loops for HVAC systems.", None, None),
     # "robust AI models" is every ML team's goal, not a mission of safe AI
-    ("Machine Learning Engineer", "Build robust AI models for fraud detection at our bank.", None, None),
+    (
+        "Machine Learning Engineer",
+        "Build robust AI models for fraud detection at our bank.",
+        None,
+        None,
+    ),
     ("Data Engineer", "We build robust LLM applications for marketing teams.", None, None),
     # threats from AI-made attacks are a security vendor's subject, not risks from AI
     (
