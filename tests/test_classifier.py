@@ -836,6 +836,14 @@ def test_an_internship_for_phd_students_needs_one() -> None:
         ("Programme Officer (P-3)", "mid"),
         ("Policy Analyst P2", "entry"),
         ("L2/L3 Support Engineer", "unspecified"),
+        # support tiers, network layers and incident priorities are not rungs
+        ("Engineer (P1 incidents)", "unspecified"),
+        ("Infrastructure Engineer, L7 Support", "unspecified"),
+        ("Network Engineer, L4/L7 load balancing", "unspecified"),
+        ("Network Engineer (L2-L3)", "unspecified"),
+        ("Tier 2/L3 Engineer", "unspecified"),
+        ("Software Engineer, L3 Networking", "unspecified"),
+        ("Economist (P4)", "senior"),
         # a level word beats the level a function noun implies
         ("Associate Product Manager", "entry"),
         ("Junior Project Manager", "entry"),

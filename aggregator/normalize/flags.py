@@ -19,13 +19,25 @@ SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "le
 
 # Level codes in a title. Engineering ladders: L3 (new graduate) to L7+ (principal), IC1-IC2
 # entry, IC3 mid, IC4-IC5 senior, IC6+ principal; UN-style professional grades P1-P2 entry,
-# P3 mid, P4-P5 senior. "L2/L3 support" names a support tier, not a rung.
-_NOT_TIER = "(?![/ ](?:support|tier|l\\d))"
+# P3 mid, P4-P5 senior. "L2/L3 support", "Tier 2/L3", "(L2-L3)", "L7 Support", "L4/L7 load
+# balancing", "L3 Networking" name a support tier or a network layer, not a rung; "P1
+# incidents" a priority: a P grade is "P-2", or bare at the title's end or in brackets.
+_NOT_TIER = "(?![/ -](?:support|tier|l\\d|network|switch|rout|load))"
+
+
+def _ladder(digits: str) -> str:
+    return f"(?<![\\w/-])l[{digits}]{_NOT_TIER}"
+
+
+def _grade(digits: str) -> str:
+    return f"p(?:-[{digits}]|[{digits}](?=$|\\)))"
+
+
 _LEVEL_CODES: dict[str, tuple[str, ...]] = {
-    "entry": (f"l3{_NOT_TIER}", "ic[- ]?[12]", "p-?[12]"),
-    "mid": (f"l4{_NOT_TIER}", "ic[- ]?3", "p-?3"),
-    "senior": (f"l[56]{_NOT_TIER}", "ic[- ]?[45]", "p-?[45]"),
-    "lead": ("l[78]", "ic[- ]?[678]"),
+    "entry": (_ladder("3"), "ic[- ]?[12]", _grade("12")),
+    "mid": (_ladder("4"), "ic[- ]?3", _grade("3")),
+    "senior": (_ladder("56"), "ic[- ]?[45]", _grade("45")),
+    "lead": (_ladder("78"), "ic[- ]?[678]"),
 }
 # Seniority words in a title: value -> phrases.
 TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
