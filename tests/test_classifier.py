@@ -873,6 +873,8 @@ def test_title_levels(title: str, level: str) -> None:
         ("Program Manager, Grants", "You have 6+ years of experience in grantmaking.", "senior"),
         ("Finance Manager", "You bring 3+ years of accounting experience.", "mid"),
         ("Communications Lead", "You write clearly for many audiences.", "lead"),
+        ("Operations Manager", "This is an entry-level position.", "entry"),
+        ("Events Lead", "This is a junior role in a small team.", "entry"),
         ("Senior Program Manager", "You bring 3+ years of program work.", "senior"),
         ("Lead Research Engineer", "You bring 3+ years of ML experience.", "lead"),
     ],

@@ -422,18 +422,16 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
         hit = (level_name, field_name, phrase)
         is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
         (function if is_function else levels[field_name]).append(hit)
-    years = False
     for _, field_name, phrase in scan.flags("years"):
         level = years_level(phrase)
         if level:
             levels[field_name].append((level, field_name, phrase))
-            years = years or field_name == "body"
     if role == "internship" and not any(v == "intern" for v, _, _ in levels["title"]):
         levels["title"].append(("intern", "role", role))
-    # A level word in the title decides ("Junior Project Manager"); else the years the body
-    # asks for; only then the level a function noun implies ("Events Lead" asking for 3+
-    # years is not a lead).
-    if not levels["title"] and not years:
+    # A level word in the title decides ("Junior Project Manager"); else the body's level
+    # words or the years it asks for; only then the level a function noun implies ("Events
+    # Lead" asking for 3+ years, or "a junior role", is not a lead).
+    if not levels["title"] and not levels["body"]:
         levels["title"] = function
     value = pick_seniority([v for v, _, _ in levels["title"]], [v for v, _, _ in levels["body"]])
     if value is None and role in EARLY_CAREER_ROLES:
