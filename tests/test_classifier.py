@@ -288,6 +288,10 @@ SKILL_CASES = [
     ("Track AI trends and write about futurism.", {"forecasting"}, set()),
     ("Stress-test AI systems and design attacks on LLMs.", {"red_teaming"}, set()),
     ("Develop methods for breaking LLM systems.", {"red_teaming"}, set()),
+    # a bank's stress testing of its risk models, a pentester's methods: not red teaming
+    ("You will own model stress testing for our capital plan.", set(), {"red_teaming"}),
+    ("Build stress testing models for credit portfolios.", set(), {"red_teaming"}),
+    ("Apply current attack methodologies on client networks.", set(), {"red_teaming"}),
     ("Operate services on Kubernetes.", {"kubernetes"}, set()),
     # a cloud provider named among others is not the orchestration skill
     ("Experience with cloud platforms (AWS, GCP or similar) and Docker.", set(), {"kubernetes"}),
