@@ -1103,3 +1103,15 @@ def test_a_mission_of_safe_ai_systems_makes_a_role_adjacent(body: str) -> None:
     assert result.safety_relevance == "adjacent", result.evidence_for("safety_relevance")
     plain = classify(title="Software Engineer", description_text="Build fast AI applications.")
     assert plain.safety_relevance == "none"
+
+
+@pytest.mark.parametrize("title", ["PhD Fellowship", "IT Support Specialist", "Tech Lead"])
+def test_a_text_two_entries_of_a_role_match_counts_at_the_higher_weight(title: str) -> None:
+    """Not the first entry's weight: the taxonomy's entry order must not change a score."""
+    from aggregator.normalize.classifier import _role_hits, scan_posting
+
+    _, scan, _ = scan_posting(load_taxonomy(), title=title)
+    highest: dict[tuple[str, str], float] = {}
+    for _, phrase, (_, role, weight, _) in scan.of_kind("role"):
+        highest[phrase, role] = max(highest.get((phrase, role), weight), weight)
+    assert {(p, r): w for _, p, r, w in _role_hits(scan)} == highest

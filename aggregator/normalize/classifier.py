@@ -279,14 +279,17 @@ def _role_hits(scan: Scan) -> Iterator[tuple[str, str, str, float]]:
     """(field, phrase, role, weight) of the role hits, each taxonomy entry once per field
     (the docs' "each distinct phrase counts once"): a list of venues or of a program's
     forms is one cue, however many of its alternatives it names; a text two entries of a
-    role match ("research scientist / research engineer") counts once for that role."""
+    role match ("tech lead" for ``software_engineer`` at 8 and at 2) counts once for that
+    role, at the higher weight (not the first entry's: TOML order must not matter)."""
     entries: set[tuple[str, int]] = set()
-    texts: set[tuple[str, str, str]] = set()
+    best: dict[tuple[str, str, str], float] = {}
     for field_name, phrase, (_, role, weight, entry) in scan.of_kind("role"):
-        if (field_name, entry) in entries or (field_name, phrase, role) in texts:
+        if (field_name, entry) in entries:
             continue
         entries.add((field_name, entry))
-        texts.add((field_name, phrase, role))
+        key = (field_name, phrase, role)
+        best[key] = max(best.get(key, weight), weight)
+    for (field_name, phrase, role), weight in best.items():
         yield field_name, phrase, role, weight
 
 
