@@ -208,6 +208,16 @@ ROLE_CASES = [
     ("Graduate Research Assistant", "", "academic", None, "phd_or_postdoc", None),
     ("University Group Organiser", "", "nonprofit", None, "operations", None),
     ("Technical Advisor, AI Security", "", "government", None, "policy", None),
+    # ...but a company's technical advisor who builds a platform engineers: the body decides
+    (
+        "Technical Advisor, ML Platform",
+        "You will build and operate our training infrastructure, write Python services, "
+        "run Kubernetes clusters and review pull requests from the engineering team.",
+        "company",
+        None,
+        "research_engineer",
+        None,
+    ),
     # A taxonomy entry counts once per field: a list of venues is one cue of research
     # writing, not five against the implementation the duties describe.
     (
