@@ -1125,3 +1125,19 @@ def test_a_text_two_entries_of_a_role_match_counts_at_the_higher_weight(title: s
     for _, phrase, (_, role, weight, _) in scan.of_kind("role"):
         highest[phrase, role] = max(highest.get((phrase, role), weight), weight)
     assert {(p, r): w for _, p, r, w in _role_hits(scan)} == highest
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Research Scientist, AI Security Institute",
+        "Security Guard",
+        "Night Security Officer",
+        "Food Security Analyst",
+        "Nuclear Security Fellow",
+    ],
+)
+def test_a_bare_security_in_the_title_is_not_always_the_skill(title: str) -> None:
+    """An institute's name, guards, a security officer, food or nuclear security."""
+    assert "security" not in classify(title=title).skills
+    assert "security" in classify(title="Security Engineer, Infrastructure").skills

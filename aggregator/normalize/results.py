@@ -52,8 +52,9 @@ class Classification:
 
 class Signal(NamedTuple):
     """What a phrase says: kind is role, skill (title_skill: a skill's bare name, read in
-    a title or department only), subject, core or moderation (relevance cues), seniority,
-    years, phd or ml (flags); ``name`` is the role, skill or flag value."""
+    the title only), subject, core, moderation or commercial (relevance cues), org (a
+    known employer) or self (the employer's own words about what it builds), seniority,
+    years, phd or ml (flags); ``name`` is the role, skill, flag value or employer kind."""
 
     kind: str
     name: str
