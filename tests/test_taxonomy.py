@@ -71,6 +71,8 @@ def test_load_is_cached_and_default_path() -> None:
         ("skill", "RLHF", "rlhf_reward_learning"),
         ("skill", "golang", "go"),
         ("skill", "k8s", "kubernetes"),
+        ("skill", "docker", None),  # the tag is Kubernetes named, not any cloud tool
+        ("skill", "devops", None),
         ("role", "research-engineer", "research_engineer"),
         ("role", "RS", "research_scientist"),
         ("role", "postdoc", "phd_or_postdoc"),
