@@ -807,6 +807,8 @@ def test_years_of_engineering_set_seniority(text: str, level: str) -> None:
         # a postdoc's bar: the PhD awarded or nearly so
         ("A PhD (awarded or near completion) in economics.", "yes"),
         ("Applicants with (or close to the completion of) a doctorate.", "yes"),
+        ("Applicants near completion of a PhD may apply.", "yes"),
+        ("Candidates nearing completion of their PhD may apply.", "yes"),
         ("The project is near completion and needs help.", "unspecified"),
     ],
 )

@@ -317,7 +317,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         # "a PhD (awarded or near completion)", "with (or near completion of) a PhD": a
         # postdoc's bar, not a preference
         f"{_PHD},? \\(?(?:awarded |completed )?(?:or )?(?:near|close to|nearing) completion",
-        f"(?:near|close) to (?:the )?completion of\\)? (?:a |their |your )?{_PHD}",
+        f"(?:near(?: to)?|nearing|close to) (?:the )?completion of\\)? (?:a |their |your )?{_PHD}",
     ),
     # A posting whose education requirement is a bachelor's degree does not require a PhD,
     # whatever its "you may be a good fit if you have a PhD in..." list says.
