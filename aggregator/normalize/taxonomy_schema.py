@@ -69,7 +69,7 @@ class _Builder:
             raise self.fail(where, f"bad phrase {phrase!r}: {exc}") from None
         return phrase
 
-    def phrases(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    def phrase_list(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         """An optional list of phrases, each checked."""
         return tuple(self.phrase(p, f"{where}.{key}") for p in self.names(data, key, where))
 
@@ -173,8 +173,8 @@ class _Builder:
                 aliases=self.names(spec, "aliases", where),
                 synonyms=tuple(self.phrase(s, f"{where}.synonyms") for s in synonyms),
                 mentions=mentions,
-                subjects=self.phrases(spec, "subjects", where),
-                titles=self.phrases(spec, "titles", where),
+                subjects=self.phrase_list(spec, "subjects", where),
+                titles=self.phrase_list(spec, "titles", where),
             )
         if not skills:
             raise self.fail("skills", "no skills defined")
