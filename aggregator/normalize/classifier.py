@@ -46,7 +46,7 @@ HANDS_OFF_ROLES = frozenset({"operations", "policy", "grant"})
 # Product, program and project managers write no code either, whatever role they fall under
 # ("Technical Program Manager" is management, "Product Manager" other): "working
 # proficiency in Python and SQL" is for reading data, a stack named is the engineers'.
-_NO_CODE_TITLE = re.compile(r"\b(?:product|program|programme|project) managers?\b")
+_NO_CODE_TITLE = re.compile(rf"\b(?:product|{flags.MANAGED_WORK}) managers?\b")
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
 _TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")

@@ -131,7 +131,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
 }
 # Title words naming a function rather than a rung: a "Manager" or a "... Lead" is hired at
 # many levels, so a level word in the title, then the years the body asks for, decide first.
-_FUNCTION_LEVEL = re.compile(r"(?:(?:program|programme|project|projects) )?managers?|leads?")
+# What a program, programme or project manager runs (classifier's no-code titles share it).
+MANAGED_WORK = "program|programme|projects?"
+_FUNCTION_LEVEL = re.compile(rf"(?:(?:{MANAGED_WORK}) )?managers?|leads?")
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # Roles that are early-career when the text states no level (PhD positions and postdocs,
 # fellowships, residencies and courses are for people starting out in the field).
