@@ -211,12 +211,12 @@ ROLE_CASES = [
     # ...but a company's technical advisor who builds a platform engineers: the body decides
     (
         "Technical Advisor, ML Platform",
-        "You will build and operate our training infrastructure, write Python services, "
-        "run Kubernetes clusters and review pull requests from the engineering team.",
+        "You will design and build backend services and distributed systems in Python "
+        "and Go, own our ML platform and mentor software engineers.",
         "company",
         None,
-        "research_engineer",
-        None,
+        "software_engineer",
+        "policy",
     ),
     # A taxonomy entry counts once per field: a list of venues is one cue of research
     # writing, not five against the implementation the duties describe.
