@@ -122,7 +122,7 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
 
 
-def _org_mean(table: Counter[tuple[str, Any]], right: Any, wrong: Any) -> float:
+def org_mean(table: Counter[tuple[str, Any]], right: Any, wrong: Any) -> float:
     """Mean over organisations of right / (right + wrong) in ``table`` ((organisation,
     outcome) -> count), where defined: each organisation weighs as one."""
     counts = [(table[org, right], table[org, wrong]) for org in {org for org, _ in table}]
@@ -190,17 +190,17 @@ class Figures:
     @property
     def seniority_org_weighted(self) -> float:
         """Seniority right where stated, each organisation's postings weighing as one."""
-        return _org_mean(self.seniority_by_org, True, False)
+        return org_mean(self.seniority_by_org, True, False)
 
     @property
     def skill_precision_org_weighted(self) -> float:
         """Skill precision, each organisation's postings weighing as one."""
-        return _org_mean(self.skills_by_org, "tp", "fp")
+        return org_mean(self.skills_by_org, "tp", "fp")
 
     @property
     def skill_recall_org_weighted(self) -> float:
         """Skill recall, each organisation's postings weighing as one."""
-        return _org_mean(self.skills_by_org, "tp", "fn")
+        return org_mean(self.skills_by_org, "tp", "fn")
 
     @property
     def forum_precision(self) -> float:

@@ -368,18 +368,13 @@ def _figures(outcomes: list[Outcome]) -> RoleFigures:
     """(right, primary right, and both as a mean over organisations): the test split's
     organisations are all new, and a third of train is one employer, so each organisation
     weighing as one is the nearer guide (a fix at Anthropic is one posting of 116)."""
-    by_org: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_org[outcome[0]].append(outcome)
-    rates = [
-        (sum(o[1] for o in own) / len(own), sum(o[2] for o in own) / len(own))
-        for own in by_org.values()
-    ]
+    right = Counter((org, ok) for org, ok, _ in outcomes)
+    primary = Counter((org, ok) for org, _, ok in outcomes)
     return (
-        sum(o[1] for o in outcomes),
-        sum(o[2] for o in outcomes),
-        sum(r[0] for r in rates) / len(rates),
-        sum(r[1] for r in rates) / len(rates),
+        sum(ok for _, ok, _ in outcomes),
+        sum(ok for _, _, ok in outcomes),
+        evaluation.org_mean(right, True, False),
+        evaluation.org_mean(primary, True, False),
     )
 
 

@@ -17,6 +17,8 @@ RELEVANCE_VALUES = ("core", "adjacent", "none")
 # Seniority names people (and older profiles) use -> what the classifier emits.
 SENIORITY_ALIASES = {"junior": "entry", "entry_level": "entry", "executive": "lead"}
 
+# What a program, programme or project manager runs (classifier's no-code titles share it).
+MANAGED_WORK = "program|programme|projects?"
 # Level codes in a title. Engineering ladders: L3 (new graduate) to L7+ (principal), IC1-IC2
 # entry, IC3 mid, IC4-IC5 senior, IC6+ principal; UN-style professional grades P1-P2 entry,
 # P3 mid, P4-P5 senior. "L2/L3 support", "Tier 2/L3", "(L2-L3)", "L7 Support", "L4/L7 load
@@ -84,7 +86,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "heo",
         "higher executive officer",
         "senior executive officer",
-        "(?:program|programme|project|projects) managers?",  # coordination, not a team
+        f"(?:{MANAGED_WORK}) managers?",  # coordination, not a team
         *_LEVEL_CODES["mid"],
     ),
     "senior": (
@@ -130,9 +132,8 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     ),
 }
 # Title words naming a function rather than a rung: a "Manager" or a "... Lead" is hired at
-# many levels, so a level word in the title, then the years the body asks for, decide first.
-# What a program, programme or project manager runs (classifier's no-code titles share it).
-MANAGED_WORK = "program|programme|projects?"
+# many levels, so a level word in the title, then the body's level words or years, decide
+# first.
 _FUNCTION_LEVEL = re.compile(rf"(?:(?:{MANAGED_WORK}) )?managers?|leads?")
 _RANK = {"entry": 1, "mid": 2, "senior": 3, "lead": 4}
 # Roles that are early-career when the text states no level (PhD positions and postdocs,

@@ -245,6 +245,13 @@ class _Builder:
         def phrases(key: str) -> dict[str, Any]:
             return self.table(data.get(key, {}), f"relevance.{key}")
 
+        def classed(key: str) -> tuple[tuple[str, str], ...]:
+            """Phrases -> employer class ("safety", "lab", "x_risk"), each checked."""
+            return tuple(
+                (self.phrase(p, f"relevance.{key}"), self.org_class(c, f"relevance.{key}.{p!r}"))
+                for p, c in phrases(key).items()
+            )
+
         def skill_names(key: str) -> frozenset[str]:
             names = self.names(data, key, "relevance")
             for name in names:  # a misspelt or non-core name would silently do nothing
@@ -262,17 +269,8 @@ class _Builder:
             core=self.weighted_phrases(phrases("core"), "relevance.core"),
             moderation=tuple(self.phrase(p, "relevance.moderation") for p in phrases("moderation")),
             ai=tuple(self.phrase(p, "relevance.ai") for p in phrases("ai")),
-            orgs=tuple(
-                (self.phrase(p, "relevance.orgs"), self.org_class(c, f"relevance.orgs.{p!r}"))
-                for p, c in phrases("orgs").items()
-            ),
-            self_described=tuple(
-                (
-                    self.phrase(p, "relevance.self_described"),
-                    self.org_class(c, f"relevance.self_described.{p!r}"),
-                )
-                for p, c in phrases("self_described").items()
-            ),
+            orgs=classed("orgs"),
+            self_described=classed("self_described"),
             commercial=tuple(self.phrase(p, "relevance.commercial") for p in phrases("commercial")),
             lab_core_skills=skill_names("lab_core_skills"),
             short_text_core_skills=skill_names("short_text_core_skills"),
