@@ -250,6 +250,433 @@ def test_roles(
         assert secondary in [r.role for r in result.roles[1:]], result.roles
 
 
+# Generic titles whose short body decides (GUIDELINE "Roles"; domain.md 2): written here,
+# as a job board's 400-640 character summary would put them, with no organisation named
+# (a new employer's). (title, body, primary role, acceptable second reading or "").
+GENERIC_TITLE_CASES = [
+    (
+        "Researcher",
+        (
+            "You will set the direction of your own research on how language models "
+            "generalise, design experiments, and write papers for top venues. A track record "
+            "of publications is expected."
+        ),
+        "research_scientist",
+        "research_engineer",
+    ),
+    (
+        "Researcher",
+        (
+            "You will implement ideas from the team's researchers, build and run large "
+            "experiments, and keep our training code fast and reliable. Strong Python and "
+            "PyTorch; no PhD required."
+        ),
+        "research_engineer",
+        "research_scientist",
+    ),
+    (
+        "Member of Technical Staff",
+        (
+            "Build the harness our researchers use to evaluate frontier models: write "
+            "evaluation pipelines, run experiments at scale and turn research prototypes into "
+            "reliable tools."
+        ),
+        "research_engineer",
+        "research_scientist",
+    ),
+    (
+        "Member of Technical Staff",
+        (
+            "Own backend services and the web application our users rely on. You will design "
+            "APIs, run databases and keep production systems reliable. No machine learning "
+            "experience needed."
+        ),
+        "software_engineer",
+        "",
+    ),
+    (
+        "Research Fellow",
+        (
+            "A full-time, salaried position in our research team. You will lead projects on "
+            "the governance of advanced AI, publish reports and papers, and advise senior "
+            "staff. Permanent contract, pension."
+        ),
+        "research_scientist",
+        "policy",
+    ),
+    (
+        "Research Fellow",
+        (
+            "A 12-week program: fellows join a cohort, work with a mentor on an alignment "
+            "project and receive a stipend and housing. Open to students and early-career "
+            "researchers."
+        ),
+        "fellowship",
+        "internship",
+    ),
+    (
+        "Fellow",
+        (
+            "Join a ten-week summer cohort. Each fellow is paired with a mentor, receives a "
+            "stipend, and presents a research project at the end of the program."
+        ),
+        "fellowship",
+        "",
+    ),
+    (
+        "Associate",
+        (
+            "Support our operations team: coordinate recruiting, plan events, process "
+            "invoices and keep our office running smoothly. Excellent organisation skills."
+        ),
+        "operations",
+        "",
+    ),
+    (
+        "Associate",
+        (
+            "Conduct policy research on the governance of frontier AI, draft briefs for "
+            "policymakers and track legislation in the US and EU."
+        ),
+        "policy",
+        "",
+    ),
+    (
+        "Analyst",
+        (
+            "Build dashboards and analyse product usage data with SQL to help our business "
+            "teams make decisions."
+        ),
+        "other",
+        "",
+    ),
+    (
+        "Analyst",
+        (
+            "Research compute governance and export controls, and write memos that inform "
+            "government decision-makers on AI."
+        ),
+        "policy",
+        "",
+    ),
+    (
+        "Manager",
+        (
+            "Lead a team of research engineers: hire, run one-on-ones and performance "
+            "reviews, and set priorities with the research leads."
+        ),
+        "management",
+        "",
+    ),
+    (
+        "Specialist",
+        (
+            "Own our recruiting pipeline: source candidates, schedule interviews and improve "
+            "the candidate experience."
+        ),
+        "operations",
+        "",
+    ),
+    (
+        "Specialist",
+        (
+            "Design evaluations of frontier models' dangerous capabilities and implement the "
+            "evaluation pipelines in Python. You will run experiments and report results to "
+            "researchers."
+        ),
+        "research_engineer",
+        "research_scientist",
+    ),
+    (
+        "Summer 2027 Cohort",
+        (
+            "A 10-week mentored research program for students: scholars work with a mentor on "
+            "an AI safety project, with a stipend and compute provided."
+        ),
+        "fellowship",
+        "internship",
+    ),
+    (
+        "Technical AI Safety Intensive",
+        (
+            "A hands-on curriculum: participants will learn to implement transformers and "
+            "work through coding exercises on interpretability, in weekly sessions."
+        ),
+        "course",
+        "",
+    ),
+    (
+        "Open Round 2027",
+        (
+            "We fund individuals and projects working to reduce risks from advanced AI. "
+            "Grants range from $5k to $100k; apply for funding on a rolling basis."
+        ),
+        "grant",
+        "",
+    ),
+    (
+        "Research Associate",
+        (
+            "A fixed-term postdoctoral appointment in the group led by Professor Smith at the "
+            "university, working on interpretability. You hold a PhD in computer science."
+        ),
+        "phd_or_postdoc",
+        "research_scientist",
+    ),
+    (
+        "Engineer",
+        (
+            "Implement and run ML experiments alongside our researchers, and scale up "
+            "training on our cluster. Strong PyTorch."
+        ),
+        "research_engineer",
+        "software_engineer",
+    ),
+    (
+        "Engineer",
+        (
+            "Build the web platform and backend APIs our users interact with; production "
+            "code, code reviews and on-call."
+        ),
+        "software_engineer",
+        "",
+    ),
+    (
+        "Generalist",
+        (
+            "Keep the organisation running: operations, logistics, vendor contracts and "
+            "onboarding of new staff."
+        ),
+        "operations",
+        "",
+    ),
+    (
+        "Writer",
+        (
+            "Write and edit blog posts, newsletters and social media content explaining our "
+            "research to the public."
+        ),
+        "operations",
+        "",
+    ),
+    (
+        "Director",
+        (
+            "Lead our finance and people functions, manage a team of five and report to the "
+            "executive director."
+        ),
+        "management",
+        "operations",
+    ),
+    (
+        "Scholar",
+        (
+            "Scholars join a cohort for three months, receive mentorship from senior "
+            "researchers and a stipend."
+        ),
+        "fellowship",
+        "",
+    ),
+    (
+        "Lead",
+        (
+            "Manage a team of researchers working on evaluations, with direct reports and "
+            "hiring responsibility."
+        ),
+        "management",
+        "research_scientist",
+    ),
+    (
+        "PhD Fellowship in Interpretability",
+        (
+            "A fully funded PhD position: tuition and a stipend for four years, supervised by "
+            "Professor Jones."
+        ),
+        "phd_or_postdoc",
+        "",
+    ),
+    (
+        "Staff Researcher",
+        (
+            "Lead research projects of your own on AI alignment, set the agenda of a small "
+            "team and publish."
+        ),
+        "research_scientist",
+        "research_engineer",
+    ),
+    (
+        "Technical Staff, Alignment",
+        (
+            "Implement research ideas and run experiments on reward models with our "
+            "researchers; fast prototyping in PyTorch."
+        ),
+        "research_engineer",
+        "research_scientist",
+    ),
+    (
+        "AI Safety Researcher",
+        (
+            "Design experiments that probe models for deception, write up results as papers, "
+            "and propose new research directions."
+        ),
+        "research_scientist",
+        "research_engineer",
+    ),
+    (
+        "Consultant",
+        (
+            "Advise government clients on AI regulation and governance frameworks; draft "
+            "policy recommendations."
+        ),
+        "policy",
+        "",
+    ),
+    (
+        "Coordinator",
+        (
+            "Coordinate logistics for our workshops: travel, venues, scheduling and "
+            "participant communications."
+        ),
+        "operations",
+        "",
+    ),
+    (
+        "Project Lead",
+        (
+            "Manage the project's timeline and budget, coordinate a team of contractors and "
+            "report to funders."
+        ),
+        "management",
+        "operations",
+    ),
+    (
+        "Program Officer, AI Governance",
+        (
+            "Evaluate grant applications, build relationships with grantees and recommend "
+            "funding decisions for our AI governance portfolio."
+        ),
+        "operations",
+        "policy",
+    ),
+    (
+        "Chief of Staff",
+        (
+            "Work with the executive director on priorities, run internal operations and "
+            "coordinate across teams."
+        ),
+        "operations",
+        "management",
+    ),
+    (
+        "Technical Advisor",
+        (
+            "Advise government officials on AI legislation and standards; translate technical "
+            "research for policymakers."
+        ),
+        "policy",
+        "",
+    ),
+    (
+        "Economist",
+        (
+            "Study the economic impacts of transformative AI, build models of labour markets "
+            "and publish research."
+        ),
+        "research_scientist",
+        "policy",
+    ),
+    (
+        "Data Scientist",
+        ("Analyse product metrics, run A/B tests and build dashboards for our growth team."),
+        "other",
+        "",
+    ),
+    (
+        "Member of Technical Staff - Research",
+        (
+            "Propose and lead research projects on scalable oversight, publish papers and "
+            "mentor junior researchers."
+        ),
+        "research_scientist",
+        "research_engineer",
+    ),
+    (
+        "AI Safety Fellow",
+        (
+            "A six-month, full-time fellowship with a stipend, mentorship from our "
+            "researchers and a cohort of peers."
+        ),
+        "fellowship",
+        "",
+    ),
+    (
+        "Software Engineer, Research Tools",
+        (
+            "Build tooling for our researchers: experiment dashboards, data pipelines and "
+            "internal web apps."
+        ),
+        "software_engineer",
+        "research_engineer",
+    ),
+    (
+        "Research Manager",
+        (
+            "Support a group of researchers: manage projects, run one-on-ones and help set "
+            "research priorities."
+        ),
+        "management",
+        "",
+    ),
+    (
+        "Operations Manager",
+        ("Run finance, HR and logistics for a small team."),
+        "operations",
+        "management",
+    ),
+    (
+        "Assistant Professor, Machine Learning",
+        ("Tenure-track faculty position in the department of computer science."),
+        "research_scientist",
+        "phd_or_postdoc",
+    ),
+    (
+        "Policy Fellow",
+        (
+            "A one-year, full-time fellowship placing fellows in congressional offices with "
+            "training and mentorship; a stipend is provided."
+        ),
+        "fellowship",
+        "policy",
+    ),
+    (
+        "Policy Fellow",
+        (
+            "A permanent staff role: lead our analysis of compute governance, write reports "
+            "and brief legislators."
+        ),
+        "policy",
+        "",
+    ),
+    (
+        "Member of Technical Staff",
+        (
+            "Build infrastructure for training and evaluating models: distributed training, "
+            "data pipelines and research tooling."
+        ),
+        "research_engineer",
+        "software_engineer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "role", "second"), GENERIC_TITLE_CASES)
+def test_a_generic_title_is_decided_by_its_body(
+    title: str, body: str, role: str, second: str
+) -> None:
+    result = classify(title=title, description_text=body)
+    assert result.role in {role, second} - {""}, (result.roles, result.evidence)
+
+
 def test_confidences_are_ordered_and_bounded() -> None:
     result = classify(title="Researcher", description_text="Run experiments and publish.")
     confidences = [r.confidence for r in result.roles]
