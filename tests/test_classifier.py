@@ -1293,6 +1293,10 @@ def test_an_internship_for_phd_students_needs_one() -> None:
         ("Senior Program Manager", "senior"),
         ("Sr. Research Engineer", "senior"),
         ("Research Engineer (Mid-level)", "mid"),
+        # a grade whose name holds a level word states its own level
+        ("Senior Executive Officer, Digital Policy", "mid"),
+        ("Higher Executive Officer (HEO), Data", "mid"),
+        ("Senior Policy Adviser", "senior"),
     ],
 )
 def test_title_levels(title: str, level: str) -> None:
