@@ -63,11 +63,7 @@ _VOCABULARIES = {  # field -> what besides role signals is matched there
 
 
 def _inheritable(outer: tuple[Signal, ...], signal: Signal) -> bool:
-    """Inside a longer phrase, a role signal counts only for a role that phrase lacks, and
-    a level word not at all where the longer phrase states a level itself (the "senior" of
-    the civil service grade "senior executive officer" is not a senior hire)."""
-    if signal.kind == "seniority":
-        return not any(o.kind == "seniority" for o in outer)
+    """Inside a longer phrase, a role signal counts only for a role that phrase lacks."""
     if signal.kind != "role":
         return True
     return not any(o.kind == "role" and o.name == signal.name for o in outer)

@@ -421,8 +421,13 @@ def pick_flag(values: list[str], order: tuple[str, ...]) -> str | None:
 def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     levels: dict[str, list[tuple[str, str, str]]] = {"title": [], "body": []}
     function: list[tuple[str, str, str]] = []  # a title's "Manager" or "... Lead"
-    for level_name, field_name, phrase in scan.flags("seniority"):
-        hit = (level_name, field_name, phrase)
+    hits = scan.flags("seniority")
+    for hit in hits:
+        _, field_name, phrase = hit
+        # A level word inside a longer level phrase of the same field is part of it: the
+        # "senior" of the UK grade "senior executive officer" is not a senior hire.
+        if any(f == field_name and p != phrase and phrase in p for _, f, p in hits):
+            continue
         is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
         (function if is_function else levels[field_name]).append(hit)
     for _, field_name, phrase in scan.flags("years"):
