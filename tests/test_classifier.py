@@ -730,6 +730,21 @@ SKILL_CASES = [
     ("Build stress testing models for credit portfolios.", set(), {"red_teaming"}),
     ("Apply current attack methodologies on client networks.", set(), {"red_teaming"}),
     ("Operate services on Kubernetes.", {"kubernetes"}, set()),
+    # think tanks' words for AI policy; policy on other subjects is not AI governance
+    ("Research the policy and governance of frontier models.", {"ai_governance"}, set()),
+    ("Analyse the national security implications of AI.", {"ai_governance"}, set()),
+    ("Brief policymakers on AI and write for policy-making audiences.", {"ai_governance"}, set()),
+    ("Write about the policy implications of housing reform.", set(), {"ai_governance"}),
+    # weapons of mass destruction are CBRN, "and/or" lists name their languages
+    ("Assess model knowledge relevant to chemical weapons.", {"cbrn_cyber_evals"}, set()),
+    ("Experience with React, TypeScript, and/or Go.", {"go", "typescript"}, set()),
+    # short summaries' words for ML infrastructure and evaluations
+    (
+        "Maintain infrastructure for training and fine-tuning large models.",
+        {"ml_infrastructure"},
+        set(),
+    ),
+    ("Build tooling around our evaluation algorithms.", {"evals"}, set()),
     # a cloud provider named among others is not the orchestration skill
     ("Experience with cloud platforms (AWS, GCP or similar) and Docker.", set(), {"kubernetes"}),
 ]
@@ -1337,6 +1352,49 @@ def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
     skills = classify(title="Research Engineer", description_text=body).skills
     assert "pytorch" in skills and "python" in skills
     assert "tensorflow" not in skills
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # the first of three alternatives is the team's language; the later ones are accepted
+        ("You code fluently in Python, Go, or Rust.", {"python"}, {"rust"}),
+        ("Know deep learning libraries like PyTorch, TensorFlow, or JAX.", {"pytorch"}, {"jax"}),
+        # the examples of an alternative are not asked for
+        (
+            "Strong Go skills, or another systems language (Rust, C++, Python for tooling).",
+            set(),
+            {"rust", "python"},
+        ),
+        (
+            "Experience with job schedulers, or ML frameworks (PyTorch, JAX).",
+            set(),
+            {"pytorch", "jax"},
+        ),
+        # two alternatives, or a list joined by "and", still name what the work uses
+        ("Proficiency in Rust or Go.", {"rust", "go"}, set()),
+        ("You write Python, TypeScript and Rust every week.", {"python", "rust"}, set()),
+    ],
+)
+def test_later_alternatives_in_a_long_description_do_not_count(
+    sentence: str, present: set[str], absent: set[str]
+) -> None:
+    filler = "You will work with a friendly team on hard problems every day. " * 30
+    skills = set(classify(title="Software Engineer", description_text=filler + sentence).skills)
+    assert present <= skills
+    assert not (absent & skills)
+
+
+def test_skill_words_in_another_sense() -> None:
+    filler = "You will work with a friendly team on hard problems every day. " * 30
+    body = (
+        filler
+        + "Study reasoning in Claude Haiku. Build demand forecasting and time-series forecasting."
+    )
+    skills = classify(title="Research Engineer", description_text=body * 3).skills
+    assert "jax" not in skills and "forecasting" not in skills
+    for text, skill in (("Models written in dm-haiku.", "jax"), ("AI forecasting.", "forecasting")):
+        assert skill in classify(title="Researcher", description_text=text).skills
 
 
 # A long description in the usual ATS structure, written here: the skill named in the

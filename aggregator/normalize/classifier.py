@@ -93,6 +93,14 @@ def _headings(taxonomy: Taxonomy) -> sections.Headings:
 
 
 @lru_cache(maxsize=8)
+def _tools(taxonomy: Taxonomy) -> frozenset[str]:
+    """Languages and frameworks: tools that count at one mention."""
+    return frozenset(
+        n for n, s in taxonomy.skill_defs.items() if s.kind == "tool" and s.mentions == 1
+    )
+
+
+@lru_cache(maxsize=8)
 def _compile(taxonomy: Taxonomy) -> dict[str, PhraseMatcher[Signal]]:
     """One matcher per field over every vocabulary used in that field."""
     vocab: dict[str, list[tuple[str, Signal]]] = defaultdict(list)
@@ -240,7 +248,7 @@ def scan_posting(
                     if len(text) > LONG_BODY_CHARS
                     else []
                 )
-                body_mentions = _mentions(hits, skipped)
+                body_mentions = _mentions(hits, skipped, text, _tools(tax))
             scan.add(name, hits)
 
     return texts, scan, body_mentions
@@ -352,18 +360,50 @@ def _role_score(role: str, confidence: float) -> RoleScore:
     return RoleScore(role, confidence)
 
 
+# A language or framework named after the first of three or more alternatives ("Python,
+# Go, or Rust", "PyTorch, TensorFlow, or JAX"), or among the examples of an alternative
+# ("Go, or another systems language (Rust, C++)"), is one the posting would accept, not
+# one it asks for. Two alternatives ("Go or Rust") and the first named still count.
+_ITEM = r"[\w+#./-]+(?: [\w+#./-]+){0,2}"
+_ALTERNATIVES_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )*(?:or )?$")
+_OR_AFTER = re.compile(rf"(?:, {_ITEM})*,? or [\w+#]")
+_EXAMPLES_OF_ALTERNATIVE = re.compile(
+    r"\bor (?:another |other |at least one |any )?[\w/ -]{1,40} \((?:e\.g\.,? |such as |like )?"
+    rf"(?:{_ITEM}, )*$"
+)
+
+
+def _later_alternative(text: str, start: int, phrase: str) -> bool:
+    """Whether ``phrase`` at ``start`` is a later alternative in a list (see above)."""
+    if _EXAMPLES_OF_ALTERNATIVE.search(text, max(0, start - 120), start):
+        return True
+    before = _ALTERNATIVES_BEFORE.search(text, max(0, start - 80), start)
+    if before is None:
+        return False
+    return before.group().endswith("or ") or _OR_AFTER.match(text, start + len(phrase)) is not None
+
+
 def _mentions(
-    hits: list[tuple[int, str, tuple[Signal, ...]]], skipped: list[tuple[int, int]]
+    hits: list[tuple[int, str, tuple[Signal, ...]]],
+    skipped: list[tuple[int, int]],
+    text: str,
+    tools: frozenset[str],
 ) -> Counter[str]:
     """How often each skill is mentioned (occurrences, not distinct phrases), leaving out
-    the ``skipped`` sections (the employer's blurb, benefits, legal text)."""
-    return Counter(
-        t.name
-        for start, _, targets in hits
-        if not any(low <= start < high for low, high in skipped)
-        for t in targets
-        if t.kind == "skill"
-    )
+    the ``skipped`` sections (the employer's blurb, benefits, legal text), and not
+    counting a language or framework named as a later alternative
+    (:func:`_later_alternative`)."""
+    counts: Counter[str] = Counter()
+    for start, phrase, targets in hits:
+        if any(low <= start < high for low, high in skipped):
+            continue
+        names = [t.name for t in targets if t.kind == "skill"]
+        if not names:
+            continue
+        if tools.intersection(names) and _later_alternative(text, start, phrase):
+            names = [n for n in names if n not in tools]
+        counts.update(names)
+    return counts
 
 
 def _supports(scan: Scan, role: str) -> bool:
