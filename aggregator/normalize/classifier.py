@@ -375,8 +375,16 @@ _EXAMPLES_OF_ALTERNATIVE = re.compile(
 
 def _later_alternative(text: str, start: int, phrase: str) -> bool:
     """Whether ``phrase`` at ``start`` is a later alternative in a list (see above)."""
-    if _EXAMPLES_OF_ALTERNATIVE.search(text, max(0, start - 120), start):
+    low = max(0, start - 120)
+    window = text[low:start]
+    if (
+        "(" in window  # cheap tests before the pattern
+        and "or " in window
+        and _EXAMPLES_OF_ALTERNATIVE.search(text, low, start)
+    ):
         return True
+    if text[start - 2 : start] != ", " and text[start - 3 : start] != "or ":
+        return False  # not an item after the first: most mentions stop here
     before = _ALTERNATIVES_BEFORE.search(text, max(0, start - 80), start)
     if before is None:
         return False
@@ -395,14 +403,14 @@ def _mentions(
     (:func:`_later_alternative`)."""
     counts: Counter[str] = Counter()
     for start, phrase, targets in hits:
-        if any(low <= start < high for low, high in skipped):
+        if skipped and any(low <= start < high for low, high in skipped):
             continue
-        names = [t.name for t in targets if t.kind == "skill"]
-        if not names:
-            continue
-        if tools.intersection(names) and _later_alternative(text, start, phrase):
-            names = [n for n in names if n not in tools]
-        counts.update(names)
+        for t in targets:
+            if t.kind != "skill":
+                continue
+            if t.name in tools and _later_alternative(text, start, phrase):
+                continue
+            counts[t.name] += 1
     return counts
 
 
