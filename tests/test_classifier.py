@@ -1385,6 +1385,22 @@ def test_later_alternatives_in_a_long_description_do_not_count(
     assert not (absent & skills)
 
 
+def test_examples_in_brackets_restate_what_was_just_named() -> None:
+    """ "Data pipelines (e.g., Spark, Airflow)" is one mention of data engineering."""
+    filler = "You will work with a friendly team on hard problems every day. " * 30
+    once = "Experience with data pipelines (e.g., Spark, Airflow, dbt)."
+    skills = classify(title="ML Engineer", description_text=filler + once).skills
+    assert "data_engineering" not in skills  # needs three mentions in a long description
+    thrice = "Build data pipelines. Run Spark jobs. Own the Airflow scheduler."
+    assert (
+        "data_engineering" in classify(title="ML Engineer", description_text=filler + thrice).skills
+    )
+    # examples of something else still count: attacks on models (e.g., data poisoning)
+    attacks = "Models may be attacked (e.g., data poisoning, adversarial images)."
+    found = classify(title="Research Fellow", description_text=filler + attacks).skills
+    assert "adversarial_robustness" in found
+
+
 def test_skill_words_in_another_sense() -> None:
     filler = "You will work with a friendly team on hard problems every day. " * 30
     body = (

@@ -398,10 +398,12 @@ def _mentions(
     tools: frozenset[str],
 ) -> Counter[str]:
     """How often each skill is mentioned (occurrences, not distinct phrases), leaving out
-    the ``skipped`` sections (the employer's blurb, benefits, legal text), and not
-    counting a language or framework named as a later alternative
-    (:func:`_later_alternative`)."""
+    the ``skipped`` sections (the employer's blurb, benefits, legal text). Not counted:
+    a language or framework named as a later alternative (:func:`_later_alternative`),
+    and the examples in brackets of what was just named ("data pipelines (e.g., Spark,
+    Airflow)" is one mention of data engineering, not three)."""
     counts: Counter[str] = Counter()
+    last: dict[str, int] = {}  # where each skill was last counted
     for start, phrase, targets in hits:
         if skipped and any(low <= start < high for low, high in skipped):
             continue
@@ -410,8 +412,26 @@ def _mentions(
                 continue
             if t.name in tools and _later_alternative(text, start, phrase):
                 continue
+            previous = last.get(t.name, -1000)
+            if start - previous < 160:  # named just before: is this one of its examples?
+                opened = _examples_opened(text, start)
+                if opened >= 0 and opened - 80 <= previous < opened:
+                    continue
+            last[t.name] = start
             counts[t.name] += 1
     return counts
+
+
+_EXAMPLES = ("e.g.", "eg ", "e.g ", "such as", "like ", "including", "for example", "i.e.")
+
+
+def _examples_opened(text: str, start: int) -> int:
+    """Where the parenthesised list of examples ("(e.g., Spark, Airflow)") around
+    ``start`` opens, or -1."""
+    opened = text.rfind("(", max(0, start - 80), start)
+    if opened == -1 or text.find(")", opened, start) != -1:
+        return -1
+    return opened if text.startswith(_EXAMPLES, opened + 1) else -1
 
 
 def _supports(scan: Scan, role: str) -> bool:
