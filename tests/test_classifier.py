@@ -745,6 +745,12 @@ SKILL_CASES = [
         set(),
     ),
     ("Build tooling around our evaluation algorithms.", {"evals"}, set()),
+    # rating what a model wrote is annotation, and eliciting preferences is not evals
+    ("Rate and evaluate AI-generated outputs for policy compliance.", set(), {"evals"}),
+    ("Evaluate AI model outputs against our content guidelines.", set(), {"evals"}),
+    ("Evaluate AI systems for dangerous capabilities.", {"evals"}, set()),
+    ("Debate offers elicitation of human preferences at scale.", set(), {"evals"}),
+    ("Capability elicitation on frontier models.", {"evals"}, set()),
     # a cloud provider named among others is not the orchestration skill
     ("Experience with cloud platforms (AWS, GCP or similar) and Docker.", set(), {"kubernetes"}),
 ]
