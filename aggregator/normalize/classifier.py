@@ -403,26 +403,30 @@ def _mentions(
     and the examples in brackets of what was just named ("data pipelines (e.g., Spark,
     Airflow)" is one mention of data engineering, not three)."""
     counts: Counter[str] = Counter()
-    last: dict[str, int] = {}  # where each skill was last counted
+    # Where each skill was last counted, when the text has bracketed examples at all.
+    last: dict[str, int] | None = {} if any(m in text for m in _EXAMPLES_OPEN) else None
     for start, phrase, targets in hits:
         if skipped and any(low <= start < high for low, high in skipped):
             continue
         for t in targets:
             if t.kind != "skill":
                 continue
-            if t.name in tools and _later_alternative(text, start, phrase):
+            name = t.name
+            if name in tools and _later_alternative(text, start, phrase):
                 continue
-            previous = last.get(t.name, -1000)
-            if start - previous < 160:  # named just before: is this one of its examples?
-                opened = _examples_opened(text, start)
-                if opened >= 0 and opened - 80 <= previous < opened:
-                    continue
-            last[t.name] = start
-            counts[t.name] += 1
+            if last is not None:
+                previous = last.get(name, -1000)
+                if start - previous < 160:  # named just before: is this one of its examples?
+                    opened = _examples_opened(text, start)
+                    if opened >= 0 and opened - 80 <= previous < opened:
+                        continue
+                last[name] = start
+            counts[name] += 1
     return counts
 
 
 _EXAMPLES = ("e.g.", "eg ", "e.g ", "such as", "like ", "including", "for example", "i.e.")
+_EXAMPLES_OPEN = tuple(f"({e}" for e in _EXAMPLES)
 
 
 def _examples_opened(text: str, start: int) -> int:
