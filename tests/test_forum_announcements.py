@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from aggregator.db.models import Organization, Posting, Source
 from aggregator.items import RawPosting
-from aggregator.normalize.announcements import apply_link
+from aggregator.normalize.announcements import apply_link, is_opportunity
 from aggregator.normalize.urls import canonical_url
 from aggregator.settings import Settings
 from aggregator.store.ingest import ingest_items
@@ -110,3 +110,46 @@ def test_unmatched_announcement_shows_the_organization_and_its_page(
         page = client.get(f"/postings/{posting.id}").text
     assert 'href="https://www.apolloresearch.ai/careers"' in page
     assert "announced on" in page and f'href="{POST}"' in page and "EA Forum</a>" in page
+
+
+# Keyword traps (GUIDELINE: the post itself announces something open to apply to), in
+# sentences written here.
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # A list, calendar or board of many opportunities is where to find them.
+        ("A calendar of alignment workshops and schools",
+         "June: application deadline for a summer school in Prague. July: a workshop."),
+        ("A list of safety programs you can apply to",
+         "Programs, fellowships and courses with their usual deadlines."),
+        ("Introducing a board for impactful jobs",
+         "Anyone can submit listings, and you can sign up for email alerts."),
+        # "We are not hiring", advice on applying, a round's results.
+        ("We are not hiring right now", "We are not currently hiring; we will post when we are."),
+        ("Advice for applying to safety fellowships",
+         "Having read many applications: apply early and be concrete. Deadlines are strict."),
+        ("Announcing the grantees of our spring round",
+         "We are happy to share the recipients of this round's funding."),
+        # Topic words and the technical verb are not a call.
+        ("The role of interpretability in alignment",
+         "We apply sparse probing to three models and discuss applications to monitoring."),
+        ("Hiring is the bottleneck for safety teams",
+         "Teams struggle to evaluate applications; mentorship is scarce."),
+    ],
+)  # fmt: skip
+def test_posts_about_opportunities_are_not_announcements(title: str, body: str) -> None:
+    assert not is_opportunity(title, body).value
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Our team is hiring a research engineer",
+         "Apply here by May 3. The role is also on a job board."),
+        ("Hiring research engineers for evaluations",
+         "Our lab is hiring. You can apply on our website."),
+        ("Positions in safety research", "We apply for nothing; applications are open until June 1."),
+    ],
+)  # fmt: skip
+def test_calls_stay_announcements(title: str, body: str) -> None:
+    assert is_opportunity(title, body).value
