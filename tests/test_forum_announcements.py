@@ -153,3 +153,11 @@ def test_posts_about_opportunities_are_not_announcements(title: str, body: str) 
 )  # fmt: skip
 def test_calls_stay_announcements(title: str, body: str) -> None:
     assert is_opportunity(title, body).value
+
+
+def test_a_title_naming_opportunities_needs_the_body_unless_it_is_a_call() -> None:
+    essay = "I think selection is noisy and good people are lost."
+    assert not is_opportunity("Fellowship programs are too selective", essay).value
+    assert is_opportunity("Fellowship programs for the summer", "Applications are open.").value
+    assert is_opportunity("Apply for the Example Fund", essay).value  # the title is a call
+    assert is_opportunity("Announcing the Example Residency").value  # no body: the title decides

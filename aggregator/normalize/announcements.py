@@ -30,6 +30,7 @@ FIRST_PERSON_MIN = 8
 FIRST_PERSON_WEIGHT = -1.0
 _FIRST_PERSON = re.compile(r"\bi\b")
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
+CALL_WEIGHT = 3.0  # a title cue this strong is a call by itself ("is hiring", "apply for")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,13 @@ def is_opportunity(title: str, body: str = "", taxonomy: Taxonomy | None = None)
     body_score = sum(w for f, _, w in found if f == "body")
     score = sum(w for f, _, w in found if f == "title") + min(body_score, 6.0)
     evidence = tuple(sorted(found, key=lambda cue: -abs(cue[2])))
-    return Decision(score >= taxonomy.announcements.threshold, score, evidence[:5])
+    value = score >= taxonomy.announcements.threshold
+    if value and body_score <= 0 and body.strip():
+        # A title that names a kind of opportunity ("Fellowship programs", "Jobs in X") over
+        # a body that offers nothing is a post about them; a title that is itself a call
+        # ("X is hiring", "Apply for ...", CALL_WEIGHT or more) still decides.
+        value = any(f == "title" and w >= CALL_WEIGHT for f, _, w in found)
+    return Decision(value, score, evidence[:5])
 
 
 # Links in a post that are not the employer's or program's own page: the forums themselves,
