@@ -161,3 +161,17 @@ def test_a_title_naming_opportunities_needs_the_body_unless_it_is_a_call() -> No
     assert is_opportunity("Fellowship programs for the summer", "Applications are open.").value
     assert is_opportunity("Apply for the Example Fund", essay).value  # the title is a call
     assert is_opportunity("Announcing the Example Residency").value  # no body: the title decides
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "If you are interested, please email the organisers.",
+        "Successful applicants will be paired with a mentor; participants will receive a grant.",
+        "Participants will receive a stipend and we will cover travel.",
+    ],
+)
+def test_what_happens_to_a_reader_who_answers_makes_a_call(call: str) -> None:
+    body = "A spring sprint on evaluations. The application takes ten minutes."
+    assert not is_opportunity("Spring sprint", body).value
+    assert is_opportunity("Spring sprint", f"{body} {call}").value
