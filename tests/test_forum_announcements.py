@@ -175,3 +175,10 @@ def test_what_happens_to_a_reader_who_answers_makes_a_call(call: str) -> None:
     body = "A spring sprint on evaluations. The application takes ten minutes."
     assert not is_opportunity("Spring sprint", body).value
     assert is_opportunity("Spring sprint", f"{body} {call}").value
+
+
+def test_opinion_and_first_person_titles_are_essays() -> None:
+    story = "I started the fellowship in June. The application process was long."
+    assert not is_opportunity("My first month as a research fellow", story).value
+    opinion = "The fellowship launched last month. Fellows get a stipend; I find it low."
+    assert not is_opportunity("Thoughts on the new safety fellowship", opinion).value
