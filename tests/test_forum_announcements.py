@@ -182,3 +182,5 @@ def test_opinion_and_first_person_titles_are_essays() -> None:
     assert not is_opportunity("My first month as a research fellow", story).value
     opinion = "The fellowship launched last month. Fellows get a stipend; I find it low."
     assert not is_opportunity("Thoughts on the new safety fellowship", opinion).value
+    # ... but a person hiring in their own name is still a call.
+    assert is_opportunity("I'm hiring a research assistant", "Part-time. Send your CV by email.").value
