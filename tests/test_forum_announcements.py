@@ -149,6 +149,7 @@ def test_posts_about_opportunities_are_not_announcements(title: str, body: str) 
         ("Hiring research engineers for evaluations",
          "Our lab is hiring. You can apply on our website."),
         ("Positions in safety research", "Applications are open until June 1."),
+        ("Hiring: operations manager", "Applications are reviewed weekly."),
     ],
 )  # fmt: skip
 def test_calls_stay_announcements(title: str, body: str) -> None:
