@@ -186,3 +186,9 @@ def test_opinion_and_first_person_titles_are_essays() -> None:
     # ... but a person hiring in their own name is still a call.
     hiring = "Part-time. Send your CV by email."
     assert is_opportunity("I'm hiring a research assistant", hiring).value
+
+
+def test_a_short_post_offering_pay_supports_its_title() -> None:
+    paid = "A paid summer internship on evaluations with our engineers. $6,500/month, remote."
+    assert is_opportunity("Internship opportunity: evaluations", paid).value
+    assert not is_opportunity("Opportunities and risks of agents", "Agents will do much.").value
