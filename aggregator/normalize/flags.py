@@ -193,6 +193,13 @@ _PHD = f"(?:{_PHD_WORDS})"
 _PHD_DEGREE = f"(?:{_PHD_WORDS}|doctoral degree)"
 _MASTERS = "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)"
 _NOT_NEEDED = "(?:required|necessary|needed|a requirement|a prerequisite|essential|a must)"
+# "A PhD in ML or 3+ years of industry research experience": the PhD is one way in
+# (preferred) and the years are stated. One phrase for both (a phrase's match hides the
+# shorter years phrase inside it), read as years too (YEARS_PHRASES).
+_PHD_OR_YEARS = (
+    f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)?,? or (?:at least )?(?:\\d\\d?\\+?|{_NUMBER_WORD}\\+?)"
+    "(?: or more)? years"
+)
 BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # Career stages as programs and fellowships state them.
     ("seniority", "intern"): (  # literal texts: a regex here cost 15 % of the body scan
@@ -295,6 +302,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "beneficial|nice to have|an advantage|advantageous|valued|welcome|an asset|asset)",
         f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)? or (?:equivalent|relevant|comparable)"
         "(?: [a-z-]+){0,3} experience",
+        _PHD_OR_YEARS,
         # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
         f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)?,? \\(?or (?:have |has )?"
         "(?:comparable|equivalent|similar)",
@@ -312,6 +320,8 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "an advantage|an asset)",
     ),
     ("phd", "yes"): (
+        # a PhD student's place: "currently enrolled in a PhD programme" (not "a master's or PhD")
+        f"enrolled in (?:a |an )?(?:{_PHD}|doctoral) (?:program(?:me)?|degree|studies)",
         f"{_PHD_DEGREE} (?:is )?(?:required|a requirement|essential|mandatory)",
         "(?:require|requires|must have|must hold|should hold|hold|holding|have|completed|possess|"
         f"obtained|awarded|earned) (?:a |an |your )?{_PHD_DEGREE}",
@@ -367,7 +377,7 @@ def title_seniority_entries() -> list[tuple[str, str, str]]:
 
 def body_flag_entries() -> list[tuple[str, str, str]]:
     """(phrase, kind, value) for the body: years, seniority, phd and ml phrases."""
-    entries = [(p, "years", "") for p in (*YEARS_PHRASES, *YEARS_WORDS_PHRASES)]
+    entries = [(p, "years", "") for p in (*YEARS_PHRASES, *YEARS_WORDS_PHRASES, _PHD_OR_YEARS)]
     for (kind, value), phrases in BODY_FLAGS.items():
         entries.extend((p, kind, value) for p in phrases)
     return entries
