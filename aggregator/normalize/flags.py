@@ -64,6 +64,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "new grad(?:uate)?",
         "apprentice(?:ship)?",
         "trainee",
+        # The UK civil service grade below HEO ("Executive Officer, AI Programme"); in a longer
+        # grade ("Higher/Senior Executive Officer") or "Chief Executive Officer" it is not one.
+        "(?<!chief )executive officer",
         "(?:engineer|scientist|researcher|analyst|developer) i",
         "(?:engineer|scientist|researcher|analyst|developer|specialist) 1",
         "assistants?(?! (?:professor|director|general counsel))",
