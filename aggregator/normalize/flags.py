@@ -183,6 +183,10 @@ _NUMBER_WORD = f"(?:{'|'.join(_WORD_NUMBERS)})"
 _NUMBER_WORDS = f"{_NUMBER_WORD}(?:(?: to |-to-| or |-){_NUMBER_WORD})?(?: \\(\\d\\d?\\+?\\))?"
 YEARS_WORDS_PHRASES = (
     _NUMBER_WORDS + "\\+?(?:[- ]plus| or more)? years?'?" + _YEARS_STATED,
+    # "over a decade of experience", "a decade or more of hands-on experience": ten years
+    # (senior); not an employer's "a decade of research"
+    "(?:over |more than |at least |nearly |almost )?a decade(?: or more)? of"
+    "(?: [a-z/&-]+){0,4} experience",
     # "several years of experience": more than a couple, short of many (mid)
     "several years (?:of (?:[a-z-]+ ){0,4})?experience",
     # "at least three years in", "a minimum of five years as"
@@ -392,6 +396,8 @@ def years_level(text: str) -> str | None:
     lower bound of a range decides otherwise."""
     if text.startswith("several"):  # more than a couple of years, short of many
         return "mid"
+    if "decade" in text:
+        return "senior"
     # The numbers before "year": "at least three to five years" -> 3, 5 ("five-plus" -> 5)
     words = text.split("year", 1)[0].split()
     heads = [h.rstrip("+'") for w in words for h in w.split("-")]
