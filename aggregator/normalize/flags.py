@@ -79,6 +79,7 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
     ),
     "mid": (
         "mid[- ]level",
+        "mid[- ]career",
         "intermediate",
         # Level numerals: "Research Scientist II", "Software Engineer II, Safety", "Analyst 2".
         "ii",
