@@ -71,8 +71,9 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "(?:engineer|scientist|researcher|analyst|developer|specialist) 1",
         "assistants?(?! (?:professor|director|general counsel))",
         # "Research Associate", "Associate Engineer": the first rung (not "Associate
-        # Director" or "Associate Professor", which name their own level).
-        "associates?(?! (?:professor|director|general counsel|partner|dean|vice))",
+        # Director", "Associate Professor" or a think tank's "Associate Fellow", which name
+        # their own level).
+        "associates?(?! (?:professor|director|general counsel|partner|dean|vice|fellow))",
         "phd (?:students?|candidates?|researchers?|(?:research )?fellows?)",
         # Level codes of engineering ladders and UN-style grades: "(L3)", "IC2", "P-2"
         *_LEVEL_CODES["entry"],
