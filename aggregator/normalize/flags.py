@@ -317,9 +317,12 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:comparable|equivalent|similar)",
         f"(?:ideally|preferably) (?:you )?(?:have |hold |with )?(?:a |an )?{_PHD_DEGREE}",
         # "MS or PhD", "Master's/PhD" (two phrases: one would spell out too many texts)
-        f"{_MASTERS}(?: degree)?(?: or|, or) (?:a )?{_PHD}",
+        # "a master's degree in law or a related field, or a PhD"
+        f"{_MASTERS}(?: degree)?(?: in [^.;]{{1,80}}?)?(?: or|, or) (?:a )?{_PHD}",
         f"{_MASTERS}(?: degree)?(?:/| /) ?{_PHD}",
         f"{_PHD}(?: or|/| /) ?{_MASTERS}",
+        # "a PhD in computer science, or a master's with 3+ years of research experience"
+        f"{_PHD}(?: in [^.;]{{1,80}}?)?,? or (?:a |an )?{_MASTERS}",
         f"{_PHD} (?:is )?not strictly (?:required|necessary)",
         # A PhD under "preferred"/"nice to have" qualifications
         "(?:preferred|bonus|nice[- ]to[- ]haves?|desirable|desired)(?: qualifications?| skills?|"
@@ -333,7 +336,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         f"enrolled in (?:a |an )?(?:{_PHD}|doctoral) (?:program(?:me)?|degree|studies)",
         f"{_PHD_DEGREE} (?:is )?(?:required|a requirement|essential|mandatory)",
         "(?:require|requires|must have|must hold|should hold|hold|holding|have|completed|possess|"
-        f"obtained|awarded|earned) (?:a |an |your )?{_PHD_DEGREE}",
+        f"obtained|awarded|earned) (?:a |an |your |their )?{_PHD_DEGREE}",
         f"{_PHD_DEGREE} in ",
         f"{_PHD} (?:degree|holders?|graduates?)",
         # "a PhD (awarded or near completion)", "with (or near completion of) a PhD": a
