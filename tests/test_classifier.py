@@ -3516,6 +3516,146 @@ GUIDELINE_CASES = [
         None,
         None,
     ),
+    (
+        "We're hiring: Operations Manager",
+        (
+            "Our small AI safety org is looking for someone to run day-to-day operations: "
+            "payroll, contracts, hiring logistics and our office. 3+ years of operations "
+            "experience."
+        ),
+        "operations",
+        "management",
+        "mid",
+        None,
+    ),
+    (
+        "Announcing our first cohort of AI safety mentors and mentees",
+        (
+            "Applications are open for a 12-week mentorship programme pairing early-career "
+            "researchers with mentors; participants receive a stipend."
+        ),
+        "fellowship",
+        "",
+        "entry",
+        None,
+    ),
+    (
+        "Free online course: Introduction to AI Alignment",
+        ("A self-paced course with video lectures and exercises; no prior experience is needed."),
+        "course",
+        "",
+        None,
+        "no",
+    ),
+    (
+        "Residency in AI Safety",
+        (
+            "A 12-month residency for engineers moving into safety research; residents are "
+            "paid a salary and mentored by our researchers."
+        ),
+        "residency",
+        "",
+        "entry",
+        None,
+    ),
+    (
+        "Research Engineer (Contract, 6 months)",
+        ("Implement and run experiments on model evaluations with our researchers."),
+        "research_engineer",
+        "",
+        None,
+        None,
+    ),
+    (
+        "AI Security Engineer",
+        (
+            "Secure our model weights and training infrastructure: threat modelling, access "
+            "controls and incident response. 5+ years in security engineering."
+        ),
+        "software_engineer",
+        "",
+        "senior",
+        None,
+    ),
+    (
+        "Legal Counsel, AI Regulation",
+        ("Advise the company on compliance with AI regulation and draft contracts."),
+        "operations",
+        "policy",
+        None,
+        None,
+    ),
+    (
+        "Head of AI Policy",
+        ("Lead our policy team and our engagement with governments on AI safety."),
+        "policy",
+        "management",
+        "lead",
+        None,
+    ),
+    (
+        "Grantmaker, AI Governance",
+        ("Find and evaluate funding opportunities in AI governance and recommend grants."),
+        "operations",
+        "policy",
+        None,
+        None,
+    ),
+    (
+        "Research Scientist, Economics of AI",
+        ("You have a PhD in economics and will study the labour-market effects of AI."),
+        "research_scientist",
+        "policy",
+        None,
+        "yes",
+    ),
+    (
+        "Program Coordinator",
+        (
+            "Coordinate logistics and communications for our research fellowship: "
+            "scheduling, travel and participant support."
+        ),
+        "operations",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Senior Policy Analyst",
+        (
+            "Analyse AI legislation and draft recommendations. 5-7 years of policy "
+            "experience; a master's degree in public policy, law or a related field, or a "
+            "PhD."
+        ),
+        "policy",
+        "",
+        "senior",
+        "preferred",
+    ),
+    (
+        "Research Scientist",
+        ("A Ph.D. in computer science, or a master's with 3+ years of research experience."),
+        "research_scientist",
+        "",
+        "mid",
+        "preferred",
+    ),
+    (
+        "Machine Learning Researcher",
+        ("PhD required. You will run large experiments on reward modelling."),
+        "research_scientist",
+        "research_engineer",
+        None,
+        "yes",
+    ),
+    (
+        "Junior Research Scientist",
+        ("For researchers who completed their PhD within the last two years."),
+        "research_scientist",
+        "",
+        "entry",
+        "yes",
+    ),
 ]
 
 
