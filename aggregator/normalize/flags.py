@@ -228,6 +228,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:recent|new) (?:college |university )?(?:graduates?|grads?)",
         "early[- ]stage researchers?",
         "(?:graduates|grads) (?:are )?(?:welcome|encouraged|eligible)",
+        "(?:suitable|ideal|perfect|great) for (?:recent |new )?(?:graduates|grads)",
         "junior[- ]level",
         "junior (?:role|position|candidates?|hires?)",
         "no (?:prior |previous )?(?:professional |work )?experience "
@@ -309,9 +310,14 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:is |would be |are )?(?:strongly |highly |very |especially |a strong |a big |"
         "considered )?(?:preferred|a plus|plus|a bonus|bonus|desirable|desired|helpful|"
         "beneficial|nice to have|an advantage|advantageous|valued|welcome|an asset|asset)",
+        # "a PhD would be nice (but is by no means required)"
+        f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)? would be (?:nice|good|great|useful)",
         f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)? or (?:equivalent|relevant|comparable)"
         "(?: [a-z-]+){0,3} experience",
         _PHD_OR_YEARS,
+        # "a PhD or a strong record of published research"
+        f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)?,? or (?:a |an )?(?:strong |proven |equivalent )?"
+        "(?:track )?record of",
         # "a PhD (or equivalent experience)", "a PhD in X, or have equivalent experience"
         f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)?,? \\(?or (?:have |has )?"
         "(?:comparable|equivalent|similar)",
@@ -338,6 +344,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:require|requires|must have|must hold|should hold|hold|holding|have|completed|possess|"
         f"obtained|awarded|earned) (?:a |an |your |their )?{_PHD_DEGREE}",
         f"{_PHD_DEGREE} in ",
+        f"{_PHD_DEGREE} \\([^)]{{1,20}}\\) in ",  # "Doctorate (PhD/DPhil) in statistics"
         f"{_PHD} (?:degree|holders?|graduates?)",
         # "a PhD (awarded or near completion)", "with (or near completion of) a PhD": a
         # postdoc's bar, not a preference
