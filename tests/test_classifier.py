@@ -3810,6 +3810,153 @@ GUIDELINE_CASES = [
         "lead",
         None,
     ),
+    (
+        "Research Officer",
+        (
+            "A government research role: design and run studies of AI model capabilities "
+            "and write up findings for policy teams. A PhD is not required."
+        ),
+        "research_scientist",
+        "policy",
+        None,
+        "no",
+    ),
+    (
+        "Science and Technology Policy Fellow",
+        (
+            "A one-year placement in a government office for scientists and engineers, with "
+            "a stipend and orientation training alongside a cohort of fellows."
+        ),
+        "fellowship",
+        "policy",
+        None,
+        None,
+    ),
+    (
+        "Trainee Policy Adviser",
+        ("A two-year training scheme for new graduates in a government department's AI team."),
+        "policy",
+        "internship",
+        "entry",
+        None,
+    ),
+    (
+        "Safety Fellow",
+        (
+            "A four-month, paid programme in which fellows carry out empirical AI safety "
+            "research with a mentor from our team."
+        ),
+        "fellowship",
+        "",
+        "entry",
+        None,
+    ),
+    (
+        "Technical Staff, Model Evaluations",
+        ("Create and run evaluations that measure dangerous capabilities of frontier models."),
+        "research_engineer",
+        "research_scientist",
+        None,
+        None,
+    ),
+    (
+        "Research Engineer / Scientist",
+        (
+            "Contribute to research on AI control: implement protocols, run experiments and "
+            "co-author papers."
+        ),
+        "research_engineer",
+        "research_scientist",
+        None,
+        None,
+    ),
+    (
+        "Postdoc in AI Alignment",
+        ("A postdoctoral position in a university lab working on the theory of agency."),
+        "phd_or_postdoc",
+        "",
+        "entry",
+        "yes",
+    ),
+    (
+        "Hiring: ML Engineer for AI Safety Startup",
+        (
+            "Build and train models for detecting deceptive behaviour in language models; "
+            "strong PyTorch."
+        ),
+        "research_engineer",
+        "software_engineer",
+        None,
+        None,
+    ),
+    (
+        "Infrastructure Engineer",
+        ("Run the clusters our researchers train on: Kubernetes, networking and storage."),
+        "software_engineer",
+        "research_engineer",
+        None,
+        None,
+    ),
+    (
+        "Research Analyst",
+        (
+            "Support our AI governance research with literature reviews, data collection "
+            "and drafting reports for policymakers."
+        ),
+        "policy",
+        "research_scientist",
+        None,
+        None,
+    ),
+    (
+        "AI Safety Research Grant",
+        (
+            "Funding of up to $200,000 for academic researchers working on AI safety. "
+            "Proposals are reviewed on a rolling basis."
+        ),
+        "grant",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Alignment Bootcamp",
+        (
+            "A two-week, in-person programme teaching ML engineering for alignment "
+            "research: participants implement transformers and RL algorithms."
+        ),
+        "course",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Program Assistant",
+        (
+            "Provide administrative support to the programme team: scheduling, grant "
+            "paperwork and meeting notes."
+        ),
+        "operations",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Executive Assistant",
+        ("Manage the CEO's calendar, travel and correspondence."),
+        "operations",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Board Member",
+        ("Join the board of an AI safety nonprofit; a volunteer role with quarterly meetings."),
+        "other",
+        "management",
+        None,
+        None,
+    ),
 ]
 
 
