@@ -1324,6 +1324,14 @@ def test_title_levels(title: str, level: str) -> None:
     assert classify(title=title).seniority == level
 
 
+def test_a_nested_level_word_is_a_whole_word_of_the_longer_phrase() -> None:
+    from aggregator.normalize.flags import _has_words
+
+    assert _has_words("senior executive officer", "senior")
+    assert not _has_words("iii", "ii")  # "Engineer II/III" names two levels
+    assert not _has_words("leads", "lead")
+
+
 @pytest.mark.parametrize(
     ("title", "text", "level"),
     [

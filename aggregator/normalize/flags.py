@@ -449,6 +449,11 @@ def pick_flag(values: list[str], order: tuple[str, ...]) -> str | None:
     return None
 
 
+def _has_words(text: str, words: str) -> bool:
+    """Whether ``words`` occur in ``text`` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
+
+
 def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     levels: dict[str, list[tuple[str, str, str]]] = {"title": [], "body": []}
     function: list[tuple[str, str, str]] = []  # a title's "Manager" or "... Lead"
@@ -456,8 +461,9 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     for hit in hits:
         _, field_name, phrase = hit
         # A level word inside a longer level phrase of the same field is part of it: the
-        # "senior" of the UK grade "senior executive officer" is not a senior hire.
-        if any(f == field_name and p != phrase and phrase in p for _, f, p in hits):
+        # "senior" of the UK grade "senior executive officer" is not a senior hire. Whole
+        # words only: the "ii" of "Engineer II/III" is not inside "iii".
+        if any(f == field_name and p != phrase and _has_words(p, phrase) for _, f, p in hits):
             continue
         is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
         (function if is_function else levels[field_name]).append(hit)
