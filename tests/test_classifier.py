@@ -1376,7 +1376,7 @@ def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
         ("Know deep learning libraries like PyTorch, TensorFlow, or JAX.", {"pytorch"}, {"jax"}),
         # the examples of an alternative are not asked for
         (
-            "Strong Go skills, or another systems language (Rust, C++, Python for tooling).",
+            "Fluent in Java, or a similar compiled language (Rust, C++, Python for scripts).",
             set(),
             {"rust", "python"},
         ),

@@ -362,7 +362,7 @@ def _role_score(role: str, confidence: float) -> RoleScore:
 
 # A language or framework named after the first of three or more alternatives ("Python,
 # Go, or Rust", "PyTorch, TensorFlow, or JAX"), or among the examples of an alternative
-# ("Go, or another systems language (Rust, C++)"), is one the posting would accept, not
+# ("Java, or a similar compiled language (Rust, C++)"), is one the posting would accept, not
 # one it asks for. Two alternatives ("Go or Rust") and the first named still count.
 _ITEM = r"[\w+#./-]+(?: [\w+#./-]+){0,2}"
 _ALTERNATIVES_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )*(?:or )?$")
