@@ -1387,6 +1387,7 @@ def test_tensorflow_named_once_among_alternatives_is_not_a_skill() -> None:
         ),
         # two alternatives, or a list joined by "and", still name what the work uses
         ("Proficiency in Rust or Go.", {"rust", "go"}, set()),
+        ("Proficiency in Go, or Rust.", {"rust", "go"}, set()),
         ("You write Python, TypeScript and Rust every week.", {"python", "rust"}, set()),
     ],
 )

@@ -365,8 +365,12 @@ def _role_score(role: str, confidence: float) -> RoleScore:
 # ("Java, or a similar compiled language (Rust, C++)"), is one the posting would accept, not
 # one it asks for. Two alternatives ("Go or Rust") and the first named still count.
 _ITEM = r"[\w+#./-]+(?: [\w+#./-]+){0,2}"
-_ALTERNATIVES_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )*(?:or )?$")
-_OR_AFTER = re.compile(rf"(?:, {_ITEM})*,? or [\w+#]")
+_ITEMS_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )*$")  # a later item of a list ...
+_OR_AFTER = re.compile(rf"(?:, {_ITEM})*,? or [\w+#]")  # ... that "or" closes
+# The alternative after ", or" that closes a list of three or more ("Python, Go, or Rust";
+# not "Go, or Rust"). Without that comma ("Python, Go or Rust") the items cannot be told
+# from a clause ("languages, ideally Python or Go" names two): that one still counts.
+_LAST_ALTERNATIVE_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )+or $")
 _EXAMPLES_OF_ALTERNATIVE = re.compile(
     r"\bor (?:another |other |at least one |any )?[\w/ -]{1,40} \((?:e\.g\.,? |such as |like )?"
     rf"(?:{_ITEM}, )*$"
@@ -383,12 +387,14 @@ def _later_alternative(text: str, start: int, phrase: str) -> bool:
         and _EXAMPLES_OF_ALTERNATIVE.search(text, low, start)
     ):
         return True
-    if text[start - 2 : start] != ", " and text[start - 3 : start] != "or ":
+    if text[start - 3 : start] == "or ":
+        return _LAST_ALTERNATIVE_BEFORE.search(text, max(0, start - 80), start) is not None
+    if text[start - 2 : start] != ", ":
         return False  # not an item after the first: most mentions stop here
-    before = _ALTERNATIVES_BEFORE.search(text, max(0, start - 80), start)
-    if before is None:
-        return False
-    return before.group().endswith("or ") or _OR_AFTER.match(text, start + len(phrase)) is not None
+    return (
+        _ITEMS_BEFORE.search(text, max(0, start - 80), start) is not None
+        and _OR_AFTER.match(text, start + len(phrase)) is not None
+    )
 
 
 def _mentions(
