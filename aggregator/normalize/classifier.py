@@ -422,9 +422,11 @@ def _mentions(
                 continue
             if last is not None:
                 previous = last.get(name, -1000)
-                if start - previous < 160:  # named just before: is this one of its examples?
+                # Named just before: is this one of its examples? (A cheap test first: the
+                # bracket opens at most _EXAMPLES_REACH before this, the skill as far before it.)
+                if start - previous < 2 * _EXAMPLES_REACH:
                     opened = _examples_opened(text, start)
-                    if opened >= 0 and opened - 80 <= previous < opened:
+                    if opened >= 0 and opened - _EXAMPLES_REACH <= previous < opened:
                         continue
                 last[name] = start
             counts[name] += 1
@@ -432,13 +434,14 @@ def _mentions(
 
 
 _EXAMPLES = ("e.g.", "eg ", "e.g ", "such as", "like ", "including", "for example", "i.e.")
+_EXAMPLES_REACH = 80  # characters: a bracket of examples and what it gives examples of
 _EXAMPLES_OPEN = tuple(f"({e}" for e in _EXAMPLES)
 
 
 def _examples_opened(text: str, start: int) -> int:
     """Where the parenthesised list of examples ("(e.g., Spark, Airflow)") around
     ``start`` opens, or -1."""
-    opened = text.rfind("(", max(0, start - 80), start)
+    opened = text.rfind("(", max(0, start - _EXAMPLES_REACH), start)
     if opened == -1 or text.find(")", opened, start) != -1:
         return -1
     return opened if text.startswith(_EXAMPLES, opened + 1) else -1
