@@ -365,12 +365,9 @@ def _role_score(role: str, confidence: float) -> RoleScore:
 # ("Java, or a similar compiled language (Rust, C++)"), is one the posting would accept, not
 # one it asks for. Two alternatives ("Go or Rust") and the first named still count.
 _ITEM = r"[\w+#./-]+(?: [\w+#./-]+){0,2}"
-_ITEMS_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )*$")  # a later item of a list ...
-_OR_AFTER = re.compile(rf"(?:, {_ITEM})*,? or [\w+#]")  # ... that "or" closes
-# The alternative after ", or" that closes a list of three or more ("Python, Go, or Rust";
-# not "Go, or Rust"). Without that comma ("Python, Go or Rust") the items cannot be told
-# from a clause ("languages, ideally Python or Go" names two): that one still counts.
-_LAST_ALTERNATIVE_BEFORE = re.compile(rf"{_ITEM}, (?:{_ITEM}, )+or $")
+_ITEM_CHAR = re.compile(r"[\w+#./-]")
+_WHOLE_ITEM = re.compile(_ITEM)
+_OR_AFTER = re.compile(rf"(?:, {_ITEM})*,? or [\w+#]")  # "or" closes the list after it
 _EXAMPLES_OF_ALTERNATIVE = re.compile(
     r"\bor (?:another |other |at least one |any )?[\w/ -]{1,40} \((?:e\.g\.,? |such as |like )?"
     rf"(?:{_ITEM}, )*$"
@@ -387,12 +384,25 @@ def _later_alternative(text: str, start: int, phrase: str) -> bool:
         and _EXAMPLES_OF_ALTERNATIVE.search(text, low, start)
     ):
         return True
-    if text[start - 3 : start] == "or ":
-        return _LAST_ALTERNATIVE_BEFORE.search(text, max(0, start - 80), start) is not None
-    if text[start - 2 : start] != ", ":
-        return False  # not an item after the first: most mentions stop here
+    low = max(0, start - 80)
+    if text[start - 5 : start] == ", or ":
+        # The alternative after ", or" closing a list of three or more ("Python, Go, or
+        # Rust"; not "Go, or Rust"): a whole item between two ", " before it. Without that
+        # comma ("Python, Go or Rust") the items cannot be told from a clause ("languages,
+        # ideally Python or Go" names two): that one still counts.
+        separator = text.rfind(", ", low, start - 5)
+        return (
+            separator > low
+            and _ITEM_CHAR.match(text, separator - 1) is not None
+            and _WHOLE_ITEM.fullmatch(text, separator + 2, start - 5) is not None
+        )
+    # A later item of a list ("Python, Go, ...") that "or" closes after it. (Plain string
+    # tests: a pattern over the list before it backtracked through every way of splitting
+    # its words into items.)
     return (
-        _ITEMS_BEFORE.search(text, max(0, start - 80), start) is not None
+        text[start - 2 : start] == ", "
+        and start - 3 >= low
+        and _ITEM_CHAR.match(text, start - 3) is not None
         and _OR_AFTER.match(text, start + len(phrase)) is not None
     )
 
