@@ -30,6 +30,7 @@ FIRST_PERSON_MIN = 8
 FIRST_PERSON_WEIGHT = -1.0
 _FIRST_PERSON = re.compile(r"\bi\b")
 BODY_CHARS = 6000  # calls to apply come early; long essays mention "apply" in passing
+NEGATED_CALL = 2.0  # a cue this strong inside a cue against does not count
 CALL_WEIGHT = 3.0  # a title cue this strong is a call by itself ("is hiring", "apply for")
 
 
@@ -64,8 +65,17 @@ def is_opportunity(title: str, body: str = "", taxonomy: Taxonomy | None = None)
         ("title", title_matcher, prepare(title, 500)),
         ("body", body_matcher, prepare(body, BODY_CHARS)),
     ):
-        for _, phrase, targets in matcher.scan(text):
+        hits = []
+        for start, phrase, targets in matcher.scan(text):
             cue, weight = max(targets, key=lambda target: abs(target[1]))  # strongest reading
+            hits.append((start, start + len(phrase), phrase, cue, weight))
+        # A call inside a cue against ("accepting applications" in "we are not accepting
+        # applications", "hiring managers" as the noun) is that cue's reading, not a call;
+        # bare words (weight 1) are offset by the weights of the cues against instead.
+        against = [(start, end) for start, end, _, _, weight in hits if weight < 0]
+        for start, end, phrase, cue, weight in hits:
+            if weight >= NEGATED_CALL and any(s <= start and end <= e for s, e in against):
+                continue
             cues.setdefault((field_name, cue), (phrase, weight))
     voice = len(_FIRST_PERSON.findall(prepare(body, FIRST_PERSON_CHARS)))
     if voice >= FIRST_PERSON_MIN:
