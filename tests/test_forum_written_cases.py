@@ -28,12 +28,12 @@ KNOWN_MISSES = {
     "Virtual AI safety unconference: volunteers wanted",
     "Compute credits for safety researchers",
 }
-ROLE_FLOOR = 61  # of 70 opportunities (the rules with the learned model, December 2026)
+ROLE_FLOOR = 73  # of 85 opportunities (the rules with the learned model, December 2026)
 
 
 def test_the_written_cases_are_balanced() -> None:
     opportunities = sum(case["is_opportunity"] for case in CASES)
-    assert len(CASES) >= 140 and 0.45 <= opportunities / len(CASES) <= 0.55
+    assert len(CASES) >= 170 and 0.45 <= opportunities / len(CASES) <= 0.55
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["title"] for case in CASES])
