@@ -47,6 +47,9 @@ HANDS_OFF_ROLES = frozenset({"operations", "policy", "grant"})
 # ("Technical Program Manager" is management, "Product Manager" other): "working
 # proficiency in Python and SQL" is for reading data, a stack named is the engineers'.
 _NO_CODE_TITLE = re.compile(rf"\b(?:product|{flags.MANAGED_WORK}) managers?\b")
+# A support or commercial role that is an engineer's (solutions, forward-deployed) builds
+# with its products' areas; any other (recruiting, sales, counsel) does not.
+_ENGINEER_TITLE = re.compile(r"\b(?:engineers?|engineering|developers?)\b")
 # In "Research Engineer, Policy Evaluations" the words after the first separator name the
 # team or program; their role phrases count less than the head of the title.
 _TITLE_TAIL = re.compile(r", | - | \| | \(|: | at ")
@@ -178,7 +181,8 @@ def classify(
     long_body = len(texts["body"]) > LONG_BODY_CHARS
     support = _supports(scan, roles[0].role)
     hands_off = roles[0].role in HANDS_OFF_ROLES or bool(_NO_CODE_TITLE.search(texts["title"]))
-    skills = _skills(tax, scan, body_mentions, long_body, evidence, support, hands_off)
+    sells = support and not _ENGINEER_TITLE.search(texts["title"])
+    skills = _skills(tax, scan, body_mentions, long_body, evidence, support, hands_off, sells)
     if roles[0].role in PROGRAM_ROLES:
         skills += _subjects(scan, skills, evidence)
     if skill_head is not None:
@@ -473,6 +477,7 @@ def _skills(
     evidence: list[Evidence],
     support: bool,
     hands_off: bool,
+    sells: bool = False,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
@@ -482,7 +487,10 @@ def _skills(
     need more. A ``support`` role (operations or sales, :func:`_supports`) supports the
     research its employer does without doing it (the guideline's `adjacent`): a safety
     research area (``core``) named only in its description is the employer's work, not
-    the role's. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`, or a product, program or
+    the role's. One that ``sells`` or supports without building (a support role whose
+    title names no engineer or developer: a recruiter, an account executive, counsel)
+    does no research at all: no research area (``kind = "research_area"``, core or not:
+    "RLHF", "agents") named only in its description is its own. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`, or a product, program or
     project manager's title) builds no software: a
     language, framework or platform (``kind = "tool"``) named in its description is a
     tool for analysis, a nice-to-have or its colleagues' stack, not what it works on. A
@@ -496,6 +504,7 @@ def _skills(
         if field_name == "body" and (
             (long_body and body_mentions[name] < skill_defs[name].mentions)
             or (support and skill_defs[name].core)
+            or (sells and skill_defs[name].kind == "research_area")
             or (hands_off and skill_defs[name].kind == "tool")
         ):
             continue
