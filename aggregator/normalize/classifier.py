@@ -247,12 +247,13 @@ def scan_posting(
         elif text:
             hits = compiled[name].scan(text, deadline)
             if name == "body":
-                skipped = (
-                    sections.skipped_spans(description_text, text, _headings(tax))
-                    if len(text) > LONG_BODY_CHARS
-                    else []
-                )
-                body_mentions = _mentions(hits, skipped, text, _tools(tax))
+                skipped = sections.skipped_spans(description_text, text, _headings(tax))
+                if len(text) > LONG_BODY_CHARS:
+                    body_mentions = _mentions(hits, skipped, text, _tools(tax))
+                else:
+                    body_mentions = _mentions(hits, [], text, _tools(tax))
+                    if skipped:
+                        scan.passing = _only_skipped(hits, skipped)
             scan.add(name, hits)
 
     return texts, scan, body_mentions
@@ -411,6 +412,19 @@ def _later_alternative(text: str, start: int, phrase: str) -> bool:
     )
 
 
+def _only_skipped(
+    hits: list[tuple[int, str, tuple[Signal, ...]]], skipped: list[tuple[int, int]]
+) -> frozenset[str]:
+    """Skills a short description names only in its skipped sections (the employer's
+    blurb, benefits): the employer's words, not the role's."""
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for start, _, targets in hits:
+        where = inside if any(low <= start < high for low, high in skipped) else outside
+        where.update(t.name for t in targets if t.kind == "skill")
+    return frozenset(inside - outside)
+
+
 def _mentions(
     hits: list[tuple[int, str, tuple[Signal, ...]]],
     skipped: list[tuple[int, int]],
@@ -503,6 +517,7 @@ def _skills(
             continue
         if field_name == "body" and (
             (long_body and body_mentions[name] < skill_defs[name].mentions)
+            or name in scan.passing
             or (support and skill_defs[name].core)
             or (sells and skill_defs[name].kind == "research_area")
             or (hands_off and skill_defs[name].kind == "tool")

@@ -72,6 +72,8 @@ class Scan:
         self._seen: dict[tuple[str, str, Signal], None] = {}
         self._signals: list[tuple[str, str, Signal]] | None = None
         self._by_kind: dict[str, list[tuple[str, str, Signal]]] | None = None
+        # Skills a short description names only in its skipped sections (classifier).
+        self.passing: frozenset[str] = frozenset()
 
     @property
     def signals(self) -> list[tuple[str, str, Signal]]:
