@@ -1,0 +1,79 @@
+"""Skill tags on postings the team wrote (tests/data/skill_cases.jsonl, issue #11): board
+summaries, ATS postings with a blurb and benefits, think-tank, government, PhD and
+fellowship calls, each labelled by the guideline (what the posting asks for or works on),
+in the many ways the field words its areas, and traps (the employer's blurb, other teams,
+a support role, a word in another sense)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregator.normalize.classifier import classify
+
+CASES = Path(__file__).resolve().parent / "data" / "skill_cases.jsonl"
+
+
+def _cases() -> list[dict[str, Any]]:
+    lines = CASES.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _case(title: str) -> dict[str, Any]:
+    return next(c for c in _cases() if c["title"] == title)
+
+
+def test_skill_cases_floors() -> None:
+    tp = fp = fn = 0
+    for case in _cases():
+        got = set(classify(title=case["title"], description_text=case["description"]).skills)
+        gold = set(case["skills"])
+        tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+    # Taxonomy 2026.12.22 gave 90.1 % / 87.4 % here; these changes 95 % / 93 %.
+    assert tp / (tp + fp) >= 0.94
+    assert tp / (tp + fn) >= 0.91
+
+
+@pytest.mark.parametrize(
+    ("title", "skill"),
+    [
+        ("Research Scientist", "interpretability"),  # internal representations, features
+        ("Research Engineer", "evals"),  # evaluates frontier AI systems
+        ("Research Scientist, Debate", "scalable_oversight"),
+        ("Technical Staff, Alignment", "ai_control"),  # monitors chain-of-thought
+        ("Postdoctoral Researcher in AI Alignment", "model_organisms_deception"),
+        ("Security Engineer, Model Weights", "go"),  # "Kubernetes and Go"
+        ("Research Engineer, Alignment Science", "evals"),  # evaluations that detect
+        ("Research Engineer, Jailbreak Robustness", "adversarial_robustness"),
+        ("Software Engineer, Agent Infrastructure", "agents"),  # agent rollouts
+        ("Hardware Security Researcher", "ai_governance"),
+        ("Research Engineer, Scaling", "distributed_training"),
+    ],
+)
+def test_skill_in_the_fields_wording(title: str, skill: str) -> None:
+    case = _case(title)
+    assert skill in classify(title=title, description_text=case["description"]).skills
+
+
+@pytest.mark.parametrize(
+    ("title", "skill"),
+    [
+        ("Recruiter, Technical", "rlhf_reward_learning"),  # a support role does no research
+        ("Account Executive", "rlhf_reward_learning"),
+        ("Policy Manager, Frontier AI", "interpretability"),  # the employer's blurb
+        ("Research Scientist, Societal Impacts", "interpretability"),
+        ("Software Engineer, Inference", "interpretability"),
+    ],
+)
+def test_skill_in_passing_not_tagged(title: str, skill: str) -> None:
+    case = _case(title)
+    assert skill not in classify(title=title, description_text=case["description"]).skills
+
+
+def test_engineer_in_a_commercial_title_keeps_research_areas() -> None:
+    body = "Help customers build coding agents on our platform, in Python."
+    skills = classify(title="Forward Deployed Engineer", description_text=body).skills
+    assert "agents" in skills
