@@ -504,11 +504,13 @@ def _skills(
     the role's. One that ``sells`` or supports without building (a support role whose
     title names no engineer or developer: a recruiter, an account executive, counsel)
     does no research at all: no research area (``kind = "research_area"``, core or not:
-    "RLHF", "agents") named only in its description is its own. A ``hands_off`` role (:data:`HANDS_OFF_ROLES`, or a product, program or
-    project manager's title) builds no software: a
-    language, framework or platform (``kind = "tool"``) named in its description is a
-    tool for analysis, a nice-to-have or its colleagues' stack, not what it works on. A
-    skill's bare name (``titles`` in the taxonomy: "Security") counts in the title only."""
+    "RLHF", "agents") named only in its description is its own. A ``hands_off`` role
+    (:data:`HANDS_OFF_ROLES`, or a product, program or project manager's title) builds no
+    software: a language, framework or platform (``kind = "tool"``) named in its
+    description is a tool for analysis, a nice-to-have or its colleagues' stack, not what
+    it works on. A skill's bare name (``titles`` in the taxonomy: "Security") counts in
+    the title only. A short description's skill named only in its skipped sections
+    (``scan.passing``: the blurb, the benefits) is the employer's."""
     found: dict[str, None] = {}
     skill_defs = tax.skill_defs
     for field_name, phrase, signal in (*scan.of_kind("title_skill"), *scan.of_kind("skill")):
