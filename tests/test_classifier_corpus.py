@@ -26,12 +26,16 @@ def dev() -> evaluation.Figures:
 
 
 @needs_corpus
-def test_team_set_holds_no_reserved_posting() -> None:
-    """Postings reserved for evaluation never enter a set rules are built from."""
+@pytest.mark.parametrize(
+    "labelled_set", sorted(evaluation.TEAM_SET.parent.glob("*.jsonl")), ids=lambda p: p.name
+)
+def test_written_sets_hold_no_reserved_posting(labelled_set: Path) -> None:
+    """Postings reserved for evaluation never enter a set rules are built from: the team's
+    set and the written forum and skill cases."""
     assert FOLDER is not None
     tool = FOLDER.parent / "tools" / "check_reserved.py"
     done = subprocess.run(
-        [sys.executable, str(tool), str(evaluation.TEAM_SET)],
+        [sys.executable, str(tool), str(labelled_set)],
         capture_output=True,
         text=True,
         check=False,
