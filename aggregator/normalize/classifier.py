@@ -248,12 +248,10 @@ def scan_posting(
             hits = compiled[name].scan(text, deadline)
             if name == "body":
                 skipped = sections.skipped_spans(description_text, text, _headings(tax))
-                if len(text) > LONG_BODY_CHARS:
-                    body_mentions = _mentions(hits, skipped, text, _tools(tax))
-                else:
-                    body_mentions = _mentions(hits, [], text, _tools(tax))
-                    if skipped:
-                        scan.passing = _only_skipped(hits, skipped)
+                long_body = len(text) > LONG_BODY_CHARS
+                body_mentions = _mentions(hits, skipped if long_body else [], text, _tools(tax))
+                if skipped and not long_body:
+                    scan.passing = _only_skipped(hits, skipped)
             scan.add(name, hits)
 
     return texts, scan, body_mentions
@@ -491,7 +489,7 @@ def _skills(
     evidence: list[Evidence],
     support: bool,
     hands_off: bool,
-    sells: bool = False,
+    sells: bool,
 ) -> list[str]:
     """Skills named in the title or department, and those a long body returns to: a
     skill named once in a long description is usually mentioned in passing (the corpus
