@@ -463,7 +463,10 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
         # A level word inside a longer level phrase of the same field is part of it: the
         # "senior" of the UK grade "senior executive officer" is not a senior hire. Whole
         # words only: the "ii" of "Engineer II/III" is not inside "iii".
-        if any(f == field_name and p != phrase and _has_words(p, phrase) for _, f, p in hits):
+        if any(
+            f == field_name and p != phrase and phrase in p and _has_words(p, phrase)
+            for _, f, p in hits
+        ):
             continue
         is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
         (function if is_function else levels[field_name]).append(hit)
