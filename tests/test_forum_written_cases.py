@@ -22,18 +22,18 @@ CASES: list[dict[str, Any]] = [
     for line in (Path(__file__).parent / "data" / "forum_written_cases.jsonl").open()
     if line.strip()
 ]
-# Still missed: an event's title over a call for volunteers, and a giveaway in no words of
-# a call.
+# Still missed: a giveaway in no words of a call, and a paid commission offered by a title
+# and a "pitch form" only.
 KNOWN_MISSES = {
-    "Virtual AI safety unconference: volunteers wanted",
     "Compute credits for safety researchers",
+    "We'll pay you to write about AI governance",
 }
-ROLE_FLOOR = 73  # of 85 opportunities (the rules with the learned model, December 2026)
+ROLE_FLOOR = 123  # of 146 opportunities (the rules with the learned model, December 2026)
 
 
 def test_the_written_cases_are_balanced() -> None:
     opportunities = sum(case["is_opportunity"] for case in CASES)
-    assert len(CASES) >= 170 and 0.45 <= opportunities / len(CASES) <= 0.55
+    assert len(CASES) >= 290 and 0.45 <= opportunities / len(CASES) <= 0.55
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["title"] for case in CASES])
