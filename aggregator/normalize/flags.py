@@ -35,10 +35,13 @@ def _grade(digits: str) -> str:
     return f"p(?:-[{digits}]|[{digits}](?=$|\\)))"
 
 
+# US federal General Schedule grades: GS-5 to GS-9 the graduate intake, GS-12/13 the
+# journeyman grades, GS-14/15 senior specialists ("GS-12/13" names both ends of the band).
+_GS = "gs[- ]?"
 _LEVEL_CODES: dict[str, tuple[str, ...]] = {
-    "entry": (_ladder("3"), "ic[- ]?[12]", _grade("12")),
-    "mid": (_ladder("4"), "ic[- ]?3", _grade("3")),
-    "senior": (_ladder("56"), "ic[- ]?[45]", _grade("45")),
+    "entry": (_ladder("3"), "ic[- ]?[12]", _grade("12"), f"{_GS}0?[579]"),
+    "mid": (_ladder("4"), "ic[- ]?3", _grade("3"), f"{_GS}1[23]"),
+    "senior": (_ladder("56"), "ic[- ]?[45]", _grade("45"), f"{_GS}1[45]"),
     "lead": (_ladder("78"), "ic[- ]?[678]"),
 }
 # Seniority words in a title: value -> phrases.
@@ -201,7 +204,9 @@ _PHD_WORDS = "phds?|ph\\.d\\.?|doctorate|dphil|d\\.phil\\.?"
 _PHD = f"(?:{_PHD_WORDS})"
 _PHD_DEGREE = f"(?:{_PHD_WORDS}|doctoral degree)"
 _MASTERS = "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)"
-_NOT_NEEDED = "(?:required|necessary|needed|a requirement|a prerequisite|essential|a must)"
+_NOT_NEEDED = (
+    "(?:required|necessary|needed|expected|a requirement|a prerequisite|essential|a must)"
+)
 # "A PhD in ML or 3+ years of industry research experience": the PhD is one way in
 # (preferred) and the years are stated. One phrase for both (a phrase's match hides the
 # shorter years phrase inside it), read as years too (YEARS_PHRASES).
@@ -233,6 +238,10 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "junior (?:role|position|candidates?|hires?)",
         "no (?:prior |previous )?(?:professional |work )?experience "
         "(?:is )?(?:required|necessary|needed)",
+        # Whom the posting is hiring, and a job board's or ATS's level field
+        "(?:looking for|seeking|hiring|recruiting) (?:a|an) junior",
+        "(?:experience|seniority|career|job) level: (?:junior|entry(?:[- ]level)?)",
+        f"{_GS}0?[579]",
     ),
     ("seniority", "mid"): (
         "mid[- ]career",
@@ -243,6 +252,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "higher executive officer",
         "senior executive officer",
         "grade: seo",
+        f"{_GS}1[23]",
     ),
     ("seniority", "senior"): (
         "late[- ]career",
@@ -250,6 +260,12 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
         "(?:this is a|is a|for a|this) senior (?:role|position)",
         "grade 7",
+        f"{_GS}1[45]",
+        # Whom the posting is hiring ("is hiring a senior researcher to ..."), not whom the
+        # hire works with ("briefing senior officials"); "seasoned" is said of the hire
+        "(?:looking for|seeking|hiring|recruiting) (?:a|an) (?:senior|seasoned)",
+        "(?:you are|you're) (?:a|an) seasoned",
+        "(?:experience|seniority|career|job) level: senior(?:[- ]level)?",
     ),
     ("seniority", "lead"): ("grade 6",),
     # "Explicitly not needed" (the corpus guideline): a PhD, a degree or formal credentials
@@ -257,7 +273,22 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # experience). "Anyone can apply" opens a program or a grant to all.
     ("phd", "no"): (
         f"no (?:{_PHD_DEGREE}|advanced degree|graduate degree|(?:formal |academic )?"
-        f"(?:degree|qualifications|credentials|education)) (?:is |are )?{_NOT_NEEDED}",
+        "(?:degree|qualifications|credentials|education))(?: or (?:publications|papers|"
+        "certifications?|(?:a )?degree|(?:prior |formal )?(?:research |ml )?experience))? "
+        f"(?:is |are )?{_NOT_NEEDED}",
+        # "There is no PhD requirement", "no formal education requirements"
+        f"no (?:{_PHD_DEGREE}|(?:formal |academic |university )?(?:degree|education|educational|"
+        "academic|qualification)) requirements?",
+        # "Many of our researchers hold PhDs, but it is not a requirement"; "typically hold a
+        # PhD, but we welcome applicants without one"
+        f"{_PHD},? (?:but |though |although )?(?:it|this|that|one) (?:is not|isn't) {_NOT_NEEDED}",
+        f"{_PHD},? but (?:we )?(?:welcome|encourage|consider|also consider) (?:applicants|"
+        "candidates|people|those) without one",
+        # Self-taught people and people without a degree welcome: no degree is the bar
+        "self[- ]taught(?: (?:engineers|developers|programmers|hackers|candidates|applicants|"
+        "researchers|people))? (?:are )?(?:welcome|encouraged|eligible)",
+        "(?:welcome|encourage|consider) (?:applicants|candidates|people) without "
+        "(?:a |formal |university |college )?degrees?",
         f"(?:a )?(?:{_PHD_DEGREE}|(?:formal |academic |university )?degrees?|"
         f"(?:formal |academic )?(?:qualifications|credentials)) (?:is |are )?(?:not|isn't|aren't) "
         f"{_NOT_NEEDED}",
@@ -308,7 +339,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     ("phd", "preferred"): (
         f"{_PHD_DEGREE}(?: degree)?(?: in [^.;:]{{1,80}}?)?,? "
         "(?:is |would be |are )?(?:strongly |highly |very |especially |a strong |a big |"
-        "considered )?(?:preferred|a plus|plus|a bonus|bonus|desirable|desired|helpful|"
+        "considered )?(?:preferred|a plus|a bonus|bonus|desirable|desired|helpful|"
         "beneficial|nice to have|an advantage|advantageous|valued|welcome|an asset|asset)",
         # "a PhD would be nice (but is by no means required)"
         f"{_PHD_DEGREE}(?: in [^.;]{{1,80}}?)? would be (?:nice|good|great|useful)",
@@ -470,6 +501,15 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
             continue
         is_function = field_name == "title" and _FUNCTION_LEVEL.fullmatch(phrase)
         (function if is_function else levels[field_name]).append(hit)
+    # "We're looking for a senior engineer to lead ..." under a "... Lead" title: the body's
+    # "senior" says what the lead is, not a lower rung (a lead is a senior hire).
+    if (
+        function
+        and levels["body"]
+        and {v for v, _, _ in levels["body"]} <= {"senior"}
+        and any(v == "lead" for v, _, _ in function)
+    ):
+        levels["body"] = []
     for _, field_name, phrase in scan.flags("years"):
         level = years_level(phrase)
         if level:
