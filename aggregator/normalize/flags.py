@@ -192,8 +192,10 @@ YEARS_WORDS_PHRASES = (
     # (senior); not an employer's "a decade of research"
     "(?:over |more than |at least |nearly |almost )?a decade(?: or more)? of"
     "(?: [a-z/&-]+){0,4} experience",
-    # "several years of experience": more than a couple, short of many (mid)
-    "several years (?:of (?:[a-z-]+ ){0,4})?experience",
+    # "several years of experience": more than a couple, short of many (mid); "a few years"
+    # likewise; "a couple of years" is two (entry)
+    "(?:several|a few) years (?:of (?:[a-z-]+ ){0,4})?experience",
+    "a couple (?:of )?years (?:of (?:[a-z-]+ ){0,4})?experience",
     # "at least three years in", "a minimum of five years as"
     f"{_AT_LEAST}{_NUMBER_WORDS} years?'?{_AT_LEAST_STATED}",
     f"{_OVER}{_NUMBER_WORDS} years?'?{_OVER_STATED}",
@@ -240,6 +242,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:is )?(?:required|necessary|needed)",
         # Whom the posting is hiring, and a job board's or ATS's level field
         "(?:looking for|seeking|hiring|recruiting) (?:a|an) junior",
+        "(?:ideal|successful) candidate (?:is|will be) (?:a|an) junior",
         "(?:experience|seniority|career|job) level: (?:junior|entry(?:[- ]level)?)",
         f"{_GS}0?[579]",
     ),
@@ -253,18 +256,22 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "senior executive officer",
         "grade: seo",
         f"{_GS}1[23]",
+        # NIST's pay band 4 spans GS-13/14 ("ZP 4 - 5": the lower band decides, as for years)
+        "zp[- ]?4",
     ),
     ("seniority", "senior"): (
         "late[- ]career",
         "mid[- ]career or senior",
         "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
-        "(?:this is a|is a|for a|this) senior (?:role|position)",
+        "(?:this is a|is a|for a|this) senior (?:individual contributor |ic )?(?:role|position)",
         "grade 7",
         f"{_GS}1[45]",
         # Whom the posting is hiring ("is hiring a senior researcher to ..."), not whom the
         # hire works with ("briefing senior officials"); "seasoned" is said of the hire
         "(?:looking for|seeking|hiring|recruiting) (?:a|an) (?:senior|seasoned)",
-        "(?:you are|you're) (?:a|an) seasoned",
+        "(?:you are|you're) (?:a|an) (?:senior|seasoned)",
+        "(?:ideal|successful) candidate (?:is|will be) (?:a|an) (?:senior|seasoned)",
+        "zp[- ]?5",
         "(?:experience|seniority|career|job) level: senior(?:[- ]level)?",
     ),
     ("seniority", "lead"): ("grade 6",),
@@ -284,6 +291,9 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         f"{_PHD},? (?:but |though |although )?(?:it|this|that|one) (?:is not|isn't) {_NOT_NEEDED}",
         f"{_PHD},? but (?:we )?(?:welcome|encourage|consider|also consider) (?:applicants|"
         "candidates|people|those) without one",
+        f"{_PHD_DEGREE} (?:is )?(?:by no means|in no way|not at all) {_NOT_NEEDED}",
+        "(?:do not|don't|does not|doesn't) have (?:any )?(?:formal )?(?:education|educational|"
+        "degree|academic) requirements",
         # Self-taught people and people without a degree welcome: no degree is the bar
         "self[- ]taught(?: (?:engineers|developers|programmers|hackers|candidates|applicants|"
         "researchers|people))? (?:are )?(?:welcome|encouraged|eligible)",
@@ -437,8 +447,10 @@ def years_level(text: str) -> str | None:
     """``5+ years of experience`` -> senior, ``3 years`` -> mid, ``2+ years`` or ``1-3
     years`` -> entry (up to two or three years is early career; "2-4 years" is mid). The
     lower bound of a range decides otherwise."""
-    if text.startswith("several"):  # more than a couple of years, short of many
+    if text.startswith(("several", "a few")):  # more than a couple of years, short of many
         return "mid"
+    if text.startswith("a couple"):
+        return "entry"
     if "decade" in text:
         return "senior"
     # The numbers before "year": "at least three to five years" -> 3, 5 ("five-plus" -> 5)
