@@ -206,9 +206,7 @@ _PHD_WORDS = "phds?|ph\\.d\\.?|doctorate|dphil|d\\.phil\\.?"
 _PHD = f"(?:{_PHD_WORDS})"
 _PHD_DEGREE = f"(?:{_PHD_WORDS}|doctoral degree)"
 _MASTERS = "(?:ms|msc|m\\.s\\.|m\\.sc\\.|master'?s|masters)"
-_NOT_NEEDED = (
-    "(?:required|necessary|needed|expected|a requirement|a prerequisite|essential|a must)"
-)
+_NOT_NEEDED = "(?:required|necessary|needed|expected|a requirement|a prerequisite|essential|a must)"
 # "A PhD in ML or 3+ years of industry research experience": the PhD is one way in
 # (preferred) and the years are stated. One phrase for both (a phrase's match hides the
 # shorter years phrase inside it), read as years too (YEARS_PHRASES).
