@@ -194,8 +194,7 @@ YEARS_WORDS_PHRASES = (
     "(?: [a-z/&-]+){0,4} experience",
     # "several years of experience": more than a couple, short of many (mid); "a few years"
     # likewise; "a couple of years" is two (entry)
-    "(?:several|a few) years (?:of (?:[a-z-]+ ){0,4})?experience",
-    "a couple (?:of )?years (?:of (?:[a-z-]+ ){0,4})?experience",
+    "(?:several|a few|a couple(?: of)?) years (?:of (?:[a-z-]+ ){0,4})?experience",
     # "at least three years in", "a minimum of five years as"
     f"{_AT_LEAST}{_NUMBER_WORDS} years?'?{_AT_LEAST_STATED}",
     f"{_OVER}{_NUMBER_WORDS} years?'?{_OVER_STATED}",
@@ -278,15 +277,17 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
     # experience). "Anyone can apply" opens a program or a grant to all.
     ("phd", "no"): (
         f"no (?:{_PHD_DEGREE}|advanced degree|graduate degree|(?:formal |academic )?"
-        "(?:degree|qualifications|credentials|education))(?: or (?:publications|papers|"
-        "certifications?|(?:a )?degree|(?:prior |formal )?(?:research |ml )?experience))? "
-        f"(?:is |are )?{_NOT_NEEDED}",
+        f"(?:degree|qualifications|credentials|education)) (?:is |are )?{_NOT_NEEDED}",
+        # "no PhD or publications are needed", "no degree or certification is required"
+        f"no (?:{_PHD}|degree) or (?:publications|papers|certifications?|(?:a )?degree) "
+        "(?:is |are )?(?:required|needed|necessary)",
         # "There is no PhD requirement", "no formal education requirements"
         f"no (?:{_PHD_DEGREE}|(?:formal |academic |university )?(?:degree|education|educational|"
         "academic|qualification)) requirements?",
         # "Many of our researchers hold PhDs, but it is not a requirement"; "typically hold a
         # PhD, but we welcome applicants without one"
-        f"{_PHD},? (?:but |though |although )?(?:it|this|that|one) (?:is not|isn't) {_NOT_NEEDED}",
+        f"{_PHD},? (?:but )?(?:it|this) (?:is not|isn't) "
+        "(?:a requirement|required|necessary|essential)",
         f"{_PHD},? but (?:we )?(?:welcome|encourage|consider|also consider) (?:applicants|"
         "candidates|people|those) without one",
         f"{_PHD_DEGREE} (?:is )?(?:by no means|in no way|not at all) {_NOT_NEEDED}",
