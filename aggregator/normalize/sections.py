@@ -84,10 +84,14 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
         return []
     lines = description.split("\n")
     starts: list[tuple[int, bool]] = []
+    inline: list[tuple[int, int]] = []
     cursor = 0
     skipping = False
     for index, line in enumerate(lines):
-        if not line or len(line) > _MAX_LINE_CHARS or line[0] == "-":  # cheap rejects first
+        if not line or line[0] == "-":  # cheap rejects first
+            continue
+        if len(line) > _MAX_LINE_CHARS:
+            cursor = _inline_skip(line, body, headings, cursor, inline)
             continue
         heading = heading_of(line, headings, unknown=skipping)
         if heading is None or (heading == "" and not skipping):
@@ -107,4 +111,30 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
         if skip:
             end = starts[index + 1][0] if index + 1 < len(starts) else len(body)
             spans.append((at, end))
+    if inline:
+        spans = sorted(spans + inline)
     return spans
+
+
+_INLINE_REACH = 40  # "About us:", "What we offer:" open their paragraph within this
+
+
+def _inline_skip(
+    line: str, body: str, headings: Headings, cursor: int, inline: list[tuple[int, int]]
+) -> int:
+    """A paragraph that opens with a skip heading and a colon ("About us: We are a lab
+    working on interpretability and RLHF ...", "What we offer: ..."), as plain-text
+    postings run the heading into its paragraph: that paragraph, and only it (nothing marks
+    where the section ends), is skipped. Returns the cursor past it when found."""
+    colon = line.find(":", 0, _INLINE_REACH)
+    if colon < 3:
+        return cursor
+    heading = heading_of(line[:colon], headings, unknown=False)
+    if not heading or heading not in headings.skip:
+        return cursor
+    key = prepare(line)
+    at = body.find(key[:_INLINE_REACH * 2], cursor)
+    if at == -1:
+        return cursor
+    inline.append((at, at + len(key)))
+    return at + len(key)
