@@ -75,3 +75,18 @@ def test_bundled_headings_and_validation(tmp_path: Path) -> None:
         path.write_text(source.replace(heading, replacement, 1), encoding="utf-8")
         with pytest.raises(ConfigError, match=match):
             load_taxonomy(path)
+
+
+def test_a_skip_heading_run_into_its_paragraph_skips_that_paragraph_only() -> None:
+    text = (
+        "About us: We are a lab whose teams work on interpretability, RLHF and red teaming,"
+        " and we publish much of our research.\n"
+        "About the role: you will build the evaluation platform in Python and run it.\n"
+        "Benefits: health insurance, parental leave and a learning budget for everyone here.\n"
+        "You have five years of experience with Kubernetes and Python in production systems."
+    )
+    body = prepare(text)
+    skipped = " | ".join(body[a:b] for a, b in skipped_spans(text, body, HEADINGS))
+    assert "interpretability, rlhf" in skipped and "parental leave" in skipped
+    assert "evaluation platform" not in skipped  # a heading that counts
+    assert "kubernetes" not in skipped  # nothing marks the end of an inline section
