@@ -34,9 +34,10 @@ def test_skill_cases_floors() -> None:
         tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
     # Taxonomy 2026.12.22 gave 90.1 % / 87.4 % on the first 126 cases; its changes 95 % / 93 %.
     # 101 more (board summaries in the field's other wordings, traps, ATS postings): 76.8 % /
-    # 74.1 % on them as written, 86.8 % / 84.5 % over all 227.
-    assert tp / (tp + fp) >= 0.86
-    assert tp / (tp + fn) >= 0.84
+    # 74.1 % on them as written (86.8 % / 84.5 % over all 227); after this round's vocabulary
+    # and the inline blurb heading 90.2 % / 94.1 % on them, 92.9 % / 93.7 % over all.
+    assert tp / (tp + fp) >= 0.92
+    assert tp / (tp + fn) >= 0.93
 
 
 @pytest.mark.parametrize(
@@ -53,6 +54,21 @@ def test_skill_cases_floors() -> None:
         ("Software Engineer, Agent Infrastructure", "agents"),  # agent rollouts
         ("Hardware Security Researcher", "ai_governance"),
         ("Research Engineer, Scaling", "distributed_training"),
+        ("Research Fellowship: SAEs and Feature Geometry", "interpretability"),
+        ("Research Scientist, Probing and Representations", "interpretability"),
+        ("Research Manager, Compute Policy", "ai_governance"),  # export restrictions on chips
+        ("Technical Standards Specialist, Artificial Intelligence", "ai_governance"),
+        ("Research Scientist, Supervising Superhuman Models", "scalable_oversight"),
+        ("PhD Studentship: Evaluation Awareness in Language Models", "model_organisms_deception"),
+        ("Research Scientist, Training from Principles", "rlhf_reward_learning"),  # AI feedback
+        ("Safety Assurance Researcher", "safety_cases"),  # structured arguments
+        ("Postdoctoral Fellow, Consciousness in Artificial Systems", "ai_welfare"),
+        ("Research Analyst, AI Progress Modelling", "forecasting"),
+        ("PhD: Certified Guarantees for Neural Controllers", "formal_verification"),
+        ("Research Scientist, Memorisation and Data Extraction", "privacy"),
+        ("Research Scientist, Frontier Capability Measurement", "evals"),
+        ("PhD Position, Theory of Deep Learning", "training_dynamics"),
+        ("Performance Engineer, Pretraining", "distributed_training"),
     ],
 )
 def test_skill_in_the_fields_wording(title: str, skill: str) -> None:
@@ -68,6 +84,12 @@ def test_skill_in_the_fields_wording(title: str, skill: str) -> None:
         ("Policy Manager, Frontier AI", "interpretability"),  # the employer's blurb
         ("Research Scientist, Societal Impacts", "interpretability"),
         ("Software Engineer, Inference", "interpretability"),
+        ("Research Assistant, AI Oversight Institutions", "scalable_oversight"),  # governance
+        ("Postdoctoral Researcher, Pluralistic Alignment", "evals"),  # preference elicitation
+        ("Research Technician, Zebrafish Facility", "model_organisms_deception"),  # biology
+        ("Postdoc, Machine Learning for Weather Forecasting", "forecasting"),
+        ("Security Engineer, Insider Risk", "interpretability"),  # "About us: ..." blurb
+        ("Research Scientist, Reward Models", "scalable_oversight"),  # the same blurb
     ],
 )
 def test_skill_in_passing_not_tagged(title: str, skill: str) -> None:

@@ -133,7 +133,7 @@ def _inline_skip(
     if not heading or heading not in headings.skip:
         return cursor
     key = prepare(line)
-    at = body.find(key[:_INLINE_REACH * 2], cursor)
+    at = body.find(key[: _INLINE_REACH * 2], cursor)
     if at == -1:
         return cursor
     inline.append((at, at + len(key)))
