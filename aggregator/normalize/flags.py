@@ -223,6 +223,8 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "encouraged)",
         "students (?:from|of) (?:all|any) (?:academic )?(?:disciplines|backgrounds|majors) "
         "(?:are )?(?:welcome|eligible|encouraged)",
+        # "Our lab accepts undergraduates for a summer placement": a program for them
+        "(?:accepts|admits|takes on|recruits) (?:current )?undergrad(?:uate)?s",
     ),
     ("seniority", "entry"): (
         "entry[- ]level",
