@@ -90,3 +90,16 @@ def test_a_skip_heading_run_into_its_paragraph_skips_that_paragraph_only() -> No
     assert "interpretability, rlhf" in skipped and "parental leave" in skipped
     assert "evaluation platform" not in skipped  # a heading that counts
     assert "kubernetes" not in skipped  # nothing marks the end of an inline section
+
+
+def test_a_count_heading_run_into_its_paragraph_ends_a_skipped_section() -> None:
+    text = (
+        "About us\n"
+        "We are a lab whose teams work on interpretability and red teaming.\n"
+        "About the role: you will build the evaluation platform in Python and run it daily.\n"
+        "You have five years of experience with Kubernetes and Python in production systems."
+    )
+    body = prepare(text)
+    skipped = " | ".join(body[a:b] for a, b in skipped_spans(text, body, HEADINGS))
+    assert "interpretability" in skipped
+    assert "evaluation platform" not in skipped and "kubernetes" not in skipped

@@ -37,11 +37,12 @@ def _grade(digits: str) -> str:
 
 # US federal General Schedule grades: GS-5 to GS-9 the graduate intake, GS-12/13 the
 # journeyman grades, GS-14/15 senior specialists ("GS-12/13" names both ends of the band).
-_GS = "gs[- ]?"
+# Read in the title (a level code) and in the body alike.
+_GS_BANDS = {"entry": "gs[- ]?0?[579]", "mid": "gs[- ]?1[23]", "senior": "gs[- ]?1[45]"}
 _LEVEL_CODES: dict[str, tuple[str, ...]] = {
-    "entry": (_ladder("3"), "ic[- ]?[12]", _grade("12"), f"{_GS}0?[579]"),
-    "mid": (_ladder("4"), "ic[- ]?3", _grade("3"), f"{_GS}1[23]"),
-    "senior": (_ladder("56"), "ic[- ]?[45]", _grade("45"), f"{_GS}1[45]"),
+    "entry": (_ladder("3"), "ic[- ]?[12]", _grade("12"), _GS_BANDS["entry"]),
+    "mid": (_ladder("4"), "ic[- ]?3", _grade("3"), _GS_BANDS["mid"]),
+    "senior": (_ladder("56"), "ic[- ]?[45]", _grade("45"), _GS_BANDS["senior"]),
     "lead": (_ladder("78"), "ic[- ]?[678]"),
 }
 # Seniority words in a title: value -> phrases.
@@ -223,8 +224,9 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "encouraged)",
         "students (?:from|of) (?:all|any) (?:academic )?(?:disciplines|backgrounds|majors) "
         "(?:are )?(?:welcome|eligible|encouraged)",
-        # "Our lab accepts undergraduates for a summer placement": a program for them
-        "(?:accepts|admits|takes on|recruits) (?:current )?undergrad(?:uate)?s",
+        # "Our lab accepts undergraduates for a summer placement": a program for them (not
+        # a lab that "recruits undergraduates" among its staff's duties)
+        "(?:accepts|takes on) (?:current )?undergrad(?:uate)?s (?:for|into|as)",
     ),
     ("seniority", "entry"): (
         "entry[- ]level",
@@ -243,7 +245,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "(?:looking for|seeking|hiring|recruiting) (?:a|an) junior",
         "(?:ideal|successful) candidate (?:is|will be) (?:a|an) junior",
         "(?:experience|seniority|career|job) level: (?:junior|entry(?:[- ]level)?)",
-        f"{_GS}0?[579]",
+        _GS_BANDS["entry"],
     ),
     ("seniority", "mid"): (
         "mid[- ]career",
@@ -254,7 +256,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "higher executive officer",
         "senior executive officer",
         "grade: seo",
-        f"{_GS}1[23]",
+        _GS_BANDS["mid"],
         # NIST's pay band 4 spans GS-13/14 ("ZP 4 - 5": the lower band decides, as for years)
         "zp[- ]?4",
     ),
@@ -264,7 +266,7 @@ BODY_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
         "senior[- ]level (?:role|position|hire|candidates?|individual contributor)",
         "(?:this is a|is a|for a|this) senior (?:individual contributor |ic )?(?:role|position)",
         "grade 7",
-        f"{_GS}1[45]",
+        _GS_BANDS["senior"],
         # Whom the posting is hiring ("is hiring a senior researcher to ..."), not whom the
         # hire works with ("briefing senior officials"); "seasoned" is said of the hire
         "(?:looking for|seeking|hiring|recruiting) (?:a|an) (?:senior|seasoned)",
@@ -519,7 +521,7 @@ def decide_seniority(scan: Scan, role: str, evidence: list[Evidence]) -> str:
     if (
         function
         and levels["body"]
-        and {v for v, _, _ in levels["body"]} <= {"senior"}
+        and all(v == "senior" for v, _, _ in levels["body"])
         and any(v == "lead" for v, _, _ in function)
     ):
         levels["body"] = []

@@ -3,11 +3,11 @@
 ATS postings share a structure whatever the employer: a blurb about the organisation,
 the role, its duties, requirements and nice-to-haves, then pay, benefits, how to apply
 and legal text, each under a heading on a line of its own (an HTML heading or bold line
-becomes one in :func:`~aggregator.normalize.text.html_to_text`). The corpus labels the
-skills a posting asks for or works on, so a skill named in the blurb ("our
-interpretability team"), the benefits or the legal text should not count towards its
-``mentions``. The heading words are data (``[sections]`` of the taxonomy), general words
-every employer uses, never one employer's wording.
+becomes one in :func:`~aggregator.normalize.text.html_to_text`) or run into its paragraph
+("About us: ..."). The corpus labels the skills a posting asks for or works on, so a
+skill named in the blurb ("our interpretability team"), the benefits or the legal text
+should not count towards its ``mentions``. The heading words are data (``[sections]``
+of the taxonomy), general words every employer uses, never one employer's wording.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def heading_of(line: str, headings: Headings, unknown: bool = True) -> str | Non
 def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple[int, int]]:
     """(start, end) in ``body`` (the prepared ``description``) of the sections whose
     heading is a ``skip`` one: from that heading to the next line that is or looks like
-    a heading (an unknown heading inside a blurb starts what is probably the role)."""
+    a heading (an unknown heading inside a blurb starts what is probably the role), and
+    of the paragraphs that open with a skip heading and a colon (``_inline_heading``)."""
     if headings.pattern is None or "\n" not in description:
         return []
     lines = description.split("\n")
@@ -91,7 +92,18 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
         if not line or line[0] == "-":  # cheap rejects first
             continue
         if len(line) > _MAX_LINE_CHARS:
-            cursor = _inline_skip(line, body, headings, cursor, inline)
+            found = _inline_heading(line, body, headings, cursor)
+            if found is None:
+                continue
+            at, end, skip = found
+            if skip:
+                inline.append((at, end))
+            elif skipping:  # "About the role: ..." ends a running blurb
+                starts.append((at, False))
+                skipping = False
+            else:
+                continue
+            cursor = end
             continue
         heading = heading_of(line, headings, unknown=skipping)
         if heading is None or (heading == "" and not skipping):
@@ -111,30 +123,28 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
         if skip:
             end = starts[index + 1][0] if index + 1 < len(starts) else len(body)
             spans.append((at, end))
-    if inline:
-        spans = sorted(spans + inline)
-    return spans
+    return sorted(spans + inline)
 
 
 _INLINE_REACH = 40  # "About us:", "What we offer:" open their paragraph within this
 
 
-def _inline_skip(
-    line: str, body: str, headings: Headings, cursor: int, inline: list[tuple[int, int]]
-) -> int:
-    """A paragraph that opens with a skip heading and a colon ("About us: We are a lab
-    working on interpretability and RLHF ...", "What we offer: ..."), as plain-text
-    postings run the heading into its paragraph: that paragraph, and only it (nothing marks
-    where the section ends), is skipped. Returns the cursor past it when found."""
+def _inline_heading(
+    line: str, body: str, headings: Headings, cursor: int
+) -> tuple[int, int, bool] | None:
+    """A paragraph that opens with a known heading and a colon, as plain-text postings run
+    the heading into its paragraph ("About us: We are a lab working on interpretability
+    ...", "About the role: ..."): its (start, end) in ``body`` and whether the heading is
+    a ``skip`` one. A skip heading skips that paragraph only (nothing marks where its
+    section ends)."""
     colon = line.find(":", 0, _INLINE_REACH)
     if colon < 3:
-        return cursor
+        return None
     heading = heading_of(line[:colon], headings, unknown=False)
-    if not heading or heading not in headings.skip:
-        return cursor
+    if not heading:
+        return None
     key = prepare(line)
     at = body.find(key[: _INLINE_REACH * 2], cursor)
     if at == -1:
-        return cursor
-    inline.append((at, at + len(key)))
-    return at + len(key)
+        return None
+    return at, at + len(key), heading in headings.skip
