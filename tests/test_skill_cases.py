@@ -69,6 +69,8 @@ def test_skill_cases_floors() -> None:
         ("Research Scientist, Frontier Capability Measurement", "evals"),
         ("PhD Position, Theory of Deep Learning", "training_dynamics"),
         ("Performance Engineer, Pretraining", "distributed_training"),
+        ("Research Scientist, Alignment Stress-Testing", "model_organisms_deception"),  # "(toy"
+        ("Research Engineer, Alignment Testbeds", "model_organisms_deception"),  # "such as"
     ],
 )
 def test_skill_in_the_fields_wording(title: str, skill: str) -> None:
