@@ -40,6 +40,8 @@ ROLE_CASES = [
     ("Research Engineer, Interpretability", "", "lab", None, "research_engineer", None),
     ("Senior Research Scientist", "", "lab", None, "research_scientist", None),
     ("Software Engineer, Backend", "", "nonprofit", None, "software_engineer", None),
+    # A program named after a staff title is the department: its policy reading stays.
+    ("Director, Program on AI Policy", "", None, None, "management", "policy"),
     (
         "Member of Technical Staff",
         "You will implement research ideas, run experiments and scale training code. "
