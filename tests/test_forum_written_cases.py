@@ -28,7 +28,7 @@ KNOWN_MISSES = {
     "Compute credits for safety researchers",
     "We'll pay you to write about AI governance",
 }
-ROLE_FLOOR = 130  # of 146 opportunities (the rules with the learned model, December 2026)
+ROLE_FLOOR = 130  # of 147 opportunities (the rules with the learned model, December 2026)
 
 
 def test_the_written_cases_are_balanced() -> None:
