@@ -8,20 +8,16 @@ the roles a reader could fairly file it under."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aggregator.evaluation import load_jsonl
 from aggregator.normalize.announcements import is_opportunity
 from aggregator.normalize.classifier import classify
 
-CASES: list[dict[str, Any]] = [
-    json.loads(line)
-    for line in (Path(__file__).parent / "data" / "forum_written_cases.jsonl").open()
-    if line.strip()
-]
+CASES = load_jsonl(Path(__file__).parent / "data" / "forum_written_cases.jsonl")
 # Still missed: a giveaway in no words of a call, and a paid commission offered by a title
 # and a "pitch form" only.
 KNOWN_MISSES = {

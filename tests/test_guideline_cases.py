@@ -9,25 +9,20 @@ so that reaching it is noticed."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aggregator.evaluation import load_jsonl
 from aggregator.normalize.classifier import classify
 
-CASES = Path(__file__).resolve().parent / "data" / "guideline_cases.jsonl"
-
-
-def _cases() -> list[dict[str, Any]]:
-    lines = CASES.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+CASES = load_jsonl(Path(__file__).resolve().parent / "data" / "guideline_cases.jsonl")
 
 
 def _params() -> list[Any]:
     params = []
-    for number, case in enumerate(_cases(), 1):
+    for number, case in enumerate(CASES, 1):
         marks = []
         if case.get("not_yet"):
             marks.append(pytest.mark.xfail(strict=True, reason=case["not_yet"]))
@@ -47,10 +42,9 @@ def test_guideline_case(case: dict[str, Any]) -> None:
 
 def test_guideline_cases_primary_floor() -> None:
     """The test above accepts the second reading; the first is the guideline's primary."""
-    cases = _cases()
     primary = sum(
         classify(title=case["title"], description_text=case["description"]).role == case["role"]
-        for case in cases
+        for case in CASES
     )
-    # Taxonomy 2026.12.24: 448 of 489.
-    assert primary >= 445, f"{primary}/{len(cases)}"
+    # Taxonomy 2026.12.24: 448 of 489; 2026.12.25: 454 of 496.
+    assert primary >= 445, f"{primary}/{len(CASES)}"

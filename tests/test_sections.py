@@ -77,6 +77,11 @@ def test_bundled_headings_and_validation(tmp_path: Path) -> None:
             load_taxonomy(path)
 
 
+def _skipped(text: str) -> str:
+    body = prepare(text)
+    return " | ".join(body[a:b] for a, b in skipped_spans(text, body, HEADINGS))
+
+
 def test_a_skip_heading_run_into_its_paragraph_skips_that_paragraph_only() -> None:
     text = (
         "About us: We are a lab whose teams work on interpretability, RLHF and red teaming,"
@@ -85,8 +90,7 @@ def test_a_skip_heading_run_into_its_paragraph_skips_that_paragraph_only() -> No
         "Benefits: health insurance, parental leave and a learning budget for everyone here.\n"
         "You have five years of experience with Kubernetes and Python in production systems."
     )
-    body = prepare(text)
-    skipped = " | ".join(body[a:b] for a, b in skipped_spans(text, body, HEADINGS))
+    skipped = _skipped(text)
     assert "interpretability, rlhf" in skipped and "parental leave" in skipped
     assert "evaluation platform" not in skipped  # a heading that counts
     assert "kubernetes" not in skipped  # nothing marks the end of an inline section
@@ -99,7 +103,6 @@ def test_a_count_heading_run_into_its_paragraph_ends_a_skipped_section() -> None
         "About the role: you will build the evaluation platform in Python and run it daily.\n"
         "You have five years of experience with Kubernetes and Python in production systems."
     )
-    body = prepare(text)
-    skipped = " | ".join(body[a:b] for a, b in skipped_spans(text, body, HEADINGS))
+    skipped = _skipped(text)
     assert "interpretability" in skipped
     assert "evaluation platform" not in skipped and "kubernetes" not in skipped

@@ -6,29 +6,24 @@ a support role, a word in another sense)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aggregator.evaluation import load_jsonl
 from aggregator.normalize.classifier import classify
 
-CASES = Path(__file__).resolve().parent / "data" / "skill_cases.jsonl"
-
-
-def _cases() -> list[dict[str, Any]]:
-    lines = CASES.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+CASES = load_jsonl(Path(__file__).resolve().parent / "data" / "skill_cases.jsonl")
 
 
 def _case(title: str) -> dict[str, Any]:
-    return next(c for c in _cases() if c["title"] == title)
+    return next(c for c in CASES if c["title"] == title)
 
 
 def test_skill_cases_floors() -> None:
     tp = fp = fn = 0
-    for case in _cases():
+    for case in CASES:
         got = set(classify(title=case["title"], description_text=case["description"]).skills)
         gold = set(case["skills"])
         tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
