@@ -415,12 +415,34 @@ def _only_skipped(
 ) -> frozenset[str]:
     """Skills a short description names only in its skipped sections (the employer's
     blurb, benefits): the employer's words, not the role's."""
-    inside: set[str] = set()
-    outside: set[str] = set()
-    for start, _, targets in hits:
-        where = inside if any(low <= start < high for low, high in skipped) else outside
-        where.update(t.name for t in targets if t.kind == "skill")
-    return frozenset(inside - outside)
+    outside, inside = _split_skipped(hits, skipped)
+    named = [
+        {t.name for _, _, ts in part for t in ts if t.kind == "skill"} for part in (inside, outside)
+    ]
+    return frozenset(named[0] - named[1])
+
+
+def _split_skipped(
+    hits: list[tuple[int, str, tuple[Signal, ...]]], skipped: list[tuple[int, int]]
+) -> tuple[list[tuple[int, str, tuple[Signal, ...]]], list[tuple[int, str, tuple[Signal, ...]]]]:
+    """(hits outside, hits inside) the ``skipped`` spans, in one sweep: hits come in
+    order of their start (``PhraseMatcher.scan``), the spans are sorted and merged."""
+    if not skipped:
+        return hits, []
+    merged: list[list[int]] = []
+    for low, high in sorted(skipped):
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    outside: list[tuple[int, str, tuple[Signal, ...]]] = []
+    inside: list[tuple[int, str, tuple[Signal, ...]]] = []
+    index, count = 0, len(merged)
+    for hit in hits:
+        while index < count and merged[index][1] <= hit[0]:
+            index += 1
+        (inside if index < count and merged[index][0] <= hit[0] else outside).append(hit)
+    return outside, inside
 
 
 def _mentions(
@@ -436,10 +458,8 @@ def _mentions(
     Airflow)" is one mention of data engineering, not three)."""
     counts: Counter[str] = Counter()
     # Where each skill was last counted, when the text has bracketed examples at all.
-    last: dict[str, int] | None = {} if any(m in text for m in _EXAMPLES_OPEN) else None
-    for start, phrase, targets in hits:
-        if skipped and any(low <= start < high for low, high in skipped):
-            continue
+    last: dict[str, int] | None = {} if _EXAMPLES_OPEN.search(text) else None
+    for start, phrase, targets in _split_skipped(hits, skipped)[0]:
         for t in targets:
             if t.kind != "skill":
                 continue
@@ -461,7 +481,8 @@ def _mentions(
 
 _EXAMPLES = ("e.g.", "eg ", "e.g ", "such as", "like ", "including", "for example", "i.e.")
 _EXAMPLES_REACH = 80  # characters: a bracket of examples and what it gives examples of
-_EXAMPLES_OPEN = tuple(f"({e}" for e in _EXAMPLES)
+# One scan for any of them (eight substring tests cost ten times as much).
+_EXAMPLES_OPEN = re.compile("|".join(re.escape(f"({e}") for e in _EXAMPLES))
 
 
 def _examples_opened(text: str, start: int) -> int:

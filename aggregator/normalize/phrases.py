@@ -229,7 +229,12 @@ def check_phrase(phrase: str) -> None:
 
 
 @cache
-def compile_linear(pattern: str) -> re2._Regexp:
-    """``pattern`` compiled for google-re2 (no backtracking: linear time in the text)."""
+def compile_linear(pattern: str, max_mem: int | None = None) -> re2._Regexp:
+    """``pattern`` compiled for google-re2 (no backtracking: linear time in the text);
+    ``max_mem``: bytes re2 may use for it (its default when None)."""
     logging.getLogger("absl").setLevel(logging.ERROR)
-    return re2.compile(pattern)
+    if max_mem is None:
+        return re2.compile(pattern)
+    options = re2.Options()
+    options.max_mem = max_mem
+    return re2.compile(pattern, options)
