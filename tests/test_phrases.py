@@ -151,6 +151,19 @@ def test_a_passed_deadline_stops_pattern_phrases_not_literals() -> None:
     assert {t for _, _, ts in matcher.scan(text, late) for t in ts} == {"python"}
 
 
+def test_phrases_after_non_ascii_text_are_found_at_their_characters() -> None:
+    """Pattern phrases run on UTF-8 bytes and literals on folded text: after accented
+    letters, bullets and emoji both report character offsets into the text."""
+    matcher = PhraseMatcher([("\\d+ years", "years"), ("python", "python")])
+    text = "café • 🚀 crème, 5 years of python; naïve 12 years"
+    hits = matcher.scan(text)
+    assert [(start, phrase) for start, phrase, _ in hits] == [
+        (text.index("5 years"), "5 years"),
+        (text.index("python"), "python"),
+        (text.index("12 years"), "12 years"),
+    ]
+
+
 def test_phrases_with_the_same_span_are_one_outer_match() -> None:
     """A literal and a pattern phrase matching the same words together cover the
     shorter phrases inside them (inheritance sees the union of their targets)."""
