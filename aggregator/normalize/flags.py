@@ -105,7 +105,8 @@ TITLE_SENIORITY: dict[str, tuple[str, ...]] = {
         "staff(?= (?:research|software|ml|machine|data|security|infrastructure|product|engineer|"
         "scientist|researcher|developer|applied|backend|frontend))",
         "expert",
-        "(?<!co-)lead",  # "Co-Lead Author" names a role, not a level
+        # "Co-Lead Author" names a role, not a level; "Apply to lead a project" is the verb.
+        "(?<!co-)(?<!to )lead",
         "leads",
         "team lead",
         "chief of staff",
