@@ -134,7 +134,7 @@ def _bundled_with(replace: str, by: str) -> str:
         (_LLMS, f'mentions = "often"{_LLMS_SYNONYMS}', "llms.mentions: must be a whole number"),
         (_LLMS, f"mentions = 0{_LLMS_SYNONYMS}", "llms.mentions: must be a whole number"),
         (_LLMS, f'subjects = ["(llm"]\n{_LLMS}', "llms.subjects: bad phrase"),
-        (_LLMS, f'titles = ["(llm"]\n{_LLMS}', "llms.titles: bad phrase"),
+        ('titles = ["post[- ]?training"]', 'titles = ["(llm"]', "llms.titles: bad phrase"),
         ('version = "', 'versio = "', "unknown section"),
         ("[roles.research_engineer.title]", "[roles.research_engineer.tittle]", "unknown field"),
         ("[labels.seniority]", "[labels.senority]", "did you mean 'seniority'"),
