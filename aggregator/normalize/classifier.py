@@ -36,8 +36,9 @@ MAX_SECONDARY = 2
 TIME_BUDGET_SECONDS = 0.25  # per posting, for the pattern phrases
 LONG_BODY_CHARS = 1500  # above this, a skill needs its ``mentions`` (taxonomy) in the body
 SHORT_FIELD_CHARS = 2000
-# Programs and courses (not jobs): their subject is what they are about.
-PROGRAM_ROLES = frozenset({"fellowship", "course"})
+# Programs and courses (not jobs): their subject is what they are about, so it is
+# tagged as a skill (a fellowship on interpretability teaches interpretability).
+SUBJECT_ROLES = frozenset({"fellowship", "course"})
 SUBJECT_MENTIONS = 2
 # Roles that write no code: "SQL, Python or similar" in an operations, policy or grant
 # posting is for analysis or a nice-to-have (the corpus does not label it); a grant call's
@@ -183,7 +184,7 @@ def classify(
     hands_off = roles[0].role in HANDS_OFF_ROLES or bool(_NO_CODE_TITLE.search(texts["title"]))
     sells = support and not _ENGINEER_TITLE.search(texts["title"])
     skills = _skills(tax, scan, body_mentions, long_body, evidence, support, hands_off, sells)
-    if roles[0].role in PROGRAM_ROLES:
+    if roles[0].role in SUBJECT_ROLES:
         skills += _subjects(scan, skills, evidence)
     if skill_head is not None:
         features += skill_head.count_features(body_mentions, long_body, skills)

@@ -35,7 +35,8 @@ from aggregator.logs import log
 from aggregator.normalize.phrases import compile_linear
 from aggregator.paths import config_file
 
-PROGRAM_ROLES = frozenset({"fellowship", "residency", "course", "grant", "internship"})
+# Roles a program's call can be classified as (its name in the title then says which program).
+CALL_ROLES = frozenset({"fellowship", "residency", "course", "grant", "internship"})
 logger = logging.getLogger(__name__)
 #: how much of a body counts as its opening (where an announcement says what it is about)
 BODY_OPENING = 400
@@ -112,7 +113,7 @@ def program_calls(
     found = []
     for key, pattern in names.patterns:
         if pattern.search(title):
-            if signal or (not forum and role in PROGRAM_ROLES):
+            if signal or (not forum and role in CALL_ROLES):
                 found.append(key)
         elif title_signal and pattern.search(opening):
             found.append(key)

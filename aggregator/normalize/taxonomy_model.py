@@ -56,7 +56,7 @@ class Skill:
     # short description: one).
     mentions: int = 2
     # The field's own name ("alignment"): a program or course about the field names it as
-    # its subject (classifier.PROGRAM_ROLES), where a job names it as its employer's mission.
+    # its subject (classifier.SUBJECT_ROLES), where a job names it as its employer's mission.
     subjects: tuple[str, ...] = ()
     # The area's bare name ("security", "privacy"): in a title it names the role's
     # function; in a description or a department (a centre's name) it is everyone's word.
