@@ -164,6 +164,20 @@ def test_phrases_after_non_ascii_text_are_found_at_their_characters() -> None:
     ]
 
 
+def test_a_lone_surrogate_is_no_error_and_keeps_offsets() -> None:
+    """Half an emoji (a JSON escape such as "\\ud83d" decodes to a lone surrogate) is not
+    valid UTF-8: the text is still scanned, at character offsets, after it and combining
+    accents alike."""
+    matcher = PhraseMatcher([("\\d+ years", "years"), ("python", "python")])
+    text = "re\u0301sume\u0301 \ud83d 5 years of python \udc00 and 12 years"
+    hits = matcher.scan(text)
+    assert [(start, phrase) for start, phrase, _ in hits] == [
+        (text.index("5 years"), "5 years"),
+        (text.index("python"), "python"),
+        (text.index("12 years"), "12 years"),
+    ]
+
+
 def test_phrases_with_the_same_span_are_one_outer_match() -> None:
     """A literal and a pattern phrase matching the same words together cover the
     shorter phrases inside them (inheritance sees the union of their targets)."""

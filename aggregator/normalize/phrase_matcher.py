@@ -165,15 +165,21 @@ class PhraseMatcher(Generic[T]):
         # characters by rereading the text, which cost non-ASCII postings (curly quotes,
         # dashes) several times an ASCII one. On ASCII text byte offsets are character
         # offsets; elsewhere the few matches are mapped back here.
+        # A lone surrogate (half an emoji, from a JSON escape) passes as bytes no phrase
+        # matches, as in ``_folded``, not as an error. Matches come in order, so mapping
+        # them back decodes each byte once (from the text's start each time was quadratic).
         ascii_text = text.isascii()
-        subject = text.encode("ascii" if ascii_text else "utf-8")
+        subject = text.encode("ascii") if ascii_text else text.encode("utf-8", "surrogatepass")
+        mapped_bytes = mapped_chars = 0
         for match in self._any.finditer(subject):
             if deadline is not None and time.perf_counter() > deadline:
                 return
             start, end = match.span()
             if not ascii_text:
-                start = len(subject[:start].decode("utf-8"))
-                end = start + len(subject[match.start() : end].decode("utf-8"))
+                mapped_chars += len(subject[mapped_bytes:start].decode("utf-8", "surrogatepass"))
+                mapped_bytes = start
+                start = mapped_chars
+                end = start + len(subject[mapped_bytes:end].decode("utf-8", "surrogatepass"))
             if match.lastindex is not None and _whole_word(text, start, end):
                 found.append((start, -end, self._pattern_targets[match.lastindex - 1]))
 
