@@ -161,9 +161,9 @@ class PhraseMatcher(Generic[T]):
         self, text: str, found: list[tuple[int, int, tuple[T, ...]]], deadline: float | None
     ) -> None:
         assert self._any is not None
-        # Always bytes: given a str, the re2 wrapper maps every match's offsets back to
-        # characters by rereading the text, which cost non-ASCII postings (curly quotes,
-        # dashes) several times an ASCII one. On ASCII text byte offsets are character
+        # Always bytes: given a str, the re2 wrapper's Python layer (encoding, offset
+        # bookkeeping) costs every call on non-ASCII text (curly quotes, dashes) about twice
+        # this scan's own cost, matches or none. On ASCII text byte offsets are character
         # offsets; elsewhere the few matches are mapped back here.
         # A lone surrogate (half an emoji, from a JSON escape) passes as bytes no phrase
         # matches, as in ``_folded``, not as an error. Matches come in order, so mapping
