@@ -417,10 +417,11 @@ def _only_skipped(
     """Skills a short description names only in its skipped sections (the employer's
     blurb, benefits): the employer's words, not the role's."""
     outside, inside = _split_skipped(hits, skipped)
-    named = [
-        {t.name for _, _, ts in part for t in ts if t.kind == "skill"} for part in (inside, outside)
-    ]
-    return frozenset(named[0] - named[1])
+    return frozenset(_skills_named(inside) - _skills_named(outside))
+
+
+def _skills_named(hits: list[tuple[int, str, tuple[Signal, ...]]]) -> set[str]:
+    return {t.name for _, _, targets in hits for t in targets if t.kind == "skill"}
 
 
 def _split_skipped(
