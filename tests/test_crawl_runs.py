@@ -89,7 +89,9 @@ def test_bad_input_fails_each_source_clearly_and_others_go_on(
         "/ashby-empty": Reply(b'{"apiVersion": "1", "jobs": []}'),
         "/notxml": Reply(b"<html><body>no feed here</body></html>", 200, html),
         "/huge": Reply(b'{"jobs": [' + b" " * (11 * 1024 * 1024) + b"]}"),
-        "/slow": Reply(b"[]", delay=4.0),
+        # Far past the 1 s timeout: on a loaded machine another source's work can stall
+        # the crawl's reactor for seconds, and a reply that has arrived by then wins.
+        "/slow": Reply(b"[]", delay=15.0),
         "/lever-empty": Reply(b"[]"),
         "/ok": Reply((DATA / "ashby/board.json").read_bytes()),
     }
