@@ -428,22 +428,17 @@ def _split_skipped(
     hits: list[tuple[int, str, tuple[Signal, ...]]], skipped: list[tuple[int, int]]
 ) -> tuple[list[tuple[int, str, tuple[Signal, ...]]], list[tuple[int, str, tuple[Signal, ...]]]]:
     """(hits outside, hits inside) the ``skipped`` spans, in one sweep: hits come in
-    order of their start (``PhraseMatcher.scan``), the spans are sorted and merged."""
+    order of their start (``PhraseMatcher.scan``), the spans sorted and disjoint
+    (``sections.skipped_spans``)."""
     if not skipped:
         return hits, []
-    merged: list[list[int]] = []
-    for low, high in sorted(skipped):
-        if merged and low <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], high)
-        else:
-            merged.append([low, high])
     outside: list[tuple[int, str, tuple[Signal, ...]]] = []
     inside: list[tuple[int, str, tuple[Signal, ...]]] = []
-    index, count = 0, len(merged)
+    index, count = 0, len(skipped)
     for hit in hits:
-        while index < count and merged[index][1] <= hit[0]:
+        while index < count and skipped[index][1] <= hit[0]:
             index += 1
-        (inside if index < count and merged[index][0] <= hit[0] else outside).append(hit)
+        (inside if index < count and skipped[index][0] <= hit[0] else outside).append(hit)
     return outside, inside
 
 

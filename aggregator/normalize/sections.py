@@ -80,7 +80,8 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
     """(start, end) in ``body`` (the prepared ``description``) of the sections whose
     heading is a ``skip`` one: from that heading to the next line that is or looks like
     a heading (an unknown heading inside a blurb starts what is probably the role), and
-    of the paragraphs that open with a skip heading and a colon (``_inline_heading``)."""
+    of the paragraphs that open with a skip heading and a colon (``_inline_heading``);
+    sorted, and merged where they overlap or touch."""
     if headings.pattern is None or "\n" not in description:
         return []
     lines = description.split("\n")
@@ -123,7 +124,13 @@ def skipped_spans(description: str, body: str, headings: Headings) -> list[tuple
         if skip:
             end = starts[index + 1][0] if index + 1 < len(starts) else len(body)
             spans.append((at, end))
-    return sorted(spans + inline)
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans + inline):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 _INLINE_REACH = 40  # "About us:", "What we offer:" open their paragraph within this
